@@ -1,0 +1,2 @@
+// The common package reads no configuration of its own.
+export interface Config {}

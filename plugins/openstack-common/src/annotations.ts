@@ -1,0 +1,48 @@
+/**
+ * Catalog annotations and entity types that tie a catalog Resource to a running cloud.
+ *
+ * A cloud is a `Resource` with `spec.type: openstack-cloud`; a compute host is a `Resource` with
+ * `spec.type: openstack-compute-host` that `dependsOn` its cloud. The same entity may carry the
+ * Kubernetes plugin's own annotations (`backstage.io/kubernetes-id`, …) so its Kubernetes tab works too.
+ */
+
+/** `spec.type` of a cloud Resource. @public */
+export const OPENSTACK_CLOUD_TYPE = 'openstack-cloud';
+/** `spec.type` of a compute-host Resource. @public */
+export const OPENSTACK_COMPUTE_HOST_TYPE = 'openstack-compute-host';
+
+/**
+ * The key of the cloud under `openstack.clouds.<key>` in app-config (its API endpoint and
+ * credentials). Names the cloud for the status backend. @public
+ */
+export const ANNOTATION_OPENSTACK_CLOUD = 'openstack.backstage.io/cloud';
+/** The Kubernetes cluster, by the name it has under `kubernetes.clusterLocatorMethods`. @public */
+export const ANNOTATION_OPENSTACK_CLUSTER = 'openstack.backstage.io/cluster';
+/** The namespace that holds the cloud's control plane (openstack-helm releases). @public */
+export const ANNOTATION_OPENSTACK_NAMESPACE = 'openstack.backstage.io/namespace';
+/** On a compute-host Resource: the host name as nova-compute reports it (`openstack hypervisor list`). @public */
+export const ANNOTATION_OPENSTACK_HOST = 'openstack.backstage.io/host';
+
+/** Minimal shape of a catalog entity, so this package needs no catalog-model dependency. */
+interface EntityLike {
+  kind: string;
+  metadata: { annotations?: Record<string, string> };
+  spec?: Record<string, unknown> | object;
+}
+
+/** True when the entity is an OpenStack cloud Resource. @public */
+export function isOpenStackCloudEntity(entity: EntityLike): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
+    (entity.spec as { type?: unknown } | undefined)?.type === OPENSTACK_CLOUD_TYPE
+  );
+}
+
+/** True when the entity is an OpenStack compute-host Resource. @public */
+export function isOpenStackComputeHostEntity(entity: EntityLike): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
+    (entity.spec as { type?: unknown } | undefined)?.type ===
+      OPENSTACK_COMPUTE_HOST_TYPE
+  );
+}

@@ -1,0 +1,9 @@
+/**
+ * Isomorphic core of the backstage-openstack suite: catalog annotations, permissions, the cloud
+ * spec schema, the OpenStack release catalog and upgrade rules, the upgrade planner and the
+ * manifest renderer. Pure TypeScript, no I/O.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';

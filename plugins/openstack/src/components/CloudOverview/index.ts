@@ -1,0 +1,1 @@
+export { CloudOverview } from './CloudOverview';

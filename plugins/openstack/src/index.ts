@@ -1,0 +1,7 @@
+/**
+ * Frontend plugin of the backstage-openstack suite (new frontend system). Apps on the old
+ * frontend system import from `@backstage-openstack/plugin-openstack/legacy`.
+ *
+ * @packageDocumentation
+ */
+export { openstackPlugin as default, entityOpenStackCloudContent } from './plugin';

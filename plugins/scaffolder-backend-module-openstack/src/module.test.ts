@@ -1,0 +1,15 @@
+import { startTestBackend } from '@backstage/backend-test-utils';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { scaffolderModuleOpenstack } from './module';
+
+describe('scaffolderModuleOpenstack', () => {
+  it('registers the OpenStack actions', async () => {
+    const addActions = jest.fn();
+    await startTestBackend({
+      extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
+      features: [scaffolderModuleOpenstack],
+    });
+    const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
+    expect(ids).toEqual(['openstack:cloud:entity']);
+  });
+});
