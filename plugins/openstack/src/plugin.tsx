@@ -10,7 +10,6 @@ export const entityOpenStackCloudContent = EntityContentBlueprint.make({
   params: {
     path: '/openstack',
     title: 'OpenStack',
-    group: 'deployment',
     filter: isOpenStackCloudEntity,
     loader: () =>
       import('./components/CloudOverview').then(m => <m.CloudOverview />),

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check: type-check, lint, unit tests, the real peers
+# (Kubernetes API + OpenStack services) with the integration tests, and the browser tests.
+# Prints each phase's time and one closing line "N passed, N failed".
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$BSO_ROOT"
+export CI=true
+
+REPORTS="${TMPDIR:-/tmp}/bso-check-$$"
+mkdir -p "$REPORTS"
+PEERS_LOG="$REPORTS/peers-up.log"
+peers_pid=""
+
+cleanup() {
+  if [ -n "$peers_pid" ]; then kill "$peers_pid" 2>/dev/null || true; fi
+  if [ -x "$BSO_ROOT/scripts/peers/down.sh" ]; then
+    "$BSO_ROOT/scripts/peers/down.sh" >"$REPORTS/peers-down.log" 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+phase "toolchain+install" install_js
+phase "system packages" apt_install chromium
+
+# The peers start in the background while the static checks run (they share 2 cores, but
+# most of a peer's start is waiting on its own services).
+echo "==> peers: starting in the background (log: $PEERS_LOG)"
+peers_t0=$SECONDS
+"$BSO_ROOT/scripts/peers/up.sh" >"$PEERS_LOG" 2>&1 &
+peers_pid=$!
+
+phase "type-check" yarn tsc
+phase "lint" yarn backstage-cli repo lint
+phase "unit tests" yarn backstage-cli repo test --ci --json --outputFile="$REPORTS/unit.json"
+
+wait_peers() {
+  local rc=0
+  wait "$peers_pid" || rc=$?
+  peers_pid=""
+  cat "$PEERS_LOG"
+  echo "peers: up after $((SECONDS - peers_t0))s from the start of their launch"
+  return "$rc"
+}
+phase "peers up" wait_peers
+phase "integration tests" yarn test:integration --ci --json --outputFile="$REPORTS/integration.json"
+phase "browser tests" bash -c "node e2e/run.mjs | tee '$REPORTS/e2e.log'"
+
+print_phases
+node "$BSO_ROOT/scripts/summarize-tests.mjs" "$REPORTS"
