@@ -1,6 +1,11 @@
 export interface Config {
   /** Configuration of the backstage-openstack suite. */
   openstack?: {
+    /** The demo cloud: a simulated openstack-helm cloud kept in the plugin's database. */
+    demo?: {
+      /** Serve the simulated clouds (the embedded default). Default false. */
+      enabled?: boolean;
+    };
     /**
      * The clouds the status backend talks to, by the key that the catalog annotation
      * `openstack.backstage.io/cloud` names.

@@ -1,12 +1,17 @@
 import {
   coreServices,
   createBackendPlugin,
+  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createRouter } from './service/router';
+import { DemoCloudStore } from './demo/DemoCloudStore';
+import { DemoClouds } from './demo/DemoClouds';
+import { CloudSource, StatusService } from './status/StatusService';
 
 /**
- * The OpenStack backend plugin: the cloud status API, operation history and approvals.
+ * The OpenStack backend plugin: the cloud status API, operation history, the demo cloud and
+ * approvals.
  *
  * @public
  */
@@ -15,17 +20,41 @@ export const openstackPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
         permissions: coreServices.permissions,
+        database: coreServices.database,
+        cache: coreServices.cache,
         catalog: catalogServiceRef,
       },
-      async init({ logger, httpRouter, httpAuth, permissions, catalog }) {
-        httpRouter.use(
-          await createRouter({ logger, httpAuth, permissions, catalog }),
-        );
+      async init(deps) {
+        const { config, logger, httpRouter, database, cache } = deps;
+        const db = await database.getClient();
+        if (!database.migrations?.skip) {
+          await db.migrate.latest({
+            directory: resolvePackagePath('@backstage-openstack/plugin-openstack-backend', 'migrations'),
+          });
+        }
+
+        const sources: CloudSource[] = [];
+        let demo: DemoClouds | undefined;
+        if (config.getOptionalBoolean('openstack.demo.enabled') ?? false) {
+          const store = new DemoCloudStore(db);
+          await store.ensureSeeded(new Date());
+          demo = new DemoClouds(store);
+          const demoClouds = demo;
+          sources.push({ has: c => demoClouds.has(c), read: c => demoClouds.read(c) });
+          logger.info('Demo cloud enabled (openstack.demo.enabled): simulated clouds are marked as demo');
+        }
+        const status = new StatusService(sources, cache, logger);
+
+        httpRouter.use(await createRouter({ ...deps, status, demo }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/openapi.json', allow: 'unauthenticated' });
       },
     });
   },

@@ -1,49 +1,103 @@
 import {
+  AuthService,
+  DiscoveryService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_CLUSTER,
   ANNOTATION_OPENSTACK_NAMESPACE,
+  HOST_FILTERS,
+  HOST_SORT_FIELDS,
   OPENSTACK_CLOUD_TYPE,
+  OperationRecord,
   openstackCloudReadPermission,
+  queryHosts,
 } from '@backstage-openstack/plugin-openstack-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { readFileSync } from 'node:fs';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import yaml from 'yaml';
+import { z } from 'zod';
+import { DemoClouds } from '../demo/DemoClouds';
+import { StatusService } from '../status/StatusService';
+import { listOperations } from './operations';
 
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
+  auth: AuthService;
+  discovery: DiscoveryService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  status: StatusService;
+  demo?: DemoClouds;
 }
 
-/** The HTTP routes of the plugin, mounted at /api/openstack. */
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
-  const { httpAuth, permissions, catalog } = options;
+const hostsQuery = z.object({
+  filter: z.enum(HOST_FILTERS).optional(),
+  search: z.string().max(200).optional(),
+  sort: z.enum(HOST_SORT_FIELDS).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  refresh: z.enum(['true', 'false']).optional(),
+});
+
+const createBody = z.object({
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(40),
+  release: z.string(),
+  region: z.string().optional(),
+  cluster: z.string().optional(),
+  namespace: z.string().optional(),
+  components: z.array(z.string()).min(1),
+  rolloutSeconds: z.number().int().min(0).max(3600).optional(),
+});
+const upgradeBody = z.object({ to: z.string(), stepSeconds: z.number().int().min(0).max(600).optional() });
+const enrollBody = z.object({ host: z.string(), zone: z.string(), aggregate: z.string().optional() });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new InputError(
+      r.error.issues.map(i => `${where}.${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  return r.data;
+}
+
+/** The HTTP routes of the plugin, mounted at /api/openstack (described in openapi.yaml). */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, status, demo } = options;
   const router = Router();
   router.use(express.json());
+
+  async function authorize(req: express.Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Permission ${permission.name} is required`);
+    }
+    return credentials;
+  }
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
+  router.get('/openapi.json', (_req, res) => {
+    const file = resolvePackagePath('@backstage-openstack/plugin-openstack-backend', 'openapi.yaml');
+    res.json(yaml.parse(readFileSync(file, 'utf8')));
+  });
+
   router.get('/clouds', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: openstackCloudReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not read OpenStack clouds');
-    }
+    const credentials = await authorize(req, openstackCloudReadPermission);
     const { items } = await catalog.getEntities(
       { filter: { kind: 'Resource', 'spec.type': OPENSTACK_CLOUD_TYPE } },
       { credentials },
@@ -59,6 +113,61 @@ export async function createRouter(
       })),
     });
   });
+
+  router.get('/clouds/:cloud/status', async (req, res) => {
+    await authorize(req, openstackCloudReadPermission);
+    const view = await status.view(req.params.cloud, { refresh: req.query.refresh === 'true' });
+    res.json(view.status);
+  });
+
+  router.get('/clouds/:cloud/hosts', async (req, res) => {
+    await authorize(req, openstackCloudReadPermission);
+    const q = parse(hostsQuery, req.query, 'query');
+    const view = await status.view(req.params.cloud, { refresh: q.refresh === 'true' });
+    res.json(queryHosts(view.hosts, q));
+  });
+
+  router.get('/clouds/:cloud/hosts/:host', async (req, res) => {
+    await authorize(req, openstackCloudReadPermission);
+    const view = await status.view(req.params.cloud);
+    const host = view.hosts.find(h => h.host === req.params.host);
+    if (!host) {
+      throw new NotFoundError(`Cloud ${req.params.cloud} has no compute host "${req.params.host}" (openstack compute service list --service nova-compute)`);
+    }
+    res.json(host);
+  });
+
+  router.get('/clouds/:cloud/operations', async (req, res) => {
+    const credentials = await authorize(req, openstackCloudReadPermission);
+    const items: OperationRecord[] = await listOperations(options, credentials, req.params.cloud);
+    res.json({ items });
+  });
+
+  // The demo cloud's operations: called by the scaffolder actions (service credentials), never
+  // by users directly, so no template or approval can be bypassed from the browser.
+  if (demo) {
+    const serviceOnly = (req: express.Request) => httpAuth.credentials(req, { allow: ['service'] });
+    router.post('/demo/clouds', async (req, res) => {
+      await serviceOnly(req);
+      const body = parse(createBody, req.body, 'body');
+      const state = await demo.createCloud(body);
+      res.status(201).json({ name: state.name, createdAt: state.createdAt });
+    });
+    router.post('/demo/clouds/:cloud/upgrade', async (req, res) => {
+      await serviceOnly(req);
+      const body = parse(upgradeBody, req.body, 'body');
+      const state = await demo.startUpgrade(req.params.cloud, body.to, body.stepSeconds);
+      await status.invalidate(req.params.cloud);
+      res.json({ name: state.name, upgrade: state.upgrade ?? null, release: state.release });
+    });
+    router.post('/demo/clouds/:cloud/hosts', async (req, res) => {
+      await serviceOnly(req);
+      const body = parse(enrollBody, req.body, 'body');
+      await demo.enrollHost(req.params.cloud, body);
+      await status.invalidate(req.params.cloud);
+      res.status(202).json({ host: body.host });
+    });
+  }
 
   return router;
 }

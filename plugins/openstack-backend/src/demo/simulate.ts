@@ -1,0 +1,242 @@
+import {
+  AgentRecord,
+  CloudStatus,
+  ComputeHostStatus,
+  ControlPlaneServiceName,
+  ControlPlaneServiceStatus,
+  ServiceRecord,
+  WorkloadStatus,
+  API_SERVICE_TYPES,
+  CONTROL_PLANE_SERVICES,
+  cloudVerdict,
+  mergeComputeHosts,
+  serviceVerdict,
+} from '@backstage-openstack/plugin-openstack-common';
+import { DemoCloudState } from './model';
+import { prng } from './seed';
+
+/** openstack-helm workloads per chart: kind, name, component, image, replicas. */
+const WORKLOADS: Record<ControlPlaneServiceName, Array<[WorkloadStatus['kind'], string, string, string, number]>> = {
+  keystone: [['Deployment', 'keystone-api', 'api', 'keystone', 3]],
+  glance: [['Deployment', 'glance-api', 'api', 'glance', 3]],
+  placement: [['Deployment', 'placement-api', 'api', 'placement', 3]],
+  nova: [
+    ['Deployment', 'nova-api-osapi', 'os-api', 'nova', 3],
+    ['Deployment', 'nova-api-metadata', 'metadata', 'nova', 3],
+    ['Deployment', 'nova-conductor', 'conductor', 'nova', 3],
+    ['Deployment', 'nova-scheduler', 'scheduler', 'nova', 3],
+    ['Deployment', 'nova-novncproxy', 'novnc-proxy', 'nova', 2],
+  ],
+  neutron: [['Deployment', 'neutron-server', 'server', 'neutron', 3]],
+  cinder: [
+    ['Deployment', 'cinder-api', 'api', 'cinder', 3],
+    ['Deployment', 'cinder-scheduler', 'scheduler', 'cinder', 2],
+    ['Deployment', 'cinder-volume', 'volume', 'cinder', 2],
+  ],
+  horizon: [['Deployment', 'horizon', 'server', 'horizon', 2]],
+  mariadb: [['StatefulSet', 'mariadb-server', 'server', 'mariadb', 3]],
+  rabbitmq: [['StatefulSet', 'rabbitmq-rabbitmq', 'server', 'rabbitmq', 3]],
+  memcached: [['StatefulSet', 'memcached-memcached', 'server', 'memcached', 1]],
+  ovn: [
+    ['StatefulSet', 'ovn-ovsdb-nb', 'ovsdb-nb', 'ovn', 3],
+    ['StatefulSet', 'ovn-ovsdb-sb', 'ovsdb-sb', 'ovn', 3],
+    ['Deployment', 'ovn-northd', 'northd', 'ovn', 3],
+  ],
+};
+
+const INFRA: ControlPlaneServiceName[] = ['mariadb', 'rabbitmq', 'memcached'];
+/** The order a new cloud comes up in, as its HelmReleases' dependsOn order it. */
+const BRING_UP: ControlPlaneServiceName[] = ['mariadb', 'rabbitmq', 'memcached', 'keystone', 'glance', 'placement', 'ovn', 'neutron', 'nova', 'cinder', 'horizon'];
+const OPENSTACK_SERVICES = new Set(['keystone', 'glance', 'placement', 'nova', 'neutron', 'cinder', 'horizon', 'ovn']);
+
+const seconds = (from: string, now: Date) => (now.getTime() - new Date(from).getTime()) / 1000;
+
+/** Release of a service at `now`, given an upgrade under way. */
+function serviceRelease(state: DemoCloudState, name: string, now: Date): { release: string; rolling: boolean } {
+  const up = state.upgrade;
+  if (!up || !OPENSTACK_SERVICES.has(name)) return { release: state.release, rolling: false };
+  const i = up.order.indexOf(name);
+  if (i < 0) return { release: up.from, rolling: false };
+  const t = seconds(up.startedAt, now);
+  const start = i * up.stepSeconds;
+  if (t < start) return { release: up.from, rolling: false };
+  if (t < start + up.stepSeconds) return { release: up.to, rolling: true };
+  return { release: up.to, rolling: false };
+}
+
+/** True when the cloud's upgrade has rolled every service. */
+export function upgradeFinished(state: DemoCloudState, now: Date): boolean {
+  const up = state.upgrade;
+  return !!up && seconds(up.startedAt, now) >= up.order.length * up.stepSeconds;
+}
+
+function present(state: DemoCloudState): ControlPlaneServiceName[] {
+  return CONTROL_PLANE_SERVICES.filter(
+    s => INFRA.includes(s) || s === 'ovn' ? state.components.includes('neutron') || INFRA.includes(s) : state.components.includes(s),
+  );
+}
+
+function readyFraction(state: DemoCloudState, name: ControlPlaneServiceName, now: Date): number {
+  if (state.rolloutSeconds <= 0) return 1;
+  const order = BRING_UP.filter(s => present(state).includes(s));
+  const slot = state.rolloutSeconds / order.length;
+  const t = seconds(state.createdAt, now) - order.indexOf(name) * slot;
+  return Math.max(0, Math.min(1, t / slot));
+}
+
+function hostState(h: DemoCloudState['hosts'][number], now: Date) {
+  const age = h.enrolledAt ? seconds(h.enrolledAt, now) : Infinity;
+  return {
+    up: !h.down && age >= 5,
+    ovnAlive: !h.down && age >= 10,
+    mapped: age >= 8,
+  };
+}
+
+/** The status and hosts of a simulated cloud at `now`. */
+export function simulate(state: DemoCloudState, now: Date): { status: CloudStatus; hosts: ComputeHostStatus[] } {
+  const rnd = prng(state.name.length * 7919 + Math.floor(now.getTime() / 30000));
+  const heartbeat = (ago: number) => new Date(now.getTime() - ago * 1000).toISOString();
+  const nodes = state.controlPlaneNodes;
+
+  const computeServices: ServiceRecord[] = state.hosts.map(h => {
+    const s = hostState(h, now);
+    return {
+      id: `svc-${h.host}`,
+      binary: 'nova-compute',
+      host: h.host,
+      zone: h.zone,
+      status: h.disabledReason ? 'disabled' : 'enabled',
+      state: s.up ? 'up' : 'down',
+      updatedAt: heartbeat(s.up ? Math.floor(rnd() * 10) : 3600 + 17 * 60),
+      disabledReason: h.disabledReason,
+    };
+  });
+  const agents: AgentRecord[] = state.hosts.flatMap(h => {
+    const s = hostState(h, now);
+    return [
+      { id: `ovn-${h.host}`, agentType: 'OVN Controller agent', binary: 'ovn-controller', host: h.host, zone: h.zone, alive: s.ovnAlive, adminStateUp: true, heartbeatAt: heartbeat(s.ovnAlive ? 5 : 3700) },
+      { id: `meta-${h.host}`, agentType: 'OVN Metadata agent', binary: 'neutron-ovn-metadata-agent', host: h.host, zone: h.zone, alive: s.ovnAlive, adminStateUp: true, heartbeatAt: heartbeat(s.ovnAlive ? 7 : 3700) },
+    ];
+  });
+
+  const services: ControlPlaneServiceStatus[] = present(state).map(name => {
+    const { release, rolling } = serviceRelease(state, name, now);
+    const frac = readyFraction(state, name, now);
+    const workloads: WorkloadStatus[] = WORKLOADS[name].map(([kind, wname, component, image, replicas]) => {
+      const isOpenStack = OPENSTACK_SERVICES.has(name);
+      // Infrastructure images are not tied to an OpenStack release.
+      const tag = isOpenStack ? `${release}-ubuntu_noble` : 'latest-ubuntu_noble';
+      let ready = Math.floor(replicas * frac);
+      if (rolling) ready = Math.max(0, replicas - 1);
+      return {
+        kind,
+        name: wname,
+        component,
+        ready,
+        desired: replicas,
+        restarts: name === 'rabbitmq' ? 2 : Math.floor(rnd() * 2),
+        imageTag: `quay.io/airshipit/${image}:${tag}`,
+        release: isOpenStack ? release : undefined,
+        lastChange: state.upgrade && isOpenStack && release === state.upgrade.to
+          ? new Date(new Date(state.upgrade.startedAt).getTime() + state.upgrade.order.indexOf(name) * state.upgrade.stepSeconds * 1000).toISOString()
+          : state.createdAt,
+      };
+    });
+    const apiType = API_SERVICE_TYPES[name];
+    const evidence = {
+      name,
+      workloads,
+      workloadsKnown: true,
+      api: apiType
+        ? { serviceType: apiType, url: `https://${apiType}.${state.name}.example.org`, ok: frac >= 1, latencyMs: frac >= 1 ? Math.round(8 + rnd() * 30) : undefined, error: frac >= 1 ? undefined : 'connection refused' }
+        : undefined,
+      services:
+        name === 'nova'
+          ? [
+              ...nodes.flatMap(n => [
+                { binary: 'nova-conductor', host: `nova-conductor-${n}`, zone: 'internal', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(3) },
+                { binary: 'nova-scheduler', host: `nova-scheduler-${n}`, zone: 'internal', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(4) },
+              ]),
+              ...computeServices,
+            ]
+          : name === 'cinder'
+            ? [
+                ...nodes.slice(0, 2).map(n => ({ binary: 'cinder-scheduler', host: `cinder-scheduler-${n}`, zone: 'nova', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(6) })),
+                ...nodes.slice(0, 2).map(n => ({ binary: 'cinder-volume', host: `cinder-volume-${n}@rbd1`, zone: 'nova', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(6) })),
+              ]
+            : undefined,
+      agents: name === 'neutron' ? agents : undefined,
+    };
+    const verdict = serviceVerdict(evidence);
+    return {
+      name,
+      verdict: verdict.verdict,
+      reasons: verdict.reasons,
+      workloads,
+      release: OPENSTACK_SERVICES.has(name) ? release : undefined,
+      api: evidence.api,
+      services: evidence.services,
+      agents: evidence.agents,
+    };
+  });
+
+  const mappedHosts = state.hosts.filter(h => hostState(h, now).mapped);
+  const hosts = mergeComputeHosts({
+    hypervisors: mappedHosts.map(h => ({ hypervisorHostname: `${h.host}.${state.name}.example.org`, serviceHost: h.host })),
+    computeServices,
+    providers: mappedHosts.map(h => ({
+      name: `${h.host}.${state.name}.example.org`,
+      inventories: {
+        VCPU: { total: h.vcpus, reserved: 0, allocation_ratio: 4 },
+        MEMORY_MB: { total: h.memoryMb, reserved: 8192, allocation_ratio: 1 },
+        DISK_GB: { total: h.diskGb, reserved: 0, allocation_ratio: 1 },
+      },
+      usages: { VCPU: h.vcpuUsed, MEMORY_MB: h.memoryMbUsed, DISK_GB: h.diskGbUsed },
+    })),
+    agents,
+    aggregates: Object.fromEntries(state.hosts.map(h => [h.host, h.aggregates])),
+    serversByHost: Object.fromEntries(state.hosts.map(h => [h.host, h.vms])),
+    releases: Object.fromEntries(state.hosts.map(h => [h.host, h.release])),
+  });
+
+  const summary = {
+    total: hosts.length,
+    up: hosts.filter(h => h.state === 'up').length,
+    down: hosts.filter(h => h.state === 'down').length,
+    disabled: hosts.filter(h => h.status === 'disabled').length,
+    lagging: 0,
+  };
+  const zones = [...new Set(hosts.map(h => h.zone ?? 'nova'))].sort();
+  const capacityByZone = zones.map(zone => {
+    const zh = hosts.filter(h => (h.zone ?? 'nova') === zone);
+    const sum = (f: (h: ComputeHostStatus) => number) => zh.reduce((a, h) => a + f(h), 0);
+    return {
+      zone,
+      vcpuUsed: sum(h => h.vcpu?.used ?? 0),
+      vcpuCapacity: sum(h => h.vcpu?.capacity ?? 0),
+      memoryMbUsed: sum(h => h.memoryMb?.used ?? 0),
+      memoryMbCapacity: sum(h => h.memoryMb?.capacity ?? 0),
+    };
+  });
+  const cv = cloudVerdict(services, 0);
+  const release = state.upgrade && upgradeFinished(state, now) ? state.upgrade.to : state.release;
+  return {
+    status: {
+      cloud: state.name,
+      demo: true,
+      release,
+      chartVersion: state.chartVersion,
+      cluster: state.cluster,
+      namespace: state.namespace,
+      verdict: cv.verdict,
+      reasons: state.upgrade && !upgradeFinished(state, now) ? [`upgrade ${state.upgrade.from} → ${state.upgrade.to} in progress`, ...cv.reasons] : cv.reasons,
+      services,
+      hostSummary: summary,
+      capacityByZone,
+      errors: [],
+      fetchedAt: now.toISOString(),
+    },
+    hosts,
+  };
+}
