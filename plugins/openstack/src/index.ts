@@ -4,4 +4,11 @@
  *
  * @packageDocumentation
  */
-export { openstackPlugin as default, entityOpenStackCloudContent } from './plugin';
+export {
+  openstackPlugin as default,
+  entityOpenStackCloudContent,
+  entityOpenStackComputeHostCard,
+  openstackApi,
+} from './plugin';
+export { OpenStackClient, openstackApiRef } from './api';
+export type { OpenStackApi } from './api';

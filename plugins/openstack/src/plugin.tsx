@@ -1,8 +1,28 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import {
   isOpenStackCloudEntity,
+  isOpenStackComputeHostEntity,
 } from '@backstage-openstack/plugin-openstack-common';
+import { OpenStackClient, openstackApiRef } from './api';
+
+/** The status backend's client. @public */
+export const openstackApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: openstackApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new OpenStackClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 /** The cloud entity's OpenStack tab. @public */
 export const entityOpenStackCloudContent = EntityContentBlueprint.make({
@@ -11,8 +31,16 @@ export const entityOpenStackCloudContent = EntityContentBlueprint.make({
     path: '/openstack',
     title: 'OpenStack',
     filter: isOpenStackCloudEntity,
-    loader: () =>
-      import('./components/CloudOverview').then(m => <m.CloudOverview />),
+    loader: () => import('./components/CloudStatus').then(m => <m.CloudStatusContent />),
+  },
+});
+
+/** The compute-host entity's status card on its overview. @public */
+export const entityOpenStackComputeHostCard = EntityCardBlueprint.make({
+  name: 'compute-host',
+  params: {
+    filter: isOpenStackComputeHostEntity,
+    loader: () => import('./components/ComputeHostCard').then(m => <m.ComputeHostCard />),
   },
 });
 
@@ -24,5 +52,5 @@ export const entityOpenStackCloudContent = EntityContentBlueprint.make({
 export const openstackPlugin = createFrontendPlugin({
   pluginId: 'openstack',
   title: 'OpenStack',
-  extensions: [entityOpenStackCloudContent],
+  extensions: [openstackApi, entityOpenStackCloudContent, entityOpenStackComputeHostCard],
 });

@@ -1,11 +1,22 @@
 /**
- * Components for apps on the legacy frontend system (`@backstage/core-plugin-api`): place them
- * in an `EntityLayout.Route` of your entity page, e.g.
- * `<EntityLayout.Route path="/openstack" title="OpenStack" if={isOpenStackCloudEntity}><EntityOpenStackCloudContent /></EntityLayout.Route>`.
+ * Components for apps on the legacy frontend system (`@backstage/core-plugin-api`). Register
+ * the API and place the components on your entity pages:
+ *
+ * ```tsx
+ * // apis.ts
+ * createApiFactory({ api: openstackApiRef, deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+ *   factory: deps => new OpenStackClient(deps) })
+ * // EntityPage.tsx
+ * <EntityLayout.Route path="/openstack" title="OpenStack" if={isOpenStackCloudEntity}>
+ *   <EntityOpenStackCloudContent />
+ * </EntityLayout.Route>
+ * ```
  *
  * @packageDocumentation
  */
-export { CloudOverview as EntityOpenStackCloudContent } from '../components/CloudOverview';
+export { CloudStatusContent as EntityOpenStackCloudContent } from '../components/CloudStatus';
+export { ComputeHostCard as EntityOpenStackComputeHostCard } from '../components/ComputeHostCard';
+export { OpenStackClient, openstackApiRef } from '../api';
 export {
   isOpenStackCloudEntity,
   isOpenStackComputeHostEntity,

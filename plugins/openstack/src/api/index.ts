@@ -1,0 +1,2 @@
+export { OpenStackClient, openstackApiRef } from './OpenStackClient';
+export type { OpenStackApi } from './OpenStackClient';

@@ -1,0 +1,34 @@
+import { Link, Table } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { OperationRecord } from '@backstage-openstack/plugin-openstack-common';
+import useAsync from 'react-use/esm/useAsync';
+import { openstackApiRef } from '../../api';
+import { ErrorState } from '../common/ErrorState';
+
+/** Create/upgrade/enroll tasks and approvals on the cloud, newest first, linking to each task. */
+export const OperationsTable = ({ cloud }: { cloud: string }) => {
+  const api = useApi(openstackApiRef);
+  const { value, loading, error } = useAsync(() => api.getOperations(cloud), [cloud]);
+  if (error) return <ErrorState error={error} cloud={cloud} />;
+  return (
+    <Table<OperationRecord>
+      title="Operations"
+      isLoading={loading}
+      options={{ paging: true, pageSize: 10, search: false, padding: 'dense' }}
+      data={value ?? []}
+      emptyContent={<div style={{ padding: 16 }}>No create, upgrade or enroll task has run on this cloud yet. Start one from Create.</div>}
+      columns={[
+        { title: 'Started', render: o => new Date(o.startedAt).toLocaleString() },
+        { title: 'Operation', field: 'kind' },
+        { title: 'What', field: 'title' },
+        { title: 'State', field: 'state' },
+        { title: 'By', field: 'actor' },
+        {
+          title: 'Task',
+          render: o =>
+            o.taskId ? <Link to={`/create/tasks/${o.taskId}`}>task</Link> : o.approvalId ? <Link to={`/openstack/approvals/${o.approvalId}`}>approval</Link> : '—',
+        },
+      ]}
+    />
+  );
+};

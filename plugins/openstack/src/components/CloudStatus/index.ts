@@ -1,0 +1,1 @@
+export { CloudStatusContent, CloudStatusView } from './CloudStatusContent';

@@ -1,0 +1,1 @@
+export { ComputeHostCard } from './ComputeHostCard';

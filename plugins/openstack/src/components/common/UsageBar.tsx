@@ -1,0 +1,30 @@
+import Box from '@material-ui/core/Box';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import { ResourceUsage } from '@backstage-openstack/plugin-openstack-common';
+
+/** Formats a usage the way `openstack resource provider usage show` users read it. */
+export function formatUsage(u: ResourceUsage | undefined, unit: 'vcpu' | 'mb'): string {
+  if (!u) return '—';
+  if (unit === 'mb') return `${(u.used / 1024).toFixed(0)} / ${(u.capacity / 1024).toFixed(0)} GiB`;
+  return `${u.used} / ${u.capacity}`;
+}
+
+/** Used vs capacity as a bar with the numbers beside it. */
+export const UsageBar = ({ usage, unit }: { usage?: ResourceUsage; unit: 'vcpu' | 'mb' }) => {
+  if (!usage) return <Typography variant="body2">—</Typography>;
+  const pct = usage.capacity > 0 ? Math.min(100, (usage.used / usage.capacity) * 100) : 0;
+  return (
+    <Box minWidth={140}>
+      <LinearProgress
+        variant="determinate"
+        value={pct}
+        color={pct > 90 ? 'secondary' : 'primary'}
+        aria-label={`${pct.toFixed(0)}% used`}
+      />
+      <Typography variant="caption">
+        {formatUsage(usage, unit)} ({pct.toFixed(0)}%)
+      </Typography>
+    </Box>
+  );
+};
