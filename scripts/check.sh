@@ -26,10 +26,18 @@ phase "system packages" apt_install chromium
 
 # The peers start in the background while the static checks run (they share 2 cores, but
 # most of a peer's start is waiting on its own services).
-echo "==> peers: starting in the background (log: $PEERS_LOG)"
-peers_t0=$SECONDS
-"$BSO_ROOT/scripts/peers/up.sh" >"$PEERS_LOG" 2>&1 &
-peers_pid=$!
+# The real peers (scripts/peers) come with their integration tests; where the harness is present
+# it is required: a peer that fails to start fails the run with its log tail.
+HAVE_PEERS=0
+if [ -x "$BSO_ROOT/scripts/peers/up.sh" ]; then
+  HAVE_PEERS=1
+  echo "==> peers: starting in the background (log: $PEERS_LOG)"
+  peers_t0=$SECONDS
+  "$BSO_ROOT/scripts/peers/up.sh" >"$PEERS_LOG" 2>&1 &
+  peers_pid=$!
+else
+  echo "==> peers: no scripts/peers harness in this tree; integration tests not part of this run"
+fi
 
 phase "type-check" yarn tsc
 phase "lint" yarn backstage-cli repo lint
@@ -43,8 +51,10 @@ wait_peers() {
   echo "peers: up after $((SECONDS - peers_t0))s from the start of their launch"
   return "$rc"
 }
-phase "peers up" wait_peers
-phase "integration tests" yarn test:integration --ci --json --outputFile="$REPORTS/integration.json"
+if [ "$HAVE_PEERS" = 1 ]; then
+  phase "peers up" wait_peers
+  phase "integration tests" yarn test:integration --ci --json --outputFile="$REPORTS/integration.json"
+fi
 phase "browser tests" bash -c "node e2e/run.mjs | tee '$REPORTS/e2e.log'"
 
 print_phases

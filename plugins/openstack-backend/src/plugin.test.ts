@@ -64,7 +64,7 @@ describe('openstack backend plugin', () => {
     const res = await request(server).get('/api/openstack/clouds/demo/status').set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ cloud: 'demo', demo: true, release: '2025.1', verdict: 'Healthy' });
-    expect(res.body.hostSummary).toEqual({ total: 24, up: 23, down: 1, disabled: 1, lagging: 0 });
+    expect(res.body.hostSummary).toEqual({ total: 24, up: 23, down: 1, disabled: 1, lagging: 2 });
   });
 
   it('filters, sorts and pages hosts on the server', async () => {
@@ -123,5 +123,16 @@ describe('openstack backend plugin', () => {
       .send({ name: 'Bad_Name', release: '2026.1', components: [] });
     expect(badBody.status).toBe(400);
     expect(badBody.body.error.message).toMatch(/body\.name/);
+  });
+});
+
+describe('lagging hosts', () => {
+  it('flags the demo hosts still on 2024.2 as blocking the next hop', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/openstack/clouds/demo/hosts?filter=lagging').set('Authorization', user);
+    expect(res.body.items.map((h: any) => [h.host, h.release, h.blocksUpgrade])).toEqual([
+      ['cmp-az2-11', '2024.2', true],
+      ['cmp-az2-12', '2024.2', true],
+    ]);
   });
 });

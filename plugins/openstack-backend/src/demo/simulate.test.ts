@@ -16,7 +16,7 @@ describe('the demo cloud simulation', () => {
     expect(status.services.every(s => s.verdict === 'Healthy')).toBe(true);
     expect(status.verdict).toBe('Healthy');
     expect(hosts).toHaveLength(24);
-    expect(status.hostSummary).toEqual({ total: 24, up: 23, down: 1, disabled: 1, lagging: 0 });
+    expect(status.hostSummary).toEqual({ total: 24, up: 23, down: 1, disabled: 1, lagging: 2 });
     expect(hosts.find(h => h.host === 'cmp-az1-04')?.disabledReason).toMatch(/maintenance/);
     expect(hosts.find(h => h.host === 'cmp-az2-07')).toMatchObject({ state: 'down', ovnAgentAlive: false });
     expect(status.capacityByZone.map(z => z.zone)).toEqual(['az1', 'az2']);

@@ -9,6 +9,7 @@ import {
   API_SERVICE_TYPES,
   CONTROL_PLANE_SERVICES,
   cloudVerdict,
+  markLaggingHosts,
   mergeComputeHosts,
   serviceVerdict,
 } from '@backstage-openstack/plugin-openstack-common';
@@ -182,7 +183,8 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
   });
 
   const mappedHosts = state.hosts.filter(h => hostState(h, now).mapped);
-  const hosts = mergeComputeHosts({
+  const release = state.upgrade && upgradeFinished(state, now) ? state.upgrade.to : state.release;
+  const merged = mergeComputeHosts({
     hypervisors: mappedHosts.map(h => ({ hypervisorHostname: `${h.host}.${state.name}.example.org`, serviceHost: h.host })),
     computeServices,
     providers: mappedHosts.map(h => ({
@@ -199,13 +201,14 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
     serversByHost: Object.fromEntries(state.hosts.map(h => [h.host, h.vms])),
     releases: Object.fromEntries(state.hosts.map(h => [h.host, h.release])),
   });
+  const hosts = markLaggingHosts(release, merged);
 
   const summary = {
     total: hosts.length,
     up: hosts.filter(h => h.state === 'up').length,
     down: hosts.filter(h => h.state === 'down').length,
     disabled: hosts.filter(h => h.status === 'disabled').length,
-    lagging: 0,
+    lagging: hosts.filter(h => h.blocksUpgrade).length,
   };
   const zones = [...new Set(hosts.map(h => h.zone ?? 'nova'))].sort();
   const capacityByZone = zones.map(zone => {
@@ -220,7 +223,6 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
     };
   });
   const cv = cloudVerdict(services, 0);
-  const release = state.upgrade && upgradeFinished(state, now) ? state.upgrade.to : state.release;
   return {
     status: {
       cloud: state.name,

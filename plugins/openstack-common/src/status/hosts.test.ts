@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mergeComputeHosts, queryHosts } from './hosts';
+import { markLaggingHosts, mergeComputeHosts, queryHosts } from './hosts';
 import { ComputeHostStatus } from './types';
 
 describe('mergeComputeHosts', () => {
@@ -93,5 +93,16 @@ describe('queryHosts', () => {
         return true;
       }),
     );
+  });
+});
+
+describe('markLaggingHosts', () => {
+  it('flags hosts that block the next hop', () => {
+    const hosts = [host(1, { release: '2025.1' }), host(2, { release: '2024.2' }), host(3, { release: '2024.1' })];
+    // 2025.1 → 2025.2 next: computes must be on 2025.2 or 2025.1 afterwards
+    expect(markLaggingHosts('2025.1', hosts).map(h => h.blocksUpgrade)).toEqual([false, true, true]);
+    // 2024.2 → 2025.1 next: 2025.1, 2024.2 allowed
+    expect(markLaggingHosts('2024.2', hosts).map(h => h.blocksUpgrade)).toEqual([false, false, true]);
+    expect(markLaggingHosts('2026.2', hosts).every(h => h.blocksUpgrade === false)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { checkComputeLag, validNextHops } from '../releases/upgradePath';
 import {
   AgentRecord,
   ComputeHostPage,
@@ -150,4 +151,21 @@ export function queryHosts(hosts: ComputeHostStatus[], q: HostQuery): ComputeHos
     .sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : a.i - b.i))
     .map(x => x.h);
   return { items: rows.slice(offset, offset + limit), total: rows.length, offset, limit };
+}
+
+/**
+ * Flags the hosts whose nova-compute release blocks the cloud's next upgrade hop (the nearest
+ * one, N → N+1, which is the strictest), by the compute lag rule.
+ *
+ * @public
+ */
+export function markLaggingHosts(cloudRelease: string | undefined, hosts: ComputeHostStatus[]): ComputeHostStatus[] {
+  const next = cloudRelease ? validNextHops(cloudRelease)[0] : undefined;
+  if (!cloudRelease || !next) return hosts.map(h => ({ ...h, blocksUpgrade: false }));
+  const lag = checkComputeLag(
+    { from: cloudRelease, to: next },
+    hosts.filter(h => h.release).map(h => ({ host: h.host, release: h.release! })),
+  );
+  const blocked = new Set(lag.blocking.map(b => b.host));
+  return hosts.map(h => ({ ...h, blocksUpgrade: blocked.has(h.host) }));
 }
