@@ -8,4 +8,5 @@
 export * from './annotations';
 export * from './permissions';
 export * from './releases';
+export * from './spec';
 export * from './status';

@@ -5,3 +5,6 @@
  */
 export { scaffolderModuleOpenstack as default } from './module';
 export { createCloudEntityAction } from './actions/cloudEntity';
+export { createCloudCreateAction } from './actions/cloudCreate';
+export { createCloudUpgradeAction } from './actions/cloudUpgrade';
+export { createComputeEnrollAction } from './actions/computeEnroll';

@@ -10,6 +10,11 @@ describe('scaffolderModuleOpenstack', () => {
       features: [scaffolderModuleOpenstack],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['openstack:cloud:entity']);
+    expect(ids).toEqual([
+      'openstack:cloud:entity',
+      'openstack:cloud:create',
+      'openstack:cloud:upgrade',
+      'openstack:compute:enroll',
+    ]);
   });
 });

@@ -1,6 +1,11 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCloudCreateAction } from './actions/cloudCreate';
 import { createCloudEntityAction } from './actions/cloudEntity';
+import { createCloudUpgradeAction } from './actions/cloudUpgrade';
+import { createComputeEnrollAction } from './actions/computeEnroll';
+import { OpenStackBackend } from './OpenStackBackend';
 
 /**
  * Registers the OpenStack scaffolder actions with the scaffolder backend.
@@ -12,9 +17,20 @@ export const scaffolderModuleOpenstack = createBackendModule({
   moduleId: 'openstack',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createCloudEntityAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolder, catalog, discovery, auth }) {
+        const backend = new OpenStackBackend({ discovery, auth });
+        scaffolder.addActions(
+          createCloudEntityAction(),
+          createCloudCreateAction({ backend }),
+          createCloudUpgradeAction({ catalog, backend }),
+          createComputeEnrollAction({ catalog, backend }),
+        );
       },
     });
   },

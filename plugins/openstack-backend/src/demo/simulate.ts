@@ -121,6 +121,28 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
     ];
   });
 
+  // `openstack compute service list` / `volume service list` of the control plane, with the
+  // nova-compute rows of the hosts under nova.
+  const controlServices = (name: ControlPlaneServiceName, up: boolean): ServiceRecord[] | undefined => {
+    const state_ = up ? ('up' as const) : ('down' as const);
+    if (name === 'nova') {
+      return [
+        ...nodes.flatMap(n => [
+          { binary: 'nova-conductor', host: `nova-conductor-${n}`, zone: 'internal', status: 'enabled' as const, state: state_, updatedAt: heartbeat(3) },
+          { binary: 'nova-scheduler', host: `nova-scheduler-${n}`, zone: 'internal', status: 'enabled' as const, state: state_, updatedAt: heartbeat(4) },
+        ]),
+        ...computeServices,
+      ];
+    }
+    if (name === 'cinder') {
+      return [
+        ...nodes.slice(0, 2).map(n => ({ binary: 'cinder-scheduler', host: `cinder-scheduler-${n}`, zone: 'nova', status: 'enabled' as const, state: state_, updatedAt: heartbeat(6) })),
+        ...nodes.slice(0, 2).map(n => ({ binary: 'cinder-volume', host: `cinder-volume-${n}@rbd1`, zone: 'nova', status: 'enabled' as const, state: state_, updatedAt: heartbeat(6) })),
+      ];
+    }
+    return undefined;
+  };
+
   const services: ControlPlaneServiceStatus[] = present(state).map(name => {
     const { release, rolling } = serviceRelease(state, name, now);
     const frac = readyFraction(state, name, now);
@@ -152,21 +174,7 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
       api: apiType
         ? { serviceType: apiType, url: `https://${apiType}.${state.name}.example.org`, ok: frac >= 1, latencyMs: frac >= 1 ? Math.round(8 + rnd() * 30) : undefined, error: frac >= 1 ? undefined : 'connection refused' }
         : undefined,
-      services:
-        name === 'nova'
-          ? [
-              ...nodes.flatMap(n => [
-                { binary: 'nova-conductor', host: `nova-conductor-${n}`, zone: 'internal', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(3) },
-                { binary: 'nova-scheduler', host: `nova-scheduler-${n}`, zone: 'internal', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(4) },
-              ]),
-              ...computeServices,
-            ]
-          : name === 'cinder'
-            ? [
-                ...nodes.slice(0, 2).map(n => ({ binary: 'cinder-scheduler', host: `cinder-scheduler-${n}`, zone: 'nova', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(6) })),
-                ...nodes.slice(0, 2).map(n => ({ binary: 'cinder-volume', host: `cinder-volume-${n}@rbd1`, zone: 'nova', status: 'enabled' as const, state: (frac >= 1 ? 'up' : 'down') as 'up' | 'down', updatedAt: heartbeat(6) })),
-              ]
-            : undefined,
+      services: controlServices(name, frac >= 1),
       agents: name === 'neutron' ? agents : undefined,
     };
     const verdict = serviceVerdict(evidence);

@@ -148,7 +148,10 @@ export function queryHosts(hosts: ComputeHostStatus[], q: HostQuery): ComputeHos
   const dir = q.order === 'desc' ? -1 : 1;
   rows = rows
     .map((h, i) => ({ h, i, k: key(h) }))
-    .sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : a.i - b.i))
+    .sort((a, b) => {
+      if (a.k === b.k) return a.i - b.i;
+      return a.k < b.k ? -dir : dir;
+    })
     .map(x => x.h);
   return { items: rows.slice(offset, offset + limit), total: rows.length, offset, limit };
 }

@@ -8,7 +8,34 @@ import {
 } from '@backstage-openstack/plugin-openstack-common';
 import { examples } from './cloudEntity.examples';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The catalog entity of a cloud, annotated for the status backend and the Kubernetes plugin. */
+export function buildCloudEntity(c: {
+  name: string;
+  cluster: string;
+  namespace: string;
+  release: string;
+  owner: string;
+  system: string;
+}) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: c.name,
+      description: `OpenStack cloud ${c.name} (${c.release})`,
+      annotations: {
+        [ANNOTATION_OPENSTACK_CLOUD]: c.name,
+        [ANNOTATION_OPENSTACK_CLUSTER]: c.cluster,
+        [ANNOTATION_OPENSTACK_NAMESPACE]: c.namespace,
+        'backstage.io/kubernetes-id': c.name,
+        'backstage.io/kubernetes-namespace': c.namespace,
+      },
+    },
+    spec: { type: OPENSTACK_CLOUD_TYPE, owner: c.owner, system: c.system, release: c.release },
+  };
+}
 
 /**
  * `openstack:cloud:entity` — builds the catalog entity of a cloud (Resource of type
@@ -47,22 +74,7 @@ export function createCloudEntityAction() {
           `input.name "${name}" is not a DNS-1123 label of at most 40 characters; use lower-case letters, digits and "-", starting and ending with a letter or digit`,
         );
       }
-      const entity = {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Resource',
-        metadata: {
-          name,
-          description: `OpenStack cloud ${name} (${release})`,
-          annotations: {
-            [ANNOTATION_OPENSTACK_CLOUD]: name,
-            [ANNOTATION_OPENSTACK_CLUSTER]: cluster,
-            [ANNOTATION_OPENSTACK_NAMESPACE]: namespace,
-            'backstage.io/kubernetes-id': name,
-            'backstage.io/kubernetes-namespace': namespace,
-          },
-        },
-        spec: { type: OPENSTACK_CLOUD_TYPE, owner, system, release },
-      };
+      const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system });
       ctx.logger.info(`Catalog entity for cloud ${name} on ${cluster}/${namespace}`);
       ctx.output('entity', entity);
     },

@@ -15,6 +15,11 @@ function upDown(s: ControlPlaneServiceStatus): string {
   return parts.join(', ') || '—';
 }
 
+function apiLabel(api: ControlPlaneServiceStatus['api']): string {
+  if (!api) return '—';
+  return api.ok ? `ok, ${api.latencyMs} ms` : `failing: ${api.error ?? 'no answer'}`;
+}
+
 /** One row per control-plane service; a row expands to its workloads and services/agents. */
 export const ControlPlaneTable = ({ services, cloudRelease }: { services: ControlPlaneServiceStatus[]; cloudRelease?: string }) => {
   const columns: TableColumn<ControlPlaneServiceStatus>[] = [
@@ -39,7 +44,7 @@ export const ControlPlaneTable = ({ services, cloudRelease }: { services: Contro
     },
     {
       title: 'API',
-      render: s => (s.api ? (s.api.ok ? `ok, ${s.api.latencyMs} ms` : `failing: ${s.api.error ?? 'no answer'}`) : '—'),
+      render: s => apiLabel(s.api),
     },
     { title: 'Services / agents', render: upDown },
     { title: 'Why', render: s => (s.reasons.length ? s.reasons.join('; ') : '') },

@@ -6,6 +6,7 @@ import { ComputeHostStatus, HostFilter, HostSortField } from '@backstage-opensta
 import { useState } from 'react';
 import { openstackApiRef } from '../../api';
 import { UsageBar } from '../common/UsageBar';
+import { ovnAgentLabel } from '../common/format';
 
 const SORTABLE: Record<string, HostSortField> = {
   host: 'host',
@@ -37,7 +38,7 @@ export const HostsTable = ({ cloud, refreshKey }: { cloud: string; refreshKey: n
     { title: 'vCPU', field: 'vcpu', render: h => <UsageBar usage={h.vcpu} unit="vcpu" /> },
     { title: 'RAM', field: 'memoryMb', render: h => <UsageBar usage={h.memoryMb} unit="mb" /> },
     { title: 'VMs', field: 'runningVms', type: 'numeric' },
-    { title: 'OVN agent', sorting: false, render: h => (h.ovnAgentAlive === undefined ? '—' : h.ovnAgentAlive ? 'alive' : 'dead') },
+    { title: 'OVN agent', sorting: false, render: h => ovnAgentLabel(h.ovnAgentAlive) },
     {
       title: 'nova-compute',
       field: 'release',

@@ -5,6 +5,12 @@ import useAsync from 'react-use/esm/useAsync';
 import { openstackApiRef } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 
+const OperationLink = ({ op }: { op: OperationRecord }) => {
+  if (op.taskId) return <Link to={`/create/tasks/${op.taskId}`}>task</Link>;
+  if (op.approvalId) return <Link to={`/openstack/approvals/${op.approvalId}`}>approval</Link>;
+  return <>—</>;
+};
+
 /** Create/upgrade/enroll tasks and approvals on the cloud, newest first, linking to each task. */
 export const OperationsTable = ({ cloud }: { cloud: string }) => {
   const api = useApi(openstackApiRef);
@@ -25,8 +31,7 @@ export const OperationsTable = ({ cloud }: { cloud: string }) => {
         { title: 'By', field: 'actor' },
         {
           title: 'Task',
-          render: o =>
-            o.taskId ? <Link to={`/create/tasks/${o.taskId}`}>task</Link> : o.approvalId ? <Link to={`/openstack/approvals/${o.approvalId}`}>approval</Link> : '—',
+          render: o => <OperationLink op={o} />,
         },
       ]}
     />

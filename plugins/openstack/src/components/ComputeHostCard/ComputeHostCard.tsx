@@ -9,6 +9,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { openstackApiRef } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 import { UsageBar } from '../common/UsageBar';
+import { ovnAgentLabel } from '../common/format';
 
 /** A compute host's live status, its recent operations and a link to its cloud. */
 export const ComputeHostCard = () => {
@@ -38,7 +39,7 @@ export const ComputeHostCard = () => {
             vCPU: <UsageBar usage={value.h.vcpu} unit="vcpu" />,
             RAM: <UsageBar usage={value.h.memoryMb} unit="mb" />,
             VMs: value.h.runningVms,
-            'OVN agent': value.h.ovnAgentAlive === undefined ? '—' : value.h.ovnAgentAlive ? 'alive' : 'dead',
+            'OVN agent': ovnAgentLabel(value.h.ovnAgentAlive),
             'nova-compute release': value.h.release ?? '—',
             'last heartbeat': value.h.lastHeartbeat ?? '—',
             'recent operations': value.ops.length ? value.ops.map(o => `${o.kind} ${o.state}`).join(', ') : 'none',

@@ -1,0 +1,89 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  CloudStatus,
+  ComputeHostPage,
+  ComputeHostStatus,
+} from '@backstage-openstack/plugin-openstack-common';
+
+/**
+ * The actions' view of the OpenStack backend plugin (/api/openstack), called with the
+ * scaffolder's own service credentials: the status routes, and the demo cloud's operations,
+ * which accept service credentials only.
+ */
+export class OpenStackBackend {
+  constructor(private readonly deps: { discovery: DiscoveryService; auth: AuthService }) {}
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const { token } = await this.deps.auth.getPluginRequestToken({
+      onBehalfOf: await this.deps.auth.getOwnServiceCredentials(),
+      targetPluginId: 'openstack',
+    });
+    const base = await this.deps.discovery.getBaseUrl('openstack');
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return (await res.json()) as T;
+  }
+
+  status(cloud: string): Promise<CloudStatus> {
+    return this.request('GET', `/clouds/${encodeURIComponent(cloud)}/status?refresh=true`);
+  }
+
+  /** Every host, page by page. */
+  async hosts(cloud: string): Promise<ComputeHostStatus[]> {
+    const all: ComputeHostStatus[] = [];
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.request<ComputeHostPage>(
+        'GET',
+        `/clouds/${encodeURIComponent(cloud)}/hosts?limit=500&offset=${offset}${offset === 0 ? '&refresh=true' : ''}`,
+      );
+      all.push(...page.items);
+      if (all.length >= page.total || page.items.length === 0) return all;
+    }
+  }
+
+  async host(cloud: string, host: string): Promise<ComputeHostStatus | undefined> {
+    const page = await this.request<ComputeHostPage>(
+      'GET',
+      `/clouds/${encodeURIComponent(cloud)}/hosts?search=${encodeURIComponent(host)}&limit=500&refresh=true`,
+    );
+    return page.items.find(h => h.host === host);
+  }
+
+  createDemoCloud(body: { name: string; release: string; region?: string; cluster?: string; namespace?: string; components: string[]; rolloutSeconds?: number }) {
+    return this.request<{ name: string; createdAt: string }>('POST', '/demo/clouds', body);
+  }
+
+  startDemoUpgrade(cloud: string, to: string, stepSeconds?: number) {
+    return this.request<{ name: string; release: string; upgrade: unknown }>('POST', `/demo/clouds/${encodeURIComponent(cloud)}/upgrade`, { to, stepSeconds });
+  }
+
+  enrollDemoHost(cloud: string, body: { host: string; zone: string; aggregate?: string }) {
+    return this.request<{ host: string }>('POST', `/demo/clouds/${encodeURIComponent(cloud)}/hosts`, body);
+  }
+}
+
+/** Polls `check` until it returns a value or `timeoutMs` passes. */
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  opts: { timeoutMs: number; intervalMs: number; signal?: AbortSignal },
+): Promise<T> {
+  const end = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (opts.signal?.aborted) throw new Error(`Cancelled while waiting for ${what}`);
+    if (Date.now() + opts.intervalMs > end) {
+      throw new Error(`Timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${what}`);
+    }
+    await new Promise(r => setTimeout(r, opts.intervalMs));
+  }
+}
