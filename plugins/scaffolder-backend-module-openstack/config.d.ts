@@ -4,6 +4,11 @@ export interface Config {
     scaffolder?: {
       /** Field manager used for server-side apply. Default `backstage-openstack`. */
       fieldManager?: string;
+      /**
+       * Where openstack:catalog:register keeps the entity files it registers as catalog
+       * locations. Default: a folder in the OS temp directory.
+       */
+      catalogDirectory?: string;
     };
   };
 }

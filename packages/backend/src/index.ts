@@ -4,6 +4,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleOpenStackPolicy } from './permissionPolicy';
+import { catalogModuleFileLocations } from './catalogLocations';
 
 const backend = createBackend();
 
@@ -19,6 +20,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(catalogModuleFileLocations);
 
 // scaffolder, with the OpenStack actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));

@@ -8,3 +8,4 @@ export { createCloudEntityAction } from './actions/cloudEntity';
 export { createCloudCreateAction } from './actions/cloudCreate';
 export { createCloudUpgradeAction } from './actions/cloudUpgrade';
 export { createComputeEnrollAction } from './actions/computeEnroll';
+export { createCatalogRegisterAction } from './actions/catalogRegister';

@@ -15,6 +15,7 @@ describe('scaffolderModuleOpenstack', () => {
       'openstack:cloud:create',
       'openstack:cloud:upgrade',
       'openstack:compute:enroll',
+      'openstack:catalog:register',
     ]);
   });
 });

@@ -1,11 +1,14 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCatalogRegisterAction } from './actions/catalogRegister';
 import { createCloudCreateAction } from './actions/cloudCreate';
 import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
 import { OpenStackBackend } from './OpenStackBackend';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Registers the OpenStack scaffolder actions with the scaffolder backend.
@@ -22,14 +25,21 @@ export const scaffolderModuleOpenstack = createBackendModule({
         catalog: catalogServiceRef,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolder, catalog, discovery, auth }) {
+      async init({ scaffolder, catalog, discovery, auth, config }) {
         const backend = new OpenStackBackend({ discovery, auth });
         scaffolder.addActions(
           createCloudEntityAction(),
           createCloudCreateAction({ backend }),
           createCloudUpgradeAction({ catalog, backend }),
           createComputeEnrollAction({ catalog, backend }),
+          createCatalogRegisterAction({
+            catalog,
+            directory:
+              config.getOptionalString('openstack.scaffolder.catalogDirectory') ??
+              join(tmpdir(), 'backstage-openstack-catalog'),
+          }),
         );
       },
     });

@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { OperationRecord } from '@backstage-openstack/plugin-openstack-common';
+import { ANNOTATION_OPENSTACK_CLOUD, OperationRecord } from '@backstage-openstack/plugin-openstack-common';
 import { RouterOptions } from './router';
 
 /** The suite's templates, by the operation kind each performs. */
@@ -42,10 +42,16 @@ function cloudOf(params: Record<string, unknown>): string | undefined {
  * task list on behalf of the caller (so they see exactly the tasks they may see).
  */
 export async function listOperations(
-  options: Pick<RouterOptions, 'auth' | 'discovery' | 'logger'>,
+  options: Pick<RouterOptions, 'auth' | 'discovery' | 'logger' | 'catalog'>,
   credentials: BackstageCredentials,
   cloud: string,
 ): Promise<OperationRecord[]> {
+  // Tasks name the cloud by its entity (upgrade, enroll) or by its key (create).
+  const { items } = await options.catalog.getEntities(
+    { filter: { kind: 'Resource', [`metadata.annotations.${ANNOTATION_OPENSTACK_CLOUD}`]: cloud } },
+    { credentials },
+  );
+  const names = new Set([cloud, ...items.map(e => e.metadata.name)]);
   const { token } = await options.auth.getPluginRequestToken({
     onBehalfOf: credentials,
     targetPluginId: 'scaffolder',
@@ -63,7 +69,7 @@ export async function listOperations(
     .filter(t => TEMPLATE_KINDS[t.spec.templateInfo?.entityRef ?? ''])
     .filter(t => {
       const c = cloudOf(t.spec.parameters ?? {});
-      return c === cloud || (c && cloud.endsWith(c));
+      return c !== undefined && names.has(c);
     })
     .map(t => ({
       id: t.id,
