@@ -15,6 +15,7 @@ peers_pid=""
 
 cleanup() {
   if [ -n "$peers_pid" ]; then kill "$peers_pid" 2>/dev/null || true; fi
+  "$BSO_ROOT/scripts/postgres/down.sh" || true
   if [ -x "$BSO_ROOT/scripts/peers/down.sh" ]; then
     "$BSO_ROOT/scripts/peers/down.sh" >"$REPORTS/peers-down.log" 2>&1 || true
   fi
@@ -41,6 +42,13 @@ fi
 
 phase "type-check" yarn tsc
 phase "lint" yarn backstage-cli repo lint
+# A real PostgreSQL for the stores' tests (besides SQLite).
+start_postgres() {
+  local env
+  env="$("$BSO_ROOT/scripts/postgres/up.sh")" || return 1
+  eval "$env"
+}
+phase "postgres" start_postgres
 phase "unit tests" yarn backstage-cli repo test --ci --json --outputFile="$REPORTS/unit.json"
 
 wait_peers() {

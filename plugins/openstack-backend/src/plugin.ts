@@ -4,6 +4,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { ApprovalStore, createApprovalsRouter } from './approvals';
 import { createRouter } from './service/router';
 import { DemoCloudStore } from './demo/DemoCloudStore';
 import { DemoClouds } from './demo/DemoClouds';
@@ -30,9 +32,10 @@ export const openstackPlugin = createBackendPlugin({
         database: coreServices.database,
         cache: coreServices.cache,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
-        const { config, logger, httpRouter, database, cache } = deps;
+        const { config, logger, httpRouter, database, cache, notifications } = deps;
         const db = await database.getClient();
         if (!database.migrations?.skip) {
           await db.migrate.latest({
@@ -53,6 +56,33 @@ export const openstackPlugin = createBackendPlugin({
         const status = new StatusService(sources, cache, logger);
 
         httpRouter.use(await createRouter({ ...deps, status, demo }));
+
+        const appBaseUrl = config.getString('app.baseUrl');
+        httpRouter.use(
+          createApprovalsRouter({
+            store: new ApprovalStore(db),
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            permissions: deps.permissions,
+            // The approver group hears of a new request; a failed notification never fails the request.
+            notify: async a => {
+              try {
+                await notifications.send({
+                  recipients: { type: 'entity', entityRef: a.approverGroup, excludeEntityRef: a.requester },
+                  payload: {
+                    title: `Approval requested: ${a.title}`,
+                    description: `${a.requester} asks ${a.approverGroup} to approve.`,
+                    link: `${appBaseUrl}/openstack/approvals/${a.id}`,
+                    severity: 'high',
+                    topic: 'openstack-approvals',
+                  },
+                });
+              } catch (e) {
+                logger.warn(`Could not notify ${a.approverGroup} of approval ${a.id}: ${(e as Error).message}`);
+              }
+            },
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/openapi.json', allow: 'unauthenticated' });
       },

@@ -6,6 +6,16 @@ import {
   ComputeHostStatus,
 } from '@backstage-openstack/plugin-openstack-common';
 
+/** An approval request as the backend returns it. */
+export interface ApprovalView {
+  id: string;
+  state: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  requester: string;
+  decidedBy?: string;
+  comment?: string;
+  expiresAt: string;
+}
+
 /**
  * The actions' view of the OpenStack backend plugin (/api/openstack), called with the
  * scaffolder's own service credentials: the status routes, and the demo cloud's operations,
@@ -63,6 +73,25 @@ export class OpenStackBackend {
 
   startDemoUpgrade(cloud: string, to: string, stepSeconds?: number) {
     return this.request<{ name: string; release: string; upgrade: unknown }>('POST', `/demo/clouds/${encodeURIComponent(cloud)}/upgrade`, { to, stepSeconds });
+  }
+
+  createApproval(body: {
+    taskId: string;
+    stepId: string;
+    templateRef?: string;
+    requester: string;
+    approverGroup: string;
+    cloud?: string;
+    title: string;
+    summary: string;
+    plan: unknown;
+    timeoutMinutes: number;
+  }) {
+    return this.request<{ approval: ApprovalView }>('POST', '/approvals', body).then(r => r.approval);
+  }
+
+  getApproval(id: string) {
+    return this.request<{ approval: ApprovalView }>('GET', `/approvals/${encodeURIComponent(id)}`).then(r => r.approval);
   }
 
   enrollDemoHost(cloud: string, body: { host: string; zone: string; aggregate?: string }) {

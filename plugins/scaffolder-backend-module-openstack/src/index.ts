@@ -9,3 +9,4 @@ export { createCloudCreateAction } from './actions/cloudCreate';
 export { createCloudUpgradeAction } from './actions/cloudUpgrade';
 export { createComputeEnrollAction } from './actions/computeEnroll';
 export { createCatalogRegisterAction } from './actions/catalogRegister';
+export { createApprovalRequestAction } from './actions/approvalRequest';

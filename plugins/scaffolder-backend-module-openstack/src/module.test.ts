@@ -1,4 +1,4 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { scaffolderModuleOpenstack } from './module';
 
@@ -7,7 +7,10 @@ describe('scaffolderModuleOpenstack', () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
-      features: [scaffolderModuleOpenstack],
+      features: [
+        scaffolderModuleOpenstack,
+        mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' } } }),
+      ],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
     expect(ids).toEqual([
@@ -15,6 +18,7 @@ describe('scaffolderModuleOpenstack', () => {
       'openstack:cloud:create',
       'openstack:cloud:upgrade',
       'openstack:compute:enroll',
+      'openstack:approval:request',
       'openstack:catalog:register',
     ]);
   });

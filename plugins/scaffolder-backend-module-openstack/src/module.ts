@@ -1,6 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createApprovalRequestAction } from './actions/approvalRequest';
 import { createCatalogRegisterAction } from './actions/catalogRegister';
 import { createCloudCreateAction } from './actions/cloudCreate';
 import { createCloudEntityAction } from './actions/cloudEntity';
@@ -34,6 +35,7 @@ export const scaffolderModuleOpenstack = createBackendModule({
           createCloudCreateAction({ backend }),
           createCloudUpgradeAction({ catalog, backend }),
           createComputeEnrollAction({ catalog, backend }),
+          createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({
             catalog,
             directory:

@@ -1,0 +1,182 @@
+import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+
+/** The states of an approval request. */
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+
+export interface ApprovalRequest {
+  id: string;
+  taskId: string;
+  stepId: string;
+  templateRef?: string;
+  requester: string;
+  approverGroup: string;
+  cloud?: string;
+  title: string;
+  summary: string;
+  plan: unknown;
+  state: ApprovalState;
+  createdAt: string;
+  expiresAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  event: 'created' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  fromState?: ApprovalState;
+  toState?: ApprovalState;
+  comment?: string;
+}
+
+export type NewApprovalRequest = Pick<
+  ApprovalRequest,
+  'taskId' | 'stepId' | 'templateRef' | 'requester' | 'approverGroup' | 'cloud' | 'title' | 'summary' | 'plan'
+> & { timeoutMinutes: number };
+
+const T = 'openstack_approvals';
+const A = 'openstack_approval_audit';
+
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : undefined);
+
+function fromRow(r: any): ApprovalRequest {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    stepId: r.step_id,
+    templateRef: r.template_ref ?? undefined,
+    requester: r.requester,
+    approverGroup: r.approver_group,
+    cloud: r.cloud ?? undefined,
+    title: r.title,
+    summary: r.summary,
+    plan: JSON.parse(r.plan),
+    state: r.state,
+    createdAt: iso(r.created_at)!,
+    expiresAt: iso(r.expires_at)!,
+    decidedBy: r.decided_by ?? undefined,
+    decidedAt: iso(r.decided_at),
+    comment: r.comment ?? undefined,
+  };
+}
+
+/**
+ * Approval requests in the plugin's database (SQLite or PostgreSQL), shared by every backend
+ * replica. Every state change happens in one conditional UPDATE inside a transaction, so two
+ * approvers deciding at once give exactly one decision, and appends an audit entry.
+ */
+export class ApprovalStore {
+  constructor(private readonly db: Knex, private readonly clock: () => Date = () => new Date()) {}
+
+  /** Creates the request of a task step, or returns the one it made before (a resumed task). */
+  async createOrGet(req: NewApprovalRequest): Promise<ApprovalRequest> {
+    return this.db.transaction(async tx => {
+      const existing = await tx(T).where({ task_id: req.taskId, step_id: req.stepId }).first();
+      if (existing) return fromRow(existing);
+      const now = this.clock();
+      const row = {
+        id: randomUUID(),
+        task_id: req.taskId,
+        step_id: req.stepId,
+        template_ref: req.templateRef ?? null,
+        requester: req.requester,
+        approver_group: req.approverGroup,
+        cloud: req.cloud ?? null,
+        title: req.title,
+        summary: req.summary,
+        plan: JSON.stringify(req.plan ?? null),
+        state: 'pending',
+        created_at: now,
+        expires_at: new Date(now.getTime() + req.timeoutMinutes * 60_000),
+      };
+      await tx(T).insert(row);
+      await tx(A).insert({ approval_id: row.id, at: now, actor: req.requester, event: 'created', to_state: 'pending', comment: null });
+      return fromRow(await tx(T).where({ id: row.id }).first());
+    });
+  }
+
+  async get(id: string): Promise<ApprovalRequest> {
+    await this.expireDue();
+    const row = await this.db(T).where({ id }).first();
+    if (!row) throw new NotFoundError(`No approval request ${id}`);
+    return fromRow(row);
+  }
+
+  async audit(id: string): Promise<AuditEntry[]> {
+    const rows = await this.db(A).where({ approval_id: id }).orderBy('seq');
+    return rows.map(r => ({
+      at: iso(r.at)!,
+      actor: r.actor,
+      event: r.event,
+      fromState: r.from_state ?? undefined,
+      toState: r.to_state ?? undefined,
+      comment: r.comment ?? undefined,
+    }));
+  }
+
+  async list(filter: { state?: ApprovalState; group?: string; requester?: string; cloud?: string }): Promise<ApprovalRequest[]> {
+    await this.expireDue();
+    const q = this.db(T).orderBy('created_at', 'desc').limit(500);
+    if (filter.state) q.where('state', filter.state);
+    if (filter.group) q.where('approver_group', filter.group);
+    if (filter.requester) q.where('requester', filter.requester);
+    if (filter.cloud) q.where('cloud', filter.cloud);
+    return (await q).map(fromRow);
+  }
+
+  /**
+   * Approves or rejects. Refused when the actor is the requester (whatever the policy says),
+   * when the request is decided already, or has expired.
+   */
+  async decide(id: string, actor: string, decision: 'approved' | 'rejected', comment?: string): Promise<ApprovalRequest> {
+    await this.expireDue();
+    const now = this.clock();
+    const updated = await this.db.transaction(async tx => {
+      const n = await tx(T)
+        .where({ id, state: 'pending' })
+        .whereNot('requester', actor)
+        .update({ state: decision, decided_by: actor, decided_at: now, comment: comment ?? null });
+      if (n === 1) {
+        await tx(A).insert({ approval_id: id, at: now, actor, event: decision, from_state: 'pending', to_state: decision, comment: comment ?? null });
+      }
+      return n;
+    });
+    const current = await this.get(id);
+    if (updated === 1) return current;
+    if (current.requester === actor) {
+      throw new NotAllowedError('Nobody may decide their own request; another member of the approver group must decide it');
+    }
+    throw new ConflictError(`The request is ${current.state}${current.decidedBy ? ` (by ${current.decidedBy})` : ''}; it cannot be decided again`);
+  }
+
+  /** The requester withdraws a pending request. */
+  async cancel(id: string, actor: string): Promise<ApprovalRequest> {
+    const now = this.clock();
+    const n = await this.db.transaction(async tx => {
+      const c = await tx(T).where({ id, state: 'pending', requester: actor }).update({ state: 'cancelled', decided_by: actor, decided_at: now });
+      if (c === 1) await tx(A).insert({ approval_id: id, at: now, actor, event: 'cancelled', from_state: 'pending', to_state: 'cancelled' });
+      return c;
+    });
+    const current = await this.get(id);
+    if (n === 1) return current;
+    if (current.requester !== actor) throw new NotAllowedError('Only the requester may cancel a request');
+    throw new ConflictError(`The request is ${current.state}; only a pending request can be cancelled`);
+  }
+
+  /** Marks pending requests whose time ran out as expired. */
+  async expireDue(): Promise<number> {
+    const now = this.clock();
+    return this.db.transaction(async tx => {
+      const due = await tx(T).where('state', 'pending').where('expires_at', '<=', now).select('id');
+      if (!due.length) return 0;
+      const ids = due.map(d => d.id);
+      const n = await tx(T).whereIn('id', ids).where('state', 'pending').update({ state: 'expired', decided_at: now });
+      await tx(A).insert(ids.map(id => ({ approval_id: id, at: now, actor: 'system', event: 'expired', from_state: 'pending', to_state: 'expired' })));
+      return n;
+    });
+  }
+}

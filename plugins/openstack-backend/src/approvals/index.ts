@@ -1,0 +1,3 @@
+export { ApprovalStore } from './ApprovalStore';
+export type { ApprovalRequest, ApprovalState, AuditEntry } from './ApprovalStore';
+export { createApprovalsRouter } from './router';

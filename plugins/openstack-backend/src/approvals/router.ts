@@ -1,0 +1,115 @@
+import { AuthService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  openstackApprovalDecidePermission,
+  openstackApprovalReadPermission,
+} from '@backstage-openstack/plugin-openstack-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { ApprovalState, ApprovalStore } from './ApprovalStore';
+
+const STATES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
+
+const listQuery = z.object({
+  state: z.enum(STATES).optional(),
+  group: z.string().optional(),
+  requester: z.string().optional(),
+  cloud: z.string().optional(),
+});
+const decisionBody = z.object({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().max(2000).optional(),
+});
+const createBody = z.object({
+  taskId: z.string().min(1),
+  stepId: z.string().min(1),
+  templateRef: z.string().optional(),
+  requester: z.string().regex(/^user:[^/]+\/.+$/, 'must be a user entity ref'),
+  approverGroup: z.string().regex(/^group:[^/]+\/.+$/, 'must be a group entity ref'),
+  cloud: z.string().optional(),
+  title: z.string().min(1).max(200),
+  summary: z.string().max(4000).default(''),
+  plan: z.unknown(),
+  timeoutMinutes: z.number().int().min(1).max(60 * 24 * 14),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new InputError(r.error.issues.map(i => `${where}.${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return r.data;
+}
+
+/**
+ * Routes of the approvals: list, one with its audit trail, decide, cancel (users), and create
+ * (the openstack:approval:request action, service credentials only). Mounted under /approvals.
+ */
+export function createApprovalsRouter(deps: {
+  store: ApprovalStore;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  notify?: (request: { id: string; title: string; approverGroup: string; requester: string }) => Promise<void>;
+}): express.Router {
+  const { store, httpAuth, permissions, auth } = deps;
+  const router = Router();
+  router.use(express.json());
+
+  async function allowed(credentials: Parameters<PermissionsService['authorize']>[1]['credentials'], permission: BasicPermission) {
+    const [d] = await permissions.authorize([{ permission }], { credentials });
+    return d.result === AuthorizeResult.ALLOW;
+  }
+
+  router.get('/approvals', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    if (!(await allowed(credentials, openstackApprovalReadPermission))) throw new NotAllowedError('Permission openstack.approval.read is required');
+    const q = parse(listQuery, req.query, 'query');
+    res.json({ items: await store.list({ ...q, state: q.state as ApprovalState | undefined }) });
+  });
+
+  router.get('/approvals/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    if (!(await allowed(credentials, openstackApprovalReadPermission))) throw new NotAllowedError('Permission openstack.approval.read is required');
+    const approval = await store.get(req.params.id);
+    const user = auth.isPrincipal(credentials, 'user') ? credentials.principal.userEntityRef : undefined;
+    const canDecide =
+      approval.state === 'pending' && !!user && user !== approval.requester && (await allowed(credentials, openstackApprovalDecidePermission));
+    res.json({ approval, audit: await store.audit(approval.id), canDecide, canCancel: approval.state === 'pending' && user === approval.requester });
+  });
+
+  router.post('/approvals/:id/decision', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    if (!(await allowed(credentials, openstackApprovalDecidePermission))) {
+      throw new NotAllowedError('Only members of the approver group may decide (permission openstack.approval.decide)');
+    }
+    const body = parse(decisionBody, req.body, 'body');
+    const approval = await store.decide(
+      req.params.id,
+      credentials.principal.userEntityRef,
+      body.decision === 'approve' ? 'approved' : 'rejected',
+      body.comment,
+    );
+    res.json({ approval });
+  });
+
+  router.post('/approvals/:id/cancel', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({ approval: await store.cancel(req.params.id, credentials.principal.userEntityRef) });
+  });
+
+  router.post('/approvals', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const body = parse(createBody, req.body, 'body');
+    const before = await store.list({ requester: body.requester });
+    const approval = await store.createOrGet(body);
+    if (deps.notify && !before.some(a => a.id === approval.id)) {
+      await deps.notify(approval);
+    }
+    res.status(201).json({ approval });
+  });
+
+  return router;
+}

@@ -1,0 +1,99 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
+import { examples } from './approvalRequest.examples';
+
+export interface ApprovalRequestDeps {
+  backend: OpenStackBackend;
+  appBaseUrl: string;
+  pollMs?: number;
+}
+
+/**
+ * `openstack:approval:request` — asks the approver group to approve the next steps and waits
+ * for the decision. The request is made once per task step (a resumed task finds it again);
+ * approved → the task goes on and the output names the approver; rejected, expired or
+ * cancelled → the task fails with the decision and its comment. Nobody approves their own
+ * request. While it waits, the task holds one of the scaffolder's task slots.
+ *
+ * @public
+ */
+export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
+  const pollMs = deps.pollMs ?? 5000;
+  return createTemplateAction({
+    id: 'openstack:approval:request',
+    description: 'Asks a platform-team member (never the requester) to approve, and waits for the decision',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        title: z => z.string({ description: 'What is to be approved, e.g. "Upgrade demo 2025.1 → 2025.2"' }).min(1).max(200),
+        summary: z => z.string({ description: 'Why, and what it changes' }).max(4000).default(''),
+        plan: z => z.unknown().describe('Structured plan shown to the approver (no secrets)'),
+        cloud: z => z.string({ description: 'The cloud it concerns (key or entity ref), for the cloud page' }).optional(),
+        approverGroup: z => z.string({ description: 'Group whose members may decide' }).default('group:default/platform-team'),
+        timeoutMinutes: z => z.number({ description: 'The request expires after this long' }).int().min(1).max(20160).default(1440),
+      },
+      output: {
+        requestId: z => z.string().describe('The approval request'),
+        approvedBy: z => z.string().describe('Who approved'),
+        comment: z => z.string().optional().describe('The approver’s comment'),
+      },
+    },
+    async handler(ctx) {
+      const requester = ctx.user?.ref;
+      if (!requester) {
+        throw new InputError('An approval needs a signed-in requester; run the template as a user');
+      }
+      if (!/^group:[^/]+\/.+$/.test(ctx.input.approverGroup)) {
+        throw new InputError(`input.approverGroup "${ctx.input.approverGroup}" is not a group entity ref, e.g. group:default/platform-team`);
+      }
+      const cloud = ctx.input.cloud?.includes('/') ? ctx.input.cloud.split('/').pop() : ctx.input.cloud;
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Would ask ${ctx.input.approverGroup} to approve "${ctx.input.title}"`);
+        ctx.output('requestId', 'dry-run');
+        ctx.output('approvedBy', 'dry-run');
+        return;
+      }
+      const taskId = ctx.task.id;
+      const stepId = ctx.step?.id ?? 'approval';
+      const id = await ctx.checkpoint({
+        key: `approval.request.${stepId}`,
+        fn: async () =>
+          (
+            await deps.backend.createApproval({
+              taskId,
+              stepId,
+              templateRef: ctx.templateInfo?.entityRef,
+              requester,
+              approverGroup: ctx.input.approverGroup,
+              cloud,
+              title: ctx.input.title,
+              summary: ctx.input.summary,
+              plan: ctx.input.plan ?? null,
+              timeoutMinutes: ctx.input.timeoutMinutes,
+            })
+          ).id,
+      });
+      ctx.logger.info(`Waiting for ${ctx.input.approverGroup} to approve: ${deps.appBaseUrl}/openstack/approvals/${id}`);
+      const decided = await waitUntil(
+        `a decision on approval ${id}`,
+        async () => {
+          const a = await deps.backend.getApproval(id);
+          return a.state === 'pending' ? undefined : a;
+        },
+        // the request's own expiry ends the wait; the margin covers clock skew between replicas
+        { timeoutMs: (ctx.input.timeoutMinutes + 1) * 60_000, intervalMs: pollMs, signal: ctx.signal },
+      );
+      if (decided.state !== 'approved') {
+        throw new Error(
+          `Approval ${decided.state}${decided.decidedBy ? ` by ${decided.decidedBy}` : ''}${decided.comment ? `: ${decided.comment}` : ''}`,
+        );
+      }
+      ctx.logger.info(`Approved by ${decided.decidedBy}${decided.comment ? `: ${decided.comment}` : ''}`);
+      ctx.output('requestId', id);
+      ctx.output('approvedBy', decided.decidedBy!);
+      if (decided.comment) ctx.output('comment', decided.comment);
+    },
+  });
+}
