@@ -41,6 +41,13 @@ export async function signInAsGuest(page) {
   await page.getByText('My Company Catalog').or(page.getByText('Platform Catalog')).first().waitFor();
 }
 
+/** Signs in as one of the example users (development sign-in, auth.providers.demo-users). */
+export async function signInAs(page, user) {
+  await page.goto(PORTAL_URL);
+  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
+  await page.getByText('Platform Catalog').first().waitFor();
+}
+
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);

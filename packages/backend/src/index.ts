@@ -5,6 +5,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleOpenStackPolicy } from './permissionPolicy';
 import { catalogModuleFileLocations } from './catalogLocations';
+import { authModuleDemoUsers } from './demoUsersAuth';
 
 const backend = createBackend();
 
@@ -13,6 +14,7 @@ backend.add(import('@backstage/plugin-app-backend'));
 // auth: guest sign-in for development
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(authModuleDemoUsers);
 
 // catalog: examples, templates
 backend.add(import('@backstage/plugin-catalog-backend'));

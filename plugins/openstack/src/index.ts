@@ -9,6 +9,7 @@ export {
   entityOpenStackCloudContent,
   entityOpenStackComputeHostCard,
   openstackApi,
+  openstackApprovalsPage,
 } from './plugin';
 export { OpenStackClient, openstackApiRef } from './api';
-export type { OpenStackApi } from './api';
+export type { Approval, ApprovalDetail, OpenStackApi } from './api';

@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -44,6 +45,16 @@ export const entityOpenStackComputeHostCard = EntityCardBlueprint.make({
   },
 });
 
+/** The approvals page, at /openstack/approvals. @public */
+export const openstackApprovalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/openstack/approvals',
+    title: 'Approvals',
+    loader: () => import('./components/Approvals').then(m => <m.ApprovalsPage />),
+  },
+});
+
 /**
  * The OpenStack frontend plugin for the new frontend system.
  *
@@ -52,5 +63,5 @@ export const entityOpenStackComputeHostCard = EntityCardBlueprint.make({
 export const openstackPlugin = createFrontendPlugin({
   pluginId: 'openstack',
   title: 'OpenStack',
-  extensions: [openstackApi, entityOpenStackCloudContent, entityOpenStackComputeHostCard],
+  extensions: [openstackApi, entityOpenStackCloudContent, entityOpenStackComputeHostCard, openstackApprovalsPage],
 });

@@ -38,7 +38,12 @@ export class OpenStackBackend {
       },
       body: body ? JSON.stringify(body) : undefined,
     });
-    if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (!res.ok) {
+      // say which call failed and what the backend said, e.g. which field it refused
+      const e = await ResponseError.fromResponse(res);
+      e.message = `${method} /api/openstack${path.split('?')[0]}: ${e.body.error.message}`;
+      throw e;
+    }
     return (await res.json()) as T;
   }
 

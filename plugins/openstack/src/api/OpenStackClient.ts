@@ -8,8 +8,40 @@ import {
   OperationRecord,
 } from '@backstage-openstack/plugin-openstack-common';
 
+/** An approval request. @public */
+export interface Approval {
+  id: string;
+  taskId: string;
+  stepId: string;
+  templateRef?: string;
+  requester: string;
+  approverGroup: string;
+  cloud?: string;
+  title: string;
+  summary: string;
+  plan: unknown;
+  state: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  createdAt: string;
+  expiresAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+/** One approval with its audit trail and what the caller may do. @public */
+export interface ApprovalDetail {
+  approval: Approval;
+  audit: Array<{ at: string; actor: string; event: string; fromState?: string; toState?: string; comment?: string }>;
+  canDecide: boolean;
+  canCancel: boolean;
+}
+
 /** The status backend, as the frontend sees it. @public */
 export interface OpenStackApi {
+  listApprovals(filter: { state?: string; cloud?: string }): Promise<Approval[]>;
+  getApproval(id: string): Promise<ApprovalDetail>;
+  decide(id: string, decision: 'approve' | 'reject', comment?: string): Promise<Approval>;
+  cancelApproval(id: string): Promise<Approval>;
   getStatus(cloud: string, opts?: { refresh?: boolean }): Promise<CloudStatus>;
   getHosts(cloud: string, query: HostQuery): Promise<ComputeHostPage>;
   getHost(cloud: string, host: string): Promise<ComputeHostStatus>;
@@ -22,6 +54,17 @@ export const openstackApiRef = createApiRef<OpenStackApi>({ id: 'plugin.openstac
 /** Typed client of /api/openstack: discovery + fetch, errors as `ResponseError`. @public */
 export class OpenStackClient implements OpenStackApi {
   constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const base = await this.deps.discoveryApi.getBaseUrl('openstack');
+    const res = await this.deps.fetchApi.fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return res.json();
+  }
 
   private async get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
     const base = await this.deps.discoveryApi.getBaseUrl('openstack');
@@ -47,6 +90,22 @@ export class OpenStackClient implements OpenStackApi {
 
   getHost(cloud: string, host: string) {
     return this.get<ComputeHostStatus>(`/clouds/${encodeURIComponent(cloud)}/hosts/${encodeURIComponent(host)}`);
+  }
+
+  async listApprovals(filter: { state?: string; cloud?: string }) {
+    return (await this.get<{ items: Approval[] }>('/approvals', filter)).items;
+  }
+
+  getApproval(id: string) {
+    return this.get<ApprovalDetail>(`/approvals/${encodeURIComponent(id)}`);
+  }
+
+  async decide(id: string, decision: 'approve' | 'reject', comment?: string) {
+    return (await this.post<{ approval: Approval }>(`/approvals/${encodeURIComponent(id)}/decision`, { decision, comment })).approval;
+  }
+
+  async cancelApproval(id: string) {
+    return (await this.post<{ approval: Approval }>(`/approvals/${encodeURIComponent(id)}/cancel`, {})).approval;
   }
 
   async getOperations(cloud: string) {

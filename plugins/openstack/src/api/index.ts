@@ -1,2 +1,2 @@
 export { OpenStackClient, openstackApiRef } from './OpenStackClient';
-export type { OpenStackApi } from './OpenStackClient';
+export type { Approval, ApprovalDetail, OpenStackApi } from './OpenStackClient';

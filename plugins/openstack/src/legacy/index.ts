@@ -17,6 +17,7 @@
 export { CloudStatusContent as EntityOpenStackCloudContent } from '../components/CloudStatus';
 export { ComputeHostCard as EntityOpenStackComputeHostCard } from '../components/ComputeHostCard';
 export { OpenStackClient, openstackApiRef } from '../api';
+export { ApprovalsPage as OpenStackApprovalsPage, PendingApprovalsCard } from '../components/Approvals';
 export {
   isOpenStackCloudEntity,
   isOpenStackComputeHostEntity,

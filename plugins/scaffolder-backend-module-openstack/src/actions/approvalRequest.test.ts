@@ -84,6 +84,13 @@ describe('openstack:approval:request', () => {
     expect(backend.createApproval).not.toHaveBeenCalled();
   });
 
+  it('applies its own defaults (the scaffolder does not apply the schema defaults)', async () => {
+    const { backend, created } = approvals({ state: 'approved', decidedBy: 'user:default/alice' });
+    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    await action.handler(recoverableContext({ title: 'New cloud', plan: {} }, new Map(), { user }) as any);
+    expect(created[0]).toMatchObject({ approverGroup: 'group:default/platform-team', timeoutMinutes: 1440, summary: '' });
+  });
+
   it('runs its example (dry run)', async () => {
     const { backend } = approvals({ state: 'approved' });
     const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000' });

@@ -41,16 +41,23 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
       },
     },
     async handler(ctx) {
+      // the scaffolder does not apply the schema's defaults to the input
+      const input = {
+        ...ctx.input,
+        summary: ctx.input.summary ?? '',
+        approverGroup: ctx.input.approverGroup ?? 'group:default/platform-team',
+        timeoutMinutes: ctx.input.timeoutMinutes ?? 1440,
+      };
       const requester = ctx.user?.ref;
       if (!requester) {
         throw new InputError('An approval needs a signed-in requester; run the template as a user');
       }
-      if (!/^group:[^/]+\/.+$/.test(ctx.input.approverGroup)) {
-        throw new InputError(`input.approverGroup "${ctx.input.approverGroup}" is not a group entity ref, e.g. group:default/platform-team`);
+      if (!/^group:[^/]+\/.+$/.test(input.approverGroup)) {
+        throw new InputError(`input.approverGroup "${input.approverGroup}" is not a group entity ref, e.g. group:default/platform-team`);
       }
-      const cloud = ctx.input.cloud?.includes('/') ? ctx.input.cloud.split('/').pop() : ctx.input.cloud;
+      const cloud = input.cloud?.includes('/') ? input.cloud.split('/').pop() : input.cloud;
       if (ctx.isDryRun) {
-        ctx.logger.info(`Would ask ${ctx.input.approverGroup} to approve "${ctx.input.title}"`);
+        ctx.logger.info(`Would ask ${input.approverGroup} to approve "${input.title}"`);
         ctx.output('requestId', 'dry-run');
         ctx.output('approvedBy', 'dry-run');
         return;
@@ -66,16 +73,16 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
               stepId,
               templateRef: ctx.templateInfo?.entityRef,
               requester,
-              approverGroup: ctx.input.approverGroup,
+              approverGroup: input.approverGroup,
               cloud,
-              title: ctx.input.title,
-              summary: ctx.input.summary,
-              plan: ctx.input.plan ?? null,
-              timeoutMinutes: ctx.input.timeoutMinutes,
+              title: input.title,
+              summary: input.summary,
+              plan: input.plan ?? null,
+              timeoutMinutes: input.timeoutMinutes,
             })
           ).id,
       });
-      ctx.logger.info(`Waiting for ${ctx.input.approverGroup} to approve: ${deps.appBaseUrl}/openstack/approvals/${id}`);
+      ctx.logger.info(`Waiting for ${input.approverGroup} to approve: ${deps.appBaseUrl}/openstack/approvals/${id}`);
       const decided = await waitUntil(
         `a decision on approval ${id}`,
         async () => {
@@ -83,7 +90,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
           return a.state === 'pending' ? undefined : a;
         },
         // the request's own expiry ends the wait; the margin covers clock skew between replicas
-        { timeoutMs: (ctx.input.timeoutMinutes + 1) * 60_000, intervalMs: pollMs, signal: ctx.signal },
+        { timeoutMs: (input.timeoutMinutes + 1) * 60_000, intervalMs: pollMs, signal: ctx.signal },
       );
       if (decided.state !== 'approved') {
         throw new Error(

@@ -47,7 +47,17 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       },
     },
     async handler(ctx) {
-      const { name, release, components, region, cluster, owner, waitForReady, timeoutMinutes } = ctx.input;
+      // the scaffolder does not apply the schema's defaults to the input
+      const {
+        name,
+        release,
+        components,
+        region = 'RegionOne',
+        cluster = 'demo-cluster',
+        owner = 'group:default/platform-team',
+        waitForReady = true,
+        timeoutMinutes = 30,
+      } = ctx.input;
       const namespace = ctx.input.namespace ?? name;
       const issues: string[] = [];
       if (!DNS_LABEL.test(name) || name.length > 40) {

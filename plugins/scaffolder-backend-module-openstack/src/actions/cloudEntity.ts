@@ -68,7 +68,8 @@ export function createCloudEntityAction() {
       },
     },
     async handler(ctx) {
-      const { name, cluster, namespace, release, owner, system } = ctx.input;
+      // the scaffolder does not apply the schema's defaults to the input
+      const { name, cluster, namespace = 'openstack', release, owner, system = 'openstack' } = ctx.input;
       if (!DNS_LABEL.test(name) || name.length > 40) {
         throw new InputError(
           `input.name "${name}" is not a DNS-1123 label of at most 40 characters; use lower-case letters, digits and "-", starting and ending with a letter or digit`,

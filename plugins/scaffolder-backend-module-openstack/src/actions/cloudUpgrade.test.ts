@@ -60,6 +60,15 @@ describe('openstack:cloud:upgrade', () => {
     );
   });
 
+  it('plans without changing anything when planOnly is set (the approval step shows this plan)', async () => {
+    const { backend, calls } = rollingCloud('2025.1', '2025.2');
+    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
+    const ctx = recoverableContext({ ...input, planOnly: true }, new Map());
+    await action.handler(ctx as any);
+    expect(calls).toEqual([]);
+    expect(ctx.output).toHaveBeenCalledWith('report', expect.objectContaining({ hop: '2025.1 → 2025.2', plan: ORDER }));
+  });
+
   it.each([
     [{ targetRelease: '2025.1' }, /already on 2025\.1/],
     [{ targetRelease: '2024.2' }, /does not support downgrades/],

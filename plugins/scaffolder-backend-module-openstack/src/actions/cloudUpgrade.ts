@@ -73,6 +73,8 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
         cloud: z => z.string({ description: 'Entity ref of the cloud, e.g. resource:default/demo-cloud' }),
         targetRelease: z => z.string({ description: 'The release to reach, e.g. 2025.2; one hop is done per task' }),
         timeoutMinutes: z => z.number({ description: 'How long to follow the rollout' }).int().min(1).max(720).default(30),
+        planOnly: z =>
+          z.boolean({ description: 'Only plan: run the preflight checks and output the plan, change nothing (for an approval step)' }).default(false),
       },
       output: {
         from: z => z.string().describe('Release before the hop'),
@@ -82,7 +84,8 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       },
     },
     async handler(ctx) {
-      const { cloud: ref, targetRelease, timeoutMinutes } = ctx.input;
+      // the scaffolder does not apply the schema's defaults to the input
+      const { cloud: ref, targetRelease, timeoutMinutes = 30, planOnly = false } = ctx.input;
       const cloud = await resolveCloud(deps.catalog, ref, await ctx.getInitiatorCredentials());
       const status = await deps.backend.status(cloud.key);
       const from = status.release;
@@ -107,11 +110,11 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       }
       const plan = ROLL_ORDER.filter(s => status.services.some(x => x.name === s));
       ctx.logger.info(`Plan: ${plan.map((s, i) => `${i + 1}. ${s}`).join(', ')}; then compute hosts and their OVN controllers (outside the cluster)`);
-      if (ctx.isDryRun) {
+      if (ctx.isDryRun || planOnly) {
         ctx.output('from', hop.from);
         ctx.output('to', hop.to);
         ctx.output('remainingHops', hop.path.slice(1));
-        ctx.output('report', { dryRun: true, plan, preflight: checks });
+        ctx.output('report', { dryRun: true, hop: `${hop.from} → ${hop.to}`, plan, preflight: checks });
         return;
       }
       if (!status.demo) {

@@ -50,7 +50,8 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       },
     },
     async handler(ctx) {
-      const { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes } = ctx.input;
+      // the scaffolder does not apply the schema's defaults to the input
+      const { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes = 15 } = ctx.input;
       if (!HOSTNAME.test(host) || host.length > 63) {
         throw new InputError(`input.host "${host}" is not a host name; use lower-case letters, digits, "-" and "."`);
       }

@@ -19,9 +19,10 @@ import { CapacityByZone } from './CapacityByZone';
 import { ControlPlaneTable } from './ControlPlaneTable';
 import { HostsTable } from './HostsTable';
 import { OperationsTable } from './OperationsTable';
+import { PendingApprovalsCard } from '../Approvals';
 
 /** The live status of one cloud: header, control plane, compute hosts, capacity, operations. */
-export const CloudStatusView = ({ cloud, horizonUrl }: { cloud: string; horizonUrl?: string }) => {
+export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: string; entityName?: string; horizonUrl?: string }) => {
   const api = useApi(openstackApiRef);
   const config = useApi(configApiRef);
   const intervalSeconds = config.getOptionalNumber('openstack.frontend.refreshIntervalSeconds') ?? 30;
@@ -106,6 +107,9 @@ export const CloudStatusView = ({ cloud, horizonUrl }: { cloud: string; horizonU
       <Grid item xs={12} md={8}>
         <OperationsTable cloud={cloud} />
       </Grid>
+      <Grid item xs={12}>
+        <PendingApprovalsCard cloud={entityName ?? cloud} />
+      </Grid>
     </Grid>
   );
 };
@@ -116,5 +120,5 @@ export const CloudStatusContent = () => {
   const cloud = entity.metadata.annotations?.[ANNOTATION_OPENSTACK_CLOUD];
   if (!cloud) return <CloudOverview />;
   const horizon = entity.metadata.links?.find(l => /horizon/i.test(l.title ?? l.url))?.url;
-  return <CloudStatusView cloud={cloud} horizonUrl={horizon} />;
+  return <CloudStatusView cloud={cloud} entityName={entity.metadata.name} horizonUrl={horizon} />;
 };

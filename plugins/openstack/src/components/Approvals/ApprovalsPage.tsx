@@ -1,0 +1,173 @@
+import {
+  Content,
+  EmptyState,
+  Header,
+  InfoCard,
+  Link,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+  Table,
+} from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Grid from '@material-ui/core/Grid';
+import TextField from '@material-ui/core/TextField';
+import { useState } from 'react';
+import { Route, Routes, useParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { Approval, openstackApiRef } from '../../api';
+
+const STATES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
+
+const StateChip = ({ state }: { state: Approval['state'] }) => (
+  <Chip size="small" label={state} color={state === 'pending' ? 'primary' : 'default'} data-state={state} />
+);
+
+/** Approval requests, filtered by state. */
+export const ApprovalsList = ({ cloud, initialState = 'pending' }: { cloud?: string; initialState?: string }) => {
+  const api = useApi(openstackApiRef);
+  const [state, setState] = useState<string>(initialState);
+  const { value, loading, error } = useAsyncRetry(() => api.listApprovals({ state: state === 'all' ? undefined : state, cloud }), [state, cloud]);
+  if (error) return <ResponseErrorPanel error={error} />;
+  return (
+    <>
+      <Box mb={1} display="flex" style={{ gap: 8 }}>
+        {['all', ...STATES].map(s => (
+          <Chip key={s} label={s} clickable color={state === s ? 'primary' : 'default'} onClick={() => setState(s)} data-testid={`approval-filter-${s}`} />
+        ))}
+      </Box>
+      <Table<Approval>
+        title="Approval requests"
+        isLoading={loading}
+        options={{ paging: true, pageSize: 20, search: true, padding: 'dense' }}
+        data={value ?? []}
+        emptyContent={<Box p={2}>No {state === 'all' ? '' : state} approval requests.</Box>}
+        columns={[
+          { title: 'Request', field: 'title', render: a => <Link to={`/openstack/approvals/${a.id}`}>{a.title}</Link> },
+          { title: 'State', field: 'state', render: a => <StateChip state={a.state} /> },
+          { title: 'Requester', field: 'requester' },
+          { title: 'Approvers', field: 'approverGroup' },
+          { title: 'Cloud', field: 'cloud' },
+          { title: 'Requested', render: a => new Date(a.createdAt).toLocaleString() },
+          { title: 'Decided by', field: 'decidedBy' },
+        ]}
+      />
+    </>
+  );
+};
+
+/** A plan, readable: nested objects as key/value tables, lists as lists. */
+export const PlanView = ({ plan }: { plan: unknown }) => {
+  if (plan === null || plan === undefined) return <>—</>;
+  if (typeof plan !== 'object') return <>{String(plan)}</>;
+  return <StructuredMetadataTable metadata={plan as Record<string, unknown>} />;
+};
+
+/** One request: its plan, its audit trail, and Approve / Reject for those allowed. */
+export const ApprovalView = ({ id }: { id: string }) => {
+  const api = useApi(openstackApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { value, loading, error, retry } = useAsyncRetry(() => api.getApproval(id), [id]);
+  if (loading && !value) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value) return <EmptyState missing="data" title="No such request" />;
+  const { approval: a, audit, canDecide, canCancel } = value;
+
+  const act = async (fn: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    try {
+      await fn();
+      alertApi.post({ message: done, severity: 'success', display: 'transient' });
+    } catch (e) {
+      alertApi.post({ message: (e as Error).message, severity: 'error' });
+    } finally {
+      setBusy(false);
+      retry();
+    }
+  };
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={7}>
+        <InfoCard title={a.title} subheader={<StateChip state={a.state} />}>
+          <StructuredMetadataTable
+            metadata={{
+              summary: a.summary || '—',
+              requester: a.requester,
+              approvers: a.approverGroup,
+              cloud: a.cloud ?? '—',
+              task: <Link to={`/create/tasks/${a.taskId}`}>{a.taskId}</Link>,
+              requested: new Date(a.createdAt).toLocaleString(),
+              expires: new Date(a.expiresAt).toLocaleString(),
+              decision: a.decidedBy ? `${a.state} by ${a.decidedBy}${a.comment ? `: ${a.comment}` : ''}` : '—',
+            }}
+          />
+          {canDecide && (
+            <Box mt={2} display="flex" alignItems="center" style={{ gap: 8 }}>
+              <TextField id="approval-comment" label="Comment" value={comment} onChange={e => setComment(e.target.value)} size="small" variant="outlined" fullWidth />
+              <Button variant="contained" color="primary" disabled={busy} onClick={() => act(() => api.decide(a.id, 'approve', comment || undefined), 'Approved')}>
+                Approve
+              </Button>
+              <Button variant="outlined" color="secondary" disabled={busy} onClick={() => act(() => api.decide(a.id, 'reject', comment || undefined), 'Rejected')}>
+                Reject
+              </Button>
+            </Box>
+          )}
+          {canCancel && (
+            <Box mt={2}>
+              <Button variant="outlined" disabled={busy} onClick={() => act(() => api.cancelApproval(a.id), 'Cancelled')}>
+                Cancel my request
+              </Button>
+            </Box>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={5}>
+        <InfoCard title="Plan">
+          <PlanView plan={a.plan} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <Table
+          title="Audit trail"
+          options={{ paging: false, search: false, padding: 'dense' }}
+          data={audit}
+          columns={[
+            { title: 'When', render: e => new Date(e.at).toLocaleString() },
+            { title: 'Who', field: 'actor' },
+            { title: 'Event', field: 'event' },
+            { title: 'State', render: e => `${e.fromState ?? ''} → ${e.toState ?? ''}` },
+            { title: 'Comment', field: 'comment' },
+          ]}
+        />
+      </Grid>
+    </Grid>
+  );
+};
+
+/** The Approvals page: the list, or one request at /openstack/approvals/:id. */
+const ApprovalRoute = () => {
+  const { id } = useParams();
+  return <ApprovalView id={id!} />;
+};
+
+export const ApprovalsPage = () => (
+  <Page themeId="tool">
+    <Header title="OpenStack approvals" subtitle="Risky changes wait here for a platform-team member other than the requester" />
+    <Content>
+      <Routes>
+        <Route path="/" element={<ApprovalsList />} />
+        <Route path="/:id" element={<ApprovalRoute />} />
+      </Routes>
+    </Content>
+  </Page>
+);
+
+/** Pending requests of one cloud, for its entity page. */
+export const PendingApprovalsCard = ({ cloud }: { cloud: string }) => <ApprovalsList cloud={cloud} initialState="pending" />;

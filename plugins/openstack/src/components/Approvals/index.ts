@@ -1,0 +1,1 @@
+export { ApprovalsPage, ApprovalsList, ApprovalView, PendingApprovalsCard } from './ApprovalsPage';
