@@ -32,7 +32,7 @@ async function start(extra: any[] = []) {
     features: [
       openstackPlugin,
       catalogServiceMock.factory({ entities: [demoCloud, database] }),
-      mockServices.rootConfig.factory({ data: { openstack: { demo: { enabled: true } } } }),
+      mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { demo: { enabled: true } } } }),
       ...extra,
     ],
   });
