@@ -1,0 +1,123 @@
+import { ResponseError } from '@backstage/errors';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { CloudStatus } from '@backstage-openstack/plugin-openstack-common';
+import { screen, waitFor } from '@testing-library/react';
+import { OpenStackApi, openstackApiRef } from '../../api';
+import { CloudStatusView } from './CloudStatusContent';
+
+const status = (over: Partial<CloudStatus> = {}): CloudStatus => ({
+  cloud: 'prod',
+  demo: false,
+  release: '2025.1',
+  chartVersion: '2026.1.0',
+  cluster: 'prod-eu',
+  namespace: 'openstack',
+  verdict: 'Healthy',
+  reasons: [],
+  services: [
+    {
+      name: 'nova',
+      verdict: 'Healthy',
+      reasons: [],
+      release: '2025.1',
+      workloads: [{ kind: 'Deployment', name: 'nova-api-osapi', component: 'os-api', ready: 3, desired: 3, restarts: 0 }],
+      api: { serviceType: 'compute', ok: true, latencyMs: 12 },
+    },
+  ],
+  hostSummary: { total: 2, up: 1, down: 1, disabled: 0, lagging: 0 },
+  capacityByZone: [{ zone: 'az1', vcpuUsed: 10, vcpuCapacity: 100, memoryMbUsed: 1024, memoryMbCapacity: 10240 }],
+  errors: [],
+  fetchedAt: '2026-11-25T10:00:00Z',
+  ...over,
+});
+
+function api(over: Partial<OpenStackApi>): OpenStackApi {
+  return {
+    getStatus: async () => status(),
+    getHosts: async () => ({ items: [], total: 0, offset: 0, limit: 25 }),
+    getHost: async () => {
+      throw new Error('not used');
+    },
+    getOperations: async () => [],
+    listApprovals: async () => [],
+    getApproval: async () => {
+      throw new Error('not used');
+    },
+    decide: async () => {
+      throw new Error('not used');
+    },
+    cancelApproval: async () => {
+      throw new Error('not used');
+    },
+    ...over,
+  };
+}
+
+const render = (a: OpenStackApi) =>
+  renderInTestApp(
+    <TestApiProvider apis={[[openstackApiRef, a]]}>
+      <CloudStatusView cloud="prod" />
+    </TestApiProvider>,
+  );
+
+function responseError(status: number, message: string) {
+  return new ResponseError({
+    message,
+    statusCode: status,
+    statusText: String(status),
+    data: { error: { name: 'Error', message }, response: { statusCode: status } },
+    response: new Response() as any,
+    body: { error: { name: 'Error', message }, response: { statusCode: status } } as any,
+  } as any);
+}
+
+describe('CloudStatusView', () => {
+  it('shows the header, the control plane and the capacity', async () => {
+    await render(api({}));
+    expect(await screen.findByText('Control plane')).toBeInTheDocument();
+    expect(screen.getByTestId('cloud-header')).toHaveTextContent('Release 2025.1 · chart 2026.1.0 · prod-eu/openstack');
+    expect(screen.getByText('ok, 12 ms')).toBeInTheDocument();
+    expect(screen.getByText('Capacity by zone')).toBeInTheDocument();
+    expect(screen.queryByText('DEMO (simulated cloud)')).not.toBeInTheDocument();
+  });
+
+  it('shows a partial answer: the source that failed and the degraded service with its reasons', async () => {
+    await render(
+      api({
+        getStatus: async () =>
+          status({
+            verdict: 'Unknown',
+            reasons: ['nova is Degraded', '1 source(s) could not be read'],
+            errors: [{ source: 'neutron agents', message: 'GET /v2.0/agents answered 503' }],
+            services: [
+              {
+                ...status().services[0],
+                verdict: 'Degraded',
+                reasons: ['compute API does not answer: HTTP 503'],
+                api: { serviceType: 'compute', ok: false, error: 'HTTP 503' },
+              },
+            ],
+          }),
+      }),
+    );
+    expect(await screen.findByText('neutron agents: GET /v2.0/agents answered 503')).toBeInTheDocument();
+    expect(screen.getByText('failing: HTTP 503')).toBeInTheDocument();
+    expect(screen.getByText('compute API does not answer: HTTP 503')).toBeInTheDocument();
+    expect(document.querySelector('[data-verdict="Degraded"]')).not.toBeNull();
+  });
+
+  it.each([
+    [404, /Cloud not found/, /Add openstack\.clouds\.prod/],
+    [403, /Permission denied/, /openstack\.cloud\.read/],
+    [503, /Cloud unreachable/, /kubernetes\.clusterLocatorMethods/],
+  ])('explains a %s and what to do', async (code, title, hint) => {
+    await render(api({ getStatus: async () => Promise.reject(responseError(code, 'upstream said no')) }));
+    expect(await screen.findByText(title)).toBeInTheDocument();
+    expect(screen.getByText(hint)).toBeInTheDocument();
+  });
+
+  it('shows progress while loading', async () => {
+    await render(api({ getStatus: () => new Promise(() => {}) }));
+    await waitFor(() => expect(screen.getByTestId('progress')).toBeInTheDocument());
+  });
+});
