@@ -60,15 +60,13 @@ const render = (a: OpenStackApi) =>
     </TestApiProvider>,
   );
 
-function responseError(status: number, message: string) {
-  return new ResponseError({
-    message,
-    statusCode: status,
-    statusText: String(status),
-    data: { error: { name: 'Error', message }, response: { statusCode: status } },
-    response: new Response() as any,
-    body: { error: { name: 'Error', message }, response: { statusCode: status } } as any,
-  } as any);
+function responseError(code: number, message: string) {
+  return ResponseError.fromResponse(
+    new Response(JSON.stringify({ error: { name: 'Error', message }, response: { statusCode: code } }), {
+      status: code,
+      headers: { 'Content-Type': 'application/json' },
+    }),
+  );
 }
 
 describe('CloudStatusView', () => {
@@ -111,7 +109,8 @@ describe('CloudStatusView', () => {
     [403, /Permission denied/, /openstack\.cloud\.read/],
     [503, /Cloud unreachable/, /kubernetes\.clusterLocatorMethods/],
   ])('explains a %s and what to do', async (code, title, hint) => {
-    await render(api({ getStatus: async () => Promise.reject(responseError(code, 'upstream said no')) }));
+    const error = await responseError(code, 'upstream said no');
+    await render(api({ getStatus: async () => Promise.reject(error) }));
     expect(await screen.findByText(title)).toBeInTheDocument();
     expect(screen.getByText(hint)).toBeInTheDocument();
   });
