@@ -5,6 +5,8 @@ export interface Config {
     demo?: {
       /** Serve the simulated clouds (the embedded default). Default false. */
       enabled?: boolean;
+      /** Compute hosts of the seeded demo cloud, on first start. Default 24 (the benchmarks use 2,000). */
+      hosts?: number;
     };
     /**
      * The clouds the status backend talks to, by the key that the catalog annotation

@@ -47,7 +47,7 @@ export const openstackPlugin = createBackendPlugin({
         let demo: DemoClouds | undefined;
         if (config.getOptionalBoolean('openstack.demo.enabled') ?? false) {
           const store = new DemoCloudStore(db);
-          await store.ensureSeeded(new Date());
+          await store.ensureSeeded(new Date(), config.getOptionalNumber('openstack.demo.hosts'));
           demo = new DemoClouds(store);
           const demoClouds = demo;
           sources.push({ has: c => demoClouds.has(c), read: c => demoClouds.read(c) });

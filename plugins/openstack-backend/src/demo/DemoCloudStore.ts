@@ -10,8 +10,8 @@ export class DemoCloudStore {
   constructor(private readonly db: Knex) {}
 
   /** Puts the embedded demo cloud in place on first start; later starts keep what is there. */
-  async ensureSeeded(now: Date): Promise<void> {
-    const seed = seedDemoCloud(now);
+  async ensureSeeded(now: Date, hostCount?: number): Promise<void> {
+    const seed = seedDemoCloud(now, hostCount);
     await this.db(TABLE)
       .insert({ name: seed.name, state: JSON.stringify(seed), updated_at: now })
       .onConflict('name')

@@ -40,25 +40,27 @@ export function demoHost(
  * The embedded demo cloud: three control-plane nodes, every service, 24 compute hosts in two
  * zones; one host down, one disabled for maintenance, two still on the previous release.
  */
-export function seedDemoCloud(now: Date): DemoCloudState {
+export function seedDemoCloud(now: Date, hostCount = 24): DemoCloudState {
   const rnd = prng(20261125);
   const hosts: DemoHost[] = [];
+  const perZone = Math.max(12, Math.ceil(hostCount / 2));
+  const nameOf = (zone: string, i: number) => `cmp-${zone}-${String(i).padStart(perZone > 99 ? 4 : 2, '0')}`;
   for (const zone of ['az1', 'az2']) {
-    for (let i = 1; i <= 12; i++) {
-      const name = `cmp-${zone}-${String(i).padStart(2, '0')}`;
+    for (let i = 1; i <= perZone; i++) {
+      const name = nameOf(zone, i);
       const aggregates = i <= 4 ? [`${zone}-general`, 'gpu-a100'] : [`${zone}-general`];
       hosts.push(demoHost(name, zone, '2025.1', rnd, aggregates));
     }
   }
-  const byName = (n: string) => hosts.find(h => h.host === n)!;
-  byName('cmp-az2-07').down = true;
-  byName('cmp-az1-04').disabledReason = 'maintenance: DIMM replacement (OPS-4821)';
-  byName('cmp-az1-04').vms = 0;
-  byName('cmp-az1-04').vcpuUsed = 0;
-  byName('cmp-az1-04').memoryMbUsed = 0;
-  byName('cmp-az1-04').diskGbUsed = 0;
-  byName('cmp-az2-11').release = '2024.2';
-  byName('cmp-az2-12').release = '2024.2';
+  const byName = (zone: string, i: number) => hosts.find(h => h.host === nameOf(zone, i))!;
+  byName('az2', 7).down = true;
+  byName('az1', 4).disabledReason = 'maintenance: DIMM replacement (OPS-4821)';
+  byName('az1', 4).vms = 0;
+  byName('az1', 4).vcpuUsed = 0;
+  byName('az1', 4).memoryMbUsed = 0;
+  byName('az1', 4).diskGbUsed = 0;
+  byName('az2', 11).release = '2024.2';
+  byName('az2', 12).release = '2024.2';
   return {
     name: 'demo',
     region: 'RegionOne',

@@ -26,6 +26,13 @@ describe('the demo cloud simulation', () => {
     }
   });
 
+  it('scales to a large seeded cloud, with the same faults', () => {
+    const { status, hosts } = simulate(seedDemoCloud(T0, 2000), T0);
+    expect(hosts).toHaveLength(2000);
+    expect(status.hostSummary).toMatchObject({ total: 2000, down: 1, disabled: 1, lagging: 2 });
+    expect(hosts.find(h => h.state === 'down')?.host).toBe('cmp-az2-0007');
+  });
+
   it('is deterministic for one instant', () => {
     const s = seedDemoCloud(T0);
     expect(simulate(s, T0)).toEqual(simulate(s, T0));

@@ -1,0 +1,96 @@
+// Benchmark (prints figures; not a test): the real portal with a 2,000-host demo cloud.
+//  - the status and hosts routes: cold (first read, cache empty) and warm p50/p95 over HTTP;
+//  - the OpenStack tab in Debian's chromium: time to the first host rows and to an applied filter.
+// Usage: node scripts/bench/hosts.mjs   (starts its own portal on :3000/:7007; stop any other)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, newPage, signInAsGuest } from '../../e2e/browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
+const ROUNDS = 40;
+const sqlite = mkdtempSync(join(tmpdir(), 'bso-bench-'));
+const log = openSync(join(sqlite, 'portal.log'), 'w');
+const portal = spawn('yarn', ['start'], {
+  cwd: root,
+  env: { ...process.env, BSO_SQLITE_DIR: sqlite, APP_CONFIG_openstack_demo_hosts: String(HOSTS), BROWSER: 'none' },
+  stdio: ['ignore', log, log],
+  detached: true,
+});
+const stop = () => {
+  try {
+    process.kill(-portal.pid, 'SIGTERM');
+  } catch {
+    // gone
+  }
+  rmSync(sqlite, { recursive: true, force: true });
+};
+
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const ms = x => `${x.toFixed(1)} ms`;
+
+async function waitUp() {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch('http://localhost:7007/api/openstack/health')).ok && (await fetch('http://localhost:3000/')).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error('portal did not start');
+}
+
+try {
+  await waitUp();
+  const token = (
+    await (await fetch('http://localhost:7007/api/auth/guest/refresh', { headers: { 'X-Requested-With': 'XMLHttpRequest' } })).json()
+  ).backstageIdentity.token;
+  const get = async path => {
+    const t0 = performance.now();
+    const res = await fetch(`http://localhost:7007/api/openstack${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    const body = await res.json();
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+    return { t: performance.now() - t0, body };
+  };
+  console.log(`demo cloud with ${HOSTS} compute hosts, ${ROUNDS} reads per route after the cold one`);
+  for (const [name, path] of [
+    ['status', '/clouds/demo/status'],
+    ['hosts page (25, sorted by vCPU)', '/clouds/demo/hosts?sort=vcpu&order=desc&limit=25'],
+    ['hosts filter down', '/clouds/demo/hosts?filter=down&limit=25'],
+  ]) {
+    const cold = await get(`${path}${path.includes('?') ? '&' : '?'}refresh=true`);
+    const warm = [];
+    for (let i = 0; i < ROUNDS; i++) warm.push((await get(path)).t);
+    console.log(`  ${name.padEnd(34)} cold ${ms(cold.t).padStart(9)}   warm p50 ${ms(pct(warm, 50)).padStart(8)}  p95 ${ms(pct(warm, 95)).padStart(8)}`);
+  }
+  // 100 users opening the page at once: identical in-flight reads are coalesced
+  const burst = performance.now();
+  await Promise.all(Array.from({ length: 100 }, () => get('/clouds/demo/status?refresh=true')));
+  console.log(`  100 concurrent status reads with refresh: ${ms(performance.now() - burst)} in all`);
+
+  const browser = await launchBrowser();
+  const page = await newPage(browser);
+  await signInAsGuest(page);
+  const firstRows = [];
+  const filtered = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await page.goto('http://localhost:3000/catalog/default/resource/demo-cloud/openstack');
+    await page.getByRole('link', { name: /^cmp-az[12]-\d+$/ }).first().waitFor();
+    firstRows.push(performance.now() - t0);
+    const t1 = performance.now();
+    await page.getByTestId('host-filter-down').click();
+    await page.getByRole('link', { name: 'cmp-az2-0007' }).waitFor();
+    await page.getByRole('cell', { name: '1-1 of 1' }).or(page.getByText('1-1 of 1')).first().waitFor();
+    filtered.push(performance.now() - t1);
+  }
+  await browser.close();
+  console.log(`  OpenStack tab, navigation → first host rows: p50 ${ms(pct(firstRows, 50))} (min ${ms(Math.min(...firstRows))}, max ${ms(Math.max(...firstRows))}) over 5 loads`);
+  console.log(`  host filter "Down" → filtered rows:          p50 ${ms(pct(filtered, 50))} (min ${ms(Math.min(...filtered))}, max ${ms(Math.max(...filtered))})`);
+} finally {
+  stop();
+}
