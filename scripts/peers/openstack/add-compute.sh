@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Enrolls a fake compute node HOST into the running OpenStack peer: nova-compute (fake driver) and
+# a fake Open vSwitch agent for HOST. Nova's scheduler maps it into cell1 within ~10 s; it then
+# shows in os-services, os-hypervisors, placement and neutron agents. Idempotent.
+set -euo pipefail
+H="${1:?usage: add-compute.sh HOST}"
+case "$H" in *[!A-Za-z0-9.-]*) echo "invalid host name: $H" >&2; exit 2 ;; esac
+# shellcheck source=scripts/peers/openstack/common.sh
+. "$(dirname "$0")/common.sh"
+[ -e /etc/nova/nova-cpu.conf ] || { echo "OpenStack peer not set up (run scripts/peers/up.sh)" >&2; exit 1; }
+compute_start "$H"
+agent_start "fake-ovs-agent-$H" "$H"
+echo "started nova-compute and a fake agent for $H"
