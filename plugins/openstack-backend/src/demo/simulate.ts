@@ -45,6 +45,7 @@ const WORKLOADS: Record<ControlPlaneServiceName, Array<[WorkloadStatus['kind'], 
   ],
 };
 
+const HOST_AGENT_TYPES = new Set(['OVN Controller agent', 'OVN Metadata agent']);
 const INFRA: ControlPlaneServiceName[] = ['mariadb', 'rabbitmq', 'memcached'];
 /** The order a new cloud comes up in, as its HelmReleases' dependsOn order it. */
 const BRING_UP: ControlPlaneServiceName[] = ['mariadb', 'rabbitmq', 'memcached', 'keystone', 'glance', 'placement', 'ovn', 'neutron', 'nova', 'cinder', 'horizon'];
@@ -178,6 +179,8 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
       agents: name === 'neutron' ? agents : undefined,
     };
     const verdict = serviceVerdict(evidence);
+    // The status carries the control plane; per-host services and agents (nova-compute, OVN
+    // controllers: thousands of rows) are served by the hosts route.
     return {
       name,
       verdict: verdict.verdict,
@@ -185,8 +188,8 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
       workloads,
       release: OPENSTACK_SERVICES.has(name) ? release : undefined,
       api: evidence.api,
-      services: evidence.services,
-      agents: evidence.agents,
+      services: evidence.services?.filter(x => x.binary !== 'nova-compute'),
+      agents: evidence.agents?.filter(a => !HOST_AGENT_TYPES.has(a.agentType)),
     };
   });
 

@@ -22,6 +22,8 @@ export interface CloudSource {
  */
 export class StatusService {
   private readonly inFlight = new Map<string, Promise<CloudView>>();
+  /** This replica's copy of recent views: a warm read neither fetches nor parses anything. */
+  private readonly local = new Map<string, { view: CloudView; expires: number }>();
 
   constructor(
     private readonly sources: CloudSource[],
@@ -32,17 +34,23 @@ export class StatusService {
 
   async view(cloud: string, opts: { refresh?: boolean } = {}): Promise<CloudView> {
     const key = `view:${cloud}`;
-    if (!opts.refresh) {
-      const cached = (await this.cache.get(key)) as CloudView | undefined;
-      if (cached) return cached;
-    }
     const running = this.inFlight.get(key);
     if (running) return running;
+    if (!opts.refresh) {
+      const mine = this.local.get(key);
+      if (mine && mine.expires > Date.now()) return mine.view;
+      const cached = (await this.cache.get(key)) as CloudView | undefined;
+      if (cached) {
+        this.local.set(key, { view: cached, expires: Date.now() + this.ttlMs / 2 });
+        return cached;
+      }
+    }
     const p = (async () => {
       const source = await this.sourceFor(cloud);
       const t0 = Date.now();
       const view = await source.read(cloud);
       this.logger.debug(`read cloud ${cloud} in ${Date.now() - t0} ms`);
+      this.local.set(key, { view, expires: Date.now() + this.ttlMs });
       await this.cache.set(key, view as any, { ttl: this.ttlMs });
       return view;
     })().finally(() => this.inFlight.delete(key));
@@ -52,6 +60,7 @@ export class StatusService {
 
   /** Drops the cached view, e.g. after an operation changed the cloud. */
   async invalidate(cloud: string) {
+    this.local.delete(`view:${cloud}`);
     await this.cache.delete(`view:${cloud}`);
   }
 

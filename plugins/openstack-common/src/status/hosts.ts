@@ -62,17 +62,21 @@ const OVN_AGENT_TYPES = ['OVN Controller agent', 'OVN Controller Gateway agent',
  * @public
  */
 export function mergeComputeHosts(src: ComputeHostSources): ComputeHostStatus[] {
-  const services = src.computeServices.filter(s => s.binary === 'nova-compute');
-  const hostNames = new Set<string>([
-    ...services.map(s => s.host),
-    ...src.hypervisors.map(h => h.serviceHost),
-  ]);
+  // Index every source by host once: a cloud has thousands of hosts.
+  const serviceByHost = new Map<string, ServiceRecord>();
+  for (const s of src.computeServices) if (s.binary === 'nova-compute') serviceByHost.set(s.host, s);
+  const hypervisorByHost = new Map(src.hypervisors.map(h => [h.serviceHost, h]));
   const providerByName = new Map(src.providers.map(p => [p.name, p]));
+  const ovnByHost = new Map<string, AgentRecord>();
+  for (const a of src.agents) {
+    if (OVN_AGENT_TYPES.includes(a.agentType) && !ovnByHost.has(a.host)) ovnByHost.set(a.host, a);
+  }
+  const hostNames = new Set<string>([...serviceByHost.keys(), ...hypervisorByHost.keys()]);
   return [...hostNames].sort().map(host => {
-    const svc = services.find(s => s.host === host);
-    const hyp = src.hypervisors.find(h => h.serviceHost === host);
+    const svc = serviceByHost.get(host);
+    const hyp = hypervisorByHost.get(host);
     const provider = providerByName.get(hyp?.hypervisorHostname ?? host) ?? providerByName.get(host);
-    const ovn = src.agents.find(a => a.host === host && OVN_AGENT_TYPES.includes(a.agentType));
+    const ovn = ovnByHost.get(host);
     return {
       host,
       zone: svc?.zone,
