@@ -20,7 +20,14 @@ const FIELD_MANAGER = 'bso-peers';
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 async function apply(obj) {
-  await objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+  await objects.patch(
+    obj,
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+    true,
+    k8s.PatchStrategy.ServerSideApply,
+  );
 }
 
 async function until(what, seconds, fn) {
@@ -34,7 +41,11 @@ async function until(what, seconds, fn) {
     }
     await sleep(500);
   }
-  throw new Error(`timeout after ${seconds}s waiting for ${what}${last ? `: ${last.message}` : ''}`);
+  throw new Error(
+    `timeout after ${seconds}s waiting for ${what}${
+      last ? `: ${last.message}` : ''
+    }`,
+  );
 }
 
 const docs = file =>
@@ -44,7 +55,8 @@ const docs = file =>
 
 // 1. CRDs
 const crdDir = env('BSO_CRDS_DIR');
-if (!fs.existsSync(crdDir)) throw new Error(`CRD directory ${crdDir} is missing (set BSO_SHARED)`);
+if (!fs.existsSync(crdDir))
+  throw new Error(`CRD directory ${crdDir} is missing (set BSO_SHARED)`);
 const crds = fs
   .readdirSync(crdDir)
   .filter(f => /\.ya?ml$/.test(f))
@@ -54,14 +66,21 @@ for (const crd of crds) await apply(crd);
 const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
 for (const crd of crds) {
   await until(`CRD ${crd.metadata.name} established`, 60, async () => {
-    const got = await ext.readCustomResourceDefinition({ name: crd.metadata.name });
-    return got.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True');
+    const got = await ext.readCustomResourceDefinition({
+      name: crd.metadata.name,
+    });
+    return got.status?.conditions?.some(
+      c => c.type === 'Established' && c.status === 'True',
+    );
   });
 }
 
 // 2. the production RBAC manifest (namespaces first)
 const rbac = docs(env('BSO_RBAC_MANIFEST'));
-for (const obj of [...rbac].sort((a, b) => (a.kind === 'Namespace' ? -1 : 0) - (b.kind === 'Namespace' ? -1 : 0))) {
+for (const obj of [...rbac].sort(
+  (a, b) =>
+    (a.kind === 'Namespace' ? -1 : 0) - (b.kind === 'Namespace' ? -1 : 0),
+)) {
   await apply(obj);
 }
 
@@ -74,7 +93,10 @@ for (const name of names) {
     kind: 'Node',
     metadata: {
       name,
-      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        'kwok.x-k8s.io/node': 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+      },
       labels: {
         'kubernetes.io/arch': 'amd64',
         'kubernetes.io/os': 'linux',
@@ -87,8 +109,11 @@ for (const name of names) {
 await until(`${n} kwok nodes Ready`, 120, async () => {
   const list = await core.listNode({ labelSelector: 'type=kwok' });
   return (
-    list.items.filter(node => node.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'))
-      .length >= n
+    list.items.filter(node =>
+      node.status?.conditions?.some(
+        c => c.type === 'Ready' && c.status === 'True',
+      ),
+    ).length >= n
   );
 });
 
@@ -97,13 +122,19 @@ const tokenFile = env('BSO_TOKEN_FILE');
 const sa = rbac.find(o => o.kind === 'ServiceAccount');
 // (fetch trusts the cluster CA through NODE_EXTRA_CA_CERTS, set by up.sh; if not, a new token is issued)
 async function tokenWorks(token) {
-  const res = await fetch(`${kc.getCurrentCluster().server}/api/v1/namespaces/${sa.metadata.namespace}`, {
-    headers: { Authorization: `Bearer ${token}` },
-  }).catch(() => undefined);
+  const res = await fetch(
+    `${kc.getCurrentCluster().server}/api/v1/namespaces/${
+      sa.metadata.namespace
+    }`,
+    {
+      headers: { Authorization: `Bearer ${token}` },
+    },
+  ).catch(() => undefined);
   return res?.status === 200;
 }
 let keep = false;
-if (fs.existsSync(tokenFile)) keep = await tokenWorks(fs.readFileSync(tokenFile, 'utf8').trim());
+if (fs.existsSync(tokenFile))
+  keep = await tokenWorks(fs.readFileSync(tokenFile, 'utf8').trim());
 if (!keep) {
   const tr = await core.createNamespacedServiceAccountToken({
     name: sa.metadata.name,
@@ -113,5 +144,9 @@ if (!keep) {
   fs.writeFileSync(tokenFile, tr.status.token, { mode: 0o600 });
 }
 console.log(
-  `k8s bootstrap: ${crds.length} CRDs, RBAC applied, ${n} kwok nodes Ready, token ${keep ? 'kept' : 'issued'}`,
+  `k8s bootstrap: ${
+    crds.length
+  } CRDs, RBAC applied, ${n} kwok nodes Ready, token ${
+    keep ? 'kept' : 'issued'
+  }`,
 );
