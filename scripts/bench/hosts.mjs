@@ -67,19 +67,30 @@ try {
     for (let i = 0; i < ROUNDS; i++) warm.push((await get(path)).t);
     console.log(`  ${name.padEnd(34)} cold ${ms(cold.t).padStart(9)}   warm p50 ${ms(pct(warm, 50)).padStart(8)}  p95 ${ms(pct(warm, 95)).padStart(8)}`);
   }
-  // 100 users opening the page at once: identical in-flight reads are coalesced
+  // 100 users opening the page at once after the cache expired: identical in-flight reads are
+  // coalesced into one upstream read
+  await new Promise(r => setTimeout(r, 10_500));
   const burst = performance.now();
-  await Promise.all(Array.from({ length: 100 }, () => get('/clouds/demo/status?refresh=true')));
-  console.log(`  100 concurrent status reads with refresh: ${ms(performance.now() - burst)} in all`);
+  await Promise.all(Array.from({ length: 100 }, () => get('/clouds/demo/status')));
+  console.log(`  100 concurrent status reads on an expired cache: ${ms(performance.now() - burst)} in all`);
 
   const browser = await launchBrowser();
   const page = await newPage(browser);
   await signInAsGuest(page);
   const firstRows = [];
   const filtered = [];
+  const pageLoads = [];
   for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
+    // a full page load (development bundle) of the tab ...
+    let t0 = performance.now();
     await page.goto('http://localhost:3000/catalog/default/resource/demo-cloud/openstack');
+    await page.getByRole('link', { name: /^cmp-az[12]-\d+$/ }).first().waitFor();
+    pageLoads.push(performance.now() - t0);
+    // ... and, in the loaded app, Overview → OpenStack: the tab's own cost to its first host rows
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByText('About').first().waitFor();
+    t0 = performance.now();
+    await page.getByRole('link', { name: 'OpenStack', exact: true }).click();
     await page.getByRole('link', { name: /^cmp-az[12]-\d+$/ }).first().waitFor();
     firstRows.push(performance.now() - t0);
     const t1 = performance.now();
@@ -89,7 +100,8 @@ try {
     filtered.push(performance.now() - t1);
   }
   await browser.close();
-  console.log(`  OpenStack tab, navigation → first host rows: p50 ${ms(pct(firstRows, 50))} (min ${ms(Math.min(...firstRows))}, max ${ms(Math.max(...firstRows))}) over 5 loads`);
+  console.log(`  full page load of the tab → first host rows:  p50 ${ms(pct(pageLoads, 50))} (development bundle)`);
+  console.log(`  Overview → OpenStack tab → first host rows:   p50 ${ms(pct(firstRows, 50))} (min ${ms(Math.min(...firstRows))}, max ${ms(Math.max(...firstRows))}) over 5`);
   console.log(`  host filter "Down" → filtered rows:          p50 ${ms(pct(filtered, 50))} (min ${ms(Math.min(...filtered))}, max ${ms(Math.max(...filtered))})`);
 } finally {
   stop();

@@ -4,6 +4,9 @@ import userEvent from '@testing-library/user-event';
 import { Approval, ApprovalDetail, OpenStackApi, openstackApiRef } from '../../api';
 import { ApprovalsList, ApprovalView } from './ApprovalsPage';
 
+// Rendering whole tables is slow on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 const approval: Approval = {
   id: 'a-1',
   taskId: 't-1',

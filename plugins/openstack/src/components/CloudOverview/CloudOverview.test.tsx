@@ -3,6 +3,9 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import { CloudOverview } from './CloudOverview';
 
+// Rendering whole tables is slow on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 const cloud = (annotations: Record<string, string>) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',

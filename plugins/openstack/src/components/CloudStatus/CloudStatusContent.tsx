@@ -49,12 +49,24 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
   }, [load, intervalSeconds]);
 
   if (error && !status) return <ErrorState error={error} cloud={cloud} />;
-  if (!status) return <Progress />;
+  // The hosts table loads its first page at once, beside the status, not after it.
+  if (!status) {
+    return (
+      <Grid container spacing={3}>
+        <Grid item xs={12} key="progress">
+          <Progress />
+        </Grid>
+        <Grid item xs={12} key="hosts">
+          <HostsTable cloud={cloud} refreshKey={refreshKey} />
+        </Grid>
+      </Grid>
+    );
+  }
 
   const s = status.hostSummary;
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12}>
+      <Grid item xs={12} key="header">
         <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 16 }} data-testid="cloud-header">
           <VerdictChip verdict={status.verdict} reasons={status.reasons} />
           {status.demo && <Chip size="small" variant="outlined" label="DEMO (simulated cloud)" />}
@@ -95,19 +107,19 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
           </Typography>
         )}
       </Grid>
-      <Grid item xs={12}>
+      <Grid item xs={12} key="control-plane">
         <ControlPlaneTable services={status.services} cloudRelease={status.release} />
       </Grid>
-      <Grid item xs={12}>
+      <Grid item xs={12} key="hosts">
         <HostsTable cloud={cloud} refreshKey={refreshKey} />
       </Grid>
-      <Grid item xs={12} md={4}>
+      <Grid item xs={12} md={4} key="capacity">
         <CapacityByZone zones={status.capacityByZone} />
       </Grid>
-      <Grid item xs={12} md={8}>
+      <Grid item xs={12} md={8} key="operations">
         <OperationsTable cloud={cloud} />
       </Grid>
-      <Grid item xs={12}>
+      <Grid item xs={12} key="approvals">
         <PendingApprovalsCard cloud={entityName ?? cloud} />
       </Grid>
     </Grid>

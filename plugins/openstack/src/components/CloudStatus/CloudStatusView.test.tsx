@@ -5,6 +5,9 @@ import { screen, waitFor } from '@testing-library/react';
 import { OpenStackApi, openstackApiRef } from '../../api';
 import { CloudStatusView } from './CloudStatusContent';
 
+// Rendering whole tables is slow on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 const status = (over: Partial<CloudStatus> = {}): CloudStatus => ({
   cloud: 'prod',
   demo: false,
