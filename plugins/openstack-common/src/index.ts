@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './approvals';
 export * from './permissions';
 export * from './releases';
 export * from './spec';

@@ -1,20 +1,11 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ApprovalRequest,
   CloudStatus,
   ComputeHostPage,
   ComputeHostStatus,
 } from '@backstage-openstack/plugin-openstack-common';
-
-/** An approval request as the backend returns it. */
-export interface ApprovalView {
-  id: string;
-  state: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-  requester: string;
-  decidedBy?: string;
-  comment?: string;
-  expiresAt: string;
-}
 
 /**
  * The actions' view of the OpenStack backend plugin (/api/openstack), called with the
@@ -92,11 +83,11 @@ export class OpenStackBackend {
     plan: unknown;
     timeoutMinutes: number;
   }) {
-    return this.request<{ approval: ApprovalView }>('POST', '/approvals', body).then(r => r.approval);
+    return this.request<{ approval: ApprovalRequest }>('POST', '/approvals', body).then(r => r.approval);
   }
 
   getApproval(id: string) {
-    return this.request<{ approval: ApprovalView }>('GET', `/approvals/${encodeURIComponent(id)}`).then(r => r.approval);
+    return this.request<{ approval: ApprovalRequest }>('GET', `/approvals/${encodeURIComponent(id)}`).then(r => r.approval);
   }
 
   enrollDemoHost(cloud: string, body: { host: string; zone: string; aggregate?: string }) {

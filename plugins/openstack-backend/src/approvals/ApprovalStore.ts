@@ -1,37 +1,13 @@
 import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import {
+  ApprovalAuditEntry as AuditEntry,
+  ApprovalRequest,
+  ApprovalState,
+} from '@backstage-openstack/plugin-openstack-common';
 
-/** The states of an approval request. */
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-
-export interface ApprovalRequest {
-  id: string;
-  taskId: string;
-  stepId: string;
-  templateRef?: string;
-  requester: string;
-  approverGroup: string;
-  cloud?: string;
-  title: string;
-  summary: string;
-  plan: unknown;
-  state: ApprovalState;
-  createdAt: string;
-  expiresAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  comment?: string;
-}
-
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  event: 'created' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-  fromState?: ApprovalState;
-  toState?: ApprovalState;
-  comment?: string;
-}
+export type { ApprovalRequest, ApprovalState, AuditEntry };
 
 export type NewApprovalRequest = Pick<
   ApprovalRequest,

@@ -1,6 +1,8 @@
 import { createApiRef, DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ApprovalAuditEntry,
+  ApprovalRequest,
   CloudStatus,
   ComputeHostPage,
   ComputeHostStatus,
@@ -9,29 +11,12 @@ import {
 } from '@backstage-openstack/plugin-openstack-common';
 
 /** An approval request. @public */
-export interface Approval {
-  id: string;
-  taskId: string;
-  stepId: string;
-  templateRef?: string;
-  requester: string;
-  approverGroup: string;
-  cloud?: string;
-  title: string;
-  summary: string;
-  plan: unknown;
-  state: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-  createdAt: string;
-  expiresAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  comment?: string;
-}
+export type Approval = ApprovalRequest;
 
 /** One approval with its audit trail and what the caller may do. @public */
 export interface ApprovalDetail {
   approval: Approval;
-  audit: Array<{ at: string; actor: string; event: string; fromState?: string; toState?: string; comment?: string }>;
+  audit: ApprovalAuditEntry[];
   canDecide: boolean;
   canCancel: boolean;
 }
