@@ -462,7 +462,7 @@ done
 TOKEN="$(admin_token)"
 want=$(echo "$COMPUTES" | wc -w)
 count() { # URL PYTHON-EXPR over the JSON body d
-  curl -s -H "X-Auth-Token: $TOKEN" -H 'OpenStack-API-Version: compute 2.53' "$1" |
+  curl -s -H "X-Auth-Token: $TOKEN" "$1" |
     "$SYS_PY" -c "import json,sys; d=json.load(sys.stdin); print($2)" 2>/dev/null || echo 0
 }
 hyp_up() { [ "$(count http://127.0.0.1:8774/v2.1/os-hypervisors 'sum(h["state"]=="up" for h in d.get("hypervisors",[]))')" -ge "$want" ]; }
