@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import YAML from 'yaml';
 
 const env = name => {
   const v = process.env[name];
@@ -48,10 +47,9 @@ async function until(what, seconds, fn) {
   );
 }
 
-const docs = file =>
-  YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))
-    .map(d => d.toJS())
-    .filter(Boolean);
+// loadAllYaml gives typed models for built-in kinds: client-node serializes objects by their model,
+// so a plain parse would lose keys such as x-kubernetes-preserve-unknown-fields on the way out
+const docs = file => k8s.loadAllYaml(fs.readFileSync(file, 'utf8')).filter(Boolean);
 
 // 1. CRDs
 const crdDir = env('BSO_CRDS_DIR');

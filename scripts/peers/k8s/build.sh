@@ -68,7 +68,7 @@ build_tool() { # name module@version package
   if [ ! -f go.mod ]; then
     printf 'module bso.local/%sbuild\n\ngo 1.24\n' "$name" >go.mod
     printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >tools.go
-    go get "$modver" >/dev/null
+    go get "$modver" >/dev/null 2>&1 || go get "$modver"
     go mod tidy -e >/dev/null 2>&1 || true
   fi
   go build -tags tools -trimpath -ldflags "-s -w" -o "$OUT/bin/$name" "$pkg"

@@ -102,6 +102,23 @@ start() {
 healthy() { # url path (with the admin certificate)
   curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$1$2"
 }
+# await NAME SECONDS CMD...: until CMD succeeds; fails at once (with the log tail) when NAME exits.
+await() {
+  local name=$1 secs=$2 i
+  shift 2
+  for i in $(seq $((secs * 2))); do
+    "$@" >/dev/null 2>&1 && return 0
+    if ! pid_alive "$RUN/$name.pid"; then
+      echo "$name exited; last lines of $LOG/$name.log:" >&2
+      tail -n 30 "$LOG/$name.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "timeout after ${secs}s waiting for $name" >&2
+  tail -n 30 "$LOG/$name.log" >&2
+  return 1
+}
 
 # ---------------------------------------------------------------- etcd
 start etcd "$BIN/etcd" --name bso --data-dir "$S/etcd" \
@@ -109,7 +126,7 @@ start etcd "$BIN/etcd" --name bso --data-dir "$S/etcd" \
   --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
   --initial-cluster "bso=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "" \
   --quota-backend-bytes 2147483648 --log-level warn
-wait_for 60 etcd curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+await etcd 60 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
 
 # ---------------------------------------------------------------- kube-apiserver
 start kube-apiserver "$BIN/kube-apiserver" \
@@ -121,10 +138,11 @@ start kube-apiserver "$BIN/kube-apiserver" \
   --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
   --service-account-max-token-expiration=8760h \
   --service-cluster-ip-range=10.96.0.0/16 \
+  --endpoint-reconciler-type=none \
   --authorization-mode=RBAC --allow-privileged=true --profiling=false \
   --enable-priority-and-fairness=false \
   --event-ttl=1h
-if ! wait_for 120 kube-apiserver healthy "$URL" /readyz; then tail -n 30 "$LOG/kube-apiserver.log" >&2; exit 1; fi
+await kube-apiserver 180 healthy "$URL" /readyz
 
 # ---------------------------------------------------------------- controllers, scheduler, kwok
 start kube-controller-manager "$BIN/kube-controller-manager" \
@@ -132,7 +150,7 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
   --authentication-kubeconfig="$S/controller-manager.kubeconfig" --authorization-kubeconfig="$S/controller-manager.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$CM_PORT" --leader-elect=false \
   --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
-  --use-service-account-credentials=false --controllers='*,-nodeipam' \
+  --use-service-account-credentials=true --controllers='*,-nodeipam' \
   --profiling=false
 start kube-scheduler "$BIN/kube-scheduler" \
   --kubeconfig="$S/scheduler.kubeconfig" \
