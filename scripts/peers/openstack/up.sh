@@ -292,14 +292,25 @@ nova_conf | conf /etc/nova/nova.conf nova
 # computes get no [database]: nova-compute refuses DB access and logs tracebacks otherwise
 nova_conf cpu | conf /etc/nova/nova-cpu.conf nova
 install -d -o nova -g nova /var/lib/nova/tmp
-if ! synced nova; then
+if ! synced nova-api; then
   quiet as nova nova-manage api_db sync
   quiet as nova nova-manage cell_v2 map_cell0
   as nova "nova-manage cell_v2 list_cells" 2>/dev/null | grep -q ' cell1 ' ||
     quiet as nova nova-manage cell_v2 create_cell --name=cell1
-  quiet as nova nova-manage db sync
-  mark nova
+  mark nova-api
 fi
+# the cell mappings in nova_api hold DB and RabbitMQ URLs with passwords: follow secrets.env
+cells_mark="$OS_STATE/nova-cells.$(printf '%s %s' "$DB_PASS" "$RABBIT_PASS" | sha256sum | cut -c1-16)"
+if [ ! -e "$cells_mark" ]; then
+  cell1="$(as nova "nova-manage cell_v2 list_cells" 2>/dev/null | awk -F'|' '$2 ~ /^ *cell1 *$/ {gsub(/ /, "", $3); print $3}')"
+  quiet as nova nova-manage cell_v2 update_cell --cell_uuid 00000000-0000-0000-0000-000000000000 \
+    --database_connection "$DB/nova_cell0" --transport-url none:///
+  quiet as nova nova-manage cell_v2 update_cell --cell_uuid "$cell1" --database_connection "$DB/nova" \
+    --transport-url "$TRANSPORT"
+  rm -f "$OS_STATE"/nova-cells.*
+  touch "$cells_mark"
+fi
+synced nova || { quiet as nova nova-manage db sync; mark nova; }
 
 # ------------------------------------------------------------------ Neutron
 step "neutron"
