@@ -7,7 +7,9 @@
  */
 export * from './annotations';
 export * from './approvals';
+export * from './charts';
 export * from './permissions';
 export * from './releases';
+export * from './render';
 export * from './spec';
 export * from './status';

@@ -21,7 +21,12 @@ export const OPENSTACK_RELEASES: readonly OpenStackRelease[] = [
   { version: '2023.1', name: 'Antelope', released: '2023-03-22', slurp: true },
   { version: '2023.2', name: 'Bobcat', released: '2023-10-04', slurp: false },
   { version: '2024.1', name: 'Caracal', released: '2024-04-03', slurp: true },
-  { version: '2024.2', name: 'Dalmatian', released: '2024-10-02', slurp: false },
+  {
+    version: '2024.2',
+    name: 'Dalmatian',
+    released: '2024-10-02',
+    slurp: false,
+  },
   { version: '2025.1', name: 'Epoxy', released: '2025-04-02', slurp: true },
   { version: '2025.2', name: 'Flamingo', released: '2025-10-01', slurp: false },
   { version: '2026.1', name: 'Gazpacho', released: '2026-04-01', slurp: true },
@@ -32,13 +37,26 @@ export const OPENSTACK_RELEASES: readonly OpenStackRelease[] = [
 export const OPENSTACK_HELM_CHART_VERSION = '2026.1.0';
 
 /**
- * Releases the pinned charts can deploy: 2026.1.0 ships `values_overrides` for exactly these
- * (e.g. `nova/values_overrides/2025.1-ubuntu_noble.yaml`). A new cloud must be on one of them;
- * an existing cloud may be on any release of the catalog.
+ * The releases each openstack-helm chart version can deploy: a chart version ships
+ * `values_overrides/<release>-ubuntu_noble.yaml` for exactly these (2026.1.0, the charts of
+ * August 2026: 2025.1, 2025.2 and 2026.1). Add a line when the suite pins a new chart version.
  *
  * @public
  */
-export const DEPLOYABLE_RELEASES: readonly string[] = ['2025.1', '2025.2', '2026.1'];
+export const CHART_VERSION_RELEASES: Readonly<
+  Record<string, readonly string[]>
+> = {
+  '2026.1.0': ['2025.1', '2025.2', '2026.1'],
+};
+
+/**
+ * Releases the pinned charts can deploy. A new cloud must be on one of them; an existing cloud
+ * may be on any release of the catalog.
+ *
+ * @public
+ */
+export const DEPLOYABLE_RELEASES: readonly string[] =
+  CHART_VERSION_RELEASES[OPENSTACK_HELM_CHART_VERSION];
 
 /** The catalog entry of a release, or undefined. @public */
 export function findRelease(version: string): OpenStackRelease | undefined {
@@ -50,9 +68,19 @@ export function releaseIndex(version: string): number {
   return OPENSTACK_RELEASES.findIndex(r => r.version === version);
 }
 
-/** True when a new cloud may be created on the release. @public */
+/**
+ * True when the pinned charts can deploy the release, i.e. a new cloud may be created on it or
+ * an upgrade may land on it.
+ *
+ * @public
+ */
 export function isDeployableRelease(version: string): boolean {
-  return DEPLOYABLE_RELEASES.includes(version);
+  return isDeployableBy(version, OPENSTACK_HELM_CHART_VERSION);
+}
+
+/** True when the given openstack-helm chart version ships overrides for the release. @public */
+export function isDeployableBy(version: string, chartVersion: string): boolean {
+  return (CHART_VERSION_RELEASES[chartVersion] ?? []).includes(version);
 }
 
 /**

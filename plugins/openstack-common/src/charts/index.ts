@@ -1,0 +1,3 @@
+export * from './charts';
+export * from './credentials';
+export * from './images';
