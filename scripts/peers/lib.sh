@@ -15,7 +15,7 @@ pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # stop_pidfiles PIDFILE...: SIGTERM all at once, wait up to 30 s, SIGKILL what is left; removes the files.
 stop_pidfiles() {
-  local f p pids=() i left
+  local f p pids=() left
   for f in "$@"; do
     [ -f "$f" ] || continue
     p="$(cat "$f" 2>/dev/null || true)"
@@ -26,7 +26,7 @@ stop_pidfiles() {
     rm -f "$f"
   done
   [ ${#pids[@]} -eq 0 ] && return 0
-  for i in $(seq 60); do
+  for _ in $(seq 60); do
     left=0
     for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && left=1; done
     [ "$left" = 0 ] && return 0
@@ -42,9 +42,9 @@ free_port() {
 
 # wait_for SECONDS DESCRIPTION CMD...: retries CMD every 0.5 s.
 wait_for() {
-  local secs=$1 what=$2 i
+  local secs=$1 what=$2
   shift 2
-  for i in $(seq $((secs * 2))); do
+  for _ in $(seq $((secs * 2))); do
     "$@" >/dev/null 2>&1 && return 0
     sleep 0.5
   done

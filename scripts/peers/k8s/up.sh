@@ -6,6 +6,7 @@
 # deploy/rbac/backstage-openstack.yaml and writes a long-lived token of that ServiceAccount.
 # Idempotent: what runs is left alone. State: $BSO_PEERS_STATE/k8s.
 set -euo pipefail
+# shellcheck source=scripts/peers/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 K8S_VERSION="${BSO_K8S_VERSION:-v1.37.2}"
@@ -52,6 +53,7 @@ chmod 600 "$PKI"/*.key
 # ---------------------------------------------------------------- ports (kept while running)
 PORTS="$S/ports.env"
 if pid_alive "$RUN/kube-apiserver.pid" && [ -s "$PORTS" ]; then
+  # shellcheck disable=SC1090
   . "$PORTS"
 else
   stop_pidfiles "$RUN"/*.pid # a half-running plane from an earlier failed start
@@ -63,6 +65,7 @@ CM_PORT=$(free_port)
 SCHED_PORT=$(free_port)
 KWOK_PORT=$(free_port)
 P
+  # shellcheck disable=SC1090
   . "$PORTS"
 fi
 URL="https://127.0.0.1:$APISERVER_PORT"
@@ -104,9 +107,9 @@ healthy() { # url path (with the admin certificate)
 }
 # await NAME SECONDS CMD...: until CMD succeeds; fails at once (with the log tail) when NAME exits.
 await() {
-  local name=$1 secs=$2 i
+  local name=$1 secs=$2
   shift 2
-  for i in $(seq $((secs * 2))); do
+  for _ in $(seq $((secs * 2))); do
     "$@" >/dev/null 2>&1 && return 0
     if ! pid_alive "$RUN/$name.pid"; then
       echo "$name exited; last lines of $LOG/$name.log:" >&2

@@ -8,6 +8,7 @@ OS_STATE="$BSO_PEERS_STATE/openstack" # root only: secrets, pidfiles, app creden
 OS_RUN="$OS_STATE/run"
 OS_LIB=/usr/local/lib/bso-peers       # what service users run (they cannot read $HOME)
 KEYSTONE=http://127.0.0.1:5000/v3
+# shellcheck disable=SC2034 # used by the scripts that source this file
 REGION=RegionOne
 mkdir -p "$OS_RUN"
 chmod 700 "$OS_STATE"
