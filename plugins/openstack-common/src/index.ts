@@ -13,3 +13,4 @@ export * from './releases';
 export * from './render';
 export * from './spec';
 export * from './status';
+export * from './upgrade';
