@@ -49,7 +49,8 @@ async function until(what, seconds, fn) {
 
 // loadAllYaml gives typed models for built-in kinds: client-node serializes objects by their model,
 // so a plain parse would lose keys such as x-kubernetes-preserve-unknown-fields on the way out
-const docs = file => k8s.loadAllYaml(fs.readFileSync(file, 'utf8')).filter(Boolean);
+const docs = file =>
+  k8s.loadAllYaml(fs.readFileSync(file, 'utf8')).filter(Boolean);
 
 // 1. CRDs
 const crdDir = env('BSO_CRDS_DIR');
