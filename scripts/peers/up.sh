@@ -36,6 +36,8 @@ while [ ${#remaining[@]} -gt 0 ]; do
     wait "${PID[$peer]}" || rc=$?
     if [ "$rc" = 0 ]; then
       echo "peers: $peer up in $((SECONDS - T0[$peer]))s"
+      # the binaries' build time (cold) or cache hit, and the versions
+      grep -E '^(k8s binaries|kubernetes v)' "$BSO_PEERS_STATE/$peer-up.log" | sed "s/^/  $peer| /" || true
     else
       failed=1
       echo "peers: $peer FAILED (exit $rc) after $((SECONDS - T0[$peer]))s; last lines of its log:" >&2
