@@ -1,1 +1,9 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname);
+module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  rules: {
+    // fast-check's fc.assert throws with a counterexample when a property fails: it is an assertion.
+    'jest/expect-expect': [
+      'warn',
+      { assertFunctionNames: ['expect', 'fc.assert'] },
+    ],
+  },
+});

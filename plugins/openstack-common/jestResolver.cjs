@@ -8,9 +8,15 @@
 const ESM_ONLY = /^(@kubernetes-models\/|kubernetes-models(\/|$))/;
 
 module.exports = (request, options) => {
-  if (ESM_ONLY.test(request) || /[\\/]@kubernetes-models[\\/]/.test(options.basedir)) {
+  if (
+    ESM_ONLY.test(request) ||
+    /[\\/]@kubernetes-models[\\/]/.test(options.basedir)
+  ) {
     try {
-      return options.defaultResolver(request, { ...options, conditions: ['import', 'default'] });
+      return options.defaultResolver(request, {
+        ...options,
+        conditions: ['import', 'default'],
+      });
     } catch {
       // fall through to the normal resolution
     }

@@ -10,13 +10,18 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { CHARTS } from '../charts/charts';
 import { CHART_CREDENTIALS } from '../charts/credentials';
-import { chartsWithReleaseImages, ChartName, releaseImageTags } from '../charts/images';
+import {
+  chartsWithReleaseImages,
+  ChartName,
+  releaseImageTags,
+} from '../charts/images';
 import { DEPLOYABLE_RELEASES } from '../releases/catalog';
 import { parseCloudSpec } from '../spec/cloudSpec';
 import { chartValues, valuePaths } from './values';
 
 const REFERENCE =
-  process.env.OPENSTACK_HELM_REFERENCE ?? path.resolve(__dirname, '../../../../..', 'shared/reference/openstack-helm');
+  process.env.OPENSTACK_HELM_REFERENCE ??
+  path.resolve(__dirname, '../../../../..', 'shared/reference/openstack-helm');
 const present = fs.existsSync(REFERENCE);
 
 function load(chart: string, file: string): any {
@@ -32,7 +37,11 @@ function load(chart: string, file: string): any {
  *   in a comment.
  * - conf.backends: cinder's map of named volume backends.
  */
-const OPEN_MAPS = [/^(endpoints\.[^.]+\.host_fqdn_override)\./, /^(endpoints\.[^.]+\.scheme)\./, /^(conf\.backends)\./];
+const OPEN_MAPS = [
+  /^(endpoints\.[^.]+\.host_fqdn_override)\./,
+  /^(endpoints\.[^.]+\.scheme)\./,
+  /^(conf\.backends)\./,
+];
 
 function exists(values: any, p: string): boolean {
   let cur = values;
@@ -51,9 +60,20 @@ function missingPaths(values: any, paths: string[]): string[] {
 }
 
 const specs = [
-  { storage: { backend: 'ceph-rbd', monitors: ['10.0.0.1:6789'], secretName: 'ceph-client' } },
+  {
+    storage: {
+      backend: 'ceph-rbd',
+      monitors: ['10.0.0.1:6789'],
+      secretName: 'ceph-client',
+    },
+  },
   { storage: { backend: 'lvm' } },
-  { storage: { backend: 'nfs', shares: ['nfs01:/srv/cinder', 'nfs02:/srv/cinder'] } },
+  {
+    storage: {
+      backend: 'nfs',
+      shares: ['nfs01:/srv/cinder', 'nfs02:/srv/cinder'],
+    },
+  },
 ].flatMap(extra =>
   DEPLOYABLE_RELEASES.map(release =>
     parseCloudSpec({
@@ -70,42 +90,66 @@ const specs = [
 
 if (!present) {
   // eslint-disable-next-line no-console
-  console.log(`conformance: no openstack-helm charts at ${REFERENCE} (set OPENSTACK_HELM_REFERENCE); not judging the rendered values`);
-  describe('conformance with the openstack-helm charts', () => {
+  console.log(
+    `conformance: no openstack-helm charts at ${REFERENCE} (set OPENSTACK_HELM_REFERENCE); not judging the rendered values`,
+  );
+  describe('conformance with the openstack-helm charts (absent)', () => {
     it('has no reference charts to compare with', () => {
       expect(fs.existsSync(REFERENCE)).toBe(false);
     });
   });
 } else {
   describe('conformance with the openstack-helm charts', () => {
-    it.each(CHARTS.map(c => c.chart))('every value path rendered for %s exists in its values.yaml', chart => {
-      const values = load(chart, 'values.yaml');
-      expect(values).toBeDefined();
-      for (const spec of specs) {
-        const paths = valuePaths(chartValues(spec, chart)).filter(p => !p.startsWith('images.tags.'));
+    it.each(CHARTS.map(c => c.chart))(
+      'every value path rendered for %s exists in its values.yaml',
+      chart => {
+        const values = load(chart, 'values.yaml');
+        expect(values).toBeDefined();
+        for (const spec of specs) {
+          const paths = valuePaths(chartValues(spec, chart)).filter(
+            p => !p.startsWith('images.tags.'),
+          );
+          expect(missingPaths(values, paths)).toEqual([]);
+        }
+      },
+    );
+
+    it.each(CHARTS.map(c => c.chart))(
+      'every credential targetPath of %s exists in its values.yaml',
+      chart => {
+        const values = load(chart, 'values.yaml');
+        const paths = (CHART_CREDENTIALS[chart] ?? []).map(s => s.targetPath);
         expect(missingPaths(values, paths)).toEqual([]);
-      }
-    });
+      },
+    );
 
-    it.each(CHARTS.map(c => c.chart))('every credential targetPath of %s exists in its values.yaml', chart => {
-      const values = load(chart, 'values.yaml');
-      const paths = (CHART_CREDENTIALS[chart] ?? []).map(s => s.targetPath);
-      expect(missingPaths(values, paths)).toEqual([]);
-    });
-
-    const allCharts = fs.readdirSync(REFERENCE).filter(d => fs.existsSync(path.join(REFERENCE, d, 'Chart.yaml')));
-    it.each(allCharts.flatMap(chart => DEPLOYABLE_RELEASES.map(release => [chart, release])))(
+    const allCharts = fs
+      .readdirSync(REFERENCE)
+      .filter(d => fs.existsSync(path.join(REFERENCE, d, 'Chart.yaml')));
+    it.each(
+      allCharts.flatMap(chart =>
+        DEPLOYABLE_RELEASES.map(release => [chart, release]),
+      ),
+    )(
       'the %s image tags for %s equal the chart override file',
       (chart, release) => {
-        const override = load(chart, `values_overrides-${release}-ubuntu_noble.yaml`);
+        const override = load(
+          chart,
+          `values_overrides-${release}-ubuntu_noble.yaml`,
+        );
         const mine = releaseImageTags(chart as ChartName, release);
         expect(mine).toEqual(override?.images?.tags ?? {});
-        if (override) expect(chartsWithReleaseImages()).toContain(chart);
+        expect(chartsWithReleaseImages().includes(chart as ChartName)).toBe(
+          override !== undefined,
+        );
       },
     );
 
     it('pins the chart version the charts carry', () => {
-      for (const chart of allCharts) expect(load(chart, 'Chart.yaml').version).toBe(specs[0].chartSource.version);
+      for (const chart of allCharts)
+        expect(load(chart, 'Chart.yaml').version).toBe(
+          specs[0].chartSource.version,
+        );
     });
   });
 }

@@ -44,7 +44,11 @@ describe('the cloud spec', () => {
 
   it.each([
     [{ name: 'Edge_1' }, 'spec.name', /DNS-1123/],
-    [{ name: 'a'.repeat(41) }, 'spec.name', /longer than 40 characters\. Use a shorter name/],
+    [
+      { name: 'a'.repeat(41) },
+      'spec.name',
+      /longer than 40 characters\. Use a shorter name/,
+    ],
     [
       { release: '2024.1' },
       'spec.release',

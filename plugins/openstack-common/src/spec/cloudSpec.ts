@@ -220,14 +220,13 @@ export const cloudSpecSchema = z
           .string()
           .regex(
             /^(https:\/\/|oci:\/\/)\S+$/,
-            'is neither an https:// Helm repository nor an oci:// registry. Use e.g. ' +
-              OPENSTACK_HELM_REPOSITORY,
+            `is neither an https:// Helm repository nor an oci:// registry. Use e.g. ${OPENSTACK_HELM_REPOSITORY}`,
           ),
         version: z
           .string()
           .regex(
             /^\d+\.\d+\.\d+$/,
-            'is not a chart version. Use e.g. ' + OPENSTACK_HELM_CHART_VERSION,
+            `is not a chart version. Use e.g. ${OPENSTACK_HELM_CHART_VERSION}`,
           )
           .default(OPENSTACK_HELM_CHART_VERSION),
       })

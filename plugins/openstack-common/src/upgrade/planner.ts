@@ -1,7 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { CHART_ORDER, chartInfo } from '../charts/charts';
 import { ChartName, releaseImageTags } from '../charts/images';
-import { CHART_VERSION_RELEASES, isDeployableBy, OPENSTACK_HELM_CHART_VERSION } from '../releases/catalog';
+import {
+  CHART_VERSION_RELEASES,
+  isDeployableBy,
+  OPENSTACK_HELM_CHART_VERSION,
+} from '../releases/catalog';
 import { upgradePath } from '../releases/upgradePath';
 import { PreflightResult, runPreflight } from './preflight';
 import type { CloudSnapshot } from './snapshot';
@@ -56,16 +60,34 @@ export interface UpgradePlan {
 }
 
 /** Nova's API-facing images; everything else of the chart moves in the conductor step. */
-const NOVA_API_KEYS = new Set(['nova_api', 'nova_novncproxy', 'nova_novncproxy_assets', 'nova_spiceproxy', 'nova_spiceproxy_assets']);
+const NOVA_API_KEYS = new Set([
+  'nova_api',
+  'nova_novncproxy',
+  'nova_novncproxy_assets',
+  'nova_spiceproxy',
+  'nova_spiceproxy_assets',
+]);
 
-function imageChanges(current: Record<string, string>, target: Record<string, string>): ValueChange[] {
-  const keys = [...new Set([...Object.keys(current), ...Object.keys(target)])].sort();
+function imageChanges(
+  current: Record<string, string>,
+  target: Record<string, string>,
+): ValueChange[] {
+  const keys = [
+    ...new Set([...Object.keys(current), ...Object.keys(target)]),
+  ].sort();
   return keys
     .filter(k => current[k] !== target[k])
-    .map(k => ({ path: `images.tags.${k}`, from: current[k] ?? null, to: target[k] ?? null }));
+    .map(k => ({
+      path: `images.tags.${k}`,
+      from: current[k] ?? null,
+      to: target[k] ?? null,
+    }));
 }
 
-const check = (id: string, description: string): StepCheck => ({ id, description });
+const check = (id: string, description: string): StepCheck => ({
+  id,
+  description,
+});
 
 function rabbitMajor(tag: string | null | undefined): number | undefined {
   const m = tag ? /rabbitmq:(\d+)\./.exec(tag) : null;
@@ -101,71 +123,154 @@ function rabbitMajor(tag: string | null | undefined): number | undefined {
  *
  * @public
  */
-export function planUpgrade(snapshot: CloudSnapshot, target: string | { release: string; chartVersion?: string }): UpgradePlan {
+export function planUpgrade(
+  snapshot: CloudSnapshot,
+  target: string | { release: string; chartVersion?: string },
+): UpgradePlan {
   const t = typeof target === 'string' ? { release: target } : target;
   const chartVersion = t.chartVersion ?? OPENSTACK_HELM_CHART_VERSION;
   if (!CHART_VERSION_RELEASES[chartVersion]) {
     throw new InputError(
-      `openstack-helm chart version ${chartVersion} is not one the suite knows; use ${Object.keys(CHART_VERSION_RELEASES).join(', ')}`,
+      `openstack-helm chart version ${chartVersion} is not one the suite knows; use ${Object.keys(
+        CHART_VERSION_RELEASES,
+      ).join(', ')}`,
     );
   }
   const path = upgradePath(snapshot.release, t.release);
   const hop = { from: snapshot.release, to: path[0] };
   if (!isDeployableBy(hop.to, chartVersion)) {
     throw new InputError(
-      `The hop ${hop.from} → ${hop.to} needs charts that ship ${hop.to} overrides; openstack-helm ${chartVersion} deploys ${CHART_VERSION_RELEASES[chartVersion].join(', ')}`,
+      `The hop ${hop.from} → ${hop.to} needs charts that ship ${
+        hop.to
+      } overrides; openstack-helm ${chartVersion} deploys ${CHART_VERSION_RELEASES[
+        chartVersion
+      ].join(', ')}`,
     );
   }
 
   const steps: UpgradeStep[] = [];
   const present = CHART_ORDER.filter(c => snapshot.charts[c]);
-  const hosts = [...snapshot.computeHosts].sort((a, b) => a.host.localeCompare(b.host));
+  const hosts = [...snapshot.computeHosts].sort((a, b) =>
+    a.host.localeCompare(b.host),
+  );
   let ovnChanges = false;
   for (const chart of present) {
     const cur = snapshot.charts[chart]!;
     const versionChange: ValueChange[] =
-      cur.version !== chartVersion ? [{ path: 'chart.version', from: cur.version, to: chartVersion }] : [];
+      cur.version !== chartVersion
+        ? [{ path: 'chart.version', from: cur.version, to: chartVersion }]
+        : [];
     const images = imageChanges(cur.imageTags, releaseImageTags(chart, hop.to));
     const changes = [...versionChange, ...images];
     if (!changes.length) continue;
     const info = chartInfo(chart);
     const before: StepCheck[] = [];
-    const after: StepCheck[] = [check('rollout-complete', `every ${chart} workload is ready with the new images`)];
-    if (steps.length) before.push(check('previous-step-done', `the ${steps[steps.length - 1].chart} step finished and its checks passed`));
-    if (info.role === 'openstack') after.push(check('db-sync-succeeded', `the ${chart}-db-sync Job completed`));
-    if (chart === 'mariadb') before.push(check('galera-synced', 'every Galera node reports wsrep_local_state_comment = Synced'));
+    const after: StepCheck[] = [
+      check(
+        'rollout-complete',
+        `every ${chart} workload is ready with the new images`,
+      ),
+    ];
+    if (steps.length)
+      before.push(
+        check(
+          'previous-step-done',
+          `the ${
+            steps[steps.length - 1].chart
+          } step finished and its checks passed`,
+        ),
+      );
+    if (info.role === 'openstack')
+      after.push(
+        check('db-sync-succeeded', `the ${chart}-db-sync Job completed`),
+      );
+    if (chart === 'mariadb')
+      before.push(
+        check(
+          'galera-synced',
+          'every Galera node reports wsrep_local_state_comment = Synced',
+        ),
+      );
     if (chart === 'rabbitmq') {
       const rabbit = images.find(c => c.path === 'images.tags.rabbitmq');
       const fromMajor = rabbitMajor(rabbit?.from);
-      if (rabbit && fromMajor !== undefined && (rabbitMajor(rabbit.to) ?? 4) > fromMajor) {
+      if (
+        rabbit &&
+        fromMajor !== undefined &&
+        (rabbitMajor(rabbit.to) ?? 4) > fromMajor
+      ) {
         before.push(
-          check('rabbitmq-feature-flags', `all stable feature flags are enabled (rabbitmqctl enable_feature_flag all) before RabbitMQ moves to a new major version`),
+          check(
+            'rabbitmq-feature-flags',
+            `all stable feature flags are enabled (rabbitmqctl enable_feature_flag all) before RabbitMQ moves to a new major version`,
+          ),
         );
       }
     }
-    if (chart === 'keystone') after.push(check('token-issue', 'a token can be issued at the public identity endpoint'));
+    if (chart === 'keystone')
+      after.push(
+        check(
+          'token-issue',
+          'a token can be issued at the public identity endpoint',
+        ),
+      );
     if (chart === 'ovn') {
       ovnChanges = true;
-      before.push(check('ovn-controllers-upgraded', 'every host in ovnControllersFirst runs the new ovn-controller'));
+      before.push(
+        check(
+          'ovn-controllers-upgraded',
+          'every host in ovnControllersFirst runs the new ovn-controller',
+        ),
+      );
     }
-    if (chart === 'neutron' && ovnChanges) before.push(check('ovn-central-upgraded', 'OVN NB/SB databases and northd run the new version'));
+    if (chart === 'neutron' && ovnChanges)
+      before.push(
+        check(
+          'ovn-central-upgraded',
+          'OVN NB/SB databases and northd run the new version',
+        ),
+      );
     if (chart === 'nova') {
-      const api = images.filter(c => NOVA_API_KEYS.has(c.path.slice('images.tags.'.length)));
+      const api = images.filter(c =>
+        NOVA_API_KEYS.has(c.path.slice('images.tags.'.length)),
+      );
       const rest = images.filter(c => !api.includes(c));
       steps.push({
         chart,
         phase: 'conductor',
         changes: [...versionChange, ...rest],
-        before: [...before, ...(present.includes('placement') ? [check('placement-upgraded', `placement serves ${hop.to}`)] : [])],
-        after: [...after, check('conductor-upgraded', `nova-conductor and nova-scheduler run ${hop.to}`)],
+        before: [
+          ...before,
+          ...(present.includes('placement')
+            ? [check('placement-upgraded', `placement serves ${hop.to}`)]
+            : []),
+        ],
+        after: [
+          ...after,
+          check(
+            'conductor-upgraded',
+            `nova-conductor and nova-scheduler run ${hop.to}`,
+          ),
+        ],
       });
       if (api.length) {
         steps.push({
           chart,
           phase: 'api',
           changes: api,
-          before: [check('previous-step-done', 'the nova conductor step finished and its checks passed')],
-          after: [check('rollout-complete', 'nova-api and the console proxies are ready with the new images'), check('nova-status', 'nova-status upgrade check passes')],
+          before: [
+            check(
+              'previous-step-done',
+              'the nova conductor step finished and its checks passed',
+            ),
+          ],
+          after: [
+            check(
+              'rollout-complete',
+              'nova-api and the console proxies are ready with the new images',
+            ),
+            check('nova-status', 'nova-status upgrade check passes'),
+          ],
         });
       }
       continue;

@@ -1,0 +1,363 @@
+import fc from 'fast-check';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { HelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2';
+import {
+  HelmRepository,
+  OCIRepository,
+} from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
+import { parse } from 'yaml';
+import { CHART_ORDER } from '../charts/charts';
+import { DEPLOYABLE_RELEASES } from '../releases/catalog';
+import {
+  CloudSpec,
+  CloudSpecInput,
+  parseCloudSpec,
+  validateCloudSpec,
+} from '../spec/cloudSpec';
+import { KubernetesObject, renderCloud } from './renderCloud';
+
+const base: CloudSpecInput = {
+  name: 'edge-1',
+  release: '2025.2',
+  publicDomain: 'edge-1.cloud.example.org',
+  storage: {
+    backend: 'ceph-rbd',
+    monitors: ['10.0.0.11:6789'],
+    secretName: 'ceph-client',
+  },
+  delivery: { mode: 'flux' },
+};
+const spec = (change: Partial<CloudSpecInput> = {}) =>
+  parseCloudSpec({ ...base, ...change });
+const byKind = (objects: KubernetesObject[], kind: string) =>
+  objects.filter(o => o.kind === kind);
+
+/** Validates a rendered object with its kubernetes-models class (throws on a schema error). */
+function validate(o: KubernetesObject) {
+  const models: Record<string, new (d: any) => { validate(): void }> = {
+    HelmRelease,
+    HelmRepository,
+    OCIRepository,
+    Application,
+  };
+  const M = models[o.kind];
+  if (M) new M(o).validate();
+  return true;
+}
+
+describe('renderCloud with Flux', () => {
+  const r = renderCloud(spec({ tlsIssuer: 'letsencrypt' }));
+
+  it('renders a Namespace, one HelmRepository and a HelmRelease per chart, in order', () => {
+    expect(r.objects[0]).toMatchObject({
+      kind: 'Namespace',
+      metadata: { name: 'edge-1' },
+    });
+    expect(byKind(r.objects, 'HelmRepository')).toEqual([
+      expect.objectContaining({
+        spec: {
+          interval: '1h',
+          url: 'https://tarballs.opendev.org/openstack/openstack-helm/',
+        },
+      }),
+    ]);
+    expect(byKind(r.objects, 'HelmRelease').map(o => o.metadata.name)).toEqual(
+      CHART_ORDER.map(c => `edge-1-${c}`),
+    );
+    expect(r.files.map(f => f.path)).toContain('flux/nova-helmrelease.yaml');
+  });
+
+  it('chains dependsOn: infrastructure first, then each service after the one before', () => {
+    const deps = Object.fromEntries(
+      byKind(r.objects, 'HelmRelease').map(o => [
+        o.metadata.name,
+        ((o.spec as any).dependsOn ?? []).map((d: any) => d.name),
+      ]),
+    );
+    expect(deps['edge-1-mariadb']).toEqual([]);
+    expect(deps['edge-1-keystone']).toEqual([
+      'edge-1-mariadb',
+      'edge-1-rabbitmq',
+      'edge-1-memcached',
+    ]);
+    expect(deps['edge-1-placement']).toEqual([
+      'edge-1-mariadb',
+      'edge-1-rabbitmq',
+      'edge-1-memcached',
+      'edge-1-glance',
+    ]);
+    expect(deps['edge-1-neutron']).toContain('edge-1-ovn');
+    expect(deps['edge-1-horizon']).toContain('edge-1-cinder');
+  });
+
+  it('sets the release images, public endpoints, replicas, node selectors, OVN and storage settings', () => {
+    const values = (chart: string) =>
+      (
+        byKind(r.objects, 'HelmRelease').find(
+          o => o.metadata.name === `edge-1-${chart}`,
+        )!.spec as any
+      ).values;
+    expect(values('nova').images.tags.nova_api).toBe(
+      'quay.io/airshipit/nova:2025.2-ubuntu_noble',
+    );
+    expect(
+      values('keystone').endpoints.identity.host_fqdn_override.public.host,
+    ).toBe('keystone.edge-1.cloud.example.org');
+    expect(values('keystone').endpoints.identity.scheme.public).toBe('https');
+    expect(values('keystone').pod.replicas.api).toBe(2);
+    expect(values('mariadb').pod.replicas.server).toBe(3);
+    expect(values('glance').labels.api).toEqual({
+      node_selector_key: 'openstack-control-plane',
+      node_selector_value: 'enabled',
+    });
+    expect(values('neutron').network.backend).toEqual(['ovn']);
+    expect(values('neutron').conf.plugins.ml2_conf.ml2.mechanism_drivers).toBe(
+      'ovn',
+    );
+    expect(values('nova').manifests.daemonset_compute).toBe(false);
+    expect(values('cinder').conf.backends.rbd1).toMatchObject({
+      rbd_pool: 'volumes',
+      rbd_user: 'cinder',
+    });
+    expect(values('cinder').ceph_client.user_secret_name).toBe('ceph-client');
+  });
+
+  it('brings credentials in through valuesFrom Secrets with targetPath, and lists them without values', () => {
+    const keystone = byKind(r.objects, 'HelmRelease').find(
+      o => o.metadata.name === 'edge-1-keystone',
+    )!;
+    expect((keystone.spec as any).valuesFrom).toContainEqual({
+      kind: 'Secret',
+      name: 'edge-1-keystone-admin',
+      valuesKey: 'password',
+      targetPath: 'endpoints.identity.auth.admin.password',
+    });
+    const admin = r.requiredSecrets.find(
+      s => s.name === 'edge-1-keystone-admin',
+    )!;
+    expect(admin).toMatchObject({ namespace: 'edge-1', keys: ['password'] });
+    expect(admin.usedBy).toContain(
+      'nova: endpoints.identity.auth.admin.password',
+    );
+    expect(Object.keys(admin).sort()).toEqual([
+      'keys',
+      'name',
+      'namespace',
+      'usedBy',
+    ]);
+  });
+
+  it('renders an Ingress per public API with the cert-manager issuer', () => {
+    const ingresses = byKind(r.objects, 'Ingress');
+    expect(ingresses.map(i => (i.spec as any).rules[0].host)).toContain(
+      'nova.edge-1.cloud.example.org',
+    );
+    expect(ingresses[0].metadata.annotations).toEqual({
+      'cert-manager.io/cluster-issuer': 'letsencrypt',
+    });
+  });
+
+  it('produces objects the Flux models accept (and the models do reject a broken one)', () => {
+    expect(r.objects.every(validate)).toBe(true);
+    const broken = {
+      ...byKind(r.objects, 'HelmRelease')[0],
+      spec: { interval: 10 },
+    } as unknown as KubernetesObject;
+    expect(() => validate(broken)).toThrow();
+  });
+});
+
+describe('renderCloud with other sources and deliveries', () => {
+  it('uses one OCIRepository per chart and chartRef for an oci:// source', () => {
+    const r = renderCloud(
+      spec({
+        chartSource: { url: 'oci://registry.example.org/openstack-helm' },
+      }),
+    );
+    expect(byKind(r.objects, 'HelmRepository')).toEqual([]);
+    const oci = byKind(r.objects, 'OCIRepository').find(
+      o => o.metadata.name === 'edge-1-nova',
+    )!;
+    expect(oci.spec).toMatchObject({
+      url: 'oci://registry.example.org/openstack-helm/nova',
+      ref: { tag: '2026.1.0' },
+    });
+    const hr = byKind(r.objects, 'HelmRelease').find(
+      o => o.metadata.name === 'edge-1-nova',
+    )!;
+    expect((hr.spec as any).chartRef).toEqual({
+      kind: 'OCIRepository',
+      name: 'edge-1-nova',
+    });
+    expect(r.objects.every(validate)).toBe(true);
+  });
+
+  it('renders Argo CD Applications with sync waves in chart order and credential placeholders only', () => {
+    const r = renderCloud(
+      spec({ delivery: { mode: 'argocd', namespace: 'openstack' } }),
+    );
+    const apps = byKind(r.objects, 'Application');
+    expect(
+      apps.map(a => a.metadata.annotations!['argocd.argoproj.io/sync-wave']),
+    ).toEqual(CHART_ORDER.map((_, i) => String(i)));
+    expect(apps[0].metadata.namespace).toBe('argocd');
+    expect((apps[0].spec as any).destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'openstack',
+    });
+    const keystone = apps.find(a => a.metadata.name === 'edge-1-keystone')!;
+    const env = (keystone.spec as any).source.plugin.env.find(
+      (e: any) => e.name === 'HELM_VALUES',
+    ).value;
+    expect(parse(env).endpoints.identity.auth.admin.password).toBe(
+      '<path:secret/data/openstack/edge-1-keystone-admin#password>',
+    );
+    expect(r.files.map(f => f.path)).toContain(
+      'argocd/keystone-application.yaml',
+    );
+    expect(r.objects.every(validate)).toBe(true);
+  });
+
+  it('renders Flux objects under direct/ for a direct apply, and HTTPRoutes for Gateway API', () => {
+    const r = renderCloud(
+      spec({
+        delivery: { mode: 'direct', cluster: 'prod', namespace: 'openstack' },
+        exposure: 'gateway-api',
+        gateway: { name: 'public', namespace: 'gw' },
+      }),
+    );
+    expect(r.files.every(f => f.path.startsWith('direct/'))).toBe(true);
+    const route = byKind(r.objects, 'HTTPRoute').find(
+      o => o.metadata.name === 'edge-1-keystone',
+    )!;
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: 'public', namespace: 'gw' }],
+      hostnames: ['keystone.edge-1.cloud.example.org'],
+      rules: [{ backendRefs: [{ name: 'keystone-api', port: 5000 }] }],
+    });
+  });
+
+  it('omits the charts of components the cloud does not have', () => {
+    const r = renderCloud(
+      spec({ components: ['keystone', 'horizon'], storage: undefined }),
+    );
+    expect(byKind(r.objects, 'HelmRelease').map(o => o.metadata.name)).toEqual([
+      'edge-1-mariadb',
+      'edge-1-rabbitmq',
+      'edge-1-memcached',
+      'edge-1-keystone',
+      'edge-1-horizon',
+    ]);
+    expect(r.requiredSecrets.map(s => s.name)).not.toContain('edge-1-nova-db');
+  });
+});
+
+/** Random valid specs across every option of the schema. */
+const specArb: fc.Arbitrary<CloudSpec> = fc
+  .record({
+    name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/),
+    release: fc.constantFrom(...DEPLOYABLE_RELEASES),
+    region: fc.constantFrom('RegionOne', 'eu-west-2'),
+    apiReplicas: fc.integer({ min: 1, max: 5 }),
+    storage: fc.constantFrom<any>(
+      { backend: 'lvm' },
+      { backend: 'nfs', shares: ['nfs01:/srv/a', 'nfs02:/srv/b'] },
+      {
+        backend: 'ceph-rbd',
+        monitors: ['10.0.0.1:6789', 'mon2'],
+        secretName: 'ceph-key',
+      },
+    ),
+    delivery: fc.constantFrom<any>(
+      { mode: 'flux' },
+      { mode: 'argocd' },
+      { mode: 'direct', cluster: 'c1', namespace: 'os' },
+    ),
+    chartSource: fc.constantFrom<any>(undefined, {
+      url: 'oci://r.example.org/osh',
+    }),
+    exposure: fc.constantFrom<any>(
+      { exposure: 'ingress' },
+      { exposure: 'gateway-api', gateway: { name: 'gw' } },
+    ),
+    tlsIssuer: fc.constantFrom(undefined, 'letsencrypt'),
+  })
+  .map(({ exposure, chartSource, ...r }) =>
+    parseCloudSpec({
+      ...r,
+      ...exposure,
+      ...(chartSource ? { chartSource } : {}),
+      publicDomain: 'c.example.org',
+    }),
+  );
+
+describe('renderCloud properties', () => {
+  it('is deterministic: the same spec gives byte-identical files', () => {
+    fc.assert(
+      fc.property(specArb, s => {
+        const a = renderCloud(s);
+        const b = renderCloud(JSON.parse(JSON.stringify(s)));
+        return JSON.stringify(a.files) === JSON.stringify(b.files);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('emits only objects the models accept', () => {
+    fc.assert(
+      fc.property(specArb, s => renderCloud(s).objects.every(validate)),
+      { numRuns: 25 },
+    );
+  });
+
+  const secretish = fc
+    .stringMatching(/^[A-Za-z0-9+/_!#%-]{16,32}$/)
+    .map(s => `Zq${s}`);
+  const credentialKeys = [
+    'password',
+    'adminPassword',
+    'cephKey',
+    'token',
+    'secret',
+    'keyring',
+    'rabbitmqPassword',
+  ];
+  const places = [
+    '',
+    'infrastructure',
+    'storage',
+    'delivery',
+    'chartSource',
+    'networking',
+    'nodeSelector',
+  ];
+
+  it('never renders a secret value the spec could carry', () => {
+    fc.assert(
+      fc.property(
+        specArb,
+        secretish,
+        fc.constantFrom(...credentialKeys),
+        fc.constantFrom(...places),
+        (s, value, key, place) => {
+          // 1. typed into the spec input, anywhere: the strict schema refuses it and names it a credential
+          const input: any = JSON.parse(JSON.stringify(s));
+          (place ? input[place] : input)[key] = value;
+          const { spec: parsed, issues } = validateCloudSpec(input);
+          const refused =
+            parsed === undefined &&
+            issues.some(
+              i => i.path === ['spec', place, key].filter(Boolean).join('.'),
+            );
+          // 2. smuggled past the schema onto a spec object: the renderer picks fields, never spreads them
+          const rendered = renderCloud(input as CloudSpec);
+          const leaked =
+            rendered.files.some(f => f.content.includes(value)) ||
+            JSON.stringify(rendered.requiredSecrets).includes(value);
+          return refused && !leaked;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
