@@ -90,8 +90,13 @@ describe('the cloud spec', () => {
     [
       { delivery: { mode: 'direct', cluster: 'prod' } },
       'spec.delivery.namespace',
-      /./,
+      /is required\./,
     ],
+    [{ exposure: 'gateway-api' }, 'spec.gateway', /missing while exposure is gateway-api\. Name the Gateway/],
+    [{ components: ['keystone'] }, 'spec.storage', /no cinder\. Add cinder to components or remove storage/],
+    [{ storage: { backend: 'lvm', password: 'x' } }, 'spec.storage.password', /looks like a credential/],
+    [{ regoin: 'eu' }, 'spec.regoin', /not a field of the cloud spec\. Remove it/],
+    [{ chartSource: { url: 'https://charts.example.org', version: '2099.1.0' } }, 'spec.release', /charts 2099\.1\.0/],
     [
       { chartSource: { url: 'ftp://charts' } },
       'spec.chartSource.url',
