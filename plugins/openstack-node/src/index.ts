@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export * from './kubernetes/clusters';
+export * from './openstack';

@@ -26,6 +26,8 @@ export interface SessionRequestOptions {
   headers?: Record<string, string>;
   body?: unknown;
   acceptStatuses?: number[];
+  /** Overrides the retry count for this request (GET/HEAD only are ever retried). */
+  retries?: number;
 }
 
 /**
@@ -94,6 +96,7 @@ export class OpenStackSession {
           headers: { ...options.headers, 'X-Auth-Token': token.value },
           body: options.body,
           acceptStatuses: options.acceptStatuses,
+          retries: options.retries,
           secrets: [...this.keystone.secrets(), token.value],
         });
       } catch (error) {

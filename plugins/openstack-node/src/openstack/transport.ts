@@ -71,6 +71,8 @@ export interface OpenStackHttpRequest {
   secrets?: string[];
   /** Statuses other than 2xx that are a success (e.g. 300 of a version document). */
   acceptStatuses?: number[];
+  /** Overrides the retry count of the policy (e.g. 0 for a health probe). */
+  retries?: number;
 }
 
 /**
@@ -156,7 +158,9 @@ export class OpenStackTransport {
     req: OpenStackHttpRequest,
   ): Promise<OpenStackHttpResponse<T>> {
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
-    const maxAttempts = idempotent ? this.retry.retries + 1 : 1;
+    const maxAttempts = idempotent
+      ? (req.retries ?? this.retry.retries) + 1
+      : 1;
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= maxAttempts;
       let response: Response;

@@ -1,0 +1,277 @@
+import { NotImplementedError, ServiceUnavailableError } from '@backstage/errors';
+import { OpenStackSession, QueryParams } from './session';
+import { Aggregate, ComputeService, Hypervisor, VersionDocument } from './types';
+import {
+  compareMicroversions,
+  nextPageQuery,
+  parseVersionDocument,
+  utc,
+} from './util';
+
+/**
+ * Highest compute microversion this client understands (nothing it reads changed after it).
+ *
+ * @public
+ */
+export const NOVA_CLIENT_MAX_MICROVERSION = '2.96';
+
+/** PUT /os-services/{service_id} with `status` needs this. */
+const SERVICE_UPDATE_MICROVERSION = '2.53';
+
+/**
+ * Options of the paginated nova calls.
+ *
+ * @public
+ */
+export interface NovaPageOptions {
+  /** `limit` per page, default 1000 (nova's default `max_limit`). */
+  pageSize?: number;
+}
+
+/**
+ * Nova (compute) with microversion negotiation: the highest version both sides support.
+ *
+ * @public
+ */
+export class NovaClient {
+  private negotiated?: Promise<{ doc: VersionDocument; microversion?: string }>;
+
+  constructor(
+    private readonly session: OpenStackSession,
+    private readonly clientMax: string = NOVA_CLIENT_MAX_MICROVERSION,
+  ) {}
+
+  /** The compute version document (`GET <compute endpoint root>/`). */
+  async versionDocument(): Promise<VersionDocument> {
+    const url = `${await this.rootUrl()}/`;
+    const { body } = await this.session.request('compute', url);
+    const doc = parseVersionDocument(body);
+    if (!doc) {
+      throw new ServiceUnavailableError(
+        `OpenStack cloud "${this.session.cloud.key}": compute GET ${url} returned no version document`,
+      );
+    }
+    return doc;
+  }
+
+  /** The microversion sent on every call: min(server max, client max); undefined for legacy v2. */
+  async microversion(): Promise<string | undefined> {
+    if (!this.negotiated) {
+      this.negotiated = this.versionDocument().then(
+        doc => {
+          const max = doc.maxVersion;
+          if (!max) return { doc };
+          const microversion =
+            compareMicroversions(max, this.clientMax) < 0 ? max : this.clientMax;
+          return { doc, microversion };
+        },
+        error => {
+          this.negotiated = undefined;
+          throw error;
+        },
+      );
+    }
+    return (await this.negotiated).microversion;
+  }
+
+  /** `openstack compute service list`. */
+  async listComputeServices(
+    filter: { binary?: string; host?: string } = {},
+  ): Promise<ComputeService[]> {
+    const { body } = await this.call('os-services', { query: filter });
+    return (body?.services ?? []).map(toComputeService);
+  }
+
+  /**
+   * Enables or disables a compute service (PUT /os-services/{id}, microversion ≥ 2.53).
+   * Not retried.
+   */
+  async setComputeServiceStatus(
+    serviceId: string,
+    enabled: boolean,
+    disabledReason?: string,
+  ): Promise<ComputeService> {
+    const mv = await this.microversion();
+    const path = `os-services/${encodeURIComponent(serviceId)}`;
+    if (!mv || compareMicroversions(mv, SERVICE_UPDATE_MICROVERSION) < 0) {
+      throw new NotImplementedError(
+        `OpenStack cloud "${this.session.cloud.key}": compute PUT ${await this.session.endpoint(
+          'compute',
+        )}/${path} needs compute microversion ${SERVICE_UPDATE_MICROVERSION} or later; the cloud offers up to ${
+          mv ?? 'none (legacy v2)'
+        }`,
+      );
+    }
+    const body = enabled
+      ? { status: 'enabled' }
+      : {
+          status: 'disabled',
+          ...(disabledReason ? { disabled_reason: disabledReason } : {}),
+        };
+    const res = await this.call(path, { method: 'PUT', body });
+    return toComputeService(res.body.service);
+  }
+
+  /** `openstack hypervisor list --long`, every page. */
+  async listHypervisors(options: NovaPageOptions = {}): Promise<Hypervisor[]> {
+    const raw = await this.paginate(
+      'os-hypervisors/detail',
+      'hypervisors',
+      options,
+    );
+    return raw.map(toHypervisor);
+  }
+
+  /** Host aggregates. */
+  async listAggregates(): Promise<Aggregate[]> {
+    const { body } = await this.call('os-aggregates');
+    return (body?.aggregates ?? []).map(toAggregate);
+  }
+
+  /** Creates an aggregate in an availability zone. Not retried. */
+  async createAggregate(name: string, zone?: string): Promise<Aggregate> {
+    const { body } = await this.call('os-aggregates', {
+      method: 'POST',
+      body: {
+        aggregate: { name, ...(zone ? { availability_zone: zone } : {}) },
+      },
+    });
+    return toAggregate(body.aggregate);
+  }
+
+  /** Adds a compute host to an aggregate. Not retried. */
+  async addHostToAggregate(
+    aggregateId: number | string,
+    host: string,
+  ): Promise<Aggregate> {
+    const { body } = await this.call(
+      `os-aggregates/${encodeURIComponent(String(aggregateId))}/action`,
+      { method: 'POST', body: { add_host: { host } } },
+    );
+    return toAggregate(body.aggregate);
+  }
+
+  /**
+   * Servers of all projects per compute host (`OS-EXT-SRV-ATTR:host`, admin only), every
+   * page; servers not on a host (never scheduled) are left out.
+   */
+  async countServersByHost(
+    options: NovaPageOptions = {},
+  ): Promise<Record<string, number>> {
+    const servers = await this.paginate('servers/detail', 'servers', options, {
+      all_tenants: 1,
+    });
+    const counts: Record<string, number> = {};
+    for (const s of servers) {
+      const host = s?.['OS-EXT-SRV-ATTR:host'];
+      if (host) counts[host] = (counts[host] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /** A request with the negotiated microversion headers. */
+  async call(
+    path: string,
+    options: {
+      method?: 'GET' | 'PUT' | 'POST' | 'DELETE';
+      query?: QueryParams;
+      body?: unknown;
+    } = {},
+  ) {
+    const mv = await this.microversion();
+    const headers: Record<string, string> = mv
+      ? {
+          'OpenStack-API-Version': `compute ${mv}`,
+          'X-OpenStack-Nova-API-Version': mv,
+        }
+      : {};
+    return this.session.request('compute', path, { ...options, headers });
+  }
+
+  /** Follows `<key>_links` rel=next (marker) until the last page. */
+  private async paginate(
+    path: string,
+    key: string,
+    options: NovaPageOptions,
+    query: QueryParams = {},
+  ): Promise<any[]> {
+    const limit = options.pageSize ?? 1000;
+    const items: any[] = [];
+    const seen = new Set<string>();
+    let marker: string | undefined;
+    for (;;) {
+      const { body } = await this.call(path, {
+        query: { ...query, limit, marker },
+      });
+      const page: any[] = body?.[key] ?? [];
+      items.push(...page);
+      const next = nextPageQuery(body?.[`${key}_links`])?.marker;
+      if (!next || page.length === 0 || seen.has(next)) return items;
+      seen.add(next);
+      marker = next;
+    }
+  }
+
+  /** The compute endpoint without a trailing project id (`/v2.1/<project>` → `/v2.1`). */
+  private async rootUrl(): Promise<string> {
+    const endpoint = await this.session.endpoint('compute');
+    const project = await this.session.projectId();
+    return endpoint.endsWith(`/${project}`)
+      ? endpoint.slice(0, -project.length - 1)
+      : endpoint;
+  }
+}
+
+function toComputeService(s: any): ComputeService {
+  return {
+    id: String(s.id),
+    binary: s.binary,
+    host: s.host,
+    zone: s.zone,
+    status: s.status,
+    state: s.state,
+    updatedAt: utc(s.updated_at),
+    disabledReason: s.disabled_reason ?? null,
+    forcedDown: !!s.forced_down,
+  };
+}
+
+function toHypervisor(h: any): Hypervisor {
+  const out: Hypervisor = {
+    id: String(h.id),
+    hostname: h.hypervisor_hostname,
+    type: h.hypervisor_type,
+    version: h.hypervisor_version,
+    hostIp: h.host_ip,
+    state: h.state,
+    status: h.status,
+    serviceId: h.service?.id !== undefined ? String(h.service.id) : undefined,
+    serviceHost: h.service?.host,
+    disabledReason: h.service?.disabled_reason,
+  };
+  if ('uptime' in h) out.uptime = h.uptime ?? null;
+  const legacy: Array<[keyof Hypervisor, string]> = [
+    ['vcpus', 'vcpus'],
+    ['vcpusUsed', 'vcpus_used'],
+    ['memoryMb', 'memory_mb'],
+    ['memoryMbUsed', 'memory_mb_used'],
+    ['localGb', 'local_gb'],
+    ['localGbUsed', 'local_gb_used'],
+    ['runningVms', 'running_vms'],
+  ];
+  for (const [to, from] of legacy) {
+    if (typeof h[from] === 'number') (out as any)[to] = h[from];
+  }
+  return out;
+}
+
+function toAggregate(a: any): Aggregate {
+  return {
+    id: a.id,
+    uuid: a.uuid,
+    name: a.name,
+    availabilityZone: a.availability_zone ?? null,
+    hosts: a.hosts ?? [],
+    metadata: a.metadata ?? {},
+  };
+}
