@@ -1,0 +1,429 @@
+/*
+ * An msw model of a Zed cloud shaped like the openstack-debian peer (RECIPE.md): Keystone v3
+ * (fernet token in X-Subject-Token), Nova 2.1–2.93 with FakeDriver hosts, Placement 1.39,
+ * Neutron ML2/OVS agents, Cinder 3.70 with the project id in its endpoint, Glance 2.15.
+ */
+import { http, HttpResponse, delay } from 'msw';
+import { OpenStackCloudConfig } from '../config';
+
+export const KEYSTONE = 'http://keystone.test:5000/v3';
+export const NOVA = 'http://nova.test:8774/v2.1';
+export const PLACEMENT = 'http://placement.test:8778';
+export const NEUTRON = 'http://neutron.test:9696';
+export const CINDER_ROOT = 'http://cinder.test:8776/v3';
+export const GLANCE = 'http://glance.test:9292';
+export const PROJECT_ID = '3f1d2c6e5b7a4c0f9e8d7c6b5a493827';
+export const APP_CRED_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+export const APP_CRED_SECRET = 'sup3r-s3cret-app-cred';
+export const PASSWORD = 'ADMIN_PASS_very_secret';
+
+export interface Recorded {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body?: any;
+}
+
+export function cloudConfig(
+  over: Partial<OpenStackCloudConfig> = {},
+): OpenStackCloudConfig {
+  return {
+    key: 'zed',
+    authUrl: KEYSTONE,
+    region: 'RegionOne',
+    interface: 'public',
+    applicationCredentialId: APP_CRED_ID,
+    applicationCredentialSecret: APP_CRED_SECRET,
+    userDomainName: 'Default',
+    projectDomainName: 'Default',
+    timeoutMs: 2000,
+    maxConcurrency: 8,
+    ...over,
+  };
+}
+
+function endpoints(type: string, url: (region: string, iface: string) => string) {
+  const out = [];
+  for (const region of ['RegionOne', 'RegionTwo']) {
+    for (const iface of ['public', 'internal', 'admin']) {
+      out.push({
+        id: `${type}-${region}-${iface}`,
+        interface: iface,
+        region_id: region,
+        region,
+        url: url(region, iface),
+      });
+    }
+  }
+  return out;
+}
+
+/** Host part per region/interface: RegionOne public = the bare name, the rest are tagged. */
+function tag(base: string, region: string, iface: string): string {
+  if (region === 'RegionOne' && iface === 'public') return base;
+  const u = new URL(base);
+  u.hostname = `${iface}.${region.toLowerCase()}.${u.hostname}`;
+  return u.toString().replace(/\/$/, '');
+}
+
+export function catalog() {
+  return [
+    { type: 'identity', name: 'keystone', endpoints: endpoints('identity', (r, i) => `${tag(KEYSTONE, r, i)}/`) },
+    { type: 'compute', name: 'nova', endpoints: endpoints('compute', (r, i) => tag(NOVA, r, i)) },
+    { type: 'placement', name: 'placement', endpoints: endpoints('placement', (r, i) => tag(PLACEMENT, r, i)) },
+    { type: 'network', name: 'neutron', endpoints: endpoints('network', (r, i) => tag(NEUTRON, r, i)) },
+    // keystone leaves %(project_id)s in when the seed registered it so; the client fills it
+    { type: 'volumev3', name: 'cinderv3', endpoints: endpoints('volumev3', (r, i) => `${tag(CINDER_ROOT, r, i)}/%(project_id)s`) },
+    { type: 'image', name: 'glance', endpoints: endpoints('image', (r, i) => tag(GLANCE, r, i)) },
+  ];
+}
+
+export const HOSTS = ['compute1', 'compute2', 'compute3'];
+
+export function novaService(i: number, host: string, binary = 'nova-compute') {
+  return {
+    id: `0b7e5e1c-0000-4000-8000-00000000000${i}`,
+    binary,
+    host,
+    zone: binary === 'nova-compute' ? 'nova' : 'internal',
+    status: 'enabled',
+    state: 'up',
+    updated_at: '2026-11-25T10:00:00.000000',
+    disabled_reason: null,
+    forced_down: false,
+  };
+}
+
+export function hypervisor(i: number, host: string, microversion: string) {
+  const h: any = {
+    id: `5a0c1e7e-0000-4000-8000-00000000000${i}`,
+    hypervisor_hostname: host,
+    hypervisor_type: 'fake',
+    hypervisor_version: 1000,
+    host_ip: '127.0.0.1',
+    state: 'up',
+    status: 'enabled',
+    service: { host, id: novaService(i, host).id, disabled_reason: null },
+  };
+  const [, minor] = microversion.split('.').map(Number);
+  if (minor >= 88) {
+    h.uptime = null; // FakeDriver: NotImplementedError → null
+  } else {
+    Object.assign(h, {
+      vcpus: 1000,
+      memory_mb: 800000,
+      local_gb: 600000,
+      vcpus_used: 1,
+      memory_mb_used: 1024,
+      local_gb_used: 1,
+      running_vms: 1,
+      free_ram_mb: 798976,
+      free_disk_gb: 599999,
+      current_workload: 0,
+      disk_available_least: 0,
+      cpu_info: '{"arch": "x86_64"}',
+    });
+  }
+  return h;
+}
+
+/** Nova-style page: `limit` items after `marker`, next link while more remain. */
+export function page<T extends { id: string }>(
+  all: T[],
+  url: URL,
+  key: string,
+  linkBase: string,
+) {
+  const limit = Number(url.searchParams.get('limit') ?? 1000);
+  const marker = url.searchParams.get('marker');
+  const start = marker ? all.findIndex(x => x.id === marker) + 1 : 0;
+  const items = all.slice(start, start + limit);
+  const body: any = { [key]: items };
+  if (start + limit < all.length) {
+    const next = new URL(linkBase);
+    for (const [k, v] of url.searchParams) next.searchParams.set(k, v);
+    next.searchParams.set('marker', items[items.length - 1].id);
+    body[`${key}_links`] = [{ rel: 'next', href: next.toString() }];
+  }
+  return body;
+}
+
+export interface FakeCloudState {
+  calls: Recorded[];
+  tokens: string[];
+  authBodies: any[];
+  novaMax: string;
+  tokenTtlMs: number;
+  servers: Array<{ id: string; 'OS-EXT-SRV-ATTR:host': string | null }>;
+}
+
+export function microversionOf(headers: Headers): string {
+  return (headers.get('openstack-api-version') ?? 'compute 2.1').split(' ')[1];
+}
+
+/** Handlers of a healthy cloud; `state` records every call. */
+export function fakeCloud(state: FakeCloudState) {
+  const record = async (request: Request) => {
+    let body: any;
+    if (request.method !== 'GET') {
+      const text = await request.clone().text();
+      body = text ? JSON.parse(text) : undefined;
+    }
+    state.calls.push({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      body,
+    });
+  };
+  const authed = (request: Request) =>
+    state.tokens.includes(request.headers.get('x-auth-token') ?? '');
+  const unauthorized = () =>
+    HttpResponse.json(
+      { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
+      { status: 401 },
+    );
+
+  return [
+    http.post(`${KEYSTONE}/auth/tokens`, async ({ request }) => {
+      await record(request);
+      const body = await request.json();
+      state.authBodies.push(body);
+      const token = `gAAAAABtoken${state.tokens.length + 1}-${'x'.repeat(40)}`;
+      state.tokens.push(token);
+      const methods = (body as any).auth.identity.methods;
+      return HttpResponse.json(
+        {
+          token: {
+            methods,
+            user: { id: 'u1', name: 'admin', domain: { id: 'default', name: 'Default' } },
+            audit_ids: ['abc'],
+            expires_at: new Date(Date.now() + state.tokenTtlMs).toISOString().replace('Z', '000Z'),
+            issued_at: new Date().toISOString(),
+            project: { id: PROJECT_ID, name: 'admin', domain: { id: 'default', name: 'Default' } },
+            is_domain: false,
+            roles: [{ id: 'r1', name: 'admin' }],
+            catalog: catalog(),
+          },
+        },
+        { status: 201, headers: { 'X-Subject-Token': token } },
+      );
+    }),
+
+    http.get(`${NOVA}/`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        version: {
+          id: 'v2.1',
+          status: 'CURRENT',
+          version: state.novaMax,
+          min_version: '2.1',
+          updated: '2013-07-23T11:33:21Z',
+          links: [{ rel: 'self', href: `${NOVA}/` }],
+          'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }],
+        },
+      });
+    }),
+    http.get(`${NOVA}/os-services`, async ({ request }) => {
+      await record(request);
+      if (!authed(request)) return unauthorized();
+      return HttpResponse.json({
+        services: [
+          novaService(1, 'controller', 'nova-conductor'),
+          novaService(2, 'controller', 'nova-scheduler'),
+          ...HOSTS.map((h, i) => novaService(i + 3, h)),
+        ],
+      });
+    }),
+    http.put(`${NOVA}/os-services/:id`, async ({ request, params }) => {
+      await record(request);
+      if (!authed(request)) return unauthorized();
+      const body: any = await request.json();
+      return HttpResponse.json({
+        service: {
+          ...novaService(3, 'compute1'),
+          id: params.id,
+          status: body.status,
+          disabled_reason: body.status === 'disabled' ? body.disabled_reason ?? null : null,
+        },
+      });
+    }),
+    http.get(`${NOVA}/os-hypervisors/detail`, async ({ request }) => {
+      await record(request);
+      if (!authed(request)) return unauthorized();
+      const url = new URL(request.url);
+      const all = HOSTS.map((h, i) => hypervisor(i + 3, h, microversionOf(request.headers)));
+      return HttpResponse.json(page(all, url, 'hypervisors', `http://proxy.internal:8774/v2.1/os-hypervisors/detail`));
+    }),
+    http.get(`${NOVA}/servers/detail`, async ({ request }) => {
+      await record(request);
+      if (!authed(request)) return unauthorized();
+      const url = new URL(request.url);
+      return HttpResponse.json(page(state.servers, url, 'servers', `${NOVA}/servers/detail`));
+    }),
+    http.get(`${NOVA}/os-aggregates`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        aggregates: [
+          {
+            id: 1,
+            uuid: '9b7f1c1e-aaaa-4bbb-8ccc-000000000001',
+            name: 'az1-hosts',
+            availability_zone: 'az1',
+            hosts: ['compute1'],
+            metadata: { availability_zone: 'az1' },
+            created_at: '2026-11-25T10:00:00.000000',
+            updated_at: null,
+            deleted_at: null,
+            deleted: false,
+          },
+        ],
+      });
+    }),
+    http.post(`${NOVA}/os-aggregates`, async ({ request }) => {
+      await record(request);
+      const { aggregate } = (await request.json()) as any;
+      return HttpResponse.json({
+        aggregate: {
+          id: 2,
+          uuid: '9b7f1c1e-aaaa-4bbb-8ccc-000000000002',
+          name: aggregate.name,
+          availability_zone: aggregate.availability_zone ?? null,
+          created_at: '2026-11-25T10:00:00.000000',
+          updated_at: null,
+          deleted_at: null,
+          deleted: false,
+        },
+      });
+    }),
+    http.post(`${NOVA}/os-aggregates/:id/action`, async ({ request, params }) => {
+      await record(request);
+      const body = (await request.json()) as any;
+      return HttpResponse.json({
+        aggregate: {
+          id: Number(params.id),
+          name: 'az1-hosts',
+          availability_zone: 'az1',
+          hosts: ['compute1', body.add_host.host],
+          metadata: { availability_zone: 'az1' },
+        },
+      });
+    }),
+
+    http.get(`${PLACEMENT}/resource_providers`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        resource_providers: HOSTS.map((h, i) => ({
+          uuid: `rp-${h}`,
+          name: h,
+          generation: 3 + i,
+          parent_provider_uuid: null,
+          root_provider_uuid: `rp-${h}`,
+          links: [],
+        })),
+      });
+    }),
+    http.get(`${PLACEMENT}/resource_providers/:uuid/inventories`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        resource_provider_generation: 3,
+        inventories: {
+          VCPU: { total: 1000, reserved: 0, min_unit: 1, max_unit: 1000, step_size: 1, allocation_ratio: 16.0 },
+          MEMORY_MB: { total: 800000, reserved: 512, min_unit: 1, max_unit: 800000, step_size: 1, allocation_ratio: 1.5 },
+          DISK_GB: { total: 600000, reserved: 0, min_unit: 1, max_unit: 600000, step_size: 1, allocation_ratio: 1.0 },
+        },
+      });
+    }),
+    http.get(`${PLACEMENT}/resource_providers/:uuid/usages`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        resource_provider_generation: 3,
+        usages: { VCPU: 2, MEMORY_MB: 1024, DISK_GB: 2 },
+      });
+    }),
+    http.get(`${PLACEMENT}/`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        versions: [{ id: 'v1.0', max_version: '1.39', min_version: '1.0', status: 'CURRENT', links: [] }],
+      });
+    }),
+
+    http.get(`${NEUTRON}/v2.0/agents`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        agents: HOSTS.slice(0, 2).map((h, i) => ({
+          id: `agent-${i}`,
+          agent_type: 'Open vSwitch agent',
+          binary: 'neutron-openvswitch-agent',
+          topic: 'N/A',
+          host: h,
+          admin_state_up: true,
+          created_at: '2026-11-25 09:00:00',
+          started_at: '2026-11-25 09:00:00',
+          heartbeat_timestamp: '2026-11-25 10:00:05',
+          description: null,
+          resources_synced: null,
+          availability_zone: null,
+          alive: true,
+          configurations: {},
+          resource_versions: {},
+        })),
+      });
+    }),
+    http.get(`${NEUTRON}/`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        versions: [{ id: 'v2.0', status: 'CURRENT', links: [] }],
+      });
+    }),
+
+    http.get(`${CINDER_ROOT}/${PROJECT_ID}/os-services`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        services: [
+          { binary: 'cinder-scheduler', host: 'ctl', zone: 'nova', status: 'enabled', state: 'up', updated_at: '2026-11-25T10:00:01.000000', cluster: null, disabled_reason: null },
+          { binary: 'cinder-volume', host: 'ctl@fake', zone: 'nova', status: 'enabled', state: 'up', updated_at: '2026-11-25T10:00:02.000000', cluster: null, disabled_reason: null, replication_status: 'disabled', active_backend_id: null, frozen: false, backend_state: 'up' },
+        ],
+      });
+    }),
+    http.get(`${CINDER_ROOT}/`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }],
+      });
+    }),
+
+    http.get(`${GLANCE}/versions`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({
+        versions: [
+          { id: 'v2.15', status: 'CURRENT', links: [] },
+          { id: 'v2.14', status: 'SUPPORTED', links: [] },
+        ],
+      });
+    }),
+    http.get(`${GLANCE}/v2/images`, async ({ request }) => {
+      await record(request);
+      const limit = Number(new URL(request.url).searchParams.get('limit'));
+      const images = [
+        { id: 'img-1', name: 'cirros', status: 'active', visibility: 'public', size: 1048576, disk_format: 'raw', container_format: 'bare', created_at: '2026-11-25T10:00:00Z' },
+        { id: 'img-2', name: 'debian', status: 'queued', visibility: 'private', size: null, disk_format: null, container_format: null, created_at: '2026-11-25T10:01:00Z' },
+      ];
+      return HttpResponse.json({ images: images.slice(0, limit), first: '/v2/images', schema: '/v2/schemas/images' });
+    }),
+  ];
+}
+
+export function newState(over: Partial<FakeCloudState> = {}): FakeCloudState {
+  return {
+    calls: [],
+    tokens: [],
+    authBodies: [],
+    novaMax: '2.93',
+    tokenTtlMs: 3600_000,
+    servers: [],
+    ...over,
+  };
+}
+
+export { delay };
