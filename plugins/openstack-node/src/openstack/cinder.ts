@@ -21,10 +21,14 @@ export class CinderClient {
   async listVolumeServices(
     filter: { binary?: string; host?: string } = {},
   ): Promise<VolumeService[]> {
-    const { body } = await this.session.request('block-storage', 'os-services', {
-      query: filter,
-      headers: { 'OpenStack-API-Version': `volume ${CINDER_MICROVERSION}` },
-    });
+    const { body } = await this.session.request(
+      'block-storage',
+      'os-services',
+      {
+        query: filter,
+        headers: { 'OpenStack-API-Version': `volume ${CINDER_MICROVERSION}` },
+      },
+    );
     return (body?.services ?? []).map((s: any) => ({
       binary: s.binary,
       host: s.host,

@@ -56,29 +56,78 @@ describe('readOpenStackClouds', () => {
   });
 
   it.each([
-    [{ region: 'r' }, /openstack\.clouds\.bad\.authUrl is missing; set it to the Keystone v3 URL/],
+    [
+      { region: 'r' },
+      /openstack\.clouds\.bad\.authUrl is missing; set it to the Keystone v3 URL/,
+    ],
     [{ authUrl: 'keystone' }, /authUrl "keystone" is not a URL/],
-    [{ authUrl: 'http://k:5000', applicationCredentialId: 'x' }, /set both applicationCredentialId and applicationCredentialSecret/],
-    [{ authUrl: 'http://k:5000', username: 'u', password: 'p' }, /needs username, password and projectName/],
-    [{ authUrl: 'http://k:5000' }, /openstack\.clouds\.bad has no credentials; set applicationCredentialId/],
-    [{ authUrl: 'http://k:5000', applicationCredentialId: 'a', applicationCredentialSecret: 'b', interface: 'private' }, /interface "private" is not valid; use one of public, internal, admin/],
-    [{ authUrl: 'http://k:5000', applicationCredentialId: 'a', applicationCredentialSecret: 'b', maxConcurrency: 0 }, /maxConcurrency must be a positive number/],
-    [{ authUrl: 'http://k:5000', applicationCredentialId: 'a', applicationCredentialSecret: 'b', caData: 'not pem' }, /caData must be a PEM bundle/],
-  ])('rejects bad config %j with an InputError naming the key and the fix', (bad, message) => {
-    let error: unknown;
-    try {
-      read({ bad });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).toContain('openstack.clouds.bad');
-  });
+    [
+      { authUrl: 'http://k:5000', applicationCredentialId: 'x' },
+      /set both applicationCredentialId and applicationCredentialSecret/,
+    ],
+    [
+      { authUrl: 'http://k:5000', username: 'u', password: 'p' },
+      /needs username, password and projectName/,
+    ],
+    [
+      { authUrl: 'http://k:5000' },
+      /openstack\.clouds\.bad has no credentials; set applicationCredentialId/,
+    ],
+    [
+      {
+        authUrl: 'http://k:5000',
+        applicationCredentialId: 'a',
+        applicationCredentialSecret: 'b',
+        interface: 'private',
+      },
+      /interface "private" is not valid; use one of public, internal, admin/,
+    ],
+    [
+      {
+        authUrl: 'http://k:5000',
+        applicationCredentialId: 'a',
+        applicationCredentialSecret: 'b',
+        maxConcurrency: 0,
+      },
+      /maxConcurrency must be a positive number/,
+    ],
+    [
+      {
+        authUrl: 'http://k:5000',
+        applicationCredentialId: 'a',
+        applicationCredentialSecret: 'b',
+        caData: 'not pem',
+      },
+      /caData must be a PEM bundle/,
+    ],
+  ])(
+    'rejects bad config %j with an InputError naming the key and the fix',
+    (bad, message) => {
+      let error: unknown;
+      try {
+        read({ bad });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).toContain('openstack.clouds.bad');
+    },
+  );
 
   it('never puts the secret in a config error', () => {
     expect(() =>
-      read({ bad: { authUrl: 'nope', applicationCredentialId: 'a', applicationCredentialSecret: 'hunter2-secret' } }),
-    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+      read({
+        bad: {
+          authUrl: 'nope',
+          applicationCredentialId: 'a',
+          applicationCredentialSecret: 'hunter2-secret',
+        },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.not.stringContaining('hunter2'),
+      }),
+    );
   });
 });

@@ -170,7 +170,9 @@ export function readOpenStackCloud(
 export function readOpenStackClouds(config: Config): OpenStackCloudConfig[] {
   const clouds = config.getOptionalConfig('openstack.clouds');
   if (!clouds) return [];
-  return clouds.keys().map(key => readOpenStackCloud(key, clouds.getConfig(key)));
+  return clouds
+    .keys()
+    .map(key => readOpenStackCloud(key, clouds.getConfig(key)));
 }
 
 /** Keystone URL ending in `/v3`, without trailing slash. */

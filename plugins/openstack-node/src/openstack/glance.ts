@@ -13,7 +13,10 @@ export class GlanceClient {
 
   /** The current image API version (`GET /versions`). */
   async versionDocument(): Promise<VersionDocument> {
-    const root = (await this.session.endpoint('image')).replace(/\/v2(\.\d+)?$/, '');
+    const root = (await this.session.endpoint('image')).replace(
+      /\/v2(\.\d+)?$/,
+      '',
+    );
     const url = `${root}/versions`;
     const { body } = await this.session.request('image', url, {
       acceptStatuses: [300],

@@ -34,7 +34,8 @@ beforeEach(() => {
 });
 
 const FAST_RETRY = { retry: { baseDelayMs: 1, maxDelayMs: 20 } };
-const client = (over = {}) => new OpenStackClient(cloudConfig(over), FAST_RETRY);
+const client = (over = {}) =>
+  new OpenStackClient(cloudConfig(over), FAST_RETRY);
 const callsTo = (path: string, method = 'GET') =>
   state.calls.filter(c => c.method === method && c.url.pathname === path);
 
@@ -55,7 +56,10 @@ describe('keystone authentication', () => {
         auth: {
           identity: {
             methods: ['application_credential'],
-            application_credential: { id: APP_CRED_ID, secret: APP_CRED_SECRET },
+            application_credential: {
+              id: APP_CRED_ID,
+              secret: APP_CRED_SECRET,
+            },
           },
         },
       },
@@ -79,7 +83,11 @@ describe('keystone authentication', () => {
           identity: {
             methods: ['password'],
             password: {
-              user: { name: 'admin', domain: { name: 'Default' }, password: PASSWORD },
+              user: {
+                name: 'admin',
+                domain: { name: 'Default' },
+                password: PASSWORD,
+              },
             },
           },
           scope: { project: { name: 'admin', domain: { name: 'Default' } } },
@@ -104,7 +112,10 @@ describe('keystone authentication', () => {
 
   it('authenticates again shortly (60 s) before expires_at', async () => {
     let now = Date.now();
-    const c = new OpenStackClient(cloudConfig(), { ...FAST_RETRY, now: () => now });
+    const c = new OpenStackClient(cloudConfig(), {
+      ...FAST_RETRY,
+      now: () => now,
+    });
     await c.nova.listComputeServices();
     now += 3600_000 - 61_000;
     await c.nova.listComputeServices();
@@ -112,7 +123,9 @@ describe('keystone authentication', () => {
     now += 2_000; // now within the margin
     await c.nova.listComputeServices();
     expect(state.tokens).toHaveLength(2);
-    expect(callsTo('/v2.1/os-services').at(-1)!.headers.get('x-auth-token')).toBe(state.tokens[1]);
+    expect(
+      callsTo('/v2.1/os-services').at(-1)!.headers.get('x-auth-token'),
+    ).toBe(state.tokens[1]);
   });
 
   it('on a 401 from a service re-authenticates once and retries', async () => {
@@ -127,7 +140,15 @@ describe('keystone authentication', () => {
   it('a 401 after re-authentication is an AuthenticationError without the token', async () => {
     server.use(
       http.get(`${NOVA}/os-services`, () =>
-        HttpResponse.json({ error: { code: 401, message: 'The request you have made requires authentication.' } }, { status: 401 }),
+        HttpResponse.json(
+          {
+            error: {
+              code: 401,
+              message: 'The request you have made requires authentication.',
+            },
+          },
+          { status: 401 },
+        ),
       ),
     );
     const c = client();
@@ -144,15 +165,25 @@ describe('keystone authentication', () => {
     server.use(
       http.post(`${KEYSTONE}/auth/tokens`, () =>
         HttpResponse.json(
-          { error: { code: 401, title: 'Unauthorized', message: `Invalid application credential ${APP_CRED_SECRET}` } },
+          {
+            error: {
+              code: 401,
+              title: 'Unauthorized',
+              message: `Invalid application credential ${APP_CRED_SECRET}`,
+            },
+          },
           { status: 401 },
         ),
       ),
     );
     const error = await caught(client().nova.listComputeServices());
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect(error.message).toContain('OpenStack cloud "zed": identity POST http://keystone.test:5000/v3/auth/tokens failed: HTTP 401');
-    expect(error.message).toContain(`Keystone rejected application credential ${APP_CRED_ID}`);
+    expect(error.message).toContain(
+      'OpenStack cloud "zed": identity POST http://keystone.test:5000/v3/auth/tokens failed: HTTP 401',
+    );
+    expect(error.message).toContain(
+      `Keystone rejected application credential ${APP_CRED_ID}`,
+    );
     expect(error.message).not.toContain(APP_CRED_SECRET);
   });
 
@@ -177,7 +208,9 @@ describe('keystone authentication', () => {
       ),
     );
     const c = client();
-    await expect(c.nova.listComputeServices()).rejects.toThrow(ServiceUnavailableError);
+    await expect(c.nova.listComputeServices()).rejects.toThrow(
+      ServiceUnavailableError,
+    );
     fail = false;
     await expect(c.nova.listComputeServices()).resolves.toHaveLength(5);
   });
@@ -205,7 +238,9 @@ describe('endpoint selection', () => {
   });
 
   it('an unknown region is a NotFoundError telling what the catalog offers', async () => {
-    const error = await caught(client({ region: 'RegionNine' }).session.endpoint('compute'));
+    const error = await caught(
+      client({ region: 'RegionNine' }).session.endpoint('compute'),
+    );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toMatch(
       /^OpenStack cloud "zed": the catalog has no compute endpoint with interface public in region RegionNine \(it offers compute\/public\/RegionOne,/,
@@ -213,7 +248,9 @@ describe('endpoint selection', () => {
   });
 
   it('several regions and none configured is an InputError asking for the region', async () => {
-    const error = await caught(client({ region: undefined }).session.endpoint('compute'));
+    const error = await caught(
+      client({ region: undefined }).session.endpoint('compute'),
+    );
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toContain('set openstack.clouds.zed.region');
   });
@@ -225,7 +262,9 @@ describe('transport', () => {
     server.use(
       http.get(`${NOVA}/os-services`, () => {
         n++;
-        return n <= 2 ? new HttpResponse('<html>502</html>', { status: 502 }) : undefined;
+        return n <= 2
+          ? new HttpResponse('<html>502</html>', { status: 502 })
+          : undefined;
       }),
     );
     await expect(client().nova.listComputeServices()).resolves.toHaveLength(5);
@@ -259,10 +298,14 @@ describe('transport', () => {
         return new HttpResponse(null, { status: 503 });
       }),
     );
-    const error = await caught(client().nova.setComputeServiceStatus('svc-1', false, 'maintenance'));
+    const error = await caught(
+      client().nova.setComputeServiceStatus('svc-1', false, 'maintenance'),
+    );
     expect(n).toBe(1);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect(error.message).toContain('compute PUT http://nova.test:8774/v2.1/os-services/svc-1 failed: HTTP 503');
+    expect(error.message).toContain(
+      'compute PUT http://nova.test:8774/v2.1/os-services/svc-1 failed: HTTP 503',
+    );
   });
 
   it('never retries a POST', async () => {
@@ -273,7 +316,9 @@ describe('transport', () => {
         return new HttpResponse(null, { status: 500 });
       }),
     );
-    await expect(client().nova.createAggregate('a', 'az')).rejects.toThrow(ServiceUnavailableError);
+    await expect(client().nova.createAggregate('a', 'az')).rejects.toThrow(
+      ServiceUnavailableError,
+    );
     expect(n).toBe(1);
   });
 
@@ -283,11 +328,16 @@ describe('transport', () => {
       http.get(`${NOVA}/os-services`, () => {
         times.push(Date.now());
         return times.length === 1
-          ? new HttpResponse('slow down', { status: 429, headers: { 'Retry-After': '1' } })
+          ? new HttpResponse('slow down', {
+              status: 429,
+              headers: { 'Retry-After': '1' },
+            })
           : undefined;
       }),
     );
-    const c = new OpenStackClient(cloudConfig(), { retry: { baseDelayMs: 1, maxDelayMs: 5000 } });
+    const c = new OpenStackClient(cloudConfig(), {
+      retry: { baseDelayMs: 1, maxDelayMs: 5000 },
+    });
     await expect(c.nova.listComputeServices()).resolves.toHaveLength(5);
     expect(times).toHaveLength(2);
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
@@ -302,7 +352,9 @@ describe('transport', () => {
         return HttpResponse.json({ services: [] });
       }),
     );
-    const c = new OpenStackClient(cloudConfig({ timeoutMs: 50 }), { retry: { retries: 1, baseDelayMs: 1 } });
+    const c = new OpenStackClient(cloudConfig({ timeoutMs: 50 }), {
+      retry: { retries: 1, baseDelayMs: 1 },
+    });
     const error = await caught(c.nova.listComputeServices());
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toBe(
@@ -324,13 +376,33 @@ describe('transport', () => {
   });
 
   it.each([
-    [403, NotAllowedError, { forbidden: { code: 403, message: "Policy doesn't allow os_compute_api:os-services:list to be performed." } }],
-    [404, NotFoundError, { itemNotFound: { code: 404, message: 'Service not found' } }],
+    [
+      403,
+      NotAllowedError,
+      {
+        forbidden: {
+          code: 403,
+          message:
+            "Policy doesn't allow os_compute_api:os-services:list to be performed.",
+        },
+      },
+    ],
+    [
+      404,
+      NotFoundError,
+      { itemNotFound: { code: 404, message: 'Service not found' } },
+    ],
   ])('maps %i to %p with the upstream message', async (status, type, body) => {
-    server.use(http.get(`${NOVA}/os-services`, () => HttpResponse.json(body, { status })));
+    server.use(
+      http.get(`${NOVA}/os-services`, () =>
+        HttpResponse.json(body, { status }),
+      ),
+    );
     const error = await caught(client().nova.listComputeServices());
     expect(error).toBeInstanceOf(type);
-    expect(error.message).toContain(`compute GET http://nova.test:8774/v2.1/os-services failed: HTTP ${status}`);
+    expect(error.message).toContain(
+      `compute GET http://nova.test:8774/v2.1/os-services failed: HTTP ${status}`,
+    );
     expect(error.message).toContain(Object.values(body)[0].message);
   });
 
@@ -338,7 +410,12 @@ describe('transport', () => {
     server.use(
       http.get(`${NOVA}/os-services`, ({ request }) =>
         HttpResponse.json(
-          { badRequest: { code: 400, message: `bad token ${request.headers.get('x-auth-token')}` } },
+          {
+            badRequest: {
+              code: 400,
+              message: `bad token ${request.headers.get('x-auth-token')}`,
+            },
+          },
           { status: 400 },
         ),
       ),
@@ -361,8 +438,13 @@ describe('transport', () => {
         return HttpResponse.json({ services: [] });
       }),
     );
-    const c = new OpenStackClient(cloudConfig({ maxConcurrency: 3 }), FAST_RETRY);
-    await Promise.all(Array.from({ length: 12 }, () => c.nova.listComputeServices()));
+    const c = new OpenStackClient(
+      cloudConfig({ maxConcurrency: 3 }),
+      FAST_RETRY,
+    );
+    await Promise.all(
+      Array.from({ length: 12 }, () => c.nova.listComputeServices()),
+    );
     expect(peak).toBe(3);
   });
 
@@ -376,7 +458,11 @@ describe('transport', () => {
 
   it('Semaphore runs at most max at once and releases on failure', async () => {
     const s = new Semaphore(1);
-    await expect(s.run(async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await expect(
+      s.run(async () => {
+        throw new Error('x');
+      }),
+    ).rejects.toThrow('x');
     await expect(s.run(async () => 42)).resolves.toBe(42);
     expect(s.inFlight).toBe(0);
   });

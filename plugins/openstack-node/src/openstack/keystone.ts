@@ -1,4 +1,8 @@
-import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import { OpenStackCloudConfig } from './config';
 import { OpenStackTransport } from './transport';
 
@@ -107,7 +111,10 @@ export class KeystoneAuth {
   /** A valid token: the cached one, the one being requested, or a new one. */
   async token(): Promise<KeystoneToken> {
     const cached = this.cached;
-    if (cached && this.now() < cached.expiresAt.getTime() - this.expiryMarginMs) {
+    if (
+      cached &&
+      this.now() < cached.expiresAt.getTime() - this.expiryMarginMs
+    ) {
       return cached;
     }
     if (!this.inFlight) {
@@ -170,11 +177,15 @@ export class KeystoneAuth {
         ),
       );
     throw new NotFoundError(
-      `${where}: the catalog has no ${types.join(' or ')} endpoint with interface ${iface}${
+      `${where}: the catalog has no ${types.join(
+        ' or ',
+      )} endpoint with interface ${iface}${
         region ? ` in region ${region}` : ''
       }${
         offered.length
-          ? ` (it offers ${offered.join(', ')}); check openstack.clouds.${this.cloud.key}.interface/region`
+          ? ` (it offers ${offered.join(', ')}); check openstack.clouds.${
+              this.cloud.key
+            }.interface/region`
           : ''
       }`,
     );
@@ -239,7 +250,10 @@ export class KeystoneAuth {
     const t = response.body?.token;
     if (!value || !t?.expires_at) {
       throw new AuthenticationError(
-        this.transport.describe(req, 'Keystone answered without X-Subject-Token or expires_at'),
+        this.transport.describe(
+          req,
+          'Keystone answered without X-Subject-Token or expires_at',
+        ),
       );
     }
     if (!t.project?.id) {

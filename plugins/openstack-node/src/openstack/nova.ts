@@ -1,6 +1,14 @@
-import { NotImplementedError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotImplementedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { OpenStackSession, QueryParams } from './session';
-import { Aggregate, ComputeService, Hypervisor, VersionDocument } from './types';
+import {
+  Aggregate,
+  ComputeService,
+  Hypervisor,
+  VersionDocument,
+} from './types';
 import {
   compareMicroversions,
   nextPageQuery,
@@ -62,7 +70,9 @@ export class NovaClient {
           const max = doc.maxVersion;
           if (!max) return { doc };
           const microversion =
-            compareMicroversions(max, this.clientMax) < 0 ? max : this.clientMax;
+            compareMicroversions(max, this.clientMax) < 0
+              ? max
+              : this.clientMax;
           return { doc, microversion };
         },
         error => {
@@ -95,7 +105,9 @@ export class NovaClient {
     const path = `os-services/${encodeURIComponent(serviceId)}`;
     if (!mv || compareMicroversions(mv, SERVICE_UPDATE_MICROVERSION) < 0) {
       throw new NotImplementedError(
-        `OpenStack cloud "${this.session.cloud.key}": compute PUT ${await this.session.endpoint(
+        `OpenStack cloud "${
+          this.session.cloud.key
+        }": compute PUT ${await this.session.endpoint(
           'compute',
         )}/${path} needs compute microversion ${SERVICE_UPDATE_MICROVERSION} or later; the cloud offers up to ${
           mv ?? 'none (legacy v2)'

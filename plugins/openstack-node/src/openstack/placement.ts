@@ -21,7 +21,9 @@ export class PlacementClient {
   private get(path: string, query?: Record<string, string>) {
     return this.session.request('placement', path, {
       query,
-      headers: { 'OpenStack-API-Version': `placement ${PLACEMENT_MICROVERSION}` },
+      headers: {
+        'OpenStack-API-Version': `placement ${PLACEMENT_MICROVERSION}`,
+      },
     });
   }
 

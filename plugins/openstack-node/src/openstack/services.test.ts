@@ -27,7 +27,9 @@ beforeEach(() => {
 });
 
 const client = () =>
-  new OpenStackClient(cloudConfig(), { retry: { baseDelayMs: 1, maxDelayMs: 20 } });
+  new OpenStackClient(cloudConfig(), {
+    retry: { baseDelayMs: 1, maxDelayMs: 20 },
+  });
 const callsTo = (path: string, method = 'GET') =>
   state.calls.filter(c => c.method === method && c.url.pathname === path);
 
@@ -57,7 +59,11 @@ describe('nova microversions', () => {
 
   it('reads the version document once per client', async () => {
     const c = client();
-    await Promise.all([c.nova.listComputeServices(), c.nova.listAggregates(), c.nova.listHypervisors()]);
+    await Promise.all([
+      c.nova.listComputeServices(),
+      c.nova.listAggregates(),
+      c.nova.listHypervisors(),
+    ]);
     expect(callsTo('/v2.1/')).toHaveLength(1);
     expect(await c.nova.versionDocument()).toEqual({
       id: 'v2.1',
@@ -104,7 +110,10 @@ describe('nova calls', () => {
   });
 
   it('passes binary/host filters', async () => {
-    await client().nova.listComputeServices({ binary: 'nova-compute', host: 'compute2' });
+    await client().nova.listComputeServices({
+      binary: 'nova-compute',
+      host: 'compute2',
+    });
     const [call] = callsTo('/v2.1/os-services');
     expect(call.url.searchParams.get('binary')).toBe('nova-compute');
     expect(call.url.searchParams.get('host')).toBe('compute2');
@@ -112,8 +121,16 @@ describe('nova calls', () => {
 
   it('disables with a reason and enables (PUT status, not retried)', async () => {
     const c = client();
-    const disabled = await c.nova.setComputeServiceStatus('svc-3', false, 'maintenance');
-    expect(disabled).toMatchObject({ id: 'svc-3', status: 'disabled', disabledReason: 'maintenance' });
+    const disabled = await c.nova.setComputeServiceStatus(
+      'svc-3',
+      false,
+      'maintenance',
+    );
+    expect(disabled).toMatchObject({
+      id: 'svc-3',
+      status: 'disabled',
+      disabledReason: 'maintenance',
+    });
     const enabled = await c.nova.setComputeServiceStatus('svc-3', true);
     expect(enabled).toMatchObject({ status: 'enabled', disabledReason: null });
     const puts = callsTo('/v2.1/os-services/svc-3', 'PUT');
@@ -126,12 +143,18 @@ describe('nova calls', () => {
 
   it('pages through hypervisors by marker, against the catalog URL not the link host', async () => {
     const hypervisors = await client().nova.listHypervisors({ pageSize: 2 });
-    expect(hypervisors.map(h => h.hostname)).toEqual(['compute1', 'compute2', 'compute3']);
+    expect(hypervisors.map(h => h.hostname)).toEqual([
+      'compute1',
+      'compute2',
+      'compute3',
+    ]);
     const pages = callsTo('/v2.1/os-hypervisors/detail');
     expect(pages).toHaveLength(2);
     expect(pages.every(p => p.url.host === 'nova.test:8774')).toBe(true);
     expect(pages[0].url.searchParams.get('limit')).toBe('2');
-    expect(pages[1].url.searchParams.get('marker')).toBe('5a0c1e7e-0000-4000-8000-000000000004');
+    expect(pages[1].url.searchParams.get('marker')).toBe(
+      '5a0c1e7e-0000-4000-8000-000000000004',
+    );
     // ≥ 2.88: no vcpus/memory (placement has them), uptime null with FakeDriver
     expect(hypervisors[0]).toEqual({
       id: '5a0c1e7e-0000-4000-8000-000000000003',
@@ -150,15 +173,23 @@ describe('nova calls', () => {
 
   it('counts servers per host over every page, all tenants', async () => {
     state.servers = [
-      ...Array.from({ length: 5 }, (_, i) => ({ id: `s${i}`, 'OS-EXT-SRV-ATTR:host': 'compute1' })),
-      ...Array.from({ length: 3 }, (_, i) => ({ id: `t${i}`, 'OS-EXT-SRV-ATTR:host': 'compute2' })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        id: `s${i}`,
+        'OS-EXT-SRV-ATTR:host': 'compute1',
+      })),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        id: `t${i}`,
+        'OS-EXT-SRV-ATTR:host': 'compute2',
+      })),
       { id: 'err', 'OS-EXT-SRV-ATTR:host': null },
     ];
     const counts = await client().nova.countServersByHost({ pageSize: 4 });
     expect(counts).toEqual({ compute1: 5, compute2: 3 });
     const pages = callsTo('/v2.1/servers/detail');
     expect(pages).toHaveLength(3);
-    expect(pages.every(p => p.url.searchParams.get('all_tenants') === '1')).toBe(true);
+    expect(
+      pages.every(p => p.url.searchParams.get('all_tenants') === '1'),
+    ).toBe(true);
   });
 
   it('lists aggregates, creates one and adds a host (POSTs)', async () => {
@@ -182,7 +213,10 @@ describe('nova calls', () => {
     expect(callsTo('/v2.1/os-aggregates', 'POST')[0].body).toEqual({
       aggregate: { name: 'az2-hosts', availability_zone: 'az2' },
     });
-    expect((await c.nova.addHostToAggregate(1, 'compute3')).hosts).toEqual(['compute1', 'compute3']);
+    expect((await c.nova.addHostToAggregate(1, 'compute3')).hosts).toEqual([
+      'compute1',
+      'compute3',
+    ]);
     expect(callsTo('/v2.1/os-aggregates/1/action', 'POST')[0].body).toEqual({
       add_host: { host: 'compute3' },
     });
@@ -201,17 +235,30 @@ describe('placement', () => {
       parentProviderUuid: null,
       rootProviderUuid: 'rp-compute1',
     });
-    expect((await c.placement.getInventories('rp-compute1')).MEMORY_MB).toEqual({
-      total: 800000,
-      reserved: 512,
-      minUnit: 1,
-      maxUnit: 800000,
-      stepSize: 1,
-      allocationRatio: 1.5,
+    expect((await c.placement.getInventories('rp-compute1')).MEMORY_MB).toEqual(
+      {
+        total: 800000,
+        reserved: 512,
+        minUnit: 1,
+        maxUnit: 800000,
+        stepSize: 1,
+        allocationRatio: 1.5,
+      },
+    );
+    expect(await c.placement.getUsages('rp-compute1')).toEqual({
+      VCPU: 2,
+      MEMORY_MB: 1024,
+      DISK_GB: 2,
     });
-    expect(await c.placement.getUsages('rp-compute1')).toEqual({ VCPU: 2, MEMORY_MB: 1024, DISK_GB: 2 });
     const capacity = await c.placement.getCapacity('rp-compute1');
-    expect(capacity.VCPU).toEqual({ total: 1000, reserved: 0, allocationRatio: 16, used: 2, capacity: 16000, free: 15998 });
+    expect(capacity.VCPU).toEqual({
+      total: 1000,
+      reserved: 0,
+      allocationRatio: 16,
+      used: 2,
+      capacity: 16000,
+      free: 15998,
+    });
     expect(capacity.MEMORY_MB.capacity).toBe(1199232);
     const call = callsTo('/resource_providers/rp-compute1/usages')[0];
     expect(call.headers.get('openstack-api-version')).toBe('placement 1.14');
@@ -240,11 +287,24 @@ describe('neutron', () => {
     server.use(
       http.get(`${NEUTRON}/v2.0/agents`, ({ request }) => {
         const marker = new URL(request.url).searchParams.get('marker');
-        const agent = (id: string) => ({ id, agent_type: 'DHCP agent', binary: 'neutron-dhcp-agent', host: 'net1', alive: false, admin_state_up: true, heartbeat_timestamp: null });
+        const agent = (id: string) => ({
+          id,
+          agent_type: 'DHCP agent',
+          binary: 'neutron-dhcp-agent',
+          host: 'net1',
+          alive: false,
+          admin_state_up: true,
+          heartbeat_timestamp: null,
+        });
         return HttpResponse.json(
           marker
             ? { agents: [agent('b')] }
-            : { agents: [agent('a')], agents_links: [{ rel: 'next', href: `${NEUTRON}/v2.0/agents?marker=a` }] },
+            : {
+                agents: [agent('a')],
+                agents_links: [
+                  { rel: 'next', href: `${NEUTRON}/v2.0/agents?marker=a` },
+                ],
+              },
         );
       }),
     );
@@ -259,22 +319,44 @@ describe('neutron', () => {
 describe('cinder', () => {
   it('lists volume services on the project-scoped endpoint', async () => {
     const services = await client().cinder.listVolumeServices();
-    expect(services.map(s => `${s.binary}@${s.host} ${s.status}/${s.state}`)).toEqual([
+    expect(
+      services.map(s => `${s.binary}@${s.host} ${s.status}/${s.state}`),
+    ).toEqual([
       'cinder-scheduler@ctl enabled/up',
       'cinder-volume@ctl@fake enabled/up',
     ]);
-    expect(services[1]).toMatchObject({ zone: 'nova', updatedAt: '2026-11-25T10:00:02.000000Z', disabledReason: null, frozen: false });
-    expect(state.calls.some(c => c.url.toString() === `${CINDER_ROOT}/${PROJECT_ID}/os-services`)).toBe(true);
+    expect(services[1]).toMatchObject({
+      zone: 'nova',
+      updatedAt: '2026-11-25T10:00:02.000000Z',
+      disabledReason: null,
+      frozen: false,
+    });
+    expect(
+      state.calls.some(
+        c => c.url.toString() === `${CINDER_ROOT}/${PROJECT_ID}/os-services`,
+      ),
+    ).toBe(true);
   });
 });
 
 describe('glance', () => {
   it('reads the current version and a page of images', async () => {
     const c = client();
-    expect(await c.glance.versionDocument()).toMatchObject({ id: 'v2.15', status: 'CURRENT' });
+    expect(await c.glance.versionDocument()).toMatchObject({
+      id: 'v2.15',
+      status: 'CURRENT',
+    });
     const images = await c.glance.listImages(1);
     expect(images).toEqual([
-      { id: 'img-1', name: 'cirros', status: 'active', visibility: 'public', size: 1048576, diskFormat: 'raw', createdAt: '2026-11-25T10:00:00Z' },
+      {
+        id: 'img-1',
+        name: 'cirros',
+        status: 'active',
+        visibility: 'public',
+        size: 1048576,
+        diskFormat: 'raw',
+        createdAt: '2026-11-25T10:00:00Z',
+      },
     ]);
     expect(callsTo('/v2/images')[0].url.searchParams.get('limit')).toBe('1');
   });
@@ -282,15 +364,30 @@ describe('glance', () => {
 
 describe('checkApi', () => {
   it('reports every service up with its version and latency', async () => {
-    const results = await client().checkApis(['compute', 'placement', 'network', 'block-storage', 'image']);
-    expect(results.map(r => [r.service, r.ok, r.status, r.version?.maxVersion ?? r.version?.id])).toEqual([
+    const results = await client().checkApis([
+      'compute',
+      'placement',
+      'network',
+      'block-storage',
+      'image',
+    ]);
+    expect(
+      results.map(r => [
+        r.service,
+        r.ok,
+        r.status,
+        r.version?.maxVersion ?? r.version?.id,
+      ]),
+    ).toEqual([
       ['compute', true, 200, '2.93'],
       ['placement', true, 200, '1.39'],
       ['network', true, 200, 'v2.0'],
       ['block-storage', true, 200, '3.70'],
       ['image', true, 200, 'v2.15'],
     ]);
-    expect(results.find(r => r.service === 'block-storage')!.url).toBe(`${CINDER_ROOT}/`);
+    expect(results.find(r => r.service === 'block-storage')!.url).toBe(
+      `${CINDER_ROOT}/`,
+    );
     for (const r of results) expect(r.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -299,7 +396,10 @@ describe('checkApi', () => {
     server.use(
       http.get(`${NOVA}/`, () => {
         n++;
-        return new HttpResponse(null, { status: 503, statusText: 'Service Unavailable' });
+        return new HttpResponse(null, {
+          status: 503,
+          statusText: 'Service Unavailable',
+        });
       }),
     );
     const result = await client().checkApi('compute');
@@ -322,15 +422,27 @@ describe('checkApi', () => {
   it('answers for identity from its /v3/ document', async () => {
     server.use(
       http.get('http://keystone.test:5000/v3/', () =>
-        HttpResponse.json({ version: { id: 'v3.14', status: 'stable', updated: '2020-04-07T00:00:00Z' } }),
+        HttpResponse.json({
+          version: {
+            id: 'v3.14',
+            status: 'stable',
+            updated: '2020-04-07T00:00:00Z',
+          },
+        }),
       ),
     );
     const result = await client().checkApi('identity');
-    expect(result).toMatchObject({ ok: true, status: 200, version: { id: 'v3.14' } });
+    expect(result).toMatchObject({
+      ok: true,
+      status: 200,
+      version: { id: 'v3.14' },
+    });
   });
 });
 
 it('microversionOf helper reads the compute header (fake cloud sanity)', () => {
-  expect(microversionOf(new Headers({ 'OpenStack-API-Version': 'compute 2.88' }))).toBe('2.88');
+  expect(
+    microversionOf(new Headers({ 'OpenStack-API-Version': 'compute 2.88' })),
+  ).toBe('2.88');
   expect(GLANCE).toBe('http://glance.test:9292');
 });

@@ -110,7 +110,11 @@ export class OpenStackSession {
 }
 
 /** `base` + `path` + query; `path` may be absolute. */
-export function buildUrl(base: string, path: string, query?: QueryParams): string {
+export function buildUrl(
+  base: string,
+  path: string,
+  query?: QueryParams,
+): string {
   const url = /^https?:\/\//.test(path)
     ? new URL(path)
     : new URL(

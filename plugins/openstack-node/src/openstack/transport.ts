@@ -96,7 +96,8 @@ export class Semaphore {
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly max: number) {
-    if (!(max >= 1)) throw new InputError(`concurrency must be >= 1, got ${max}`);
+    if (!(max >= 1))
+      throw new InputError(`concurrency must be >= 1, got ${max}`);
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
@@ -246,7 +247,10 @@ export class OpenStackTransport {
   }
 
   /** `OpenStack cloud "x": compute GET https://host/v2.1/os-services failed: <what>`. */
-  describe(req: Pick<OpenStackHttpRequest, 'service' | 'method' | 'url' | 'secrets'>, what: string): string {
+  describe(
+    req: Pick<OpenStackHttpRequest, 'service' | 'method' | 'url' | 'secrets'>,
+    what: string,
+  ): string {
     return redact(
       `OpenStack cloud "${this.cloud}": ${req.service} ${req.method} ${safeUrl(
         req.url,
@@ -287,9 +291,14 @@ export function redact(text: string, secrets?: string[]): string {
 }
 
 function describeNetworkError(error: unknown): string {
-  const e = error as { message?: string; cause?: { code?: string; message?: string } };
+  const e = error as {
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   const cause = e?.cause?.code ?? e?.cause?.message;
-  return cause ? `${e?.message ?? 'fetch failed'} (${cause})` : String(e?.message ?? error);
+  return cause
+    ? `${e?.message ?? 'fetch failed'} (${cause})`
+    : String(e?.message ?? error);
 }
 
 /** Seconds or an HTTP date; undefined if absent or unparsable. */
@@ -316,7 +325,9 @@ async function readJson(response: Response): Promise<unknown> {
  * `{"error": {"message"}}`, neutron `{"NeutronError": {"message"}}`, placement
  * `{"errors": [{"detail"}]}`; else the start of the text.
  */
-async function readErrorDetail(response: Response): Promise<string | undefined> {
+async function readErrorDetail(
+  response: Response,
+): Promise<string | undefined> {
   let text: string;
   try {
     text = await response.text();

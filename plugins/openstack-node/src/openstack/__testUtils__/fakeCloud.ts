@@ -42,7 +42,10 @@ export function cloudConfig(
   };
 }
 
-function endpoints(type: string, url: (region: string, iface: string) => string) {
+function endpoints(
+  type: string,
+  url: (region: string, iface: string) => string,
+) {
   const out = [];
   for (const region of ['RegionOne', 'RegionTwo']) {
     for (const iface of ['public', 'internal', 'admin']) {
@@ -68,13 +71,40 @@ function tag(base: string, region: string, iface: string): string {
 
 export function catalog() {
   return [
-    { type: 'identity', name: 'keystone', endpoints: endpoints('identity', (r, i) => `${tag(KEYSTONE, r, i)}/`) },
-    { type: 'compute', name: 'nova', endpoints: endpoints('compute', (r, i) => tag(NOVA, r, i)) },
-    { type: 'placement', name: 'placement', endpoints: endpoints('placement', (r, i) => tag(PLACEMENT, r, i)) },
-    { type: 'network', name: 'neutron', endpoints: endpoints('network', (r, i) => tag(NEUTRON, r, i)) },
+    {
+      type: 'identity',
+      name: 'keystone',
+      endpoints: endpoints('identity', (r, i) => `${tag(KEYSTONE, r, i)}/`),
+    },
+    {
+      type: 'compute',
+      name: 'nova',
+      endpoints: endpoints('compute', (r, i) => tag(NOVA, r, i)),
+    },
+    {
+      type: 'placement',
+      name: 'placement',
+      endpoints: endpoints('placement', (r, i) => tag(PLACEMENT, r, i)),
+    },
+    {
+      type: 'network',
+      name: 'neutron',
+      endpoints: endpoints('network', (r, i) => tag(NEUTRON, r, i)),
+    },
     // keystone leaves %(project_id)s in when the seed registered it so; the client fills it
-    { type: 'volumev3', name: 'cinderv3', endpoints: endpoints('volumev3', (r, i) => `${tag(CINDER_ROOT, r, i)}/%(project_id)s`) },
-    { type: 'image', name: 'glance', endpoints: endpoints('image', (r, i) => tag(GLANCE, r, i)) },
+    {
+      type: 'volumev3',
+      name: 'cinderv3',
+      endpoints: endpoints(
+        'volumev3',
+        (r, i) => `${tag(CINDER_ROOT, r, i)}/%(project_id)s`,
+      ),
+    },
+    {
+      type: 'image',
+      name: 'glance',
+      endpoints: endpoints('image', (r, i) => tag(GLANCE, r, i)),
+    },
   ];
 }
 
@@ -180,7 +210,13 @@ export function fakeCloud(state: FakeCloudState) {
     state.tokens.includes(request.headers.get('x-auth-token') ?? '');
   const unauthorized = () =>
     HttpResponse.json(
-      { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
+      {
+        error: {
+          code: 401,
+          title: 'Unauthorized',
+          message: 'The request you have made requires authentication.',
+        },
+      },
       { status: 401 },
     );
 
@@ -196,11 +232,21 @@ export function fakeCloud(state: FakeCloudState) {
         {
           token: {
             methods,
-            user: { id: 'u1', name: 'admin', domain: { id: 'default', name: 'Default' } },
+            user: {
+              id: 'u1',
+              name: 'admin',
+              domain: { id: 'default', name: 'Default' },
+            },
             audit_ids: ['abc'],
-            expires_at: new Date(Date.now() + state.tokenTtlMs).toISOString().replace('Z', '000Z'),
+            expires_at: new Date(Date.now() + state.tokenTtlMs)
+              .toISOString()
+              .replace('Z', '000Z'),
             issued_at: new Date().toISOString(),
-            project: { id: PROJECT_ID, name: 'admin', domain: { id: 'default', name: 'Default' } },
+            project: {
+              id: PROJECT_ID,
+              name: 'admin',
+              domain: { id: 'default', name: 'Default' },
+            },
             is_domain: false,
             roles: [{ id: 'r1', name: 'admin' }],
             catalog: catalog(),
@@ -220,7 +266,12 @@ export function fakeCloud(state: FakeCloudState) {
           min_version: '2.1',
           updated: '2013-07-23T11:33:21Z',
           links: [{ rel: 'self', href: `${NOVA}/` }],
-          'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }],
+          'media-types': [
+            {
+              base: 'application/json',
+              type: 'application/vnd.openstack.compute+json;version=2.1',
+            },
+          ],
         },
       });
     }),
@@ -244,7 +295,8 @@ export function fakeCloud(state: FakeCloudState) {
           ...novaService(3, 'compute1'),
           id: params.id,
           status: body.status,
-          disabled_reason: body.status === 'disabled' ? body.disabled_reason ?? null : null,
+          disabled_reason:
+            body.status === 'disabled' ? body.disabled_reason ?? null : null,
         },
       });
     }),
@@ -252,14 +304,25 @@ export function fakeCloud(state: FakeCloudState) {
       await record(request);
       if (!authed(request)) return unauthorized();
       const url = new URL(request.url);
-      const all = HOSTS.map((h, i) => hypervisor(i + 3, h, microversionOf(request.headers)));
-      return HttpResponse.json(page(all, url, 'hypervisors', `http://proxy.internal:8774/v2.1/os-hypervisors/detail`));
+      const all = HOSTS.map((h, i) =>
+        hypervisor(i + 3, h, microversionOf(request.headers)),
+      );
+      return HttpResponse.json(
+        page(
+          all,
+          url,
+          'hypervisors',
+          `http://proxy.internal:8774/v2.1/os-hypervisors/detail`,
+        ),
+      );
     }),
     http.get(`${NOVA}/servers/detail`, async ({ request }) => {
       await record(request);
       if (!authed(request)) return unauthorized();
       const url = new URL(request.url);
-      return HttpResponse.json(page(state.servers, url, 'servers', `${NOVA}/servers/detail`));
+      return HttpResponse.json(
+        page(state.servers, url, 'servers', `${NOVA}/servers/detail`),
+      );
     }),
     http.get(`${NOVA}/os-aggregates`, async ({ request }) => {
       await record(request);
@@ -296,19 +359,22 @@ export function fakeCloud(state: FakeCloudState) {
         },
       });
     }),
-    http.post(`${NOVA}/os-aggregates/:id/action`, async ({ request, params }) => {
-      await record(request);
-      const body = (await request.json()) as any;
-      return HttpResponse.json({
-        aggregate: {
-          id: Number(params.id),
-          name: 'az1-hosts',
-          availability_zone: 'az1',
-          hosts: ['compute1', body.add_host.host],
-          metadata: { availability_zone: 'az1' },
-        },
-      });
-    }),
+    http.post(
+      `${NOVA}/os-aggregates/:id/action`,
+      async ({ request, params }) => {
+        await record(request);
+        const body = (await request.json()) as any;
+        return HttpResponse.json({
+          aggregate: {
+            id: Number(params.id),
+            name: 'az1-hosts',
+            availability_zone: 'az1',
+            hosts: ['compute1', body.add_host.host],
+            metadata: { availability_zone: 'az1' },
+          },
+        });
+      },
+    ),
 
     http.get(`${PLACEMENT}/resource_providers`, async ({ request }) => {
       await record(request);
@@ -323,28 +389,63 @@ export function fakeCloud(state: FakeCloudState) {
         })),
       });
     }),
-    http.get(`${PLACEMENT}/resource_providers/:uuid/inventories`, async ({ request }) => {
-      await record(request);
-      return HttpResponse.json({
-        resource_provider_generation: 3,
-        inventories: {
-          VCPU: { total: 1000, reserved: 0, min_unit: 1, max_unit: 1000, step_size: 1, allocation_ratio: 16.0 },
-          MEMORY_MB: { total: 800000, reserved: 512, min_unit: 1, max_unit: 800000, step_size: 1, allocation_ratio: 1.5 },
-          DISK_GB: { total: 600000, reserved: 0, min_unit: 1, max_unit: 600000, step_size: 1, allocation_ratio: 1.0 },
-        },
-      });
-    }),
-    http.get(`${PLACEMENT}/resource_providers/:uuid/usages`, async ({ request }) => {
-      await record(request);
-      return HttpResponse.json({
-        resource_provider_generation: 3,
-        usages: { VCPU: 2, MEMORY_MB: 1024, DISK_GB: 2 },
-      });
-    }),
+    http.get(
+      `${PLACEMENT}/resource_providers/:uuid/inventories`,
+      async ({ request }) => {
+        await record(request);
+        return HttpResponse.json({
+          resource_provider_generation: 3,
+          inventories: {
+            VCPU: {
+              total: 1000,
+              reserved: 0,
+              min_unit: 1,
+              max_unit: 1000,
+              step_size: 1,
+              allocation_ratio: 16.0,
+            },
+            MEMORY_MB: {
+              total: 800000,
+              reserved: 512,
+              min_unit: 1,
+              max_unit: 800000,
+              step_size: 1,
+              allocation_ratio: 1.5,
+            },
+            DISK_GB: {
+              total: 600000,
+              reserved: 0,
+              min_unit: 1,
+              max_unit: 600000,
+              step_size: 1,
+              allocation_ratio: 1.0,
+            },
+          },
+        });
+      },
+    ),
+    http.get(
+      `${PLACEMENT}/resource_providers/:uuid/usages`,
+      async ({ request }) => {
+        await record(request);
+        return HttpResponse.json({
+          resource_provider_generation: 3,
+          usages: { VCPU: 2, MEMORY_MB: 1024, DISK_GB: 2 },
+        });
+      },
+    ),
     http.get(`${PLACEMENT}/`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
-        versions: [{ id: 'v1.0', max_version: '1.39', min_version: '1.0', status: 'CURRENT', links: [] }],
+        versions: [
+          {
+            id: 'v1.0',
+            max_version: '1.39',
+            min_version: '1.0',
+            status: 'CURRENT',
+            links: [],
+          },
+        ],
       });
     }),
 
@@ -377,19 +478,52 @@ export function fakeCloud(state: FakeCloudState) {
       });
     }),
 
-    http.get(`${CINDER_ROOT}/${PROJECT_ID}/os-services`, async ({ request }) => {
-      await record(request);
-      return HttpResponse.json({
-        services: [
-          { binary: 'cinder-scheduler', host: 'ctl', zone: 'nova', status: 'enabled', state: 'up', updated_at: '2026-11-25T10:00:01.000000', cluster: null, disabled_reason: null },
-          { binary: 'cinder-volume', host: 'ctl@fake', zone: 'nova', status: 'enabled', state: 'up', updated_at: '2026-11-25T10:00:02.000000', cluster: null, disabled_reason: null, replication_status: 'disabled', active_backend_id: null, frozen: false, backend_state: 'up' },
-        ],
-      });
-    }),
+    http.get(
+      `${CINDER_ROOT}/${PROJECT_ID}/os-services`,
+      async ({ request }) => {
+        await record(request);
+        return HttpResponse.json({
+          services: [
+            {
+              binary: 'cinder-scheduler',
+              host: 'ctl',
+              zone: 'nova',
+              status: 'enabled',
+              state: 'up',
+              updated_at: '2026-11-25T10:00:01.000000',
+              cluster: null,
+              disabled_reason: null,
+            },
+            {
+              binary: 'cinder-volume',
+              host: 'ctl@fake',
+              zone: 'nova',
+              status: 'enabled',
+              state: 'up',
+              updated_at: '2026-11-25T10:00:02.000000',
+              cluster: null,
+              disabled_reason: null,
+              replication_status: 'disabled',
+              active_backend_id: null,
+              frozen: false,
+              backend_state: 'up',
+            },
+          ],
+        });
+      },
+    ),
     http.get(`${CINDER_ROOT}/`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
-        versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }],
+        versions: [
+          {
+            id: 'v3.0',
+            status: 'CURRENT',
+            version: '3.70',
+            min_version: '3.0',
+            links: [],
+          },
+        ],
       });
     }),
 
@@ -406,10 +540,32 @@ export function fakeCloud(state: FakeCloudState) {
       await record(request);
       const limit = Number(new URL(request.url).searchParams.get('limit'));
       const images = [
-        { id: 'img-1', name: 'cirros', status: 'active', visibility: 'public', size: 1048576, disk_format: 'raw', container_format: 'bare', created_at: '2026-11-25T10:00:00Z' },
-        { id: 'img-2', name: 'debian', status: 'queued', visibility: 'private', size: null, disk_format: null, container_format: null, created_at: '2026-11-25T10:01:00Z' },
+        {
+          id: 'img-1',
+          name: 'cirros',
+          status: 'active',
+          visibility: 'public',
+          size: 1048576,
+          disk_format: 'raw',
+          container_format: 'bare',
+          created_at: '2026-11-25T10:00:00Z',
+        },
+        {
+          id: 'img-2',
+          name: 'debian',
+          status: 'queued',
+          visibility: 'private',
+          size: null,
+          disk_format: null,
+          container_format: null,
+          created_at: '2026-11-25T10:01:00Z',
+        },
       ];
-      return HttpResponse.json({ images: images.slice(0, limit), first: '/v2/images', schema: '/v2/schemas/images' });
+      return HttpResponse.json({
+        images: images.slice(0, limit),
+        first: '/v2/images',
+        schema: '/v2/schemas/images',
+      });
     }),
   ];
 }
