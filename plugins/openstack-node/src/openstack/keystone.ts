@@ -276,7 +276,11 @@ export class KeystoneAuth {
   }
 }
 
-/** Fills `%(project_id)s`, `%(tenant_id)s` and `$(…)s` placeholders. */
+/**
+ * Fills `%(project_id)s`, `%(tenant_id)s` and `$(…)s` placeholders.
+ *
+ * @public
+ */
 export function substituteProject(url: string, projectId: string): string {
   return url.replace(/[%$]\((project_id|tenant_id)\)s/g, projectId);
 }

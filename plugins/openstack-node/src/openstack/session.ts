@@ -109,7 +109,11 @@ export class OpenStackSession {
   }
 }
 
-/** `base` + `path` + query; `path` may be absolute. */
+/**
+ * `base` + `path` + query; `path` may be absolute.
+ *
+ * @public
+ */
 export function buildUrl(
   base: string,
   path: string,

@@ -281,7 +281,11 @@ function safeUrl(url: string): string {
   }
 }
 
-/** Replaces every secret (≥ 4 chars) by `***`. */
+/**
+ * Replaces every secret (≥ 4 chars) by `***`.
+ *
+ * @public
+ */
 export function redact(text: string, secrets?: string[]): string {
   let out = text;
   for (const secret of secrets ?? []) {
@@ -301,7 +305,11 @@ function describeNetworkError(error: unknown): string {
     : String(e?.message ?? error);
 }
 
-/** Seconds or an HTTP date; undefined if absent or unparsable. */
+/**
+ * Retry-After in ms from seconds or an HTTP date; undefined if absent or unparsable.
+ *
+ * @public
+ */
 export function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1000;
@@ -361,7 +369,11 @@ async function readErrorDetail(
   return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }
 
-/** The `@backstage/errors` type for an upstream status. */
+/**
+ * The `@backstage/errors` type for an upstream status.
+ *
+ * @public
+ */
 export function errorForStatus(status: number, message: string): Error {
   switch (status) {
     case 400:
