@@ -1,9 +1,14 @@
 /**
  * Backend clients of the backstage-openstack suite, shared by the backend plugin and the
- * scaffolder module: Kubernetes (clusters as the kubernetes backend configures them) and
+ * scaffolder module: Kubernetes (clusters as the kubernetes backend configures them, server-side
+ * apply, create-once Secrets, rollout checks, the live state of a cloud), Helm chart sources and
  * OpenStack (Keystone, Nova, Placement, Neutron, Cinder, Glance).
  *
  * @packageDocumentation
  */
 export * from './kubernetes/clusters';
+export * from './kubernetes/apply';
+export * from './kubernetes/rollout';
+export * from './kubernetes/liveCloud';
+export * from './helm/chartSource';
 export * from './openstack';

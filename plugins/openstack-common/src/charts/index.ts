@@ -1,3 +1,4 @@
 export * from './charts';
 export * from './credentials';
 export * from './images';
+export * from './workloads';

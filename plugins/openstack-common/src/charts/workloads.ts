@@ -1,0 +1,73 @@
+import type { ChartName } from './images';
+
+/**
+ * One long-running workload an openstack-helm chart creates: its kind, name, the `component`
+ * label, and the `images.tags` key its main container runs.
+ *
+ * @public
+ */
+export interface ChartWorkload {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+  component: string;
+  imageKey: string;
+}
+
+const d = (name: string, component: string, imageKey: string): ChartWorkload => ({
+  kind: 'Deployment',
+  name,
+  component,
+  imageKey,
+});
+const s = (name: string, component: string, imageKey: string): ChartWorkload => ({
+  kind: 'StatefulSet',
+  name,
+  component,
+  imageKey,
+});
+
+/**
+ * The control-plane workloads of each chart, as the openstack-helm charts name and label them
+ * (`application: <chart>`, `component: <component>`; images from each chart's
+ * `templates/deployment-*.yaml` / `statefulset-*.yaml`). Optional workloads that the suite does not
+ * enable (cinder-backup, spice proxy, neutron agents in the cluster) are left out. Used to judge
+ * whether a step of an upgrade rolled out with the new images, and by the test controller that
+ * plays Flux's helm-controller in the integration tests.
+ *
+ * @public
+ */
+export const CHART_WORKLOADS: Readonly<Partial<Record<ChartName, readonly ChartWorkload[]>>> = {
+  mariadb: [s('mariadb-server', 'server', 'mariadb')],
+  rabbitmq: [s('rabbitmq-rabbitmq', 'server', 'rabbitmq')],
+  memcached: [s('memcached-memcached', 'server', 'memcached')],
+  keystone: [d('keystone-api', 'api', 'keystone_api')],
+  glance: [d('glance-api', 'api', 'glance_api')],
+  placement: [d('placement-api', 'api', 'placement')],
+  nova: [
+    d('nova-conductor', 'conductor', 'nova_conductor'),
+    d('nova-scheduler', 'scheduler', 'nova_scheduler'),
+    d('nova-api-osapi', 'os-api', 'nova_api'),
+    d('nova-api-metadata', 'metadata', 'nova_api'),
+    d('nova-novncproxy', 'novnc-proxy', 'nova_novncproxy'),
+  ],
+  ovn: [
+    s('ovn-ovsdb-nb', 'ovn-ovsdb-nb', 'ovn_ovsdb_nb'),
+    s('ovn-ovsdb-sb', 'ovn-ovsdb-sb', 'ovn_ovsdb_sb'),
+    d('ovn-northd', 'ovn-northd', 'ovn_northd'),
+  ],
+  neutron: [
+    d('neutron-server', 'server', 'neutron_server'),
+    d('neutron-rpc-server', 'rpc-server', 'neutron_rpc_server'),
+  ],
+  cinder: [
+    d('cinder-api', 'api', 'cinder_api'),
+    d('cinder-scheduler', 'scheduler', 'cinder_scheduler'),
+    d('cinder-volume', 'volume', 'cinder_volume'),
+  ],
+  horizon: [d('horizon', 'server', 'horizon')],
+};
+
+/** The workloads of a chart (empty for charts without long-running workloads here). @public */
+export function chartWorkloads(chart: ChartName): readonly ChartWorkload[] {
+  return CHART_WORKLOADS[chart] ?? [];
+}
