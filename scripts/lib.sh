@@ -46,9 +46,11 @@ apt_install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "apt: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  # apt lists may be stale or absent on a fresh machine.
-  apt-get update -q >/dev/null 2>&1 || true
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/bso-apt.log" 2>&1 || {
+  # apt lists may be stale or absent on a fresh machine. One apt at a time: the peers' packages
+  # may be installing in the background (scripts/peers/prepare.sh), and a second `apt-get update`
+  # would fail at once on the lists lock.
+  flock /var/lock/bso-apt.lock apt-get update -q >/dev/null 2>&1 || true
+  flock /var/lock/bso-apt.lock apt-get install -y -q --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/bso-apt.log" 2>&1 || {
     tail -20 "${TMPDIR:-/tmp}/bso-apt.log"
     return 1
   }

@@ -19,6 +19,13 @@ if need kube-apiserver kube-controller-manager kube-scheduler etcd kwok && [ -s 
   exit 0
 fi
 mkdir -p "$OUT/bin" "$OUT/src"
+# one build at a time (check.sh starts it early through prepare.sh; up.sh then waits for it here)
+exec 9>"$OUT/.build.lock"
+flock 9
+if need kube-apiserver kube-controller-manager kube-scheduler etcd kwok && [ -s "$OUT/kwok-stages.yaml" ]; then
+  echo "k8s binaries: cached in $OUT/bin (built by a concurrent run)"
+  exit 0
+fi
 t0=$SECONDS
 
 # staging version: v1.37.2 -> v0.37.2
@@ -57,12 +64,15 @@ import (
 GO
     go mod tidy -e >/dev/null 2>&1 || true
   fi
-  go build -tags tools -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2)" \
+  # Test peers, not a production control plane: compiled without optimizations and inlining
+  # (-N -l), which cuts the compiler's CPU time by about 30 % on these 2 cores; the apiserver is
+  # still far faster than anything the tests ask of it. etcd keeps the default optimizations.
+  go build -tags tools -trimpath -gcflags=all='-N -l' -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2)" \
     -o "$OUT/bin/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
 }
 
-build_tool() { # name module@version package
-  local name=$1 modver=$2 pkg=$3 dir="$OUT/src/$1"
+build_tool() { # name module@version package [gcflags]
+  local name=$1 modver=$2 pkg=$3 gcflags=${4:-} dir="$OUT/src/$1"
   mkdir -p "$dir"
   cd "$dir"
   if [ ! -f go.mod ]; then
@@ -71,12 +81,12 @@ build_tool() { # name module@version package
     go get "$modver" >/dev/null 2>&1 || go get "$modver"
     go mod tidy -e >/dev/null 2>&1 || true
   fi
-  go build -tags tools -trimpath -ldflags "-s -w" -o "$OUT/bin/$name" "$pkg"
+  go build -tags tools -trimpath ${gcflags:+-gcflags="all=$gcflags"} -ldflags "-s -w" -o "$OUT/bin/$name" "$pkg"
 }
 
 need kube-apiserver kube-controller-manager kube-scheduler || build_k8s
 need etcd || build_tool etcd "go.etcd.io/etcd/server/v3@$ETCD_VERSION" go.etcd.io/etcd/server/v3
-need kwok || build_tool kwok "sigs.k8s.io/kwok@$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok
+need kwok || build_tool kwok "sigs.k8s.io/kwok@$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok '-N -l'
 # kwok's own stage files (from the module just built): nodes initialize + heartbeat by lease;
 # pods become Running+Ready, Job pods Succeeded, deleted pods go away.
 if [ ! -s "$OUT/kwok-stages.yaml" ]; then

@@ -29,21 +29,7 @@ conf() { # PATH GROUP < content: root-owned, readable by the service group only 
 }
 
 # ------------------------------------------------------------------ packages
-PKGS=(mariadb-server rabbitmq-server memcached python3-pymysql uwsgi-plugin-python3 keystone placement-api
-  nova-api nova-conductor nova-scheduler neutron-server cinder-api cinder-scheduler glance-api)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  step "apt: installing ${#missing[@]} packages (OpenStack Zed + infra; no nova-compute package)"
-  # keep package postinsts from starting daemons with their default configs
-  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; }
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -q update >>"$OS_STATE/apt.log" 2>&1 || true
-  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >>"$OS_STATE/apt.log" 2>&1 ||
-    { tail -n 30 "$OS_STATE/apt.log" >&2; exit 1; }
-fi
+"$HERE/packages.sh" | sed 's/^/  /'
 load_secrets
 install -d -m 755 "$OS_LIB"
 install -m 755 "$HERE/fake-neutron-agent.py" "$OS_LIB/fake-neutron-agent.py"
