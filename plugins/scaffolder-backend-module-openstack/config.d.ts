@@ -9,6 +9,11 @@ export interface Config {
        * locations. Default: a folder in the OS temp directory.
        */
       catalogDirectory?: string;
+      /**
+       * PEM CA bundle trusted when openstack:cloud:create checks a private chart source (Helm
+       * repository index.yaml or OCI registry). Default: the system CAs.
+       */
+      chartSourceCaData?: string;
     };
   };
 }

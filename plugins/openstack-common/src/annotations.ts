@@ -20,6 +20,11 @@ export const ANNOTATION_OPENSTACK_CLOUD = 'openstack.backstage.io/cloud';
 export const ANNOTATION_OPENSTACK_CLUSTER = 'openstack.backstage.io/cluster';
 /** The namespace that holds the cloud's control plane (openstack-helm releases). @public */
 export const ANNOTATION_OPENSTACK_NAMESPACE = 'openstack.backstage.io/namespace';
+/**
+ * How the cloud's charts are delivered: `flux` or `argocd` (manifests in a GitOps repository) or
+ * `direct` (HelmReleases applied to the cluster by the suite). The upgrade action reads it. @public
+ */
+export const ANNOTATION_OPENSTACK_DELIVERY = 'openstack.backstage.io/delivery';
 /** On a compute-host Resource: the host name as nova-compute reports it (`openstack hypervisor list`). @public */
 export const ANNOTATION_OPENSTACK_HOST = 'openstack.backstage.io/host';
 

@@ -8,6 +8,7 @@ import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
 import { OpenStackBackend } from './OpenStackBackend';
+import { ClusterClient, findCluster } from '@backstage-openstack/plugin-openstack-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,10 +31,13 @@ export const scaffolderModuleOpenstack = createBackendModule({
       },
       async init({ scaffolder, catalog, discovery, auth, config }) {
         const backend = new OpenStackBackend({ discovery, auth });
+        // Live clouds: the clusters of kubernetes.clusterLocatorMethods (read when an action runs)
+        const cluster = (name: string) => ClusterClient.for(findCluster(config, name));
+        const chartSourceCaData = config.getOptionalString('openstack.scaffolder.chartSourceCaData');
         scaffolder.addActions(
           createCloudEntityAction(),
-          createCloudCreateAction({ backend }),
-          createCloudUpgradeAction({ catalog, backend }),
+          createCloudCreateAction({ backend, live: { cluster, chartSource: { caData: chartSourceCaData } } }),
+          createCloudUpgradeAction({ catalog, backend, live: { cluster } }),
           createComputeEnrollAction({ catalog, backend }),
           createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({

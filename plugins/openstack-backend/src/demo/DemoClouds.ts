@@ -1,12 +1,12 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { ComputeHostStatus, CloudStatus } from '@backstage-openstack/plugin-openstack-common';
+import { CHART_ORDER, chartInfo, ComputeHostStatus, CloudStatus } from '@backstage-openstack/plugin-openstack-common';
 import { DemoCloudStore } from './DemoCloudStore';
 import { DemoCloudState } from './model';
 import { demoHost, prng } from './seed';
 import { simulate, upgradeFinished } from './simulate';
 
-/** The order the upgrade planner rolls services in; the demo follows it. */
-const UPGRADE_ORDER = ['keystone', 'glance', 'placement', 'nova', 'neutron', 'ovn', 'cinder', 'horizon'];
+/** The order the upgrade planner rolls services in (CHART_ORDER without the infrastructure charts); the demo follows it. */
+const UPGRADE_ORDER: string[] = CHART_ORDER.filter(c => chartInfo(c).role !== 'infrastructure');
 
 /**
  * The simulated openstack-helm clouds behind the same interface as a real one. Their state is

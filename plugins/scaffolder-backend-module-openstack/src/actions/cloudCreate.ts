@@ -8,17 +8,23 @@ import {
 import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
 import { buildCloudEntity, DNS_LABEL } from './cloudEntity';
 import { examples } from './cloudCreate.examples';
+import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
 
 export interface CloudCreateDeps {
   backend: OpenStackBackend;
+  /** Live clouds: the configured clusters and the chart source check. */
+  live?: Omit<LiveCreateDeps, 'pollMs'>;
   pollMs?: number;
 }
 
 /**
- * `openstack:cloud:create` — creates a cloud: validates the request (name, deployable release,
- * component dependencies) before anything changes, creates it on the target, optionally waits
- * until every service is Healthy (logging each one as it becomes ready), and outputs the cloud's
- * catalog entity for `catalog:write` / `catalog:register`.
+ * `openstack:cloud:create` — creates a cloud and outputs its catalog entity for `catalog:write` /
+ * `catalog:register`.
+ * - `target: kubernetes` with a full cloud `spec` (openstack-common's cloudSpecSchema): validates
+ *   the spec, the cluster, the namespace and the chart source before anything changes, creates the
+ *   credential Secrets once, writes the GitOps manifests to the workspace (flux, argocd) or
+ *   server-side applies them (direct), optionally waits until every chart is Ready.
+ * - `target: demo` (default without a spec): the simulated cloud of the backend plugin.
  *
  * @public
  */
@@ -31,12 +37,28 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z => z.string({ description: 'Cloud name, a DNS-1123 label of at most 40 characters' }),
-        release: z => z.string({ description: `OpenStack release; the pinned charts deploy ${DEPLOYABLE_RELEASES.join(', ')}` }),
-        components: z => z.array(z.string(), { description: 'Components: keystone, glance, placement, nova, neutron, cinder, horizon' }),
+        name: z => z.string({ description: 'Cloud name, a DNS-1123 label of at most 40 characters (demo; live clouds: spec.name)' }).optional(),
+        release: z => z.string({ description: `OpenStack release; the pinned charts deploy ${DEPLOYABLE_RELEASES.join(', ')} (demo; live: spec.release)` }).optional(),
+        components: z =>
+          z.array(z.string(), { description: 'Components: keystone, glance, placement, nova, neutron, cinder, horizon (demo; live: spec.components)' }).optional(),
         region: z => z.string({ description: 'Region name' }).default('RegionOne'),
-        target: z => z.enum(['demo'], { description: 'Where to create it: the demo (simulated) cluster' }).default('demo'),
-        cluster: z => z.string({ description: 'Kubernetes cluster' }).default('demo-cluster'),
+        target: z =>
+          z
+            .enum(['demo', 'kubernetes'], {
+              description: 'Where to create it: demo (the simulated cluster) or kubernetes (a live cluster, needs spec); default kubernetes when spec is set, else demo',
+            })
+            .optional(),
+        spec: z =>
+          z
+            .record(z.string(), z.unknown(), {
+              description:
+                'Live clouds: the full cloud spec (openstack-common cloudSpecSchema: name, release, components, publicDomain, delivery {mode flux|argocd|direct}, chartSource …). name/release/components/region are then taken from it',
+            })
+            .optional(),
+        cluster: z =>
+          z
+            .string({ description: 'Kubernetes cluster (kubernetes.clusterLocatorMethods); live flux/argocd clouds: where the Secrets go and the charts run' })
+            .optional(),
         namespace: z => z.string({ description: 'Namespace of the control plane (default: the cloud name)' }).optional(),
         owner: z => z.string({ description: 'Owner entity ref' }).default('group:default/platform-team'),
         waitForReady: z => z.boolean({ description: 'Wait until every service is Healthy' }).default(true),
@@ -44,20 +66,27 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('The cloud catalog entity'),
+        manifests: z => z.array(z.string()).describe('Live flux/argocd clouds: the manifest files written to the workspace').optional(),
       },
     },
     async handler(ctx) {
       // the scaffolder does not apply the schema's defaults to the input
-      const {
-        name,
-        release,
-        components,
-        region = 'RegionOne',
-        cluster = 'demo-cluster',
-        owner = 'group:default/platform-team',
-        waitForReady = true,
-        timeoutMinutes = 30,
-      } = ctx.input;
+      const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
+      const target = ctx.input.target ?? (ctx.input.spec ? 'kubernetes' : 'demo');
+      if (target === 'kubernetes') {
+        if (!ctx.input.spec) {
+          throw new InputError('input.spec is required with target kubernetes: give the full cloud spec (openstack-common cloudSpecSchema)');
+        }
+        if (!deps.live) {
+          throw new InputError('input.target kubernetes: live clouds are not configured in this backend (no kubernetes.clusterLocatorMethods)');
+        }
+        await createLiveCloud(ctx, { ...deps.live, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
+        return;
+      }
+      if (ctx.input.spec) {
+        throw new InputError('input.spec is for live clouds; with target demo give name, release and components instead (or set target: kubernetes)');
+      }
+      const { name = '', release = '', components = [], region = 'RegionOne', cluster = 'demo-cluster' } = ctx.input;
       const namespace = ctx.input.namespace ?? name;
       const issues: string[] = [];
       if (!DNS_LABEL.test(name) || name.length > 40) {

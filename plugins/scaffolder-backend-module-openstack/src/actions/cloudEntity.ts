@@ -3,6 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_CLUSTER,
+  ANNOTATION_OPENSTACK_DELIVERY,
   ANNOTATION_OPENSTACK_NAMESPACE,
   OPENSTACK_CLOUD_TYPE,
 } from '@backstage-openstack/plugin-openstack-common';
@@ -18,6 +19,8 @@ export function buildCloudEntity(c: {
   release: string;
   owner: string;
   system: string;
+  /** flux, argocd or direct for a live cloud; absent for the demo. */
+  delivery?: string;
 }) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -31,6 +34,7 @@ export function buildCloudEntity(c: {
         [ANNOTATION_OPENSTACK_NAMESPACE]: c.namespace,
         'backstage.io/kubernetes-id': c.name,
         'backstage.io/kubernetes-namespace': c.namespace,
+        ...(c.delivery ? { [ANNOTATION_OPENSTACK_DELIVERY]: c.delivery } : {}),
       },
     },
     spec: { type: OPENSTACK_CLOUD_TYPE, owner: c.owner, system: c.system, release: c.release },

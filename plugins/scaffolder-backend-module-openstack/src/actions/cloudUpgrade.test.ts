@@ -1,7 +1,8 @@
 import { cloudStatus, catalog, computeHost, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
-const ORDER = ['keystone', 'glance', 'placement', 'nova', 'neutron', 'ovn', 'cinder', 'horizon'];
+// the upgrade planner's chart order (CHART_ORDER): OVN central before neutron
+const ORDER = ['keystone', 'glance', 'placement', 'nova', 'ovn', 'neutron', 'cinder', 'horizon'];
 
 /** A cloud that rolls one more service to `to` each time its status is read, once started. */
 function rollingCloud(from: string, to: string, hosts = [computeHost('cmp-1', from)]) {

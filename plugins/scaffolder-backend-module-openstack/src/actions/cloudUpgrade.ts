@@ -2,6 +2,8 @@ import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  CHART_ORDER,
+  chartInfo,
   checkComputeLag,
   CloudStatus,
   upgradePath,
@@ -9,13 +11,19 @@ import {
 import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
 import { resolveCloud } from '../resolveCloud';
 import { examples } from './cloudUpgrade.examples';
+import { LiveUpgradeDeps, upgradeLiveCloud } from './cloudUpgradeLive';
 
-/** The order services roll in (the upgrade planner's; keystone first, horizon last). */
-const ROLL_ORDER = ['keystone', 'glance', 'placement', 'nova', 'neutron', 'ovn', 'cinder', 'horizon'];
+/**
+ * The order the demo rolls services in: the upgrade planner's chart order (CHART_ORDER, whose
+ * reasons are documented there) without the infrastructure charts, which the demo does not move.
+ */
+const DEMO_ROLL_ORDER: string[] = CHART_ORDER.filter(c => chartInfo(c).role !== 'infrastructure');
 
 export interface CloudUpgradeDeps {
   catalog: CatalogService;
   backend: OpenStackBackend;
+  /** Live clouds: the configured clusters; compute hosts default to the status backend's. */
+  live?: Omit<LiveUpgradeDeps, 'pollMs' | 'computeHosts'> & Partial<Pick<LiveUpgradeDeps, 'computeHosts'>>;
   /** Poll interval while following the rollout. */
   pollMs?: number;
 }
@@ -75,6 +83,14 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
         timeoutMinutes: z => z.number({ description: 'How long to follow the rollout' }).int().min(1).max(720).default(30),
         planOnly: z =>
           z.boolean({ description: 'Only plan: run the preflight checks and output the plan, change nothing (for an approval step)' }).default(false),
+        waitForRollout: z =>
+          z
+            .boolean({
+              description:
+                'Live GitOps clouds (flux, argocd): after updating the manifests in the workspace, follow the reconciliation in the cluster step by step (once the pull request is merged). Direct clouds always follow it',
+            })
+            .default(false),
+        argocdNamespace: z => z.string({ description: 'Live argocd clouds: namespace of the Applications (default argocd)' }).optional(),
       },
       output: {
         from: z => z.string().describe('Release before the hop'),
@@ -85,8 +101,25 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
     },
     async handler(ctx) {
       // the scaffolder does not apply the schema's defaults to the input
-      const { cloud: ref, targetRelease, timeoutMinutes = 30, planOnly = false } = ctx.input;
+      const { cloud: ref, targetRelease, timeoutMinutes = 30, planOnly = false, waitForRollout = false } = ctx.input;
       const cloud = await resolveCloud(deps.catalog, ref, await ctx.getInitiatorCredentials());
+      if (cloud.delivery) {
+        if (!deps.live) {
+          throw new InputError(`input.cloud: ${cloud.entityRef} is a live cloud, and live clouds are not configured in this backend (kubernetes.clusterLocatorMethods)`);
+        }
+        const computeHosts =
+          deps.live.computeHosts ??
+          (async (c: string) =>
+            (await deps.backend.hosts(c)).filter(h => h.release).map(h => ({ host: h.host, release: h.release! })));
+        await upgradeLiveCloud(ctx, { ...deps.live, computeHosts, pollMs: deps.pollMs }, cloud, {
+          targetRelease,
+          timeoutMinutes,
+          planOnly,
+          waitForRollout,
+          argocdNamespace: ctx.input.argocdNamespace,
+        });
+        return;
+      }
       const status = await deps.backend.status(cloud.key);
       const from = status.release;
       if (!from) throw new InputError(`input.cloud: the release of ${cloud.entityRef} is unknown; its images name no release`);
@@ -108,7 +141,7 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       if (blocking.length && !startedAlready) {
         throw new Error(`Preflight failed, nothing was changed: ${blocking.map(c => `${c.id}: ${c.detail}`).join(' | ')}`);
       }
-      const plan = ROLL_ORDER.filter(s => status.services.some(x => x.name === s));
+      const plan = DEMO_ROLL_ORDER.filter(s => status.services.some(x => x.name === s));
       ctx.logger.info(`Plan: ${plan.map((s, i) => `${i + 1}. ${s}`).join(', ')}; then compute hosts and their OVN controllers (outside the cluster)`);
       if (ctx.isDryRun || planOnly) {
         ctx.output('from', hop.from);
@@ -119,7 +152,7 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       }
       if (!status.demo) {
         throw new InputError(
-          `input.cloud: ${cloud.entityRef} is a live cloud; this version performs upgrades on the demo cloud only (GitOps pull requests for live clouds come with the manifest renderer). Nothing was changed.`,
+          `input.cloud: ${cloud.entityRef} is a live cloud without the openstack.backstage.io/delivery annotation; add it (flux, argocd or direct) so the action knows how to change it. Nothing was changed.`,
         );
       }
 
