@@ -320,3 +320,24 @@ export class ClusterClient {
     }
   }
 }
+
+/**
+ * What the actions and the backend use of a cluster (a {@link ClusterClient}); unit tests give an
+ * in-memory implementation with the API server's semantics.
+ *
+ * @public
+ */
+export type ClusterAccess = Pick<
+  ClusterClient,
+  | 'name'
+  | 'url'
+  | 'version'
+  | 'namespaceOwnership'
+  | 'ensureNamespace'
+  | 'ensureSecret'
+  | 'apply'
+  | 'read'
+  | 'listWorkloads'
+  | 'listPods'
+  | 'readJob'
+>;

@@ -8,7 +8,7 @@ import {
   releaseFromImage,
   WorkloadHealth,
 } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterClient } from './apply';
+import { ClusterAccess } from './apply';
 import { applicationReadiness, helmReleaseReadiness, Readiness, workloadReadiness } from './rollout';
 
 /** How a live cloud's charts are delivered. @public */
@@ -93,7 +93,7 @@ function chartOf(obj: KubernetesObject, ref: LiveCloudRef): LiveChart | undefine
  * @public
  */
 export async function readLiveChart(
-  client: ClusterClient,
+  client: ClusterAccess,
   ref: LiveCloudRef,
   chart: ChartName,
 ): Promise<LiveChart | undefined> {
@@ -115,7 +115,7 @@ export async function readLiveChart(
 }
 
 /** Every chart of a live cloud, in upgrade order. @public */
-export async function readLiveCharts(client: ClusterClient, ref: LiveCloudRef): Promise<LiveChart[]> {
+export async function readLiveCharts(client: ClusterAccess, ref: LiveCloudRef): Promise<LiveChart[]> {
   const all = await Promise.all(CHART_ORDER.map(c => readLiveChart(client, ref, c)));
   return all.filter((c): c is LiveChart => !!c);
 }
@@ -127,7 +127,7 @@ export async function readLiveCharts(client: ClusterClient, ref: LiveCloudRef): 
  * @public
  */
 export async function readLiveWorkloads(
-  client: ClusterClient,
+  client: ClusterAccess,
   namespace: string,
   charts: readonly ChartName[] = CHART_ORDER,
 ): Promise<LiveWorkload[]> {
