@@ -8,6 +8,7 @@
 export * from './annotations';
 export * from './approvals';
 export * from './charts';
+export * from './compute';
 export * from './permissions';
 export * from './releases';
 export * from './render';

@@ -1,0 +1,358 @@
+import { z } from 'zod';
+import { CHART_CREDENTIALS } from '../charts/credentials';
+
+/**
+ * What `openstack:compute:enroll` is asked to do: a bare-metal host to join a cloud.
+ *
+ * @public
+ */
+export interface ComputeEnrollInput {
+  /** Host name as nova-compute reports it (`[DEFAULT] host`), a DNS name of at most 63 characters. */
+  host: string;
+  /** Management network address: message queue, APIs, live migration. */
+  managementIp: string;
+  /** Overlay (Geneve) tunnel endpoint: OVN's `ovn-encap-ip`. */
+  overlayIp: string;
+  availabilityZone: string;
+  /** Host aggregate to join; default: one named after the availability zone. */
+  aggregate?: string;
+  /** BMC (IPMI/Redfish) address, recorded in the bundle's host.yaml for the provisioning. */
+  bmcAddress?: string;
+}
+
+/** A refused input field and how to fix it. @public */
+export interface EnrollIssue {
+  field: string;
+  message: string;
+}
+
+/** Lower-case DNS name; each label 1–63 characters. */
+const HOST_NAME =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/**
+ * Availability zone and aggregate names: Nova refuses ':' in zone names (it separates
+ * `zone:host` in boot requests) and stores 255 characters; the suite keeps to characters that
+ * are also valid in Kubernetes label values and URLs.
+ */
+const ZONE_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+
+const isIp = (v: string) =>
+  z.ipv4().safeParse(v).success || z.ipv6().safeParse(v).success;
+
+/**
+ * Every problem of an enrollment input, each naming its field and the fix; empty when the
+ * input is valid. Pure: no cloud is asked.
+ *
+ * @public
+ */
+export function validateComputeEnrollInput(
+  input: ComputeEnrollInput,
+): EnrollIssue[] {
+  const issues: EnrollIssue[] = [];
+  const {
+    host,
+    managementIp,
+    overlayIp,
+    availabilityZone,
+    aggregate,
+    bmcAddress,
+  } = input;
+  if (
+    typeof host !== 'string' ||
+    !HOST_NAME.test(host) ||
+    host.length > 63 ||
+    host.split('.').some(l => l.length > 63)
+  ) {
+    issues.push({
+      field: 'host',
+      message: `"${host}" is not a host name; use at most 63 lower-case letters, digits, "-" and "." (the name nova-compute reports, e.g. cmp-az1-13)`,
+    });
+  }
+  for (const [field, value] of [
+    ['managementIp', managementIp],
+    ['overlayIp', overlayIp],
+  ] as const) {
+    if (typeof value !== 'string' || !isIp(value)) {
+      issues.push({
+        field,
+        message: `"${value}" is not an IP address; give the host's IPv4 or IPv6 address, e.g. 10.0.12.21`,
+      });
+    }
+  }
+  if (
+    typeof availabilityZone !== 'string' ||
+    !ZONE_NAME.test(availabilityZone)
+  ) {
+    issues.push({
+      field: 'availabilityZone',
+      message: `"${availabilityZone}" is not a usable zone name; use 1-63 letters, digits, ".", "_" or "-" (no ":"), e.g. az1`,
+    });
+  }
+  if (
+    aggregate !== undefined &&
+    (typeof aggregate !== 'string' || !ZONE_NAME.test(aggregate))
+  ) {
+    issues.push({
+      field: 'aggregate',
+      message: `"${aggregate}" is not a usable aggregate name; use 1-63 letters, digits, ".", "_" or "-", e.g. az1-general, or leave it out to use the zone's name`,
+    });
+  }
+  if (
+    bmcAddress !== undefined &&
+    (typeof bmcAddress !== 'string' ||
+      (!isIp(bmcAddress) &&
+        !(HOST_NAME.test(bmcAddress) && bmcAddress.length <= 253)))
+  ) {
+    issues.push({
+      field: 'bmcAddress',
+      message: `"${bmcAddress}" is neither an IP address nor a host name; give the BMC's address, e.g. 10.0.30.13 or bmc-cmp-az1-13.example.org, or leave it out`,
+    });
+  }
+  return issues;
+}
+
+/** The aggregate a host joins: the input's, or one named after the availability zone. @public */
+export function enrollAggregateName(
+  input: Pick<ComputeEnrollInput, 'aggregate' | 'availabilityZone'>,
+): string {
+  return input.aggregate ?? input.availabilityZone;
+}
+
+/** Label on a host's configuration bundle Secret: the host name. @public */
+export const COMPUTE_HOST_LABEL = 'openstack.backstage.io/compute-host';
+
+/**
+ * The name of a host's configuration bundle Secret in the cloud's namespace:
+ * `compute-bundle-<host>` (a Secret name may contain dots).
+ *
+ * @public
+ */
+export function computeBundleSecretName(host: string): string {
+  return `compute-bundle-${host}`;
+}
+
+/** One credential the bundle needs and the Secret of the cloud it comes from. @public */
+export interface ComputeCredentialSource {
+  /** What it is used for in nova-compute.conf. */
+  purpose: 'messageQueue' | 'nova' | 'placement' | 'neutron';
+  /** Secret in the cloud's namespace, e.g. `prod-eu-nova-rabbitmq`. */
+  secret: string;
+  key: string;
+}
+
+/** Which of the nova chart's credentials each part of nova-compute.conf uses. */
+const COMPUTE_SLOTS: Array<[ComputeCredentialSource['purpose'], string]> = [
+  ['messageQueue', 'nova-rabbitmq'], // transport_url: the nova RabbitMQ user
+  ['nova', 'nova-keystone'], // [service_user]: the nova Keystone user
+  ['placement', 'placement-keystone'], // [placement]: openstack-helm's nova chart logs in as placement
+  ['neutron', 'neutron-keystone'], // [neutron]: port binding as the neutron user
+];
+
+/**
+ * Where a compute host's credentials come from: the same Secrets the cloud's nova chart reads
+ * (`CHART_CREDENTIALS.nova`), named `<prefix>-<secret>` in the cloud's namespace, as
+ * `renderCloud().requiredSecrets` names them (`prefix` is the cloud's name). The rule:
+ *
+ * - message queue (`transport_url`): `<prefix>-nova-rabbitmq`, key `password`;
+ * - `[service_user]`: `<prefix>-nova-keystone`; `[placement]`: `<prefix>-placement-keystone`;
+ *   `[neutron]`: `<prefix>-neutron-keystone` (key `password` each).
+ *
+ * @public
+ */
+export function computeCredentialSources(
+  prefix: string,
+): ComputeCredentialSource[] {
+  const nova = CHART_CREDENTIALS.nova ?? [];
+  return COMPUTE_SLOTS.map(([purpose, secret]) => {
+    const slot = nova.find(s => s.secret === secret);
+    if (!slot) {
+      // a programming error: the chart catalog and this rule disagree
+      throw new Error(`the nova chart has no credential ${secret}`);
+    }
+    return { purpose, secret: `${prefix}-${slot.secret}`, key: slot.key };
+  });
+}
+
+/**
+ * How a cloud's compute hosts reach its control plane (from outside Kubernetes) and how they
+ * run guests. Configured per cloud; no credentials.
+ *
+ * @public
+ */
+export interface ComputeBundleSettings {
+  /** Keystone URL the hosts use (`auth_url`). */
+  keystoneUrl: string;
+  region?: string;
+  /** Endpoint interface the hosts use for Placement and Neutron, default `internal`. */
+  endpointInterface: 'internal' | 'public' | 'admin';
+  messageQueue: {
+    /** `host:port` of each RabbitMQ node, reachable from the hosts. */
+    hosts: string[];
+    /** Virtual host, default `nova` (openstack-helm). */
+    vhost: string;
+    /** RabbitMQ user, default `nova`. */
+    user: string;
+    /** `rabbit://` with TLS (`[oslo_messaging_rabbit] ssl = true`). */
+    tls: boolean;
+  };
+  /** Keystone user names (openstack-helm defaults: nova, placement, neutron) and their project. */
+  users: { nova: string; placement: string; neutron: string };
+  serviceProject: string;
+  serviceDomain: string;
+  /** OVN southbound DB the host's ovn-controller connects to, e.g. `tcp:10.0.0.10:6642`. */
+  ovnRemote: string;
+  /** `ovn-bridge-mappings`, e.g. `physnet1:br-ex`; optional. */
+  ovnBridgeMappings?: string;
+  libvirt: {
+    virtType: 'kvm' | 'qemu';
+    cpuMode: 'host-passthrough' | 'host-model' | 'custom' | 'none';
+  };
+}
+
+/** The credential values of a bundle, by purpose (read from the cloud's Secrets). @public */
+export type ComputeBundleCredentials = Record<
+  ComputeCredentialSource['purpose'],
+  string
+>;
+
+function iniValue(where: string, v: string): string {
+  if (/[\r\n]/.test(v)) throw new Error(`${where} contains a line break`);
+  return v;
+}
+
+function ini(
+  sections: Array<
+    [string, Array<[string, string | number | boolean | undefined]>]
+  >,
+): string {
+  return `${sections
+    .map(
+      ([name, entries]) =>
+        `[${name}]\n${entries
+          .filter(([, v]) => v !== undefined && v !== '')
+          .map(([k, v]) => `${k} = ${iniValue(`[${name}] ${k}`, String(v))}`)
+          .join('\n')}\n`,
+    )
+    .join('\n')}`;
+}
+
+/**
+ * The configuration bundle of a compute host, file name → content: `nova-compute.conf`
+ * (message queue, Keystone/Placement/Neutron, libvirt), `ovn-external-ids.conf` (the
+ * `external-ids` of Open vSwitch that configure ovn-controller: remote, encapsulation, system id)
+ * and `host.yaml` (what was asked, no credentials). The host's provisioning pulls it from the
+ * bundle Secret. It holds credentials: it never goes to a log, an output or the workspace.
+ *
+ * @public
+ */
+export function renderComputeBundle(
+  input: ComputeEnrollInput & { cloud: string },
+  settings: ComputeBundleSettings,
+  credentials: ComputeBundleCredentials,
+): Record<string, string> {
+  for (const [purpose, value] of Object.entries(credentials)) {
+    // reported by purpose only: never the value
+    if (!value || /[\r\n]/.test(value)) {
+      throw new Error(
+        `the ${purpose} credential is empty or contains a line break`,
+      );
+    }
+  }
+  const mq = settings.messageQueue;
+  const user = encodeURIComponent(mq.user);
+  const pass = encodeURIComponent(credentials.messageQueue);
+  const transportUrl = `rabbit://${mq.hosts
+    .map(h => `${user}:${pass}@${h}`)
+    .join(',')}/${encodeURIComponent(mq.vhost)}`;
+  const keystoneAuth = (
+    username: string,
+    password: string,
+  ): Array<[string, string | undefined]> => [
+    ['auth_type', 'password'],
+    ['auth_url', settings.keystoneUrl],
+    ['username', username],
+    ['password', password],
+    ['project_name', settings.serviceProject],
+    ['user_domain_name', settings.serviceDomain],
+    ['project_domain_name', settings.serviceDomain],
+    ['region_name', settings.region],
+  ];
+  const nova = ini([
+    [
+      'DEFAULT',
+      [
+        ['host', input.host],
+        ['my_ip', input.managementIp],
+        ['transport_url', transportUrl],
+        ['compute_driver', 'libvirt.LibvirtDriver'],
+        ['state_path', '/var/lib/nova'],
+      ],
+    ],
+    ['oslo_messaging_rabbit', [['ssl', mq.tls]]],
+    [
+      'libvirt',
+      [
+        ['virt_type', settings.libvirt.virtType],
+        ['cpu_mode', settings.libvirt.cpuMode],
+        ['live_migration_inbound_addr', input.managementIp],
+      ],
+    ],
+    [
+      'vnc',
+      [
+        ['server_listen', input.managementIp],
+        ['server_proxyclient_address', input.managementIp],
+      ],
+    ],
+    [
+      'placement',
+      [
+        ...keystoneAuth(settings.users.placement, credentials.placement),
+        ['valid_interfaces', settings.endpointInterface],
+      ],
+    ],
+    [
+      'neutron',
+      [
+        ...keystoneAuth(settings.users.neutron, credentials.neutron),
+        ['valid_interfaces', settings.endpointInterface],
+      ],
+    ],
+    [
+      'service_user',
+      [
+        ['send_service_user_token', true],
+        ...keystoneAuth(settings.users.nova, credentials.nova),
+      ],
+    ],
+    ['os_vif_ovs', [['ovsdb_connection', 'unix:/run/openvswitch/db.sock']]],
+  ]);
+  const ovn = [
+    `system-id=${input.host}`,
+    `hostname=${input.host}`,
+    `ovn-remote=${settings.ovnRemote}`,
+    'ovn-encap-type=geneve',
+    `ovn-encap-ip=${input.overlayIp}`,
+    ...(settings.ovnBridgeMappings
+      ? [`ovn-bridge-mappings=${settings.ovnBridgeMappings}`]
+      : []),
+  ]
+    .map(l => iniValue('ovn-external-ids', l))
+    .join('\n');
+  const host = [
+    `cloud: ${JSON.stringify(input.cloud)}`,
+    `host: ${JSON.stringify(input.host)}`,
+    `managementIp: ${JSON.stringify(input.managementIp)}`,
+    `overlayIp: ${JSON.stringify(input.overlayIp)}`,
+    `availabilityZone: ${JSON.stringify(input.availabilityZone)}`,
+    `aggregate: ${JSON.stringify(enrollAggregateName(input))}`,
+    ...(input.bmcAddress
+      ? [`bmcAddress: ${JSON.stringify(input.bmcAddress)}`]
+      : []),
+  ].join('\n');
+  return {
+    'nova-compute.conf': nova,
+    'ovn-external-ids.conf': `${ovn}\n`,
+    'host.yaml': `${host}\n`,
+  };
+}
