@@ -10,5 +10,7 @@ export * from './kubernetes/clusters';
 export * from './kubernetes/apply';
 export * from './kubernetes/rollout';
 export * from './kubernetes/liveCloud';
+export * from './kubernetes/jobs';
+export * from './kubernetes/secrets';
 export * from './helm/chartSource';
 export * from './openstack';

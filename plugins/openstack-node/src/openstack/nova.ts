@@ -1,4 +1,5 @@
 import {
+  NotFoundError,
   NotImplementedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -134,6 +135,55 @@ export class NovaClient {
     return raw.map(toHypervisor);
   }
 
+  /**
+   * The hypervisors of one compute host (`os-hypervisors/detail?hypervisor_hostname_pattern=`,
+   * microversion ≥ 2.53), matched exactly by service host; empty when there is none.
+   *
+   * Nova lists a hypervisor only once its host is **mapped to a cell** (the API looks the
+   * service up through the host mapping and skips compute nodes without one), so a host in
+   * this list is mapped; a host whose nova-compute reports in `os-services` but is missing here
+   * waits for `nova-manage cell_v2 discover_hosts`.
+   */
+  async findHypervisors(host: string): Promise<Hypervisor[]> {
+    const mv = await this.microversion();
+    if (!mv || compareMicroversions(mv, '2.53') < 0) {
+      // older clouds: no pattern filter, so filter the whole list
+      return (await this.listHypervisors()).filter(h => sameHost(h, host));
+    }
+    try {
+      const { body } = await this.call('os-hypervisors/detail', {
+        query: { hypervisor_hostname_pattern: host },
+      });
+      return (body?.hypervisors ?? [])
+        .map(toHypervisor)
+        .filter((h: Hypervisor) => sameHost(h, host));
+    } catch (e) {
+      // nova answers 404 when no hypervisor name matches the pattern
+      if (e instanceof NotFoundError) return [];
+      throw e;
+    }
+  }
+
+  /** Removes a compute host from an aggregate. Not retried. */
+  async removeHostFromAggregate(
+    aggregateId: number | string,
+    host: string,
+  ): Promise<Aggregate> {
+    const { body } = await this.call(
+      `os-aggregates/${encodeURIComponent(String(aggregateId))}/action`,
+      { method: 'POST', body: { remove_host: { host } } },
+    );
+    return toAggregate(body.aggregate);
+  }
+
+  /** Deletes an (empty) aggregate. Not retried. */
+  async deleteAggregate(aggregateId: number | string): Promise<void> {
+    await this.call(
+      `os-aggregates/${encodeURIComponent(String(aggregateId))}`,
+      { method: 'DELETE' },
+    );
+  }
+
   /** Host aggregates. */
   async listAggregates(): Promise<Aggregate[]> {
     const { body } = await this.call('os-aggregates');
@@ -232,6 +282,15 @@ export class NovaClient {
       ? endpoint.slice(0, -project.length - 1)
       : endpoint;
   }
+}
+
+/** The hypervisor belongs to `host`: its service host, or its node name (maybe an FQDN). */
+function sameHost(h: Hypervisor, host: string): boolean {
+  return (
+    h.serviceHost === host ||
+    h.hostname === host ||
+    h.hostname?.startsWith(`${host}.`) === true
+  );
 }
 
 function toComputeService(s: any): ComputeService {

@@ -1,0 +1,111 @@
+import { ClusterClient, FIELD_MANAGER, kubeStatusOf } from './apply';
+
+/**
+ * What {@link readSecretValues} found: the values of the keys asked for, or which Secret or keys
+ * are missing (never a value in the message).
+ *
+ * @public
+ */
+export type SecretValues =
+  | { found: true; values: Record<string, string> }
+  | { found: false; missingKeys: string[] };
+
+/**
+ * Reads the named keys of a Secret (decoded). The values go to the caller only; nothing is
+ * logged. `found: false` when the Secret or some of its keys are missing.
+ *
+ * @public
+ */
+export async function readSecretValues(
+  client: ClusterClient,
+  namespace: string,
+  name: string,
+  keys: string[],
+): Promise<SecretValues> {
+  let data: Record<string, string>;
+  try {
+    const s = await client.core.readNamespacedSecret({ name, namespace });
+    data = s.data ?? {};
+  } catch (e) {
+    if (kubeStatusOf(e) === 404) return { found: false, missingKeys: keys };
+    throw client.fail(`GET secret ${namespace}/${name}`, e);
+  }
+  const missingKeys = keys.filter(k => !data[k]);
+  if (missingKeys.length) return { found: false, missingKeys };
+  return {
+    found: true,
+    values: Object.fromEntries(
+      keys.map(k => [k, Buffer.from(data[k], 'base64').toString('utf8')]),
+    ),
+  };
+}
+
+/** What {@link createSecretOnce} did; never the values. @public */
+export interface CreatedOnce {
+  name: string;
+  namespace: string;
+  /** False when the Secret existed: it was left as it was. */
+  created: boolean;
+  /** The labels of the Secret as it is in the cluster (to check whose it is). */
+  labels: Record<string, string>;
+}
+
+/**
+ * Creates a Secret with the given content unless one of that name exists, which is then left
+ * untouched (created once, never overwritten). Values never leave this function.
+ *
+ * @public
+ */
+export async function createSecretOnce(
+  client: ClusterClient,
+  s: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    stringData: Record<string, string>;
+  },
+): Promise<CreatedOnce> {
+  try {
+    await client.core.createNamespacedSecret({
+      namespace: s.namespace,
+      body: {
+        metadata: { name: s.name, labels: s.labels },
+        type: 'Opaque',
+        stringData: s.stringData,
+      },
+      fieldManager: FIELD_MANAGER,
+    });
+    return {
+      name: s.name,
+      namespace: s.namespace,
+      created: true,
+      labels: s.labels,
+    };
+  } catch (e) {
+    if (kubeStatusOf(e) !== 409) {
+      throw client.fail(`create secret ${s.namespace}/${s.name}`, e);
+    }
+  }
+  const labels = await readSecretLabels(client, s.namespace, s.name);
+  return {
+    name: s.name,
+    namespace: s.namespace,
+    created: false,
+    labels: labels ?? {},
+  };
+}
+
+/** The labels of a Secret (not its data), or undefined when it does not exist. @public */
+export async function readSecretLabels(
+  client: ClusterClient,
+  namespace: string,
+  name: string,
+): Promise<Record<string, string> | undefined> {
+  try {
+    const got = await client.core.readNamespacedSecret({ name, namespace });
+    return got.metadata?.labels ?? {};
+  } catch (e) {
+    if (kubeStatusOf(e) === 404) return undefined;
+    throw client.fail(`GET secret ${namespace}/${name}`, e);
+  }
+}
