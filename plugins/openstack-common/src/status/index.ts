@@ -1,3 +1,4 @@
 export * from './types';
 export * from './verdict';
 export * from './hosts';
+export * from './assemble';

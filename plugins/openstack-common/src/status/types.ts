@@ -129,8 +129,14 @@ export interface ComputeHostStatus {
 
 /** A source that could not be read; the answer is partial, never a failure of the whole cloud. @public */
 export interface SourceError {
+  /** What could not be read, e.g. `kubernetes`, `nova os-services`, `placement`. */
   source: string;
+  /** Why, naming the cloud, the service and the URL (never a secret). */
   message: string;
+  /** The control-plane service whose verdict this error leaves Unknown, if one. */
+  service?: ControlPlaneServiceName;
+  /** The URL that failed, when there was one. */
+  url?: string;
 }
 
 /** The status of a cloud. @public */

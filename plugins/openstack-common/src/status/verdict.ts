@@ -14,6 +14,16 @@ export const RESTART_THRESHOLD = 5;
 const HOST_BINARIES = new Set(['nova-compute', 'ovn-controller']);
 const HOST_AGENT_TYPES = new Set(['OVN Controller agent', 'OVN Controller Gateway agent', 'OVN Metadata agent', 'Open vSwitch agent']);
 
+/** True for a service record of a compute host (nova-compute, ovn-controller), not of the control plane. @public */
+export function isHostServiceRecord(s: Pick<ServiceRecord, 'binary'>): boolean {
+  return HOST_BINARIES.has(s.binary);
+}
+
+/** True for a Neutron agent of a compute host (OVN controller/metadata, Open vSwitch). @public */
+export function isHostAgentRecord(a: Pick<AgentRecord, 'agentType'>): boolean {
+  return HOST_AGENT_TYPES.has(a.agentType);
+}
+
 const RANK: Record<Verdict, number> = { Healthy: 0, Unknown: 1, Degraded: 2, Down: 3 };
 
 /** The worse of verdicts. @public */
