@@ -14,3 +14,4 @@ export * from './kubernetes/jobs';
 export * from './kubernetes/secrets';
 export * from './helm/chartSource';
 export * from './openstack';
+export * from './status';

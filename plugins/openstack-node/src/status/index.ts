@@ -1,0 +1,2 @@
+export * from './controlPlane';
+export * from './liveCloudView';
