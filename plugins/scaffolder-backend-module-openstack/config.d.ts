@@ -1,5 +1,59 @@
 export interface Config {
   openstack?: {
+    /**
+     * Per cloud (the key of `openstack.clouds`, declared by the openstack backend): how
+     * openstack:compute:enroll enrolls bare-metal hosts into it.
+     */
+    clouds?: {
+      [key: string]: {
+        computeEnrollment?: {
+          /** RabbitMQ as the compute hosts reach it (outside Kubernetes). */
+          messageQueue: {
+            /** `host:port` of each RabbitMQ node, e.g. rabbitmq.prod-eu.example.org:5672. */
+            hosts: string[];
+            /** Virtual host, default `nova`. */
+            vhost?: string;
+            /** RabbitMQ user of nova, default `nova`. */
+            user?: string;
+            /** TLS to RabbitMQ, default false. */
+            tls?: boolean;
+          };
+          /** OVN southbound DB for ovn-controller, e.g. `tcp:10.0.0.10:6642` (comma-separated for a cluster). */
+          ovnRemote: string;
+          /** `ovn-bridge-mappings` of the hosts, e.g. `physnet1:br-ex`. */
+          ovnBridgeMappings?: string;
+          /** Keystone URL for the hosts; default the cloud's authUrl. */
+          keystoneUrl?: string;
+          /** Endpoint interface the hosts use, default `internal`. */
+          endpointInterface?: 'internal' | 'public' | 'admin';
+          /** Keystone user names (openstack-helm defaults nova, placement, neutron). */
+          users?: { nova?: string; placement?: string; neutron?: string };
+          /** Project and domain of the service users, default `service` and `default`. */
+          serviceProject?: string;
+          serviceDomain?: string;
+          libvirt?: {
+            /** Default `kvm`. */
+            virtType?: 'kvm' | 'qemu';
+            /** Default `host-passthrough`. */
+            cpuMode?: 'host-passthrough' | 'host-model' | 'custom' | 'none';
+          };
+          /**
+           * Prefix of the cloud's credential Secrets in its namespace (`<prefix>-nova-rabbitmq`,
+           * `<prefix>-nova-keystone`, `<prefix>-placement-keystone`, `<prefix>-neutron-keystone`);
+           * default the cloud key, as openstack:cloud:create names them.
+           */
+          secretPrefix?: string;
+          /** openstack-helm's discovery CronJob in the cloud's namespace, default `nova-cell-setup`. */
+          cellSetupCronJob?: string;
+          /** Neutron agent binary that proves a host's networking, default `ovn-controller`. */
+          ovnAgentBinary?: string;
+          /** Discovery Jobs at most per enrollment, default 10. */
+          discoveryAttempts?: number;
+          /** Seconds to look for the mapping after each discovery Job, default 30. */
+          discoveryWaitSeconds?: number;
+        };
+      };
+    };
     /** Settings of the OpenStack scaffolder actions. */
     scaffolder?: {
       /** Field manager used for server-side apply. Default `backstage-openstack`. */

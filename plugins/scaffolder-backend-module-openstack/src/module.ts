@@ -8,7 +8,8 @@ import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
 import { OpenStackBackend } from './OpenStackBackend';
-import { ClusterClient, findCluster } from '@backstage-openstack/plugin-openstack-node';
+import { ClusterClient, findCluster, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
+import { readComputeEnrollSettings } from './computeEnrollSettings';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,11 +35,25 @@ export const scaffolderModuleOpenstack = createBackendModule({
         // Live clouds: the clusters of kubernetes.clusterLocatorMethods (read when an action runs)
         const cluster = (name: string) => ClusterClient.for(findCluster(config, name));
         const chartSourceCaData = config.getOptionalString('openstack.scaffolder.chartSourceCaData');
+        // one OpenStack client (token, connections) per openstack.clouds key, made on first use
+        const openstackClients = new Map<string, OpenStackClient>();
+        const openstack = (key: string) => {
+          let client = openstackClients.get(key);
+          if (!client) {
+            client = new OpenStackClient(readOpenStackCloud(key, config.getConfig(`openstack.clouds.${key}`)));
+            openstackClients.set(key, client);
+          }
+          return client;
+        };
         scaffolder.addActions(
           createCloudEntityAction(),
           createCloudCreateAction({ backend, live: { cluster, chartSource: { caData: chartSourceCaData } } }),
           createCloudUpgradeAction({ catalog, backend, live: { cluster } }),
-          createComputeEnrollAction({ catalog, backend }),
+          createComputeEnrollAction({
+            catalog,
+            backend,
+            live: { cluster, openstack, settings: key => readComputeEnrollSettings(config, key) },
+          }),
           createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({
             catalog,

@@ -60,7 +60,7 @@ describe('openstack:compute:enroll', () => {
 
   it.each([
     [{ host: 'CMP_1' }, /input\.host "CMP_1" is not a host name/],
-    [{ managementIp: '10.0.12' }, /input\.managementIp "10\.0\.12" is not an IPv4 address/],
+    [{ managementIp: '10.0.12' }, /input\.managementIp "10\.0\.12" is not an IP address/],
     [{ overlayIp: '300.1.1.1' }, /input\.overlayIp/],
     [{ bmcAddress: 'not a host!' }, /input\.bmcAddress/],
     [{ host: 'cmp-az1-01' }, /input\.host: cmp-az1-01 is already a compute host of demo/],

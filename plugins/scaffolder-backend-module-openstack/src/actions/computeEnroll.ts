@@ -5,25 +5,27 @@ import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_HOST,
   OPENSTACK_COMPUTE_HOST_TYPE,
+  validateComputeEnrollInput,
 } from '@backstage-openstack/plugin-openstack-common';
 import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
 import { resolveCloud } from '../resolveCloud';
 import { examples } from './computeEnroll.examples';
-
-const HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+import { enrollLiveHost, LiveEnrollDeps } from './computeEnrollLive';
 
 export interface ComputeEnrollDeps {
   catalog: CatalogService;
   backend: OpenStackBackend;
   pollMs?: number;
+  /** Live clouds (`openstack.clouds.<key>` configured); without it only the demo cloud is enrolled into. */
+  live?: LiveEnrollDeps;
 }
 
 /**
  * `openstack:compute:enroll` — enrolls a bare-metal compute host: checks the host is not a
- * hypervisor yet and the cloud is healthy, starts the enrollment, waits until nova-compute
- * reports up, the host is mapped in its cell (a Placement resource provider exists) and its OVN
- * controller is alive, then outputs the host's catalog entity.
+ * hypervisor yet and the cloud is healthy, then (live cloud) creates the host's configuration
+ * bundle Secret, waits until nova-compute reports up, runs host discovery until the host is
+ * mapped to its cell, enables it, adds it to its aggregate and waits for its OVN agent — or
+ * (demo cloud) enrolls it in the simulation; outputs the host's catalog entity.
  *
  * @public
  */
@@ -38,30 +40,47 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       input: {
         cloud: z => z.string({ description: 'Entity ref of the cloud' }),
         host: z => z.string({ description: 'Host name as nova-compute will report it (DNS name)' }),
-        managementIp: z => z.string({ description: 'Management network IPv4 (message queue, APIs)' }),
-        overlayIp: z => z.string({ description: 'Overlay (Geneve tunnel) IPv4 for the OVN encapsulation' }),
+        managementIp: z => z.string({ description: 'Management network IP (message queue, APIs, live migration)' }),
+        overlayIp: z => z.string({ description: 'Overlay (Geneve tunnel) IP for the OVN encapsulation' }),
         availabilityZone: z => z.string({ description: 'Availability zone' }),
-        aggregate: z => z.string({ description: 'Host aggregate to add the host to' }).optional(),
+        aggregate: z => z.string({ description: 'Host aggregate to add the host to (created in the zone if missing); default: the zone name' }).optional(),
         bmcAddress: z => z.string({ description: 'BMC (IPMI/Redfish) address, optional' }).optional(),
         timeoutMinutes: z => z.number({ description: 'How long to wait for the host' }).int().min(1).max(120).default(15),
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('Catalog entity of the host (Resource openstack-compute-host)'),
+        bundleSecret: z =>
+          z
+            .string()
+            .describe("Live clouds: namespace/name of the Secret with the host's configuration bundle (its contents are never output)")
+            .optional(),
       },
     },
     async handler(ctx) {
       // the scaffolder does not apply the schema's defaults to the input
       const { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes = 15 } = ctx.input;
-      if (!HOSTNAME.test(host) || host.length > 63) {
-        throw new InputError(`input.host "${host}" is not a host name; use lower-case letters, digits, "-" and "."`);
-      }
-      for (const [field, value] of [['managementIp', managementIp], ['overlayIp', overlayIp]] as const) {
-        if (!IPV4.test(value)) throw new InputError(`input.${field} "${value}" is not an IPv4 address, e.g. 10.0.12.21`);
-      }
-      if (bmcAddress !== undefined && !IPV4.test(bmcAddress) && !HOSTNAME.test(bmcAddress)) {
-        throw new InputError(`input.bmcAddress "${bmcAddress}" is neither an IPv4 address nor a host name`);
+      const issues = validateComputeEnrollInput({ host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress });
+      if (issues.length) {
+        throw new InputError(issues.map(i => `input.${i.field} ${i.message}`).join('\n'));
       }
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, await ctx.getInitiatorCredentials());
+
+      // a live cloud: one this backend has openstack.clouds.<key> for
+      const settings = deps.live?.settings(cloud.key);
+      if (deps.live && settings) {
+        const { bundleSecret } = await enrollLiveHost(ctx, deps.live, cloud, settings, {
+          host,
+          managementIp,
+          overlayIp,
+          availabilityZone,
+          aggregate,
+          bmcAddress,
+          timeoutMinutes,
+        });
+        ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone));
+        ctx.output('bundleSecret', bundleSecret);
+        return;
+      }
 
       const started = await ctx.checkpoint({
         key: `enroll.${cloud.key}.${host}.checked`,
@@ -86,7 +105,9 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         return;
       }
       if (!started.demo) {
-        throw new InputError(`input.cloud: ${cloud.entityRef} is a live cloud; this version enrolls hosts into the demo cloud only. Nothing was changed.`);
+        throw new InputError(
+          `input.cloud: ${cloud.entityRef} is a live cloud, but this backend has no openstack.clouds.${cloud.key} (with computeEnrollment) to reach it; configure it (README: "Enrolling compute hosts"). Nothing was changed.`,
+        );
       }
       await ctx.checkpoint({
         key: `enroll.${cloud.key}.${host}.start`,
