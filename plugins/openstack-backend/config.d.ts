@@ -33,6 +33,21 @@ export interface Config {
         projectDomainName?: string;
         /** PEM CA bundle that signs the cloud's API certificates. */
         caData?: string;
+        /** Timeout of one HTTP request to the cloud, in ms. Default 10000. */
+        timeoutMs?: number;
+        /** Requests in flight at once against the cloud (a status read makes 2 per compute host). Default 8. */
+        maxConcurrency?: number;
+        /**
+         * The Kubernetes cluster of the control plane, by its name under
+         * `kubernetes.clusterLocatorMethods`. Default: the catalog Resource's
+         * `openstack.backstage.io/cluster` annotation.
+         */
+        cluster?: string;
+        /**
+         * The namespace of the control plane's openstack-helm releases. Default: the catalog
+         * Resource's `openstack.backstage.io/namespace` annotation.
+         */
+        namespace?: string;
       };
     };
   };

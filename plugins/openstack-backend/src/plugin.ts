@@ -10,6 +10,7 @@ import { createRouter } from './service/router';
 import { DemoCloudStore } from './demo/DemoCloudStore';
 import { DemoClouds } from './demo/DemoClouds';
 import { CloudSource, StatusService } from './status/StatusService';
+import { LiveClouds } from './status/LiveClouds';
 
 /**
  * The OpenStack backend plugin: the cloud status API, operation history, the demo cloud and
@@ -52,6 +53,12 @@ export const openstackPlugin = createBackendPlugin({
           const demoClouds = demo;
           sources.push({ has: c => demoClouds.has(c), read: c => demoClouds.read(c) });
           logger.info('Demo cloud enabled (openstack.demo.enabled): simulated clouds are marked as demo');
+        }
+        // Live clouds: every openstack.clouds.<key>, read from its OpenStack APIs and Kubernetes.
+        const live = LiveClouds.fromConfig(config, { catalog: deps.catalog, auth: deps.auth, logger });
+        if (live.keys().length > 0) {
+          sources.push(live);
+          logger.info(`Live clouds (openstack.clouds): ${live.keys().join(', ')}`);
         }
         const status = new StatusService(sources, cache, logger);
 

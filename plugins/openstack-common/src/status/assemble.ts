@@ -13,7 +13,13 @@ import {
   Verdict,
   WorkloadStatus,
 } from './types';
-import { cloudVerdict, isHostAgentRecord, isHostServiceRecord, serviceVerdict, worstVerdict } from './verdict';
+import {
+  cloudVerdict,
+  isHostAgentRecord,
+  isHostServiceRecord,
+  serviceVerdict,
+  worstVerdict,
+} from './verdict';
 
 /**
  * openstack-helm `application` labels that belong to a control-plane service under another name
@@ -29,7 +35,9 @@ const APPLICATION_ALIASES: Record<string, ControlPlaneServiceName> = {
  *
  * @public
  */
-export function controlPlaneServiceOf(application: string | undefined): ControlPlaneServiceName | undefined {
+export function controlPlaneServiceOf(
+  application: string | undefined,
+): ControlPlaneServiceName | undefined {
   if (!application) return undefined;
   if ((CONTROL_PLANE_SERVICES as readonly string[]).includes(application)) {
     return application as ControlPlaneServiceName;
@@ -43,7 +51,12 @@ export interface ServiceWorkload extends WorkloadStatus {
 }
 
 /** Services every openstack-helm cloud has, listed even when nothing of them was found. */
-const ALWAYS_LISTED: ControlPlaneServiceName[] = ['keystone', 'mariadb', 'rabbitmq', 'memcached'];
+const ALWAYS_LISTED: ControlPlaneServiceName[] = [
+  'keystone',
+  'mariadb',
+  'rabbitmq',
+  'memcached',
+];
 
 /**
  * What a live cloud's status is made from, per source. A source that could not be read is
@@ -76,12 +89,15 @@ function mostCommon(values: Array<string | undefined>): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best: string | undefined;
-  for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
+  for (const [v, n] of counts)
+    if (best === undefined || n > counts.get(best)!) best = v;
   return best;
 }
 
 /** Host counts of the status page. @public */
-export function summarizeHosts(hosts: ComputeHostStatus[]): CloudStatus['hostSummary'] {
+export function summarizeHosts(
+  hosts: ComputeHostStatus[],
+): CloudStatus['hostSummary'] {
   let up = 0;
   let down = 0;
   let disabled = 0;
@@ -96,13 +112,21 @@ export function summarizeHosts(hosts: ComputeHostStatus[]): CloudStatus['hostSum
 }
 
 /** Used and schedulable vCPU/RAM per availability zone (hosts without a zone count as `nova`). @public */
-export function capacityByZone(hosts: ComputeHostStatus[]): CloudStatus['capacityByZone'] {
+export function capacityByZone(
+  hosts: ComputeHostStatus[],
+): CloudStatus['capacityByZone'] {
   const zones = new Map<string, CloudStatus['capacityByZone'][number]>();
   for (const h of hosts) {
     const zone = h.zone ?? 'nova';
     let z = zones.get(zone);
     if (!z) {
-      z = { zone, vcpuUsed: 0, vcpuCapacity: 0, memoryMbUsed: 0, memoryMbCapacity: 0 };
+      z = {
+        zone,
+        vcpuUsed: 0,
+        vcpuCapacity: 0,
+        memoryMbUsed: 0,
+        memoryMbCapacity: 0,
+      };
       zones.set(zone, z);
     }
     z.vcpuUsed += h.vcpu?.used ?? 0;
@@ -110,7 +134,7 @@ export function capacityByZone(hosts: ComputeHostStatus[]): CloudStatus['capacit
     z.memoryMbUsed += h.memoryMb?.used ?? 0;
     z.memoryMbCapacity += h.memoryMb?.capacity ?? 0;
   }
-  return [...zones.values()].sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
+  return [...zones.values()].sort((a, b) => a.zone.localeCompare(b.zone, 'en'));
 }
 
 /**
@@ -126,17 +150,32 @@ export function capacityByZone(hosts: ComputeHostStatus[]): CloudStatus['capacit
  *
  * @public
  */
-export function assembleCloudView(e: CloudEvidence): { status: CloudStatus; hosts: ComputeHostStatus[] } {
-  const workloadsByService = new Map<ControlPlaneServiceName, WorkloadStatus[]>();
+export function assembleCloudView(e: CloudEvidence): {
+  status: CloudStatus;
+  hosts: ComputeHostStatus[];
+} {
+  const workloadsByService = new Map<
+    ControlPlaneServiceName,
+    WorkloadStatus[]
+  >();
   for (const { service, ...w } of e.workloads ?? []) {
-    workloadsByService.set(service, [...(workloadsByService.get(service) ?? []), w]);
+    workloadsByService.set(service, [
+      ...(workloadsByService.get(service) ?? []),
+      w,
+    ]);
   }
   const apiOf = (name: ControlPlaneServiceName): ApiHealth | undefined => {
     const type = API_SERVICE_TYPES[name];
     return type ? e.apis.find(a => a.serviceType === type) : undefined;
   };
+  const serviceRecords: Partial<
+    Record<ControlPlaneServiceName, ServiceRecord[] | undefined>
+  > = {
+    nova: e.computeServices,
+    cinder: e.volumeServices,
+  };
   const recordsOf = (name: ControlPlaneServiceName) => ({
-    services: name === 'nova' ? e.computeServices : name === 'cinder' ? e.volumeServices : undefined,
+    services: serviceRecords[name],
     agents: name === 'neutron' ? e.agents : undefined,
   });
 
@@ -145,7 +184,8 @@ export function assembleCloudView(e: CloudEvidence): { status: CloudStatus; host
     if (workloadsByService.has(name)) return true;
     if (apiOf(name)?.url) return true;
     const r = recordsOf(name);
-    if (name === 'ovn') return (e.agents ?? []).some(a => /OVN/.test(a.agentType));
+    if (name === 'ovn')
+      return (e.agents ?? []).some(a => /OVN/.test(a.agentType));
     return (r.services?.length ?? 0) > 0 || (r.agents?.length ?? 0) > 0;
   });
 
@@ -167,7 +207,9 @@ export function assembleCloudView(e: CloudEvidence): { status: CloudStatus; host
       verdicts.push('Unknown');
       reasons.push(`${err.source} could not be read: ${err.message}`);
     }
-    const release = mostCommon(workloads.filter(w => w.kind !== 'Job').map(w => w.release));
+    const release = mostCommon(
+      workloads.filter(w => w.kind !== 'Job').map(w => w.release),
+    );
     return {
       name,
       verdict: worstVerdict(verdicts),
@@ -182,7 +224,8 @@ export function assembleCloudView(e: CloudEvidence): { status: CloudStatus; host
   });
 
   const release =
-    services.find(s => s.name === 'keystone')?.release ?? mostCommon(services.map(s => s.release));
+    services.find(s => s.name === 'keystone')?.release ??
+    mostCommon(services.map(s => s.release));
   const hosts = markLaggingHosts(release, e.hosts);
   const cv = cloudVerdict(services, e.errors.length);
   return {

@@ -27,7 +27,9 @@ function selects(selector: V1LabelSelector | undefined, pod: V1Pod): boolean {
 }
 
 /** The newest of some timestamps (Date or ISO string), ISO 8601. */
-function newest(values: Array<Date | string | undefined | null>): string | undefined {
+function newest(
+  values: Array<Date | string | undefined | null>,
+): string | undefined {
   let best: number | undefined;
   for (const v of values) {
     if (!v) continue;
@@ -41,7 +43,9 @@ function newest(values: Array<Date | string | undefined | null>): string | undef
  * When the workload last changed: its newest condition or managed-fields time (a rollout, a
  * scale, a status update by its controller), else its creation.
  */
-function lastChange(obj: KubernetesObject & { status?: { conditions?: any[] } }): string | undefined {
+function lastChange(
+  obj: KubernetesObject & { status?: { conditions?: any[] } },
+): string | undefined {
   const conditions = obj.status?.conditions ?? [];
   return newest([
     ...conditions.flatMap(c => [c.lastUpdateTime, c.lastTransitionTime]),
@@ -50,11 +54,15 @@ function lastChange(obj: KubernetesObject & { status?: { conditions?: any[] } })
   ]);
 }
 
-function image(obj: { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } }) {
+function image(obj: {
+  spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } };
+}) {
   return obj.spec?.template?.spec?.containers?.[0]?.image;
 }
 
-type PodOwner = (V1Deployment | V1StatefulSet | V1DaemonSet | V1Job) & { kind: WorkloadStatus['kind'] };
+type PodOwner = (V1Deployment | V1StatefulSet | V1DaemonSet | V1Job) & {
+  kind: WorkloadStatus['kind'];
+};
 
 /**
  * The control-plane workloads of a cloud's namespace, found by openstack-helm's `application`
@@ -77,20 +85,35 @@ export async function readControlPlaneWorkloads(
     }
   };
   const labelSelector = SELECTOR;
-  const [deployments, statefulSets, daemonSets, jobs, pods] = await Promise.all([
-    call('list deployments', () => cluster.apps.listNamespacedDeployment({ namespace, labelSelector })),
-    call('list statefulsets', () => cluster.apps.listNamespacedStatefulSet({ namespace, labelSelector })),
-    call('list daemonsets', () => cluster.apps.listNamespacedDaemonSet({ namespace, labelSelector })),
-    call('list jobs', () => cluster.batch.listNamespacedJob({ namespace, labelSelector })),
-    call('list pods', () => cluster.core.listNamespacedPod({ namespace, labelSelector })),
-  ]);
+  const [deployments, statefulSets, daemonSets, jobs, pods] = await Promise.all(
+    [
+      call('list deployments', () =>
+        cluster.apps.listNamespacedDeployment({ namespace, labelSelector }),
+      ),
+      call('list statefulsets', () =>
+        cluster.apps.listNamespacedStatefulSet({ namespace, labelSelector }),
+      ),
+      call('list daemonsets', () =>
+        cluster.apps.listNamespacedDaemonSet({ namespace, labelSelector }),
+      ),
+      call('list jobs', () =>
+        cluster.batch.listNamespacedJob({ namespace, labelSelector }),
+      ),
+      call('list pods', () =>
+        cluster.core.listNamespacedPod({ namespace, labelSelector }),
+      ),
+    ],
+  );
 
   const owners: PodOwner[] = [
     ...deployments.items.map(x => ({ ...x, kind: 'Deployment' as const })),
     ...statefulSets.items.map(x => ({ ...x, kind: 'StatefulSet' as const })),
     ...daemonSets.items.map(x => ({ ...x, kind: 'DaemonSet' as const })),
     ...jobs.items
-      .filter(j => !(j.metadata?.ownerReferences ?? []).some(o => o.kind === 'CronJob'))
+      .filter(
+        j =>
+          !(j.metadata?.ownerReferences ?? []).some(o => o.kind === 'CronJob'),
+      )
       .map(x => ({ ...x, kind: 'Job' as const })),
   ];
 
@@ -101,7 +124,10 @@ export async function readControlPlaneWorkloads(
     if (!service) continue;
     const mine = pods.items.filter(p => selects(w.spec?.selector, p));
     const restarts = mine
-      .flatMap(p => [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])])
+      .flatMap(p => [
+        ...(p.status?.containerStatuses ?? []),
+        ...(p.status?.initContainerStatuses ?? []),
+      ])
       .reduce((n, c) => n + (c.restartCount ?? 0), 0);
     const img = image(w);
     let ready: number;
@@ -139,9 +165,10 @@ export async function readControlPlaneWorkloads(
     });
   }
   const order = { Deployment: 0, StatefulSet: 1, DaemonSet: 2, Job: 3 };
-  return out.sort((a, b) =>
-    a.service !== b.service
-      ? a.service < b.service ? -1 : 1
-      : order[a.kind] - order[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  return out.sort(
+    (a, b) =>
+      a.service.localeCompare(b.service, 'en') ||
+      order[a.kind] - order[b.kind] ||
+      a.name.localeCompare(b.name, 'en'),
   );
 }

@@ -43,7 +43,14 @@ beforeEach(() => {
     ...fakeKubernetes(kube),
     // Keystone's version document, as /v3/ answers it
     http.get(`${KEYSTONE}/`, () =>
-      HttpResponse.json({ version: { id: 'v3.14', status: 'stable', updated: '2020-04-07T00:00:00Z', links: [] } }),
+      HttpResponse.json({
+        version: {
+          id: 'v3.14',
+          status: 'stable',
+          updated: '2020-04-07T00:00:00Z',
+          links: [],
+        },
+      }),
     ),
   );
 });
@@ -58,7 +65,9 @@ const cluster = () =>
   });
 const target = () => ({
   cloud: 'zed',
-  openstack: new OpenStackClient(cloudConfig(), { retry: { baseDelayMs: 1, maxDelayMs: 5 } }),
+  openstack: new OpenStackClient(cloudConfig(), {
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  }),
   kubernetes: { cluster: cluster(), namespace: NAMESPACE },
 });
 
@@ -66,11 +75,26 @@ describe('readLiveCloudView', () => {
   it('reads a healthy cloud: workloads per service, API health, services, agents and every host', async () => {
     const { status, hosts } = await readLiveCloudView(target());
     expect(status.errors).toEqual([]);
-    expect(status).toMatchObject({ cloud: 'zed', demo: false, release: '2025.1', cluster: 'prod-k8s', namespace: 'openstack' });
+    expect(status).toMatchObject({
+      cloud: 'zed',
+      demo: false,
+      release: '2025.1',
+      cluster: 'prod-k8s',
+      namespace: 'openstack',
+    });
 
     const svc = (name: string) => status.services.find(s => s.name === name)!;
     expect(status.services.map(s => s.name)).toEqual([
-      'keystone', 'glance', 'placement', 'nova', 'neutron', 'cinder', 'mariadb', 'rabbitmq', 'memcached', 'ovn',
+      'keystone',
+      'glance',
+      'placement',
+      'nova',
+      'neutron',
+      'cinder',
+      'mariadb',
+      'rabbitmq',
+      'memcached',
+      'ovn',
     ]);
     // keystone: the Deployment and its db-sync Job, not the CronJob's run; restarts summed over its pods
     expect(svc('keystone').workloads).toEqual([
@@ -85,30 +109,59 @@ describe('readLiveCloudView', () => {
         release: '2025.1',
         lastChange: '2026-11-24T09:30:00.000Z',
       },
-      expect.objectContaining({ kind: 'Job', name: 'keystone-db-sync', ready: 1, desired: 1 }),
+      expect.objectContaining({
+        kind: 'Job',
+        name: 'keystone-db-sync',
+        ready: 1,
+        desired: 1,
+      }),
     ]);
-    expect(svc('keystone')).toMatchObject({ verdict: 'Healthy', release: '2025.1', api: { serviceType: 'identity', ok: true } });
+    expect(svc('keystone')).toMatchObject({
+      verdict: 'Healthy',
+      release: '2025.1',
+      api: { serviceType: 'identity', ok: true },
+    });
     expect(svc('nova').verdict).toBe('Degraded');
     expect(svc('nova').reasons).toEqual([
       'Deployment nova-api-osapi: 1/2 ready',
       'Deployment nova-api-osapi: 7 restarts',
     ]);
     // nova-compute rows belong to the hosts; the control plane's stay
-    expect(svc('nova').services!.map(s => s.binary)).toEqual(['nova-conductor', 'nova-scheduler']);
-    expect(svc('cinder').services!.map(s => `${s.binary}@${s.host}:${s.state}`)).toEqual([
-      'cinder-scheduler@ctl:up',
-      'cinder-volume@ctl@fake:up',
+    expect(svc('nova').services!.map(s => s.binary)).toEqual([
+      'nova-conductor',
+      'nova-scheduler',
     ]);
+    expect(
+      svc('cinder').services!.map(s => `${s.binary}@${s.host}:${s.state}`),
+    ).toEqual(['cinder-scheduler@ctl:up', 'cinder-volume@ctl@fake:up']);
     // openvswitch's DaemonSet counts for ovn
-    expect(svc('ovn').workloads).toEqual([expect.objectContaining({ kind: 'DaemonSet', ready: 2, desired: 3 })]);
+    expect(svc('ovn').workloads).toEqual([
+      expect.objectContaining({ kind: 'DaemonSet', ready: 2, desired: 3 }),
+    ]);
     // glance and placement have no workloads in the namespace: Down, although their APIs answer
-    expect(svc('glance')).toMatchObject({ verdict: 'Down', reasons: ['no workloads with label application=glance'] });
-    expect(status.services.flatMap(s => (s.api ? [[s.api.serviceType, s.api.ok]] : []))).toEqual([
-      ['identity', true], ['image', true], ['placement', true], ['compute', true], ['network', true], ['block-storage', true],
+    expect(svc('glance')).toMatchObject({
+      verdict: 'Down',
+      reasons: ['no workloads with label application=glance'],
+    });
+    expect(
+      status.services.flatMap(s =>
+        s.api ? [[s.api.serviceType, s.api.ok]] : [],
+      ),
+    ).toEqual([
+      ['identity', true],
+      ['image', true],
+      ['placement', true],
+      ['compute', true],
+      ['network', true],
+      ['block-storage', true],
     ]);
     expect(status.verdict).toBe('Degraded');
 
-    expect(hosts.map(h => h.host)).toEqual(['compute1', 'compute2', 'compute3']);
+    expect(hosts.map(h => h.host)).toEqual([
+      'compute1',
+      'compute2',
+      'compute3',
+    ]);
     expect(hosts[0]).toEqual({
       host: 'compute1',
       zone: 'nova',
@@ -116,9 +169,27 @@ describe('readLiveCloudView', () => {
       state: 'up',
       status: 'enabled',
       disabledReason: undefined,
-      vcpu: { used: 2, total: 1000, reserved: 0, allocationRatio: 16, capacity: 16000 },
-      memoryMb: { used: 1024, total: 800000, reserved: 512, allocationRatio: 1.5, capacity: 1199232 },
-      diskGb: { used: 2, total: 600000, reserved: 0, allocationRatio: 1, capacity: 600000 },
+      vcpu: {
+        used: 2,
+        total: 1000,
+        reserved: 0,
+        allocationRatio: 16,
+        capacity: 16000,
+      },
+      memoryMb: {
+        used: 1024,
+        total: 800000,
+        reserved: 512,
+        allocationRatio: 1.5,
+        capacity: 1199232,
+      },
+      diskGb: {
+        used: 2,
+        total: 600000,
+        reserved: 0,
+        allocationRatio: 1,
+        capacity: 600000,
+      },
       // nova 2.93: hypervisors carry no running_vms, so servers were counted per host
       runningVms: 2,
       ovnAgentAlive: true,
@@ -126,10 +197,26 @@ describe('readLiveCloudView', () => {
       lastHeartbeat: '2026-11-25T10:00:00.000000Z',
       blocksUpgrade: false,
     });
-    expect(hosts.map(h => [h.runningVms, h.ovnAgentAlive])).toEqual([[2, true], [1, true], [0, undefined]]);
-    expect(status.hostSummary).toEqual({ total: 3, up: 3, down: 0, disabled: 0, lagging: 0 });
+    expect(hosts.map(h => [h.runningVms, h.ovnAgentAlive])).toEqual([
+      [2, true],
+      [1, true],
+      [0, undefined],
+    ]);
+    expect(status.hostSummary).toEqual({
+      total: 3,
+      up: 3,
+      down: 0,
+      disabled: 0,
+      lagging: 0,
+    });
     expect(status.capacityByZone).toEqual([
-      { zone: 'nova', vcpuUsed: 6, vcpuCapacity: 48000, memoryMbUsed: 3072, memoryMbCapacity: 3597696 },
+      {
+        zone: 'nova',
+        vcpuUsed: 6,
+        vcpuCapacity: 48000,
+        memoryMbUsed: 3072,
+        memoryMbCapacity: 3597696,
+      },
     ]);
 
     // one list per kind, by openstack-helm's label, in the cloud's namespace only
@@ -142,33 +229,51 @@ describe('readLiveCloudView', () => {
     ]);
     // one token for the whole read; Placement per root provider: inventories + usages
     expect(os.tokens).toHaveLength(1);
-    expect(os.calls.filter(c => c.url.pathname.startsWith('/resource_providers/'))).toHaveLength(6);
+    expect(
+      os.calls.filter(c => c.url.pathname.startsWith('/resource_providers/')),
+    ).toHaveLength(6);
   });
 
   it('one service answering 503 and Kubernetes 403: a partial answer naming the cloud, service and URL', async () => {
     kube.failWith = 403;
     server.use(
       http.get(`${NEUTRON}/v2.0/agents`, () =>
-        HttpResponse.json({ NeutronError: { message: 'upstream connect error' } }, { status: 503 }),
+        HttpResponse.json(
+          { NeutronError: { message: 'upstream connect error' } },
+          { status: 503 },
+        ),
       ),
     );
     const { status, hosts } = await readLiveCloudView(target());
 
-    expect(status.errors.map(e => e.source)).toEqual(['kubernetes', 'neutron agents']);
+    expect(status.errors.map(e => e.source)).toEqual([
+      'kubernetes',
+      'neutron agents',
+    ]);
     const [k8s, neutron] = status.errors;
     expect(k8s.url).toBe(K8S);
     expect(k8s.message).toContain(`Kubernetes cluster "prod-k8s" (${K8S})`);
     expect(k8s.message).toContain('HTTP 403');
     expect(k8s.message).toContain('deploy/rbac/backstage-openstack.yaml');
-    expect(neutron).toMatchObject({ service: 'neutron', url: `${NEUTRON}/v2.0/agents` });
-    expect(neutron.message).toMatch(/^OpenStack cloud "zed": network GET http:\/\/neutron\.test:9696\/v2\.0\/agents failed: HTTP 503/);
+    expect(neutron).toMatchObject({
+      service: 'neutron',
+      url: `${NEUTRON}/v2.0/agents`,
+    });
+    expect(neutron.message).toMatch(
+      /^OpenStack cloud "zed": network GET http:\/\/neutron\.test:9696\/v2\.0\/agents failed: HTTP 503/,
+    );
     expect(neutron.message).toContain('after 4 attempts');
 
     // nothing of Kubernetes is known; neutron's agents are unknown; the rest still judged
     const svc = (name: string) => status.services.find(s => s.name === name)!;
-    expect(svc('keystone')).toMatchObject({ verdict: 'Unknown', reasons: ['Kubernetes workloads could not be read'] });
+    expect(svc('keystone')).toMatchObject({
+      verdict: 'Unknown',
+      reasons: ['Kubernetes workloads could not be read'],
+    });
     expect(svc('neutron').verdict).toBe('Unknown');
-    expect(svc('neutron').reasons).toContain(`neutron agents could not be read: ${neutron.message}`);
+    expect(svc('neutron').reasons).toContain(
+      `neutron agents could not be read: ${neutron.message}`,
+    );
     expect(status.verdict).toBe('Unknown');
     expect(status.reasons).toContain('2 source(s) could not be read');
     // the hosts are there, without their OVN agent state
@@ -188,7 +293,10 @@ describe('readLiveCloudView', () => {
   it('one Placement provider failing leaves that host without usage and says how many failed', async () => {
     server.use(
       http.get(`${PLACEMENT}/resource_providers/rp-compute2/usages`, () =>
-        HttpResponse.json({ errors: [{ status: 500, title: 'Internal Server Error' }] }, { status: 500 }),
+        HttpResponse.json(
+          { errors: [{ status: 500, title: 'Internal Server Error' }] },
+          { status: 500 },
+        ),
       ),
     );
     const { status, hosts } = await readLiveCloudView(target());
@@ -202,7 +310,9 @@ describe('readLiveCloudView', () => {
     expect(status.errors[0].message).toMatch(/^1 of 3 resource providers/);
     expect(hosts.map(h => h.vcpu?.capacity)).toEqual([16000, undefined, 16000]);
     // placement has no workloads here (Down); the failed reads are among its reasons
-    expect(status.services.find(s => s.name === 'placement')!.reasons).toContain(
+    expect(
+      status.services.find(s => s.name === 'placement')!.reasons,
+    ).toContain(
       `placement inventories and usages could not be read: ${status.errors[0].message}`,
     );
   });
@@ -210,7 +320,15 @@ describe('readLiveCloudView', () => {
   it('Keystone refusing the credential: every OpenStack part fails, the answer still comes', async () => {
     server.use(
       http.post('http://keystone.test:5000/v3/auth/tokens', () =>
-        HttpResponse.json({ error: { code: 401, message: 'The request you have made requires authentication.' } }, { status: 401 }),
+        HttpResponse.json(
+          {
+            error: {
+              code: 401,
+              message: 'The request you have made requires authentication.',
+            },
+          },
+          { status: 401 },
+        ),
       ),
     );
     const { status, hosts } = await readLiveCloudView(target());
@@ -240,9 +358,15 @@ describe('readLiveCloudView', () => {
     const { status, hosts } = await readLiveCloudView({
       ...target(),
       kubernetes: undefined,
-      kubernetesMissing: 'cloud "zed": set openstack.clouds.zed.kubernetes.cluster',
+      kubernetesMissing:
+        'cloud "zed": set openstack.clouds.zed.kubernetes.cluster',
     });
-    expect(status.errors).toEqual([{ source: 'kubernetes', message: 'cloud "zed": set openstack.clouds.zed.kubernetes.cluster' }]);
+    expect(status.errors).toEqual([
+      {
+        source: 'kubernetes',
+        message: 'cloud "zed": set openstack.clouds.zed.kubernetes.cluster',
+      },
+    ]);
     expect(hosts).toHaveLength(3);
     expect(kube.calls).toEqual([]);
   });

@@ -90,11 +90,18 @@ function toHypervisorRecord(h: Hypervisor): HypervisorRecord {
   };
 }
 
-function toProviderUsage(name: string, capacity: Record<string, ResourceCapacity>): ProviderUsage {
+function toProviderUsage(
+  name: string,
+  capacity: Record<string, ResourceCapacity>,
+): ProviderUsage {
   const inventories: ProviderUsage['inventories'] = {};
   const usages: ProviderUsage['usages'] = {};
   for (const [rc, c] of Object.entries(capacity)) {
-    inventories[rc] = { total: c.total, reserved: c.reserved, allocation_ratio: c.allocationRatio };
+    inventories[rc] = {
+      total: c.total,
+      reserved: c.reserved,
+      allocation_ratio: c.allocationRatio,
+    };
     usages[rc] = c.used;
   }
   return { name, inventories, usages };
@@ -111,7 +118,9 @@ function toProviderUsage(name: string, capacity: Record<string, ResourceCapacity
  *
  * @public
  */
-export async function readLiveCloudView(target: LiveCloudTarget): Promise<LiveCloudView> {
+export async function readLiveCloudView(
+  target: LiveCloudTarget,
+): Promise<LiveCloudView> {
   const { openstack } = target;
   const { nova, placement, neutron, cinder } = openstack;
   const errors: SourceError[] = [];
@@ -126,7 +135,12 @@ export async function readLiveCloudView(target: LiveCloudTarget): Promise<LiveCl
       return await read();
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
-      errors.push({ source: name, message, ...(service ? { service } : {}), url: urlIn(message) });
+      errors.push({
+        source: name,
+        message,
+        ...(service ? { service } : {}),
+        url: urlIn(message),
+      });
       return undefined;
     }
   };
@@ -137,7 +151,11 @@ export async function readLiveCloudView(target: LiveCloudTarget): Promise<LiveCl
         try {
           return await readControlPlaneWorkloads(cluster, namespace);
         } catch (e) {
-          errors.push({ source: 'kubernetes', message: (e as Error).message, url: cluster.url });
+          errors.push({
+            source: 'kubernetes',
+            message: (e as Error).message,
+            url: cluster.url,
+          });
           return undefined;
         }
       })()
@@ -151,47 +169,69 @@ export async function readLiveCloudView(target: LiveCloudTarget): Promise<LiveCl
         return undefined;
       });
 
-  const providersP = source('placement resource providers', 'placement', async () => {
-    const all = await placement.listResourceProviders();
-    // compute nodes are root providers; nested ones (PCI, vGPU) are part of their root
-    const roots = all.filter(p => !p.parentProviderUuid);
-    const failures: Error[] = [];
-    const usages = await Promise.all(
-      roots.map(p =>
-        placement.getCapacity(p.uuid).then(
-          c => toProviderUsage(p.name, c),
-          (e: Error) => {
-            failures.push(e);
-            return undefined;
-          },
+  const providersP = source(
+    'placement resource providers',
+    'placement',
+    async () => {
+      const all = await placement.listResourceProviders();
+      // compute nodes are root providers; nested ones (PCI, vGPU) are part of their root
+      const roots = all.filter(p => !p.parentProviderUuid);
+      const failures: Error[] = [];
+      const usages = await Promise.all(
+        roots.map(p =>
+          placement.getCapacity(p.uuid).then(
+            c => toProviderUsage(p.name, c),
+            (e: Error) => {
+              failures.push(e);
+              return undefined;
+            },
+          ),
         ),
-      ),
-    );
-    if (failures.length > 0) {
-      const message = `${failures.length} of ${roots.length} resource providers' inventories/usages could not be read; first: ${failures[0].message}`;
-      errors.push({ source: 'placement inventories and usages', service: 'placement', message, url: urlIn(failures[0].message) });
-    }
-    return usages.filter((u): u is ProviderUsage => !!u);
-  });
+      );
+      if (failures.length > 0) {
+        const message = `${failures.length} of ${roots.length} resource providers' inventories/usages could not be read; first: ${failures[0].message}`;
+        errors.push({
+          source: 'placement inventories and usages',
+          service: 'placement',
+          message,
+          url: urlIn(failures[0].message),
+        });
+      }
+      return usages.filter((u): u is ProviderUsage => !!u);
+    },
+  );
 
-  const [workloads, apis, , computeServices, hypervisors, serversByHost, aggregates, providers, agents, volumeServices] =
-    await Promise.all([
-      workloadsP,
-      openstack.checkApis(OPENSTACK_API_SERVICES),
-      // the token every other call shares: a refused credential is named once, as Keystone's
-      source('keystone authentication', 'keystone', () => openstack.session.projectId()),
-      source('nova os-services', 'nova', () => nova.listComputeServices()),
-      source('nova os-hypervisors', 'nova', () => nova.listHypervisors()),
-      source('nova servers per host', 'nova', async () => {
-        const mv = await nova.microversion();
-        if (!mv || compareMicroversions(mv, HYPERVISOR_STATS_REMOVED) < 0) return undefined;
-        return nova.countServersByHost();
-      }),
-      source('nova os-aggregates', 'nova', () => nova.listAggregates()),
-      providersP,
-      source('neutron agents', 'neutron', () => neutron.listAgents()),
-      source('cinder os-services', 'cinder', () => cinder.listVolumeServices()),
-    ]);
+  const [
+    workloads,
+    apis,
+    ,
+    computeServices,
+    hypervisors,
+    serversByHost,
+    aggregates,
+    providers,
+    agents,
+    volumeServices,
+  ] = await Promise.all([
+    workloadsP,
+    openstack.checkApis(OPENSTACK_API_SERVICES),
+    // the token every other call shares: a refused credential is named once, as Keystone's
+    source('keystone authentication', 'keystone', () =>
+      openstack.session.projectId(),
+    ),
+    source('nova os-services', 'nova', () => nova.listComputeServices()),
+    source('nova os-hypervisors', 'nova', () => nova.listHypervisors()),
+    source('nova servers per host', 'nova', async () => {
+      const mv = await nova.microversion();
+      if (!mv || compareMicroversions(mv, HYPERVISOR_STATS_REMOVED) < 0)
+        return undefined;
+      return nova.countServersByHost();
+    }),
+    source('nova os-aggregates', 'nova', () => nova.listAggregates()),
+    providersP,
+    source('neutron agents', 'neutron', () => neutron.listAgents()),
+    source('cinder os-services', 'cinder', () => cinder.listVolumeServices()),
+  ]);
 
   const computeRecords = computeServices?.map(toServiceRecord);
   const agentRecords = agents?.map(toAgentRecord);
@@ -226,7 +266,7 @@ export async function readLiveCloudView(target: LiveCloudTarget): Promise<LiveCl
     volumeServices: volumeServices?.map(toServiceRecord),
     agents: agentRecords,
     hosts,
-    errors: errors.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)),
+    errors: errors.sort((a, b) => a.source.localeCompare(b.source, 'en')),
     fetchedAt: new Date().toISOString(),
   });
 }

@@ -8,14 +8,20 @@ export const K8S = 'https://k8s.test:6443';
 export const K8S_TOKEN = 'k8s-sa-token-not-a-real-one';
 export const NAMESPACE = 'openstack';
 
-const meta = (name: string, labels: Record<string, string>, extra: object = {}) => ({
+const meta = (
+  name: string,
+  labels: Record<string, string>,
+  extra: object = {},
+) => ({
   name,
   namespace: NAMESPACE,
   labels,
   creationTimestamp: '2026-11-20T08:00:00Z',
   ...extra,
 });
-const template = (image: string) => ({ spec: { containers: [{ name: 'main', image }] } });
+const template = (image: string) => ({
+  spec: { containers: [{ name: 'main', image }] },
+});
 const helm = (application: string, component: string) => ({
   application,
   component,
@@ -34,7 +40,12 @@ export const deployments = [
       readyReplicas: 3,
       replicas: 3,
       conditions: [
-        { type: 'Progressing', status: 'True', lastUpdateTime: '2026-11-24T09:30:00Z', lastTransitionTime: '2026-11-20T08:00:00Z' },
+        {
+          type: 'Progressing',
+          status: 'True',
+          lastUpdateTime: '2026-11-24T09:30:00Z',
+          lastTransitionTime: '2026-11-20T08:00:00Z',
+        },
       ],
     },
   },
@@ -49,8 +60,15 @@ export const deployments = [
   },
   // not openstack-helm's: ignored
   {
-    metadata: meta('ingress-nginx', { application: 'ingress', component: 'server' }),
-    spec: { replicas: 1, selector: { matchLabels: { application: 'ingress' } }, template: template('nginx:1') },
+    metadata: meta('ingress-nginx', {
+      application: 'ingress',
+      component: 'server',
+    }),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { application: 'ingress' } },
+      template: template('nginx:1'),
+    },
     status: { readyReplicas: 1 },
   },
 ];
@@ -76,7 +94,11 @@ export const statefulSets = [
   },
   {
     metadata: meta('memcached-memcached', helm('memcached', 'server')),
-    spec: { replicas: 1, selector: { matchLabels: helm('memcached', 'server') }, template: template('memcached:1.6') },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: helm('memcached', 'server') },
+      template: template('memcached:1.6'),
+    },
     status: { readyReplicas: 1 },
   },
 ];
@@ -84,7 +106,10 @@ export const statefulSets = [
 export const daemonSets = [
   {
     metadata: meta('openvswitch', helm('openvswitch', 'openvswitch-vswitchd')),
-    spec: { selector: { matchLabels: helm('openvswitch', 'openvswitch-vswitchd') }, template: template('openstackhelm/openvswitch:latest') },
+    spec: {
+      selector: { matchLabels: helm('openvswitch', 'openvswitch-vswitchd') },
+      template: template('openstackhelm/openvswitch:latest'),
+    },
     status: { numberReady: 2, desiredNumberScheduled: 3 },
   },
 ];
@@ -92,21 +117,54 @@ export const daemonSets = [
 export const jobs = [
   {
     metadata: meta('keystone-db-sync', helm('keystone', 'db-sync')),
-    spec: { completions: 1, selector: { matchLabels: { 'controller-uid': 'x' } }, template: template('quay.io/airshipit/keystone:2025.1-ubuntu_noble') },
+    spec: {
+      completions: 1,
+      selector: { matchLabels: { 'controller-uid': 'x' } },
+      template: template('quay.io/airshipit/keystone:2025.1-ubuntu_noble'),
+    },
     status: { succeeded: 1 },
   },
   {
-    metadata: meta('keystone-fernet-rotate-29000000', helm('keystone', 'fernet-rotate'), {
-      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'keystone-fernet-rotate', uid: 'u' }],
-    }),
-    spec: { selector: { matchLabels: { 'controller-uid': 'y' } }, template: template('quay.io/airshipit/keystone:2025.1-ubuntu_noble') },
+    metadata: meta(
+      'keystone-fernet-rotate-29000000',
+      helm('keystone', 'fernet-rotate'),
+      {
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'CronJob',
+            name: 'keystone-fernet-rotate',
+            uid: 'u',
+          },
+        ],
+      },
+    ),
+    spec: {
+      selector: { matchLabels: { 'controller-uid': 'y' } },
+      template: template('quay.io/airshipit/keystone:2025.1-ubuntu_noble'),
+    },
     status: { succeeded: 1 },
   },
 ];
 
-const pod = (name: string, labels: Record<string, string>, restarts: number) => ({
+const pod = (
+  name: string,
+  labels: Record<string, string>,
+  restarts: number,
+) => ({
   metadata: meta(name, labels),
-  status: { phase: 'Running', containerStatuses: [{ name: 'main', restartCount: restarts, ready: true, image: 'x', imageID: 'x' }] },
+  status: {
+    phase: 'Running',
+    containerStatuses: [
+      {
+        name: 'main',
+        restartCount: restarts,
+        ready: true,
+        image: 'x',
+        imageID: 'x',
+      },
+    ],
+  },
 });
 
 export const pods = [
@@ -123,12 +181,18 @@ export interface FakeKubernetesState {
   failWith?: number;
 }
 
-const list = (state: FakeKubernetesState, kind: string, items: object[]) =>
+const list =
+  (state: FakeKubernetesState, kind: string, items: object[]) =>
   ({ request }: { request: Request }) => {
     const url = new URL(request.url);
-    state.calls.push(`${url.pathname}?labelSelector=${url.searchParams.get('labelSelector')}`);
+    state.calls.push(
+      `${url.pathname}?labelSelector=${url.searchParams.get('labelSelector')}`,
+    );
     if (request.headers.get('authorization') !== `Bearer ${K8S_TOKEN}`) {
-      return HttpResponse.json({ kind: 'Status', code: 401, message: 'Unauthorized' }, { status: 401 });
+      return HttpResponse.json(
+        { kind: 'Status', code: 401, message: 'Unauthorized' },
+        { status: 401 },
+      );
     }
     if (state.failWith) {
       return HttpResponse.json(
@@ -143,7 +207,12 @@ const list = (state: FakeKubernetesState, kind: string, items: object[]) =>
         { status: state.failWith },
       );
     }
-    return HttpResponse.json({ kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
+    return HttpResponse.json({
+      kind: `${kind}List`,
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '1' },
+      items,
+    });
   };
 
 /** Handlers of the namespace's list calls. */
@@ -153,7 +222,13 @@ export function fakeKubernetes(state: FakeKubernetesState) {
     http.get(`${ns}/deployments`, list(state, 'Deployment', deployments)),
     http.get(`${ns}/statefulsets`, list(state, 'StatefulSet', statefulSets)),
     http.get(`${ns}/daemonsets`, list(state, 'DaemonSet', daemonSets)),
-    http.get(`${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, list(state, 'Job', jobs)),
-    http.get(`${K8S}/api/v1/namespaces/${NAMESPACE}/pods`, list(state, 'Pod', pods)),
+    http.get(
+      `${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/jobs`,
+      list(state, 'Job', jobs),
+    ),
+    http.get(
+      `${K8S}/api/v1/namespaces/${NAMESPACE}/pods`,
+      list(state, 'Pod', pods),
+    ),
   ];
 }

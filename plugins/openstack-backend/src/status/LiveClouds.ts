@@ -1,0 +1,154 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_OPENSTACK_CLOUD,
+  ANNOTATION_OPENSTACK_CLUSTER,
+  ANNOTATION_OPENSTACK_NAMESPACE,
+  OPENSTACK_CLOUD_TYPE,
+} from '@backstage-openstack/plugin-openstack-common';
+import {
+  ClusterClient,
+  findCluster,
+  LiveCloudTarget,
+  OpenStackClient,
+  OpenStackClientOptions,
+  readLiveCloudView,
+} from '@backstage-openstack/plugin-openstack-node';
+import { CloudSource, CloudView } from './StatusService';
+
+/** Where a cloud's control plane runs, and where that was learnt from. */
+interface ControlPlaneLocation {
+  cluster?: string;
+  namespace?: string;
+  from: string;
+}
+
+/**
+ * The live clouds: one per `openstack.clouds.<key>`, read from its OpenStack APIs and its
+ * control plane's Kubernetes namespace.
+ *
+ * Which cluster and namespace (one rule): each of `openstack.clouds.<key>.cluster` and
+ * `.namespace` from app-config when set there, else from the annotations
+ * `openstack.backstage.io/cluster` and `openstack.backstage.io/namespace` of the catalog's
+ * `openstack-cloud` Resource whose `openstack.backstage.io/cloud` is the key. The cluster is a name under
+ * `kubernetes.clusterLocatorMethods` (configured once for the kubernetes plugin too). When
+ * neither names both, the status is read from OpenStack alone and says how to fix it.
+ */
+export class LiveClouds implements CloudSource {
+  private readonly clusters = new Map<string, ClusterClient>();
+
+  static fromConfig(
+    config: Config,
+    deps: { catalog: CatalogService; auth: AuthService; logger: LoggerService },
+    options: OpenStackClientOptions = {},
+  ): LiveClouds {
+    return new LiveClouds(
+      config,
+      OpenStackClient.fromConfig(config, options),
+      deps,
+    );
+  }
+
+  constructor(
+    private readonly config: Config,
+    private readonly clients: Map<string, OpenStackClient>,
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** The configured cloud keys. */
+  keys(): string[] {
+    return [...this.clients.keys()];
+  }
+
+  async has(cloud: string): Promise<boolean> {
+    return this.clients.has(cloud);
+  }
+
+  async read(cloud: string): Promise<CloudView> {
+    const openstack = this.clients.get(cloud)!;
+    const target: LiveCloudTarget = { cloud, openstack };
+    const where = await this.locate(cloud);
+    if (where.cluster && where.namespace) {
+      try {
+        target.kubernetes = {
+          cluster: this.cluster(where.cluster),
+          namespace: where.namespace,
+        };
+      } catch (e) {
+        target.kubernetesMissing = `OpenStack cloud "${cloud}": its control plane's cluster "${
+          where.cluster
+        }" (from ${where.from}) cannot be used: ${(e as Error).message}`;
+      }
+    } else {
+      target.kubernetesMissing =
+        `OpenStack cloud "${cloud}": no Kubernetes cluster and namespace known for its control plane (${where.from}); ` +
+        `set openstack.clouds.${cloud}.cluster and .namespace, or the annotations ${ANNOTATION_OPENSTACK_CLUSTER} and ${ANNOTATION_OPENSTACK_NAMESPACE} on its catalog Resource`;
+    }
+    return readLiveCloudView(target);
+  }
+
+  private cluster(name: string): ClusterClient {
+    let c = this.clusters.get(name);
+    if (!c) {
+      c = ClusterClient.for(findCluster(this.config, name));
+      this.clusters.set(name, c);
+    }
+    return c;
+  }
+
+  private async locate(cloud: string): Promise<ControlPlaneLocation> {
+    const cfg = this.config.getOptionalConfig(`openstack.clouds.${cloud}`);
+    const cluster = cfg?.getOptionalString('cluster');
+    const namespace = cfg?.getOptionalString('namespace');
+    if (cluster && namespace)
+      return { cluster, namespace, from: `openstack.clouds.${cloud}` };
+    try {
+      const { items } = await this.deps.catalog.getEntities(
+        {
+          filter: {
+            kind: 'Resource',
+            'spec.type': OPENSTACK_CLOUD_TYPE,
+            [`metadata.annotations.${ANNOTATION_OPENSTACK_CLOUD}`]: cloud,
+          },
+          fields: [
+            'metadata.annotations',
+            'metadata.name',
+            'metadata.namespace',
+          ],
+        },
+        { credentials: await this.deps.auth.getOwnServiceCredentials() },
+      );
+      const entity = items[0];
+      if (!entity)
+        return {
+          cluster,
+          namespace,
+          from: `no catalog Resource has ${ANNOTATION_OPENSTACK_CLOUD}: ${cloud}`,
+        };
+      const a = entity.metadata.annotations ?? {};
+      return {
+        cluster: cluster ?? a[ANNOTATION_OPENSTACK_CLUSTER],
+        namespace: namespace ?? a[ANNOTATION_OPENSTACK_NAMESPACE],
+        from: `catalog resource:${entity.metadata.namespace ?? 'default'}/${
+          entity.metadata.name
+        }`,
+      };
+    } catch (e) {
+      this.deps.logger.warn(
+        `Could not look up the catalog Resource of cloud ${cloud}: ${
+          (e as Error).message
+        }`,
+      );
+      return {
+        cluster,
+        namespace,
+        from: `the catalog could not be read: ${(e as Error).message}`,
+      };
+    }
+  }
+}
