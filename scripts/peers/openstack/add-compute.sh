@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Enrolls a fake compute node HOST into the running OpenStack peer: nova-compute (fake driver) and
-# a fake Open vSwitch agent for HOST. Nova's scheduler maps it into cell1 within ~10 s; it then
-# shows in os-services, os-hypervisors, placement and neutron agents. Idempotent.
+# a fake Open vSwitch agent for HOST. It shows in os-services, placement and neutron agents within
+# seconds, and in os-hypervisors once mapped into cell1 by discover-hosts.sh (no periodic
+# discovery). Idempotent.
 set -euo pipefail
 H="${1:?usage: add-compute.sh HOST}"
 case "$H" in *[!A-Za-z0-9.-]*) echo "invalid host name: $H" >&2; exit 2 ;; esac
