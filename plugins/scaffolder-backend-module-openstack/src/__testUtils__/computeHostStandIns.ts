@@ -12,19 +12,22 @@
  *   a fake-driver nova-compute and agent for that host name (scripts/peers/openstack/add-compute.sh).
  */
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import * as k8s from '@kubernetes/client-node';
 
 const run = promisify(execFile);
-const SCRIPTS = path.resolve(__dirname, '../../../../scripts/peers/openstack');
+const SCRIPTS = resolvePackagePath(
+  '@backstage-openstack/plugin-scaffolder-backend-module-openstack',
+  '../../scripts/peers/openstack',
+);
 
 /** The value of spec.managedBy on the Jobs this stand-in completes. */
 export const JOB_MANAGED_BY = 'backstage-openstack.test/job-controller-stand-in';
 
 /** Runs a peer script; returns its stdout. */
 export async function peerScript(name: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(path.join(SCRIPTS, name), args, { timeout: 120_000 });
+  const { stdout } = await run(`${SCRIPTS}/${name}`, args, { timeout: 120_000 });
   return stdout;
 }
 
