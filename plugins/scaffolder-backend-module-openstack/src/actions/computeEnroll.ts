@@ -58,7 +58,10 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
     },
     async handler(ctx) {
       // the scaffolder does not apply the schema's defaults to the input
-      const { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes = 15 } = ctx.input;
+      const { host, managementIp, overlayIp, availabilityZone, timeoutMinutes = 15 } = ctx.input;
+      // a form field left empty arrives as ""
+      const aggregate = ctx.input.aggregate || undefined;
+      const bmcAddress = ctx.input.bmcAddress || undefined;
       const issues = validateComputeEnrollInput({ host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress });
       if (issues.length) {
         throw new InputError(issues.map(i => `input.${i.field} ${i.message}`).join('\n'));
