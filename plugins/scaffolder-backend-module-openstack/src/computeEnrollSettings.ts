@@ -15,6 +15,9 @@ export interface ComputeEnrollSettings {
   cellSetupCronJob: string;
   /** Neutron agent binary that proves the host's networking, default `ovn-controller`. */
   ovnAgentBinary: string;
+  /** `openstack.clouds.<key>.cluster` / `.namespace` (the status backend's keys), which win over the entity's annotations. */
+  cluster?: string;
+  namespace?: string;
   /** Discovery Jobs at most, default 10. */
   discoveryAttempts: number;
   /** After a discovery Job completes, how long to look for the mapping before the next one; default 30 s. */
@@ -99,6 +102,8 @@ export function readComputeEnrollSettings(
         cpuMode: oneOf('libvirt.cpuMode', ['host-passthrough', 'host-model', 'custom', 'none'] as const, 'host-passthrough'),
       },
     },
+    cluster: cloud.getOptionalString('cluster'),
+    namespace: cloud.getOptionalString('namespace'),
     secretPrefix: str('secretPrefix', key),
     cellSetupCronJob: str('cellSetupCronJob', 'nova-cell-setup'),
     ovnAgentBinary: str('ovnAgentBinary', 'ovn-controller'),

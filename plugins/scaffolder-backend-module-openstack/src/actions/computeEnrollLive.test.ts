@@ -428,7 +428,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     ['a host that is a hypervisor', { host: 'compute1' }, {}, /input\.host: compute1 is already a compute host of zed \(nova-compute up, enabled\)/],
     ['a management IP in use', { managementIp: '10.0.12.1' }, {}, /input\.managementIp: 10\.0\.12\.1 is already the address of hypervisor compute1/],
     ['an aggregate of another zone', { aggregate: 'az2-general' }, {}, /input\.aggregate: aggregate az2-general of zed is in zone az2, not az1/],
-    ['a cloud without namespace annotation', { cloud: 'resource:default/no-ns' }, {}, /input\.cloud: resource:default\/no-ns lacks the openstack\.backstage\.io\/namespace annotation/],
+    ['a cloud without namespace annotation', { cloud: 'resource:default/no-ns' }, {}, /input\.cloud: resource:default\/no-ns lacks the openstack\.backstage\.io\/namespace annotation and openstack\.clouds\.zed\.namespace is not set/],
     ['the Nova API down', {}, { novaDown: true }, /The Nova API of zed \(http:\/\/nova\.zed\.test:8774\/v2\.1\/\) does not answer/],
     ['the conductor down', {}, { conductorUp: false }, /zed has no nova-conductor up and enabled \(ctl: down\/enabled\)/],
     ['no nova-cell-setup CronJob', {}, { cronJob: false }, /no CronJob openstack\/nova-cell-setup, which discovers new hosts/],
@@ -436,6 +436,16 @@ describe('openstack:compute:enroll, live cloud', () => {
     const { m, action } = setup(model);
     await expect(action.handler(context(new Map(), over).ctx as any)).rejects.toThrow(message);
     expect(m.calls).toEqual([]);
+  });
+
+  it("takes the namespace from openstack.clouds.<key>.namespace when the entity has no annotation", async () => {
+    const data = JSON.parse(JSON.stringify(configData));
+    data.openstack.clouds.zed.namespace = NS;
+    const { m, action } = setup({}, data);
+    const { ctx } = context(new Map(), { cloud: 'resource:default/no-ns' });
+    await action.handler(ctx as any);
+    expect(m.calls[0]).toBe(`k8s POST secret ${NS}/${BUNDLE}`);
+    expect(ctx.output).toHaveBeenCalledWith('bundleSecret', `${NS}/${BUNDLE}`);
   });
 
   it('refuses when a credential Secret is missing, naming it and the rule', async () => {

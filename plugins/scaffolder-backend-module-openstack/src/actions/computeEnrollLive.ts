@@ -73,14 +73,16 @@ export async function enrollLiveHost(
 ): Promise<{ bundleSecret: string }> {
   const { host, availabilityZone: zone } = input;
   const aggregate = enrollAggregateName(input);
-  if (!cloud.cluster || !cloud.namespace) {
+  const clusterName = settings.cluster ?? cloud.cluster;
+  const namespace = settings.namespace ?? cloud.namespace;
+  if (!clusterName || !namespace) {
+    const what = !clusterName ? 'cluster' : 'namespace';
     throw new InputError(
-      `input.cloud: ${cloud.entityRef} lacks the openstack.backstage.io/${!cloud.cluster ? 'cluster' : 'namespace'} annotation; add it (the Kubernetes cluster of kubernetes.clusterLocatorMethods and the namespace of the cloud's control plane), so the action knows where the bundle Secret and the discovery Job go`,
+      `input.cloud: ${cloud.entityRef} lacks the openstack.backstage.io/${what} annotation and openstack.clouds.${cloud.key}.${what} is not set; add one (the Kubernetes cluster of kubernetes.clusterLocatorMethods and the namespace of the cloud's control plane), so the action knows where the bundle Secret and the discovery Job go`,
     );
   }
-  const namespace = cloud.namespace;
   const os = deps.openstack(cloud.key);
-  const k8s = deps.cluster(cloud.cluster);
+  const k8s = deps.cluster(clusterName);
   const sources = computeCredentialSources(settings.secretPrefix);
   const bundleName = computeBundleSecretName(host);
   const pollMs = deps.pollMs ?? 5000;
