@@ -3,7 +3,11 @@ import { readComputeEnrollSettings } from './computeEnrollSettings';
 
 const cloud = (computeEnrollment?: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   mockServices.rootConfig({
-    data: { openstack: { clouds: { prod: { authUrl: 'https://keystone.prod.example.org/v3', region: 'RegionOne', ...extra, computeEnrollment } } } },
+    data: {
+      openstack: {
+        clouds: { prod: { authUrl: 'https://keystone.prod.example.org/v3', region: 'RegionOne', ...extra, ...(computeEnrollment ? { computeEnrollment } : {}) } },
+      },
+    } as any,
   });
 
 describe('readComputeEnrollSettings', () => {

@@ -74,13 +74,14 @@ export async function enrollLiveHost(
   const { host, availabilityZone: zone } = input;
   const aggregate = enrollAggregateName(input);
   const clusterName = settings.cluster ?? cloud.cluster;
-  const namespace = settings.namespace ?? cloud.namespace;
-  if (!clusterName || !namespace) {
+  const namespaceName = settings.namespace ?? cloud.namespace;
+  if (!clusterName || !namespaceName) {
     const what = !clusterName ? 'cluster' : 'namespace';
     throw new InputError(
       `input.cloud: ${cloud.entityRef} lacks the openstack.backstage.io/${what} annotation and openstack.clouds.${cloud.key}.${what} is not set; add one (the Kubernetes cluster of kubernetes.clusterLocatorMethods and the namespace of the cloud's control plane), so the action knows where the bundle Secret and the discovery Job go`,
     );
   }
+  const namespace: string = namespaceName;
   const os = deps.openstack(cloud.key);
   const k8s = deps.cluster(clusterName);
   const sources = computeCredentialSources(settings.secretPrefix);
