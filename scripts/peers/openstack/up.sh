@@ -464,10 +464,14 @@ count() { # URL PYTHON-EXPR over the JSON body d
   curl -s -H "X-Auth-Token: $TOKEN" "$1" |
     "$SYS_PY" -c "import json,sys; d=json.load(sys.stdin); print($2)" 2>/dev/null || echo 0
 }
-# os-hypervisors lists mapped hosts only: map the computes (a snapshot, so again on every try)
+# os-hypervisors lists mapped hosts only: once the computes' services report, map them (a
+# snapshot of the compute nodes, so again on the next try until all are listed)
+hyps() { count http://127.0.0.1:8774/v2.1/os-hypervisors 'sum(h["state"]=="up" for h in d.get("hypervisors",[]))'; }
 hyp_up() {
+  [ "$(hyps)" -ge "$want" ] && return 0
+  [ "$(count 'http://127.0.0.1:8774/v2.1/os-services?binary=nova-compute' 'sum(s["state"]=="up" for s in d.get("services",[]))')" -ge "$want" ] || return 1
   as nova "nova-manage cell_v2 discover_hosts" >>"$CMDLOG" 2>&1 || true
-  [ "$(count http://127.0.0.1:8774/v2.1/os-hypervisors 'sum(h["state"]=="up" for h in d.get("hypervisors",[]))')" -ge "$want" ]
+  [ "$(hyps)" -ge "$want" ]
 }
 agents_up() { [ "$(count http://127.0.0.1:9696/v2.0/agents 'sum(a["alive"] for a in d.get("agents",[]))')" -ge "$want" ]; }
 cinder_up() {
