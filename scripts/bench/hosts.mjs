@@ -2,21 +2,40 @@
 //  - the status and hosts routes: cold (first read, cache empty) and warm p50/p95 over HTTP;
 //  - the OpenStack tab in Debian's chromium: time to the first host rows and to an applied filter.
 // Usage: node scripts/bench/hosts.mjs   (starts its own portal on :3000/:7007; stop any other)
-import { spawn } from 'node:child_process';
+//        BSO_BENCH_BUNDLE=production node scripts/bench/hosts.mjs
+//          builds the app (backstage-cli package build) and lets the backend serve it on :7007
+//          (app-backend), as a production portal does; development otherwise (webpack dev server).
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, newPage, signInAsGuest } from '../../e2e/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
+const PRODUCTION = process.env.BSO_BENCH_BUNDLE === 'production';
+const APP = PRODUCTION ? 'http://localhost:7007' : 'http://localhost:3000';
+process.env.BSO_PORTAL_URL = APP; // e2e/browser.mjs signs in there (read when it is imported)
+const { launchBrowser, newPage, signInAsGuest } = await import('../../e2e/browser.mjs');
+if (PRODUCTION) {
+  const t0 = performance.now();
+  const build = spawnSync('yarn', ['workspace', 'app', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('app build failed');
+  console.log(`app production bundle built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
 const ROUNDS = 40;
 const sqlite = mkdtempSync(join(tmpdir(), 'bso-bench-'));
 const log = openSync(join(sqlite, 'portal.log'), 'w');
-const portal = spawn('yarn', ['start'], {
+const portal = spawn('yarn', PRODUCTION ? ['workspace', 'backend', 'start'] : ['start'], {
   cwd: root,
-  env: { ...process.env, BSO_SQLITE_DIR: sqlite, APP_CONFIG_openstack_demo_hosts: String(HOSTS), BROWSER: 'none' },
+  env: {
+    ...process.env,
+    BSO_SQLITE_DIR: sqlite,
+    APP_CONFIG_openstack_demo_hosts: String(HOSTS),
+    BROWSER: 'none',
+    // production bundle: the backend serves the app, so the app's origin is the backend's
+    ...(PRODUCTION ? { APP_CONFIG_app_baseUrl: APP, APP_CONFIG_backend_cors_origin: APP } : {}),
+  },
   stdio: ['ignore', log, log],
   detached: true,
 });
@@ -35,7 +54,7 @@ const ms = x => `${x.toFixed(1)} ms`;
 async function waitUp() {
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch('http://localhost:7007/api/openstack/health')).ok && (await fetch('http://localhost:3000/')).ok) return;
+      if ((await fetch('http://localhost:7007/api/openstack/health')).ok && (await fetch(`${APP}/`)).ok) return;
     } catch {
       // not yet
     }
@@ -81,9 +100,9 @@ try {
   const filtered = [];
   const pageLoads = [];
   for (let i = 0; i < 5; i++) {
-    // a full page load (development bundle) of the tab ...
+    // a full page load of the tab ...
     let t0 = performance.now();
-    await page.goto('http://localhost:3000/catalog/default/resource/demo-cloud/openstack');
+    await page.goto(`${APP}/catalog/default/resource/demo-cloud/openstack`);
     await page.getByRole('link', { name: /^cmp-az[12]-\d+$/ }).first().waitFor();
     pageLoads.push(performance.now() - t0);
     // ... and, in the loaded app, Overview → OpenStack: the tab's own cost to its first host rows
@@ -100,7 +119,7 @@ try {
     filtered.push(performance.now() - t1);
   }
   await browser.close();
-  console.log(`  full page load of the tab → first host rows:  p50 ${ms(pct(pageLoads, 50))} (development bundle)`);
+  console.log(`  full page load of the tab → first host rows:  p50 ${ms(pct(pageLoads, 50))} (${PRODUCTION ? 'production' : 'development'} bundle)`);
   console.log(`  Overview → OpenStack tab → first host rows:   p50 ${ms(pct(firstRows, 50))} (min ${ms(Math.min(...firstRows))}, max ${ms(Math.max(...firstRows))}) over 5`);
   console.log(`  host filter "Down" → filtered rows:          p50 ${ms(pct(filtered, 50))} (min ${ms(Math.min(...filtered))}, max ${ms(Math.max(...filtered))})`);
 } finally {

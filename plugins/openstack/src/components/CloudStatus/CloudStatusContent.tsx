@@ -10,7 +10,7 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import { openstackApiRef } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 import { VerdictChip } from '../common/VerdictChip';
@@ -33,8 +33,13 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
   const load = useCallback(
     async (refresh: boolean) => {
       try {
-        setStatus(await api.getStatus(cloud, { refresh }));
-        setError(undefined);
+        const next = await api.getStatus(cloud, { refresh });
+        // The status mounts the heavy part of the tab (control plane, capacity, operations): render
+        // it as a transition, so the host rows, which arrive at the same moment, paint first.
+        startTransition(() => {
+          setStatus(next);
+          setError(undefined);
+        });
       } catch (e) {
         setError(e as Error);
       }
