@@ -28,7 +28,7 @@ import {
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
@@ -81,7 +81,7 @@ function catalog() {
     ep('compute', 'nova', '/compute/v2.1'),
     ep('placement', 'placement', '/placement'),
     ep('network', 'neutron', '/network'),
-    ep('volumev3', 'cinderv3', '/volume/v3/%(project_id)s'),
+    ep('volumev3', 'cinderv3', `/volume/v3/${PROJECT}`),
     ep('image', 'glance', '/image'),
   ];
 }
@@ -449,7 +449,7 @@ for (const [kind, app, component, name, replicas] of helm) {
             image: image(app),
             imageID: 'sha256:0',
             ready: true,
-            restartCount: app === 'rabbitmq' ? 2 : 0,
+            restartCount: app === 'rabbitmq' ? 1 : 0,
             started: true,
             state: { running: { startedAt: '2026-11-20T10:01:00Z' } },
           },
@@ -532,7 +532,7 @@ function route(req, res, url) {
       { 'X-Subject-Token': TOKEN },
     );
   }
-  if (p === '/identity/v3/')
+  if (p === '/identity/v3' || p === '/identity/v3/')
     return json(res, 200, {
       version: {
         id: 'v3.14',
@@ -556,6 +556,8 @@ function route(req, res, url) {
   if (
     req.headers['x-auth-token'] !== TOKEN &&
     ![
+      '/compute/',
+      '/compute/v2.1',
       '/compute/v2.1/',
       '/placement/',
       '/network/',
@@ -571,6 +573,20 @@ function route(req, res, url) {
     });
   }
   switch (p) {
+    case '/compute/':
+      return json(res, 200, {
+        versions: [
+          {
+            id: 'v2.1',
+            status: 'CURRENT',
+            version: '2.93',
+            min_version: '2.1',
+            updated: '2013-07-23T11:33:21Z',
+            links: [{ rel: 'self', href: `${base}/compute/v2.1/` }],
+          },
+        ],
+      });
+    case '/compute/v2.1':
     case '/compute/v2.1/':
       return json(res, 200, {
         version: {
@@ -876,9 +892,9 @@ try {
     }`,
   );
   console.log(
-    `  verdict ${first.body.verdict}; hosts ${JSON.stringify(
-      first.body.hostSummary,
-    )}`,
+    `  verdict ${first.body.verdict} (${
+      first.body.reasons.join('; ') || 'no reasons'
+    }); hosts ${JSON.stringify(first.body.hostSummary)}`,
   );
 
   // cold reads (cache bypassed) vs the bare parallel fetch of the same JSON, interleaved
@@ -902,7 +918,10 @@ try {
     warmHosts.push(
       (await get('/clouds/bench/hosts?sort=vcpu&order=desc&limit=25')).t,
     );
-    warmHost.push((await get(`/clouds/bench/hosts/${hostName(1234)}`)).t);
+    warmHost.push(
+      (await get(`/clouds/bench/hosts/${hostName(Math.min(1234, HOSTS - 1))}`))
+        .t,
+    );
   }
   // the hosts route cold: one read with the cache bypassed
   const coldHosts = [];
@@ -948,14 +967,53 @@ try {
     )}×   (${COLD_ROUNDS} cold rounds, ${ROUNDS} warm reads per route)`,
   );
   console.log(`  load average at end ${load()}`);
-  const pyOsc = spawnSync('sh', ['-c', 'command -v openstack'], {
+  // the CLI an operator would use for the same answers, against the same synthetic cloud
+  const osc = spawnSync('sh', ['-c', 'command -v openstack'], {
     encoding: 'utf8',
-  });
-  console.log(
-    pyOsc.stdout.trim()
-      ? `  python-openstackclient at ${pyOsc.stdout.trim()} (not timed here)`
-      : '  python-openstackclient is not installed: `openstack hypervisor list --long` not timed',
-  );
+  }).stdout.trim();
+  if (!osc) {
+    console.log(
+      '  python-openstackclient is not installed: `openstack hypervisor list --long` not timed',
+    );
+  } else {
+    const env = {
+      ...process.env,
+      OS_AUTH_TYPE: 'v3applicationcredential',
+      OS_AUTH_URL: `${base}/identity/v3`,
+      OS_APPLICATION_CREDENTIAL_ID: 'bench',
+      OS_APPLICATION_CREDENTIAL_SECRET: 'bench-secret',
+      OS_REGION_NAME: 'RegionOne',
+      OS_INTERFACE: 'public',
+    };
+    console.log(
+      `  python-openstackclient (${osc}), one command after the other, each with its own token:`,
+    );
+    for (const cmd of [
+      'hypervisor list --long',
+      'compute service list',
+      'network agent list',
+      'volume service list',
+    ]) {
+      const c0 = performance.now();
+      // asynchronously: the synthetic cloud answers from this very process
+      const r = await new Promise(resolve =>
+        execFile(
+          osc,
+          [...cmd.split(' '), '-f', 'value'],
+          { env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 },
+          (error, stdout, stderr) => resolve({ error, stdout, stderr }),
+        ),
+      );
+      const t = ((performance.now() - c0) / 1000).toFixed(1);
+      console.log(
+        `    openstack ${cmd.padEnd(24)} ${
+          r.error
+            ? `failed after ${t} s: ${r.stderr.trim().split('\n').pop()}`
+            : `${t} s (${r.stdout.trim().split('\n').length} rows)`
+        }`,
+      );
+    }
+  }
 } catch (e) {
   console.error(e);
   console.error(
