@@ -1,6 +1,9 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { CloudStatus, ComputeHostStatus } from '@backstage-openstack/plugin-openstack-common';
+import {
+  CloudStatus,
+  ComputeHostStatus,
+} from '@backstage-openstack/plugin-openstack-common';
 
 /** A cloud's full view: its status and every compute host. */
 export interface CloudView {
@@ -15,53 +18,92 @@ export interface CloudSource {
   read(cloud: string): Promise<CloudView>;
 }
 
+/** A view and when it was read. */
+interface Stamped {
+  view: CloudView;
+  readAt: number;
+}
+
 /**
  * Serves cloud views with short-lived caching (the cache service, shared by replicas where it
  * is backed by Redis/Memcached) and coalescing of identical in-flight reads, so a hundred users
  * opening one page cost one upstream fetch.
+ *
+ * Stale while revalidate: a view older than `ttlMs` but younger than `maxStaleMs` is served at
+ * once while one background read refreshes it (a cold read of a 2,000-host cloud takes seconds,
+ * mostly Placement); the view carries its `fetchedAt`, which the page shows. `refresh` waits for
+ * a fresh read; `invalidate` (after an operation) drops the view so the next read is fresh.
  */
 export class StatusService {
   private readonly inFlight = new Map<string, Promise<CloudView>>();
   /** This replica's copy of recent views: a warm read neither fetches nor parses anything. */
-  private readonly local = new Map<string, { view: CloudView; expires: number }>();
+  private readonly local = new Map<string, Stamped>();
 
   constructor(
     private readonly sources: CloudSource[],
     private readonly cache: CacheService,
     private readonly logger: LoggerService,
     private readonly ttlMs = 10_000,
+    private readonly maxStaleMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  async view(cloud: string, opts: { refresh?: boolean } = {}): Promise<CloudView> {
+  async view(
+    cloud: string,
+    opts: { refresh?: boolean } = {},
+  ): Promise<CloudView> {
     const key = `view:${cloud}`;
-    const running = this.inFlight.get(key);
-    if (running) return running;
-    if (!opts.refresh) {
-      const mine = this.local.get(key);
-      if (mine && mine.expires > Date.now()) return mine.view;
-      const cached = (await this.cache.get(key)) as CloudView | undefined;
-      if (cached) {
-        this.local.set(key, { view: cached, expires: Date.now() + this.ttlMs / 2 });
-        return cached;
+    if (opts.refresh) return this.read(cloud, key);
+
+    let known = this.local.get(key);
+    if (!known || this.now() - known.readAt >= this.ttlMs) {
+      // another replica may have read it more recently
+      const shared = (await this.cache.get(key)) as Stamped | undefined;
+      if (shared && (!known || shared.readAt > known.readAt)) {
+        known = shared;
+        this.local.set(key, shared);
       }
     }
-    const p = (async () => {
-      const source = await this.sourceFor(cloud);
-      const t0 = Date.now();
-      const view = await source.read(cloud);
-      this.logger.debug(`read cloud ${cloud} in ${Date.now() - t0} ms`);
-      this.local.set(key, { view, expires: Date.now() + this.ttlMs });
-      await this.cache.set(key, view as any, { ttl: this.ttlMs });
-      return view;
-    })().finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, p);
-    return p;
+    if (!known) return this.read(cloud, key);
+    const age = this.now() - known.readAt;
+    if (age < this.ttlMs) return known.view;
+    if (age < this.maxStaleMs) {
+      if (!this.inFlight.has(key)) {
+        this.read(cloud, key).catch(e =>
+          this.logger.warn(
+            `Background refresh of cloud ${cloud} failed; serving the view read ${Math.round(
+              age / 1000,
+            )} s ago: ${(e as Error).message}`,
+          ),
+        );
+      }
+      return known.view;
+    }
+    return this.read(cloud, key);
   }
 
   /** Drops the cached view, e.g. after an operation changed the cloud. */
   async invalidate(cloud: string) {
     this.local.delete(`view:${cloud}`);
     await this.cache.delete(`view:${cloud}`);
+  }
+
+  /** One upstream read of `cloud`, shared by everyone asking while it runs. */
+  private read(cloud: string, key: string): Promise<CloudView> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const p = (async () => {
+      const source = await this.sourceFor(cloud);
+      const t0 = this.now();
+      const view = await source.read(cloud);
+      this.logger.debug(`read cloud ${cloud} in ${this.now() - t0} ms`);
+      const stamped: Stamped = { view, readAt: this.now() };
+      this.local.set(key, stamped);
+      await this.cache.set(key, stamped as any, { ttl: this.maxStaleMs });
+      return view;
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, p);
+    return p;
   }
 
   private async sourceFor(cloud: string): Promise<CloudSource> {

@@ -1,0 +1,165 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { CloudSource, CloudView, StatusService } from './StatusService';
+
+/** A source whose reads the test finishes by hand, counting them. */
+function manualSource() {
+  const pending: Array<(v: CloudView) => void> = [];
+  const source: CloudSource & { reads: number } = {
+    reads: 0,
+    has: async c => c === 'prod',
+    read: () => {
+      source.reads++;
+      return new Promise<CloudView>(resolve => pending.push(resolve));
+    },
+  };
+  const finish = (label: string) => {
+    const resolve = pending.shift();
+    if (!resolve) throw new Error('no read is running');
+    resolve({ status: { fetchedAt: label } as any, hosts: [] });
+  };
+  return { source, finish };
+}
+
+const flush = () => new Promise(r => setImmediate(r));
+
+describe('StatusService', () => {
+  let clock: number;
+  const make = (source: CloudSource) =>
+    new StatusService(
+      [source],
+      mockServices.cache.mock({
+        get: async () => undefined,
+        set: async () => {},
+        delete: async () => {},
+      } as any),
+      mockServices.logger.mock(),
+      10_000,
+      60_000,
+      () => clock,
+    );
+
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+
+  it('coalesces identical reads into one upstream read', async () => {
+    const { source, finish } = manualSource();
+    const svc = make(source);
+    const readers = Promise.all(
+      Array.from({ length: 100 }, () => svc.view('prod')),
+    );
+    await flush();
+    finish('t0');
+    const views = await readers;
+    expect(source.reads).toBe(1);
+    expect(new Set(views.map(v => v.status.fetchedAt))).toEqual(
+      new Set(['t0']),
+    );
+  });
+
+  it('serves a fresh view without reading again', async () => {
+    const { source, finish } = manualSource();
+    const svc = make(source);
+    const first = svc.view('prod');
+    await flush();
+    finish('t0');
+    await first;
+    clock += 9_999;
+    expect((await svc.view('prod')).status.fetchedAt).toBe('t0');
+    expect(source.reads).toBe(1);
+  });
+
+  it('serves a stale view at once and refreshes it in the background, once', async () => {
+    const { source, finish } = manualSource();
+    const svc = make(source);
+    const first = svc.view('prod');
+    await flush();
+    finish('t0');
+    await first;
+    clock += 15_000; // past the TTL, within maxStale
+    const [a, b] = await Promise.all([svc.view('prod'), svc.view('prod')]);
+    expect([a.status.fetchedAt, b.status.fetchedAt]).toEqual(['t0', 't0']);
+    expect(source.reads).toBe(2); // one background read for both
+    finish('t1');
+    await flush();
+    expect((await svc.view('prod')).status.fetchedAt).toBe('t1');
+    expect(source.reads).toBe(2);
+  });
+
+  it('waits for a fresh read when the view is older than maxStale, or when asked to refresh', async () => {
+    const { source, finish } = manualSource();
+    const svc = make(source);
+    const first = svc.view('prod');
+    await flush();
+    finish('t0');
+    await first;
+    clock += 61_000;
+    const old = svc.view('prod');
+    await flush();
+    finish('t1');
+    expect((await old).status.fetchedAt).toBe('t1');
+
+    const forced = svc.view('prod', { refresh: true });
+    await flush();
+    finish('t2');
+    expect((await forced).status.fetchedAt).toBe('t2');
+    expect(source.reads).toBe(3);
+  });
+
+  it('keeps serving the stale view when the background refresh fails, and says so in the log', async () => {
+    let fail = false;
+    let reads = 0;
+    const logger = mockServices.logger.mock();
+    const svc = new StatusService(
+      [
+        {
+          has: async () => true,
+          read: async () => {
+            reads++;
+            if (fail) throw new Error('Nova 503');
+            return { status: { fetchedAt: `t${reads}` } as any, hosts: [] };
+          },
+        },
+      ],
+      mockServices.cache.mock({
+        get: async () => undefined,
+        set: async () => {},
+        delete: async () => {},
+      } as any),
+      logger,
+      10_000,
+      60_000,
+      () => clock,
+    );
+    await svc.view('prod');
+    fail = true;
+    clock += 20_000;
+    expect((await svc.view('prod')).status.fetchedAt).toBe('t1');
+    await flush();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Nova 503'),
+    );
+    expect((await svc.view('prod')).status.fetchedAt).toBe('t1');
+  });
+
+  it('reads afresh after invalidate', async () => {
+    const { source, finish } = manualSource();
+    const svc = make(source);
+    const first = svc.view('prod');
+    await flush();
+    finish('t0');
+    await first;
+    await svc.invalidate('prod');
+    const next = svc.view('prod');
+    await flush();
+    finish('t1');
+    expect((await next).status.fetchedAt).toBe('t1');
+  });
+
+  it('says how to configure an unknown cloud', async () => {
+    const { source } = manualSource();
+    await expect(make(source).view('staging')).rejects.toThrow(
+      'add openstack.clouds.staging',
+    );
+  });
+});
