@@ -87,3 +87,15 @@ export function recoverableContext<T extends Record<string, any>>(input: T, stor
     ...extra,
   });
 }
+
+/** A logger that keeps every line, so tests can look for secrets in what a task logged. */
+export function capturingLogger() {
+  const lines: string[] = [];
+  const log = (level: string) => (message: unknown, meta?: unknown) => {
+    lines.push(`${level} ${String(message)}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
+    // eslint-disable-next-line no-console
+    if (process.env.BSO_TEST_LOG) console.log(lines[lines.length - 1]);
+  };
+  const logger: any = { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), child: () => logger };
+  return { logger, lines };
+}

@@ -250,7 +250,12 @@ export async function waitForCloudReady(
           done.add(chart);
           ctx.logger.info(`${chart} is Ready (${mine.length} workloads rolled out)`);
         }
-        if (!ok) waiting.push(`${chart}: ${!c ? 'not found' : !c.readiness.ready ? c.readiness.detail : notOut.map(w => w.readiness.detail).join('; ')}`);
+        if (!ok) {
+          let why = notOut.map(w => w.readiness.detail).join('; ');
+          if (!c) why = 'not found';
+          else if (!c.readiness.ready) why = c.readiness.detail;
+          waiting.push(`${chart}: ${why}`);
+        }
       }
       const line = waiting.join(' | ');
       if (waiting.length && line !== last) {
