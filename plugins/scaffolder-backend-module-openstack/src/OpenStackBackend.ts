@@ -94,21 +94,3 @@ export class OpenStackBackend {
     return this.request<{ host: string }>('POST', `/demo/clouds/${encodeURIComponent(cloud)}/hosts`, body);
   }
 }
-
-/** Polls `check` until it returns a value or `timeoutMs` passes. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  opts: { timeoutMs: number; intervalMs: number; signal?: AbortSignal },
-): Promise<T> {
-  const end = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (opts.signal?.aborted) throw new Error(`Cancelled while waiting for ${what}`);
-    if (Date.now() + opts.intervalMs > end) {
-      throw new Error(`Timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${what}`);
-    }
-    await new Promise(r => setTimeout(r, opts.intervalMs));
-  }
-}

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
+import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
+import { OpenStackBackend } from '../OpenStackBackend';
 import { examples } from './approvalRequest.examples';
 
 export interface ApprovalRequestDeps {
@@ -83,7 +84,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
           ).id,
       });
       ctx.logger.info(`Waiting for ${input.approverGroup} to approve: ${deps.appBaseUrl}/openstack/approvals/${id}`);
-      const decided = await waitUntil(
+      const decided = await pollUntil(
         `a decision on approval ${id}`,
         async () => {
           const a = await deps.backend.getApproval(id);

@@ -5,7 +5,8 @@ import {
   DEPLOYABLE_RELEASES,
   isDeployableRelease,
 } from '@backstage-openstack/plugin-openstack-common';
-import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
+import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
+import { OpenStackBackend } from '../OpenStackBackend';
 import { buildCloudEntity, DNS_LABEL } from './cloudEntity';
 import { examples } from './cloudCreate.examples';
 import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
@@ -116,7 +117,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       });
       if (waitForReady) {
         const ready = new Set<string>();
-        await waitUntil(
+        await pollUntil(
           `every service of ${name} to be Healthy`,
           async () => {
             const s = await deps.backend.status(name);

@@ -8,7 +8,8 @@ import {
   CloudStatus,
   upgradePath,
 } from '@backstage-openstack/plugin-openstack-common';
-import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
+import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
+import { OpenStackBackend } from '../OpenStackBackend';
 import { resolveCloud } from '../resolveCloud';
 import { examples } from './cloudUpgrade.examples';
 import { LiveUpgradeDeps, upgradeLiveCloud } from './cloudUpgradeLive';
@@ -166,7 +167,7 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       });
 
       const done = new Set<string>();
-      const final = await waitUntil(
+      const final = await pollUntil(
         `every service of ${cloud.key} on ${hop.to}`,
         async () => {
           const s = await deps.backend.status(cloud.key);

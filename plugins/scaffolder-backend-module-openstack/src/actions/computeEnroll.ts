@@ -7,7 +7,8 @@ import {
   OPENSTACK_COMPUTE_HOST_TYPE,
   validateComputeEnrollInput,
 } from '@backstage-openstack/plugin-openstack-common';
-import { OpenStackBackend, waitUntil } from '../OpenStackBackend';
+import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
+import { OpenStackBackend } from '../OpenStackBackend';
 import { resolveCloud } from '../resolveCloud';
 import { examples } from './computeEnroll.examples';
 import { enrollLiveHost, LiveEnrollDeps } from './computeEnrollLive';
@@ -120,11 +121,11 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         },
       });
       const opts = { timeoutMs: timeoutMinutes * 60_000, intervalMs: pollMs, signal: ctx.signal };
-      await waitUntil(`nova-compute on ${host} to report up`, async () => ((await deps.backend.host(cloud.key, host))?.state === 'up' ? true : undefined), opts);
+      await pollUntil(`nova-compute on ${host} to report up`, async () => ((await deps.backend.host(cloud.key, host))?.state === 'up' ? true : undefined), opts);
       ctx.logger.info(`nova-compute on ${host} is up`);
-      await waitUntil(`${host} to be mapped in its cell (hypervisor with a Placement resource provider)`, async () => ((await deps.backend.host(cloud.key, host))?.vcpu ? true : undefined), opts);
+      await pollUntil(`${host} to be mapped in its cell (hypervisor with a Placement resource provider)`, async () => ((await deps.backend.host(cloud.key, host))?.vcpu ? true : undefined), opts);
       ctx.logger.info(`${host} is mapped: a hypervisor with its Placement inventory`);
-      await waitUntil(`the OVN controller agent on ${host}`, async () => ((await deps.backend.host(cloud.key, host))?.ovnAgentAlive ? true : undefined), opts);
+      await pollUntil(`the OVN controller agent on ${host}`, async () => ((await deps.backend.host(cloud.key, host))?.ovnAgentAlive ? true : undefined), opts);
       ctx.logger.info(`OVN controller agent on ${host} is alive`);
       ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone));
     },
