@@ -10,6 +10,7 @@ export {
   entityOpenStackComputeHostCard,
   openstackApi,
   openstackApprovalsPage,
+  openstackUpgradeTargetField,
 } from './plugin';
 export { OpenStackClient, openstackApiRef } from './api';
 export type { Approval, ApprovalDetail, OpenStackApi } from './api';

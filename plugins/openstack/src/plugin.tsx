@@ -13,6 +13,10 @@ import {
   isOpenStackCloudEntity,
   isOpenStackComputeHostEntity,
 } from '@backstage-openstack/plugin-openstack-common';
+import {
+  FormFieldBlueprint,
+  createFormField,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { OpenStackClient, openstackApiRef } from './api';
 
 /** The status backend's client. @public */
@@ -21,7 +25,8 @@ export const openstackApi = ApiBlueprint.make({
     defineParams({
       api: openstackApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new OpenStackClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new OpenStackClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -32,7 +37,8 @@ export const entityOpenStackCloudContent = EntityContentBlueprint.make({
     path: '/openstack',
     title: 'OpenStack',
     filter: isOpenStackCloudEntity,
-    loader: () => import('./components/CloudStatus').then(m => <m.CloudStatusContent />),
+    loader: () =>
+      import('./components/CloudStatus').then(m => <m.CloudStatusContent />),
   },
 });
 
@@ -41,7 +47,8 @@ export const entityOpenStackComputeHostCard = EntityCardBlueprint.make({
   name: 'compute-host',
   params: {
     filter: isOpenStackComputeHostEntity,
-    loader: () => import('./components/ComputeHostCard').then(m => <m.ComputeHostCard />),
+    loader: () =>
+      import('./components/ComputeHostCard').then(m => <m.ComputeHostCard />),
   },
 });
 
@@ -51,7 +58,25 @@ export const openstackApprovalsPage = PageBlueprint.make({
   params: {
     path: '/openstack/approvals',
     title: 'Approvals',
-    loader: () => import('./components/Approvals').then(m => <m.ApprovalsPage />),
+    loader: () =>
+      import('./components/Approvals').then(m => <m.ApprovalsPage />),
+  },
+});
+
+/**
+ * Scaffolder field `OpenStackUpgradeTargetPicker`: the target releases one upgrade hop can reach
+ * from the cloud picked in the form (see templates/upgrade-cloud). @public
+ */
+export const openstackUpgradeTargetField = FormFieldBlueprint.make({
+  name: 'upgrade-target',
+  params: {
+    field: () =>
+      import('./components/UpgradeTargetPicker').then(m =>
+        createFormField({
+          name: 'OpenStackUpgradeTargetPicker',
+          component: m.UpgradeTargetPicker,
+        }),
+      ),
   },
 });
 
@@ -63,5 +88,11 @@ export const openstackApprovalsPage = PageBlueprint.make({
 export const openstackPlugin = createFrontendPlugin({
   pluginId: 'openstack',
   title: 'OpenStack',
-  extensions: [openstackApi, entityOpenStackCloudContent, entityOpenStackComputeHostCard, openstackApprovalsPage],
+  extensions: [
+    openstackApi,
+    entityOpenStackCloudContent,
+    entityOpenStackComputeHostCard,
+    openstackApprovalsPage,
+    openstackUpgradeTargetField,
+  ],
 });

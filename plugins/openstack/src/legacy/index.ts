@@ -10,6 +10,12 @@
  * <EntityLayout.Route path="/openstack" title="OpenStack" if={isOpenStackCloudEntity}>
  *   <EntityOpenStackCloudContent />
  * </EntityLayout.Route>
+ * // App.tsx: the upgrade template's target-release field
+ * const OpenStackUpgradeTargetPickerExtension = scaffolderPlugin.provide(
+ *   createScaffolderFieldExtension({ name: 'OpenStackUpgradeTargetPicker', component: UpgradeTargetPicker }));
+ * <Route path="/create" element={<ScaffolderPage />}>
+ *   <ScaffolderFieldExtensions><OpenStackUpgradeTargetPickerExtension /></ScaffolderFieldExtensions>
+ * </Route>
  * ```
  *
  * @packageDocumentation
@@ -17,7 +23,11 @@
 export { CloudStatusContent as EntityOpenStackCloudContent } from '../components/CloudStatus';
 export { ComputeHostCard as EntityOpenStackComputeHostCard } from '../components/ComputeHostCard';
 export { OpenStackClient, openstackApiRef } from '../api';
-export { ApprovalsPage as OpenStackApprovalsPage, PendingApprovalsCard } from '../components/Approvals';
+export {
+  ApprovalsPage as OpenStackApprovalsPage,
+  PendingApprovalsCard,
+} from '../components/Approvals';
+export { UpgradeTargetPicker } from '../components/UpgradeTargetPicker';
 export {
   isOpenStackCloudEntity,
   isOpenStackComputeHostEntity,

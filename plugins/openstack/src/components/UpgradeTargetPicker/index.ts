@@ -1,0 +1,1 @@
+export { UpgradeTargetPicker } from './UpgradeTargetPicker';
