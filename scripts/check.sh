@@ -27,7 +27,6 @@ trap cleanup EXIT
 # On a fresh machine the peers' software (Kubernetes built with Go, OpenStack from Debian) takes
 # the longest to get: start it now, so it overlaps the JavaScript install and the static checks.
 if [ -x "$BSO_ROOT/scripts/peers/prepare.sh" ]; then
-  prepare_t0=$SECONDS
   "$BSO_ROOT/scripts/peers/prepare.sh" >"$REPORTS/peers-prepare.log" 2>&1 &
   prepare_pid=$!
   echo "==> peers: preparing their software in the background (log: $REPORTS/peers-prepare.log)"
@@ -67,8 +66,8 @@ wait_peers() {
   if [ -n "$prepare_pid" ]; then
     wait "$prepare_pid" || true # up.sh repeats what failed and reports it
     prepare_pid=""
-    cat "$REPORTS/peers-prepare.log"
-    echo "peers: software ready $((SECONDS - prepare_t0))s after the start of the run"
+    cat "$REPORTS/peers-prepare.log" # each line says how long its part took
+
   fi
   wait "$peers_pid" || rc=$?
   peers_pid=""
