@@ -50,3 +50,15 @@ test("a compute host's page shows its live status and its cloud", async () => {
   assert.ok(await page.getByRole('link', { name: 'resource:default/demo-cloud' }).isVisible());
   await screenshot(page, 'compute-host-cmp-az1-04');
 });
+
+test('the upgrade template offers only the hops the picked cloud can take', async () => {
+  const formData = encodeURIComponent(JSON.stringify({ cloud: 'resource:default/demo-cloud' }));
+  await page.goto(`${PORTAL_URL}/create/templates/default/openstack-upgrade-cloud?formData=${formData}`);
+  // the demo cloud runs 2025.1 Epoxy (SLURP): one hop reaches 2025.2, or the next SLURP 2026.1
+  await page.getByText('Running 2025.1 Epoxy (SLURP); one hop reaches 2025.2 Flamingo or 2026.1 Gazpacho (SLURP)').waitFor();
+  await page.getByTestId('openstack-upgrade-target').getByRole('button').click();
+  const options = await page.getByRole('option').allInnerTexts();
+  assert.deepEqual(options, ['2025.2 Flamingo', '2026.1 Gazpacho (SLURP)']);
+  await page.getByRole('option', { name: '2025.2 Flamingo' }).click();
+  await screenshot(page, 'upgrade-target-picker');
+});
