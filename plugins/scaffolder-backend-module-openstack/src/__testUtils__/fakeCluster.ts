@@ -18,8 +18,8 @@ export class FakeCluster implements ClusterAccess {
   jobs = new Map<string, any>();
   /** Every write, in order: `namespace x`, `secret ns/name`, `apply Kind ns/name`. */
   writes: string[] = [];
-  /** Make the next matching write fail (once), e.g. `apply HelmRelease ns/cloud-nova`. */
-  failOnce = new Map<string, Error>();
+  /** Make a matching write fail once, e.g. `apply HelmRelease ns/cloud-nova`; `after` lets that many pass first. */
+  failOnce = new Map<string, Error | { error: Error; after: number }>();
   /** Reconcile HelmReleases right after they are applied (the helm-controller stand-in). */
   autoReconcile = true;
   /** Charts whose db-sync Job fails when reconciled. */
@@ -27,9 +27,11 @@ export class FakeCluster implements ClusterAccess {
 
   private write(what: string) {
     const e = this.failOnce.get(what);
-    if (e) {
+    if (e && !(e instanceof Error) && e.after > 0) {
+      e.after--;
+    } else if (e) {
       this.failOnce.delete(what);
-      throw e;
+      throw e instanceof Error ? e : e.error;
     }
     this.writes.push(what);
   }
