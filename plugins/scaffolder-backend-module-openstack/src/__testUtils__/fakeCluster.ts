@@ -78,7 +78,8 @@ export class FakeCluster implements ClusterAccess {
     this.write(`apply ${o.kind} ${ns ?? ''}/${o.metadata.name}`);
     const k = key(o.kind, ns, o.metadata.name);
     const prev = this.objects.get(k);
-    const generation = !prev ? 1 : JSON.stringify(prev.spec) === JSON.stringify(o.spec) ? prev.metadata.generation : prev.metadata.generation + 1;
+    let generation = 1;
+    if (prev) generation = prev.metadata.generation + (JSON.stringify(prev.spec) === JSON.stringify(o.spec) ? 0 : 1);
     const next = { ...o, metadata: { ...o.metadata, uid: prev?.metadata.uid ?? `uid-${this.objects.size}`, generation }, status: prev?.status };
     this.objects.set(k, next);
     if (this.autoReconcile && o.kind === 'HelmRelease') this.reconcile(next);

@@ -175,7 +175,8 @@ describe('openstack:cloud:create on a live cluster', () => {
     await done;
     const dir = path.join(workspace, 'clusters', 'fake', 'edge-1');
     expect(fs.readFileSync(path.join(dir, `nova-${suffix}.yaml`), 'utf8')).toMatch(/name: edge-1-nova/);
-    if (mode === 'flux') expect(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')).toMatch(/- nova-helmrelease\.yaml/);
+    // flux: a kustomization.yaml lists the files for a Flux Kustomization
+    expect(fs.existsSync(path.join(dir, 'kustomization.yaml'))).toBe(mode === 'flux');
     expect(cluster.writes.filter(w => w.startsWith('apply '))).toEqual([]);
     expect(cluster.writes.filter(w => w.startsWith('secret '))).toHaveLength(23);
     const files = fs.readdirSync(dir).map(f => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');

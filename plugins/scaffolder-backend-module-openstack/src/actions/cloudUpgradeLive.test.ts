@@ -125,7 +125,8 @@ describe('openstack:cloud:upgrade on a live cloud', () => {
     expect(error.message).toContain(`Step ${(i as number) + 1}/8 ${step} of the hop 2025.1 → 2025.2 failed: admission webhook refused`);
     expect(error.message).toContain(`Done so far: ${(i as number) ? STEPS.slice(0, i as number).join(', ') : 'no step'}`);
     expect(error.message).toContain('retry this task');
-    if ((i as number) >= 2) expect(error.message).toMatch(/Do not roll back .*keystone.*: their database schema may already be migrated/);
+    // from keystone on, a db sync may have run: the message forbids rolling those back
+    expect(error.message).toMatch((i as number) >= 2 ? /Do not roll back .*keystone.*: their database schema may already be migrated/ : /Do not roll back\.$/);
     expect(cluster.writes).toEqual(STEPS.slice(0, i as number).map(HR));
     expect(report(ctx)).toEqual(expect.objectContaining({ status: 'failed', failedStep: step }));
   });
