@@ -131,7 +131,7 @@ describe('openstack:cloud:create on a live cluster', () => {
       }),
     );
     // secrets absent from the log and the outputs
-    const everything = lines.join('\n') + JSON.stringify(ctx.output.mock.calls);
+    const everything = lines.join('\n') + JSON.stringify((ctx.output as jest.Mock).mock.calls);
     for (const v of cluster.secretValues()) expect(everything).not.toContain(v);
   });
 

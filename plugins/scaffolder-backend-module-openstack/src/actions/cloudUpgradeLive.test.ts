@@ -65,7 +65,7 @@ async function runningCloud(delivery = 'direct') {
   return { cluster, calls, run, workspace, setHosts: (h: typeof hosts) => (hosts = h) };
 }
 
-const report = (ctx: { output: jest.Mock }) => ctx.output.mock.calls.filter(c => c[0] === 'report').pop()?.[1];
+const report = (ctx: { output: unknown }) => (ctx.output as jest.Mock).mock.calls.filter(c => c[0] === 'report').pop()?.[1];
 
 describe('openstack:cloud:upgrade on a live cloud', () => {
   it('direct: patches each HelmRelease in the planner order, waits for each step and its checks, outputs the report', async () => {
