@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
+const only = process.argv.slice(2);
 
 async function waitFor(url, what, ms) {
   const end = Date.now() + ms;
@@ -62,6 +63,8 @@ try {
   }
   const files = readdirSync(join(root, 'e2e'))
     .filter(f => f.endsWith('.test.mjs'))
+    // `node e2e/run.mjs approvals` runs only the files whose name contains a given word
+    .filter(f => only.length === 0 || only.some(word => f.includes(word)))
     .map(f => join(root, 'e2e', f));
   const tests = spawn(
     process.execPath,
