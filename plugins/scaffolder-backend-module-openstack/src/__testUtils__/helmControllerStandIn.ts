@@ -21,6 +21,8 @@ export class HelmControllerStandIn {
   private stopped = false;
   private loop?: Promise<void>;
   readonly reconciled: string[] = [];
+  /** Unexpected errors of the loop (it keeps running, so a test fails on them, not on a timeout). */
+  readonly errors: string[] = [];
   private readonly custom: k8s.CustomObjectsApi;
   private readonly apps: k8s.AppsV1Api;
   private readonly batch: k8s.BatchV1Api;
@@ -37,8 +39,8 @@ export class HelmControllerStandIn {
         try {
           await this.tick();
         } catch (e) {
-          // a transient conflict: the next tick retries
-          if (![404, 409].includes(status(e) ?? 0)) throw e;
+          // conflicts and races are retried by the next tick; anything else is kept for the test
+          if (![404, 409].includes(status(e) ?? 0)) this.errors.push(String((e as { body?: unknown }).body ?? e));
         }
         await new Promise(r => setTimeout(r, intervalMs));
       }

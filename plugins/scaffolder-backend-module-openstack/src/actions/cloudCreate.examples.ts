@@ -21,4 +21,29 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Create a live cloud on 2026.1 with Flux: Secrets in cluster prod-eu, manifests in the workspace for a pull request',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'create',
+          action: 'openstack:cloud:create',
+          name: 'Create cloud',
+          input: {
+            target: 'kubernetes',
+            cluster: 'prod-eu',
+            waitForReady: false,
+            spec: {
+              name: 'edge-2',
+              release: '2026.1',
+              components: ['keystone', 'glance', 'placement', 'nova', 'neutron'],
+              publicDomain: 'edge-2.cloud.example.org',
+              delivery: { mode: 'flux', repositoryPath: 'clusters', namespace: 'edge-2' },
+            },
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -182,6 +182,8 @@ interface CheckOutcome {
   /** False for checks the suite cannot evaluate with its role (reported for the operator). */
   evaluated: boolean;
   detail: string;
+  /** The check can no longer pass by waiting (e.g. the db-sync Job failed). */
+  fatal?: boolean;
 }
 
 /**
@@ -229,7 +231,7 @@ async function evaluateCheck(
       const image = job.spec?.template?.spec?.containers?.[0]?.image;
       if (want && image !== want) return { id: check.id, ok: false, evaluated: true, detail: `Job ${step.chart}-db-sync runs ${image}, not ${want} yet` };
       if ((job.status?.failed ?? 0) > (job.spec?.backoffLimit ?? 6)) {
-        return { id: check.id, ok: false, evaluated: true, detail: `Job ${step.chart}-db-sync failed` };
+        return { id: check.id, ok: false, evaluated: true, fatal: true, detail: `Job ${step.chart}-db-sync failed (${job.status?.failed} failed pods)` };
       }
       return (job.status?.succeeded ?? 0) >= 1
         ? { id: check.id, ok: true, evaluated: true, detail: `Job ${step.chart}-db-sync completed` }
@@ -391,6 +393,8 @@ export async function upgradeLiveCloud(
                 const res = [];
                 for (const c of step.after) res.push(await evaluateCheck(c, step, plan, { chart, workloads: wl, client, namespace }));
                 const failing = res.filter(o => o.evaluated && !o.ok);
+                const fatal = failing.find(o => o.fatal);
+                if (fatal) throw new Error(`check ${fatal.id} failed: ${fatal.detail}`);
                 const line = failing.map(o => `${o.id}: ${o.detail}`).join(' | ');
                 if (line && line !== last) {
                   ctx.logger.info(`${name}: waiting — ${line}`);

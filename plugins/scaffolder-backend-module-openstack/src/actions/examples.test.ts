@@ -1,4 +1,8 @@
 import yaml from 'yaml';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
+import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { cloudStatus, catalog, computeHost, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
 import { examples as createExamples } from './cloudCreate.examples';
 import { examples as upgradeExamples } from './cloudUpgrade.examples';
@@ -7,12 +11,21 @@ import { createCloudCreateAction } from './cloudCreate';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 import { createComputeEnrollAction } from './computeEnroll';
 
-// Every example runs, as a dry run against a healthy demo cloud: its input passes the
-// action's own validation.
+// the official chart repository, for the live create example's chart source check
+const server = setupServer(
+  http.get(`${OPENSTACK_HELM_REPOSITORY}index.yaml`, () =>
+    HttpResponse.text(JSON.stringify({ entries: Object.fromEntries(CHART_ORDER.map(c => [c, [{ version: OPENSTACK_HELM_CHART_VERSION }]])) })),
+  ),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+afterAll(() => server.close());
+
+// Every example runs, as a dry run against a healthy demo cloud (live examples: an in-memory
+// cluster): its input passes the action's own validation.
 describe('action examples', () => {
   const { backend } = scriptedBackend({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
   const actions = {
-    'openstack:cloud:create': createCloudCreateAction({ backend }),
+    'openstack:cloud:create': createCloudCreateAction({ backend, live: { cluster: () => new FakeCluster() } }),
     'openstack:cloud:upgrade': createCloudUpgradeAction({ catalog: catalog(), backend }),
     'openstack:compute:enroll': createComputeEnrollAction({ catalog: catalog(), backend }),
   };

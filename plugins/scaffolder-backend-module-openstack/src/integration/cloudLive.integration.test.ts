@@ -78,6 +78,7 @@ async function secretValue(namespace: string, name: string, key = 'password') {
 describePeers('live clouds on the real kube-apiserver', () => {
   let repo: { server: https.Server; url: string };
   const namespaces: string[] = [];
+  const controllers: HelmControllerStandIn[] = [];
   const workspaces: string[] = [];
   const live = () => ({
     cluster: (n: string) => {
@@ -97,6 +98,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     repo = await chartRepository();
   });
   afterAll(async () => {
+    for (const c of controllers) await c.stop();
     await new Promise<void>(r => repo.server.close(() => r()));
     for (const ns of namespaces) await adminCore().deleteNamespace({ name: ns }).catch(() => undefined);
     for (const ws of workspaces) fs.rmSync(ws, { recursive: true, force: true });
@@ -109,6 +111,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const input = { target: 'kubernetes', spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
     const create = createCloudCreateAction({ backend, live: live(), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
+    controllers.push(controller);
     controller.start(300);
     try {
       const { logger, lines } = capturingLogger();
@@ -173,6 +176,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
       const osapi = await admin().makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ name: 'nova-api-osapi', namespace: ns });
       expect(osapi.spec?.template.spec?.containers[0].image).toBe('quay.io/airshipit/nova:2025.2-ubuntu_noble');
       expect(log).not.toContain(adminPw);
+      expect(controller.errors).toEqual([]);
     } finally {
       await controller.stop();
     }

@@ -1,0 +1,52 @@
+import https from 'node:https';
+import { AddressInfo } from 'node:net';
+import { TEST_CERT, TEST_KEY } from '../openstack/__testUtils__/tls';
+import { checkChartSource } from './chartSource';
+
+// A real TLS server (no msw): the CA must reach the socket, as for a private chart repository.
+describe('checkChartSource', () => {
+  let server: https.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = https.createServer({ key: TEST_KEY, cert: TEST_CERT }, (req, res) => {
+      if (req.url === '/charts/index.yaml') {
+        res.writeHead(200);
+        res.end('apiVersion: v1\nentries:\n  keystone:\n    - version: 2026.1.0\n  nova:\n    - version: 2025.2.0\n');
+      } else if (req.url === '/v2/') {
+        res.writeHead(401, { 'Docker-Distribution-API-Version': 'registry/2.0' });
+        res.end();
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>(r => server.close(() => r())));
+
+  it('accepts a Helm repository whose index lists every chart at the version', async () => {
+    const r = await checkChartSource({ url: `https://${base}/charts/`, version: '2026.1.0' }, ['keystone'], 'input.spec.chartSource.url', { caData: TEST_CERT });
+    expect(r).toEqual({ url: `https://${base}/charts/`, probed: `https://${base}/charts/index.yaml`, detail: '1 charts at 2026.1.0 in the index' });
+  });
+
+  it('names the charts missing at the version, the field and the fix', async () => {
+    await expect(
+      checkChartSource({ url: `https://${base}/charts`, version: '2026.1.0' }, ['keystone', 'nova', 'glance'], 'input.spec.chartSource.url', { caData: TEST_CERT }),
+    ).rejects.toThrow(/^input\.spec\.chartSource\.url: the Helm repository .* has no nova, glance chart at version 2026\.1\.0\. Use a repository/);
+  });
+
+  it('a 404 index and an untrusted certificate are errors naming the field', async () => {
+    await expect(
+      checkChartSource({ url: `https://${base}/nope/`, version: '2026.1.0' }, ['keystone'], 'f', { caData: TEST_CERT }),
+    ).rejects.toThrow(/^f: https:\/\/.*\/nope\/index\.yaml answered HTTP 404; a Helm repository serves index\.yaml/);
+    await expect(checkChartSource({ url: `https://${base}/charts/`, version: '2026.1.0' }, ['keystone'], 'f')).rejects.toThrow(
+      /^f: chart source https:\/\/.* is not reachable: fetch failed \((SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)\)/,
+    );
+  });
+
+  it('an OCI registry answers its /v2/ base (401 is the token challenge)', async () => {
+    const r = await checkChartSource({ url: `oci://${base}/openstack-helm`, version: '2026.1.0' }, ['keystone'], 'f', { caData: TEST_CERT });
+    expect(r.detail).toBe(`OCI registry ${base} answers (HTTP 401)`);
+  });
+});

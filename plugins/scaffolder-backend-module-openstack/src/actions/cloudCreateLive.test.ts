@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { FakeCluster } from '../__testUtils__/fakeCluster';
+import { createCloudCreateAction } from './cloudCreate';
+
+const REPO = 'https://charts.example.org/openstack-helm/';
+const COMPONENTS = ['keystone', 'glance', 'placement', 'nova', 'neutron'];
+let served: string[] = chartsFor(COMPONENTS);
+const server = setupServer(
+  http.get(`${REPO}index.yaml`, () =>
+    HttpResponse.text(
+      JSON.stringify({ apiVersion: 'v1', entries: Object.fromEntries(served.map(c => [c, [{ version: OPENSTACK_HELM_CHART_VERSION }]])) }),
+    ),
+  ),
+  http.get('https://down.example.org/index.yaml', () => HttpResponse.text('', { status: 503 })),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  served = chartsFor(COMPONENTS);
+});
+afterAll(() => server.close());
+
+function spec(over: Record<string, unknown> = {}) {
+  return {
+    name: 'edge-1',
+    release: '2025.1',
+    components: COMPONENTS,
+    publicDomain: 'edge-1.cloud.example.org',
+    chartSource: { url: REPO },
+    delivery: { mode: 'direct', cluster: 'fake', namespace: 'edge-1' },
+    ...over,
+  };
+}
+
+function setup() {
+  const cluster = new FakeCluster();
+  const { backend, calls } = scriptedBackend({ status: () => cloudStatus('2025.1') });
+  const action = createCloudCreateAction({
+    backend,
+    pollMs: 1,
+    live: {
+      cluster: n => {
+        if (n !== 'fake') throw new Error(`No Kubernetes cluster "${n}" in kubernetes.clusterLocatorMethods; add it there`);
+        return cluster;
+      },
+    },
+  });
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-create-'));
+  const run = (input: Record<string, unknown>, store = new Map<string, unknown>(), extra: Record<string, unknown> = {}) => {
+    const { logger, lines } = capturingLogger();
+    const ctx = recoverableContext({ target: 'kubernetes', waitForReady: false, ...input }, store, { logger, workspacePath: workspace, ...extra });
+    return { ctx, lines, done: action.handler(ctx as any) };
+  };
+  return { cluster, calls, run, workspace };
+}
+
+describe('openstack:cloud:create on a live cluster', () => {
+  it.each([
+    [{ spec: spec({ name: 'Edge_1' }) }, /input\.spec\.name: is not a DNS-1123 label/],
+    [{ spec: spec({ release: '2024.1' }) }, /input\.spec\.release: 2024\.1 cannot be deployed by the pinned openstack-helm charts/],
+    [{ spec: spec({ infrastructure: { mariadbReplicas: 2 } }) }, /input\.spec\.infrastructure\.mariadbReplicas: must be 1 or an odd number/],
+    [{ spec: spec({ adminPassword: 'hunter2' }) }, /input\.spec\.adminPassword: looks like a credential/],
+    [{ spec: spec({ components: ['nova'] }) }, /input\.spec\.components: nova needs keystone, glance, placement, neutron/],
+    [{ spec: spec({ delivery: { mode: 'flux' } }) }, /input\.cluster is required with delivery flux/],
+    [{ spec: spec({ delivery: { mode: 'direct', cluster: 'prod', namespace: 'x' } }) }, /input\.spec\.delivery\.cluster "prod": No Kubernetes cluster "prod"/],
+    [{ spec: spec(), cluster: 'other' }, /input\.cluster "other" differs from input\.spec\.delivery\.cluster "fake"/],
+    [{ spec: spec({ chartSource: { url: 'https://down.example.org/' } }) }, /input\.spec\.chartSource\.url: https:\/\/down\.example\.org\/index\.yaml answered HTTP 503/],
+    [{ spec: undefined, target: 'kubernetes' }, /input\.spec is required with target kubernetes/],
+    [{ spec: spec(), target: 'demo' }, /input\.spec is for live clouds/],
+  ])('refuses %j before anything changes, naming the field', async (input, message) => {
+    const { cluster, calls, run } = setup();
+    await expect(run(input).done).rejects.toThrow(message);
+    expect(cluster.writes).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a chart repository without the charts at the version', async () => {
+    served = ['keystone'];
+    const { cluster, run } = setup();
+    await expect(run({ spec: spec() }).done).rejects.toThrow(
+      /input\.spec\.chartSource\.url: the Helm repository .* has no mariadb, rabbitmq, .* chart at version 2026\.1\.0/,
+    );
+    expect(cluster.writes).toEqual([]);
+  });
+
+  it('refuses a namespace that is someone else\'s', async () => {
+    const { cluster, run } = setup();
+    cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-2' });
+    await expect(run({ spec: spec() }).done).rejects.toThrow(/input\.spec\.delivery\.namespace: namespace edge-1 exists on fake and belongs to cloud edge-2/);
+    cluster.namespaces.set('edge-1', {});
+    await expect(run({ spec: spec() }).done).rejects.toThrow(/is not labelled openstack\.backstage\.io\/cloud=edge-1; pick a free namespace/);
+    expect(cluster.writes).toEqual([]);
+  });
+
+  it('dry run: prints the plan and the rendered objects, Secrets by name only, and changes nothing', async () => {
+    const { cluster, run, workspace } = setup();
+    const { ctx, lines, done } = run({ spec: spec() }, new Map(), { isDryRun: true });
+    await done;
+    expect(cluster.writes).toEqual([]);
+    expect(fs.readdirSync(workspace)).toEqual([]);
+    const log = lines.join('\n');
+    expect(log).toMatch(/Plan for cloud edge-1/);
+    expect(log).toMatch(/edge-1\/edge-1-keystone-admin: password/);
+    expect(log).toMatch(/kind: HelmRelease/);
+    expect(ctx.output).toHaveBeenCalledWith('entity', expect.objectContaining({ kind: 'Resource' }));
+  });
+
+  it('direct: namespace, every Secret once, every object by server-side apply, waits until Ready, outputs the entity', async () => {
+    const { cluster, run } = setup();
+    const { ctx, lines, done } = run({ spec: spec(), waitForReady: true, timeoutMinutes: 1, owner: 'group:default/ops' });
+    await done;
+    expect(cluster.writes[0]).toBe('namespace edge-1');
+    expect(cluster.writes.filter(w => w.startsWith('secret '))).toHaveLength(23);
+    expect(cluster.writes.filter(w => w.startsWith('apply HelmRelease '))).toHaveLength(9);
+    expect(cluster.writes.indexOf('apply HelmRelease edge-1/edge-1-mariadb')).toBeGreaterThan(cluster.writes.lastIndexOf('secret edge-1/edge-1-rabbitmq-guest'));
+    expect(cluster.rolledOut('edge-1')).toBe(true);
+    expect(lines.join('\n')).toMatch(/nova is Ready \(5 workloads rolled out\)/);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entity',
+      expect.objectContaining({
+        metadata: expect.objectContaining({
+          name: 'edge-1',
+          annotations: expect.objectContaining({ 'openstack.backstage.io/cluster': 'fake', 'openstack.backstage.io/delivery': 'direct' }),
+        }),
+        spec: expect.objectContaining({ owner: 'group:default/ops', release: '2025.1' }),
+      }),
+    );
+    // secrets absent from the log and the outputs
+    const everything = lines.join('\n') + JSON.stringify((ctx.output as jest.Mock).mock.calls);
+    for (const v of cluster.secretValues()) expect(everything).not.toContain(v);
+  });
+
+  it('keeps existing Secrets (never regenerated) and only adds a missing key', async () => {
+    const { cluster, run } = setup();
+    cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-1' });
+    cluster.secrets.set('edge-1/edge-1-keystone-admin', { password: 'kept' });
+    cluster.secrets.set('edge-1/edge-1-memcache', {});
+    const { lines, done } = run({ spec: spec() });
+    await done;
+    expect(cluster.secrets.get('edge-1/edge-1-keystone-admin')).toEqual({ password: 'kept' });
+    expect(cluster.writes).not.toContain('secret edge-1/edge-1-keystone-admin');
+    expect(cluster.writes).toContain('secret edge-1/edge-1-memcache add secret-key');
+    expect(lines.join('\n')).toMatch(/Secret edge-1\/edge-1-keystone-admin exists, kept/);
+  });
+
+  it.each(['namespace edge-1', 'secret edge-1/edge-1-nova-db', 'apply HelmRelease edge-1/edge-1-keystone'])(
+    'fails at "%s", and a resumed task skips what was done and finishes',
+    async failing => {
+      const { cluster, run } = setup();
+      const store = new Map<string, unknown>();
+      cluster.failOnce.set(failing, new Error('API server restarted'));
+      await expect(run({ spec: spec() }, store).done).rejects.toThrow('API server restarted');
+      const before = [...cluster.writes];
+      expect(before).not.toContain(failing);
+      await run({ spec: spec() }, store).done;
+      // nothing done before the failure is done again
+      const after = cluster.writes.slice(before.length);
+      for (const w of before) expect(after).not.toContain(w);
+      expect(after[0]).toBe(failing);
+      expect(cluster.writes.filter(w => w.startsWith('apply HelmRelease '))).toHaveLength(9);
+    },
+  );
+
+  it.each([
+    ['flux', 'helmrelease'],
+    ['argocd', 'application'],
+  ])('%s: writes the manifests to <repositoryPath>/<cluster>/<namespace> in the workspace and creates the Secrets; applies nothing', async (mode, suffix) => {
+    const { cluster, run, workspace } = setup();
+    const { ctx, done } = run({ spec: spec({ delivery: { mode, repositoryPath: 'clusters' } }), cluster: 'fake' });
+    await done;
+    const dir = path.join(workspace, 'clusters', 'fake', 'edge-1');
+    expect(fs.readFileSync(path.join(dir, `nova-${suffix}.yaml`), 'utf8')).toMatch(/name: edge-1-nova/);
+    // flux: a kustomization.yaml lists the files for a Flux Kustomization
+    expect(fs.existsSync(path.join(dir, 'kustomization.yaml'))).toBe(mode === 'flux');
+    expect(cluster.writes.filter(w => w.startsWith('apply '))).toEqual([]);
+    expect(cluster.writes.filter(w => w.startsWith('secret '))).toHaveLength(23);
+    const files = fs.readdirSync(dir).map(f => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    for (const v of cluster.secretValues()) expect(files).not.toContain(v);
+    expect(ctx.output).toHaveBeenCalledWith('manifests', expect.arrayContaining([`clusters/fake/edge-1/nova-${suffix}.yaml`]));
+  });
+});

@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { FakeCluster } from '../__testUtils__/fakeCluster';
+import { createCloudUpgradeAction } from './cloudUpgrade';
+
+const STEPS = ['mariadb', 'rabbitmq', 'keystone', 'glance', 'placement', 'nova:conductor', 'nova:api', 'neutron'];
+const HR = (chart: string) => `apply HelmRelease edge-1/edge-1-${chart.split(':')[0]}`;
+
+function cloudSpec(delivery: Record<string, unknown>) {
+  return parseCloudSpec({
+    name: 'edge-1',
+    release: '2025.1',
+    components: ['keystone', 'glance', 'placement', 'nova', 'neutron'],
+    publicDomain: 'edge-1.cloud.example.org',
+    apiReplicas: 2,
+    delivery,
+  });
+}
+
+/** A cluster running edge-1 on 2025.1, as the create action leaves it (direct delivery). */
+async function runningCloud(delivery = 'direct') {
+  const cluster = new FakeCluster();
+  cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-1' });
+  for (const o of renderCloud(cloudSpec({ mode: 'direct', cluster: 'fake', namespace: 'edge-1' })).objects) {
+    if (o.kind !== 'Namespace') await cluster.apply(o);
+  }
+  cluster.writes = [];
+  const entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: 'edge-1',
+      namespace: 'default',
+      annotations: {
+        'openstack.backstage.io/cloud': 'edge-1',
+        'openstack.backstage.io/cluster': 'fake',
+        'openstack.backstage.io/namespace': 'edge-1',
+        'openstack.backstage.io/delivery': delivery,
+      },
+    },
+    spec: { type: 'openstack-cloud', owner: 'platform-team' },
+  };
+  const { backend, calls } = scriptedBackend({ status: () => cloudStatus('2025.1') });
+  let hosts = [{ host: 'cmp-1', release: '2025.1' }];
+  const action = createCloudUpgradeAction({
+    catalog: catalogServiceMock({ entities: [entity] }),
+    backend,
+    pollMs: 1,
+    live: { cluster: () => cluster, computeHosts: async () => hosts },
+  });
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-upgrade-'));
+  const run = (input: Record<string, unknown> = {}, store = new Map<string, unknown>(), extra: Record<string, unknown> = {}) => {
+    const { logger, lines } = capturingLogger();
+    const ctx = recoverableContext(
+      { cloud: 'resource:default/edge-1', targetRelease: '2025.2', timeoutMinutes: 1, ...input },
+      store,
+      { logger, workspacePath: workspace, ...extra },
+    );
+    return { ctx, lines, done: action.handler(ctx as any) };
+  };
+  return { cluster, calls, run, workspace, setHosts: (h: typeof hosts) => (hosts = h) };
+}
+
+const report = (ctx: { output: unknown }) => (ctx.output as jest.Mock).mock.calls.filter(c => c[0] === 'report').pop()?.[1];
+
+describe('openstack:cloud:upgrade on a live cloud', () => {
+  it('direct: patches each HelmRelease in the planner order, waits for each step and its checks, outputs the report', async () => {
+    const { cluster, calls, run } = await runningCloud();
+    const { ctx, lines, done } = await run();
+    await done;
+    expect(cluster.writes).toEqual(STEPS.map(HR));
+    expect(calls).toEqual([]);
+    expect(ctx.output).toHaveBeenCalledWith('from', '2025.1');
+    expect(ctx.output).toHaveBeenCalledWith('to', '2025.2');
+    const r = report(ctx);
+    expect(r.status).toBe('done');
+    expect(r.steps.map((s: any) => s.step)).toEqual(STEPS);
+    expect(r.manualChecks).toEqual(expect.arrayContaining([expect.stringMatching(/keystone after: not verified by the suite .* a token can be issued/)]));
+    const nova = (await cluster.read<any>({ kind: 'HelmRelease', name: 'edge-1-nova', namespace: 'edge-1' }))!;
+    expect(nova.spec.values.images.tags.nova_api).toBe('quay.io/airshipit/nova:2025.2-ubuntu_noble');
+    expect(nova.spec.valuesFrom.length).toBeGreaterThan(0); // the rest of the object is kept
+    const log = lines.join('\n');
+    expect(log).toMatch(/nova:conductor: ok +db-sync-succeeded: Job nova-db-sync completed/);
+    expect(log).toMatch(/Step 8\/8 neutron done/);
+  });
+
+  it('dry run and planOnly: print the plan and the checks, change nothing', async () => {
+    const { cluster, run } = await runningCloud();
+    for (const extra of [{ isDryRun: true }, {}]) {
+      const { ctx, lines, done } = run(extra.isDryRun ? {} : { planOnly: true }, new Map(), extra);
+      await done;
+      expect(cluster.writes).toEqual([]);
+      expect(report(ctx)).toEqual(expect.objectContaining({ dryRun: true, plan: STEPS, blocked: false }));
+      expect(lines.join('\n')).toMatch(/preflight ok {3}compute-lag/);
+    }
+  });
+
+  it('stops on a blocking preflight check before anything changes', async () => {
+    const { cluster, run, setHosts } = await runningCloud();
+    setHosts([{ host: 'cmp-9', release: '2024.2' }]);
+    await expect(run().done).rejects.toThrow(/Preflight failed, nothing was changed: compute-lag: .*cmp-9 \(2024\.2\)/);
+    expect(cluster.writes).toEqual([]);
+  });
+
+  it.each([
+    [{ targetRelease: '2025.1' }, /already on 2025\.1/],
+    [{ targetRelease: '2024.2' }, /does not support downgrades/],
+    [{ cloud: 'resource:default/nope' }, /input\.cloud: no catalog entity/],
+  ])('refuses %j before anything changes', async (input, message) => {
+    const { cluster, run } = await runningCloud();
+    await expect(run(input).done).rejects.toThrow(message);
+    expect(cluster.writes).toEqual([]);
+  });
+
+  it.each(STEPS.map((s, i) => [s, i]))('a failure at step %s stops there, says what changed and how to go on', async (step, i) => {
+    const { cluster, run } = await runningCloud();
+    // both nova steps patch the one nova HelmRelease: nova:api fails on its second patch
+    cluster.failOnce.set(HR(step as string), { error: new Error('admission webhook refused'), after: step === 'nova:api' ? 1 : 0 });
+    const { ctx, done } = run();
+    const error: Error = await done.then(() => undefined as any, e => e);
+    expect(error.message).toContain(`Step ${(i as number) + 1}/8 ${step} of the hop 2025.1 → 2025.2 failed: admission webhook refused`);
+    expect(error.message).toContain(`Done so far: ${(i as number) ? STEPS.slice(0, i as number).join(', ') : 'no step'}`);
+    expect(error.message).toContain('retry this task');
+    // from keystone on, a db sync may have run: the message forbids rolling those back
+    expect(error.message).toMatch((i as number) >= 2 ? /Do not roll back .*keystone.*: their database schema may already be migrated/ : /Do not roll back\.$/);
+    expect(cluster.writes).toEqual(STEPS.slice(0, i as number).map(HR));
+    expect(report(ctx)).toEqual(expect.objectContaining({ status: 'failed', failedStep: step }));
+  });
+
+  it('stops at once when a db-sync Job fails', async () => {
+    const { cluster, run } = await runningCloud();
+    cluster.failingDbSync.add('glance');
+    await expect(run().done).rejects.toThrow(/Step 4\/8 glance .* check db-sync-succeeded failed: Job glance-db-sync failed/);
+    expect(cluster.writes).toEqual(STEPS.slice(0, 4).map(HR));
+  });
+
+  it('resumes after a crash: finished steps are not repeated, the plan is the one made first', async () => {
+    const { cluster, run } = await runningCloud();
+    const store = new Map<string, unknown>();
+    cluster.failOnce.set(HR('placement'), new Error('backend restarted'));
+    await expect(run({}, store).done).rejects.toThrow('backend restarted');
+    // keystone already on 2025.2: a fresh plan would start elsewhere; the checkpointed one is kept
+    const { ctx, done } = run({}, store);
+    await done;
+    expect(cluster.writes).toEqual(STEPS.map(HR));
+    expect(ctx.output).toHaveBeenCalledWith('to', '2025.2');
+  });
+
+  it('flux: updates the manifests in the workspace for the pull request and changes nothing in the cluster', async () => {
+    const { cluster, run, workspace } = await runningCloud('flux');
+    const spec = cloudSpec({ mode: 'flux', namespace: 'edge-1' });
+    for (const f of renderCloud(spec).files) {
+      fs.mkdirSync(path.join(workspace, 'clusters', path.dirname(f.path)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, 'clusters', f.path), `# managed in Git\n${f.content}`);
+    }
+    const { ctx, done } = run();
+    await done;
+    expect(cluster.writes).toEqual([]);
+    const nova = fs.readFileSync(path.join(workspace, 'clusters/flux/nova-helmrelease.yaml'), 'utf8');
+    expect(nova).toContain('# managed in Git');
+    expect(nova).toContain('nova_api: quay.io/airshipit/nova:2025.2-ubuntu_noble');
+    expect(nova).not.toContain('2025.1-ubuntu_noble');
+    expect(report(ctx)).toEqual(expect.objectContaining({ status: 'manifests-updated', manifests: expect.arrayContaining(['clusters/flux/nova-helmrelease.yaml']) }));
+  });
+
+  it('flux without the manifests in the workspace says how to fix it', async () => {
+    const { cluster, run } = await runningCloud('flux');
+    await expect(run().done).rejects.toThrow(/no HelmRelease edge-1-mariadb in the workspace; fetch the GitOps repository into the workspace first/);
+    expect(cluster.writes).toEqual([]);
+  });
+});
