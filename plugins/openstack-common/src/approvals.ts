@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The states of an approval request. @public */
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
 
@@ -36,3 +38,28 @@ export interface ApprovalAuditEntry {
   toState?: ApprovalState;
   comment?: string;
 }
+
+/** Longest time an approval request may wait for a decision: 14 days, in minutes. @public */
+export const MAX_APPROVAL_TIMEOUT_MINUTES = 60 * 24 * 14;
+
+/**
+ * What the scaffolder action sends to open a request (the body of `POST /approvals`), checked
+ * by the backend before anything is stored.
+ *
+ * @public
+ */
+export const newApprovalRequestSchema = z.object({
+  taskId: z.string().min(1),
+  stepId: z.string().min(1),
+  templateRef: z.string().optional(),
+  requester: z.string().regex(/^user:[^/]+\/.+$/, 'must be a user entity ref'),
+  approverGroup: z.string().regex(/^group:[^/]+\/.+$/, 'must be a group entity ref'),
+  cloud: z.string().optional(),
+  title: z.string().min(1).max(200),
+  summary: z.string().max(4000).default(''),
+  plan: z.unknown(),
+  timeoutMinutes: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_MINUTES),
+});
+
+/** A request to open, as stored: see {@link newApprovalRequestSchema}. @public */
+export type NewApprovalRequest = z.infer<typeof newApprovalRequestSchema>;

@@ -2,6 +2,7 @@ import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   ApprovalRequest,
+  NewApprovalRequest,
   CloudStatus,
   ComputeHostPage,
   ComputeHostStatus,
@@ -71,18 +72,7 @@ export class OpenStackBackend {
     return this.request<{ name: string; release: string; upgrade: unknown }>('POST', `/demo/clouds/${encodeURIComponent(cloud)}/upgrade`, { to, stepSeconds });
   }
 
-  createApproval(body: {
-    taskId: string;
-    stepId: string;
-    templateRef?: string;
-    requester: string;
-    approverGroup: string;
-    cloud?: string;
-    title: string;
-    summary: string;
-    plan: unknown;
-    timeoutMinutes: number;
-  }) {
+  createApproval(body: NewApprovalRequest) {
     return this.request<{ approval: ApprovalRequest }>('POST', '/approvals', body).then(r => r.approval);
   }
 

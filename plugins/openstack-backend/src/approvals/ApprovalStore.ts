@@ -5,14 +5,11 @@ import {
   ApprovalAuditEntry as AuditEntry,
   ApprovalRequest,
   ApprovalState,
+  NewApprovalRequest,
 } from '@backstage-openstack/plugin-openstack-common';
 
-export type { ApprovalRequest, ApprovalState, AuditEntry };
+export type { ApprovalRequest, ApprovalState, AuditEntry, NewApprovalRequest };
 
-export type NewApprovalRequest = Pick<
-  ApprovalRequest,
-  'taskId' | 'stepId' | 'templateRef' | 'requester' | 'approverGroup' | 'cloud' | 'title' | 'summary' | 'plan'
-> & { timeoutMinutes: number };
 
 const T = 'openstack_approvals';
 const A = 'openstack_approval_audit';

@@ -2,6 +2,7 @@ import { AuthService, HttpAuthService, PermissionsService } from '@backstage/bac
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import {
+  newApprovalRequestSchema,
   openstackApprovalDecidePermission,
   openstackApprovalReadPermission,
 } from '@backstage-openstack/plugin-openstack-common';
@@ -21,18 +22,6 @@ const listQuery = z.object({
 const decisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
   comment: z.string().max(2000).optional(),
-});
-const createBody = z.object({
-  taskId: z.string().min(1),
-  stepId: z.string().min(1),
-  templateRef: z.string().optional(),
-  requester: z.string().regex(/^user:[^/]+\/.+$/, 'must be a user entity ref'),
-  approverGroup: z.string().regex(/^group:[^/]+\/.+$/, 'must be a group entity ref'),
-  cloud: z.string().optional(),
-  title: z.string().min(1).max(200),
-  summary: z.string().max(4000).default(''),
-  plan: z.unknown(),
-  timeoutMinutes: z.number().int().min(1).max(60 * 24 * 14),
 });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -102,7 +91,7 @@ export function createApprovalsRouter(deps: {
 
   router.post('/approvals', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const body = parse(createBody, req.body, 'body');
+    const body = parse(newApprovalRequestSchema, req.body, 'body');
     const before = await store.list({ requester: body.requester });
     const approval = await store.createOrGet(body);
     if (deps.notify && !before.some(a => a.id === approval.id)) {

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { MAX_APPROVAL_TIMEOUT_MINUTES } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { OpenStackBackend } from '../OpenStackBackend';
 import { examples } from './approvalRequest.examples';
@@ -33,7 +34,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
         plan: z => z.unknown().describe('Structured plan shown to the approver (no secrets)'),
         cloud: z => z.string({ description: 'The cloud it concerns (key or entity ref), for the cloud page' }).optional(),
         approverGroup: z => z.string({ description: 'Group whose members may decide' }).default('group:default/platform-team'),
-        timeoutMinutes: z => z.number({ description: 'The request expires after this long' }).int().min(1).max(20160).default(1440),
+        timeoutMinutes: z => z.number({ description: 'The request expires after this long' }).int().min(1).max(MAX_APPROVAL_TIMEOUT_MINUTES).default(1440),
       },
       output: {
         requestId: z => z.string().describe('The approval request'),
