@@ -1,17 +1,16 @@
 import {
   AgentRecord,
+  ApiHealth,
   CloudStatus,
   ComputeHostStatus,
   ControlPlaneServiceName,
-  ControlPlaneServiceStatus,
   ServiceRecord,
+  ServiceWorkload,
   WorkloadStatus,
   API_SERVICE_TYPES,
   CONTROL_PLANE_SERVICES,
-  cloudVerdict,
-  markLaggingHosts,
+  assembleCloudView,
   mergeComputeHosts,
-  serviceVerdict,
 } from '@backstage-openstack/plugin-openstack-common';
 import { DemoCloudState } from './model';
 import { prng } from './seed';
@@ -45,7 +44,6 @@ const WORKLOADS: Record<ControlPlaneServiceName, Array<[WorkloadStatus['kind'], 
   ],
 };
 
-const HOST_AGENT_TYPES = new Set(['OVN Controller agent', 'OVN Metadata agent']);
 const INFRA: ControlPlaneServiceName[] = ['mariadb', 'rabbitmq', 'memcached'];
 /** The order a new cloud comes up in, as its HelmReleases' dependsOn order it. */
 const BRING_UP: ControlPlaneServiceName[] = ['mariadb', 'rabbitmq', 'memcached', 'keystone', 'glance', 'placement', 'ovn', 'neutron', 'nova', 'cinder', 'horizon'];
@@ -144,16 +142,18 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
     return undefined;
   };
 
-  const services: ControlPlaneServiceStatus[] = present(state).map(name => {
+  const bringingUp = (name: ControlPlaneServiceName) => readyFraction(state, name, now) < 1;
+  const workloads: ServiceWorkload[] = present(state).flatMap(name => {
     const { release, rolling } = serviceRelease(state, name, now);
     const frac = readyFraction(state, name, now);
-    const workloads: WorkloadStatus[] = WORKLOADS[name].map(([kind, wname, component, image, replicas]) => {
-      const isOpenStack = OPENSTACK_SERVICES.has(name);
+    const isOpenStack = OPENSTACK_SERVICES.has(name);
+    return WORKLOADS[name].map(([kind, wname, component, image, replicas]) => {
       // Infrastructure images are not tied to an OpenStack release.
       const tag = isOpenStack ? `${release}-ubuntu_noble` : 'latest-ubuntu_noble';
       let ready = Math.floor(replicas * frac);
       if (rolling) ready = Math.max(0, replicas - 1);
       return {
+        service: name,
         kind,
         name: wname,
         component,
@@ -167,34 +167,16 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
           : state.createdAt,
       };
     });
-    const apiType = API_SERVICE_TYPES[name];
-    const evidence = {
-      name,
-      workloads,
-      workloadsKnown: true,
-      api: apiType
-        ? { serviceType: apiType, url: `https://${apiType}.${state.name}.example.org`, ok: frac >= 1, latencyMs: frac >= 1 ? Math.round(8 + rnd() * 30) : undefined, error: frac >= 1 ? undefined : 'connection refused' }
-        : undefined,
-      services: controlServices(name, frac >= 1),
-      agents: name === 'neutron' ? agents : undefined,
-    };
-    const verdict = serviceVerdict(evidence);
-    // The status carries the control plane; per-host services and agents (nova-compute, OVN
-    // controllers: thousands of rows) are served by the hosts route.
-    return {
-      name,
-      verdict: verdict.verdict,
-      reasons: verdict.reasons,
-      workloads,
-      release: OPENSTACK_SERVICES.has(name) ? release : undefined,
-      api: evidence.api,
-      services: evidence.services?.filter(x => x.binary !== 'nova-compute'),
-      agents: evidence.agents?.filter(a => !HOST_AGENT_TYPES.has(a.agentType)),
-    };
   });
+  const apis: ApiHealth[] = present(state).flatMap(name => {
+    const type = API_SERVICE_TYPES[name];
+    if (!type) return [];
+    const up = !bringingUp(name);
+    return [{ serviceType: type, url: `https://${type}.${state.name}.example.org`, ok: up, latencyMs: up ? Math.round(8 + rnd() * 30) : undefined, error: up ? undefined : 'connection refused' }];
+  });
+  const has = (name: ControlPlaneServiceName) => present(state).includes(name);
 
   const mappedHosts = state.hosts.filter(h => hostState(h, now).mapped);
-  const release = state.upgrade && upgradeFinished(state, now) ? state.upgrade.to : state.release;
   const merged = mergeComputeHosts({
     hypervisors: mappedHosts.map(h => ({ hypervisorHostname: `${h.host}.${state.name}.example.org`, serviceHost: h.host })),
     computeServices,
@@ -212,44 +194,28 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
     serversByHost: Object.fromEntries(state.hosts.map(h => [h.host, h.vms])),
     releases: Object.fromEntries(state.hosts.map(h => [h.host, h.release])),
   });
-  const hosts = markLaggingHosts(release, merged);
 
-  const summary = {
-    total: hosts.length,
-    up: hosts.filter(h => h.state === 'up').length,
-    down: hosts.filter(h => h.state === 'down').length,
-    disabled: hosts.filter(h => h.status === 'disabled').length,
-    lagging: hosts.filter(h => h.blocksUpgrade).length,
-  };
-  const zones = [...new Set(hosts.map(h => h.zone ?? 'nova'))].sort();
-  const capacityByZone = zones.map(zone => {
-    const zh = hosts.filter(h => (h.zone ?? 'nova') === zone);
-    const sum = (f: (h: ComputeHostStatus) => number) => zh.reduce((a, h) => a + f(h), 0);
-    return {
-      zone,
-      vcpuUsed: sum(h => h.vcpu?.used ?? 0),
-      vcpuCapacity: sum(h => h.vcpu?.capacity ?? 0),
-      memoryMbUsed: sum(h => h.memoryMb?.used ?? 0),
-      memoryMbCapacity: sum(h => h.memoryMb?.capacity ?? 0),
-    };
+  // the same assembly as a live cloud's: verdicts, summary, capacity and lagging hosts
+  const upgrading = state.upgrade && !upgradeFinished(state, now) ? state.upgrade : undefined;
+  const view = assembleCloudView({
+    cloud: state.name,
+    cluster: state.cluster,
+    namespace: state.namespace,
+    // the demo knows its release the way a GitOps manifest does: the one it was created with
+    // until an upgrade has rolled every service
+    release: state.upgrade && !upgrading ? state.upgrade.to : state.release,
+    chartVersion: state.chartVersion,
+    demo: true,
+    workloads,
+    apis,
+    computeServices: has('nova') ? controlServices('nova', !bringingUp('nova')) : undefined,
+    volumeServices: has('cinder') ? controlServices('cinder', !bringingUp('cinder')) : undefined,
+    agents: has('neutron') ? agents : undefined,
+    hosts: merged,
+    errors: [],
+    fetchedAt: now.toISOString(),
   });
-  const cv = cloudVerdict(services, 0);
-  return {
-    status: {
-      cloud: state.name,
-      demo: true,
-      release,
-      chartVersion: state.chartVersion,
-      cluster: state.cluster,
-      namespace: state.namespace,
-      verdict: cv.verdict,
-      reasons: state.upgrade && !upgradeFinished(state, now) ? [`upgrade ${state.upgrade.from} → ${state.upgrade.to} in progress`, ...cv.reasons] : cv.reasons,
-      services,
-      hostSummary: summary,
-      capacityByZone,
-      errors: [],
-      fetchedAt: now.toISOString(),
-    },
-    hosts,
-  };
+  if (upgrading) view.status.reasons.unshift(`upgrade ${upgrading.from} → ${upgrading.to} in progress`);
+  return view;
 }
+

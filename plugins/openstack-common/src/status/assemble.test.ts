@@ -226,6 +226,23 @@ describe('assembleCloudView', () => {
     expect(hosts.find(h => h.host === 'c1')!.blocksUpgrade).toBe(true);
     expect(status.hostSummary.lagging).toBe(1);
   });
+
+  it('a release stated by the deployment wins over the keystone image tags, also for lagging hosts', () => {
+    // mid-upgrade: keystone already on 2025.2, the cloud still 2025.1 until every chart rolled
+    const { status, hosts } = assembleCloudView(
+      evidence({
+        release: '2025.1',
+        chartVersion: '2025.1.3',
+        demo: true,
+        workloads: [w('keystone', 'keystone-api', 3, 3, '2025.2')],
+        hosts: [host('c1', { release: '2025.1' })],
+      }),
+    );
+    expect(status).toMatchObject({ release: '2025.1', chartVersion: '2025.1.3', demo: true });
+    expect(status.services.find(s => s.name === 'keystone')!.release).toBe('2025.2');
+    // from 2025.1, a 2025.1 compute does not block the next hop
+    expect(hosts[0].blocksUpgrade).toBe(false);
+  });
 });
 
 describe('host figures', () => {

@@ -68,6 +68,12 @@ export interface CloudEvidence {
   cloud: string;
   cluster?: string;
   namespace?: string;
+  /** The cloud's release when its deployment states it; else keystone's, from its image tags. */
+  release?: string;
+  /** The openstack-helm chart version, when known. */
+  chartVersion?: string;
+  /** True for a simulated cloud (the demo). */
+  demo?: boolean;
   /** The control plane's workloads; undefined when Kubernetes could not be read. */
   workloads?: ServiceWorkload[];
   /** API health of the catalog services (one per service type asked). */
@@ -224,6 +230,7 @@ export function assembleCloudView(e: CloudEvidence): {
   });
 
   const release =
+    e.release ??
     services.find(s => s.name === 'keystone')?.release ??
     mostCommon(services.map(s => s.release));
   const hosts = markLaggingHosts(release, e.hosts);
@@ -231,8 +238,9 @@ export function assembleCloudView(e: CloudEvidence): {
   return {
     status: {
       cloud: e.cloud,
-      demo: false,
+      demo: e.demo ?? false,
       release,
+      ...(e.chartVersion ? { chartVersion: e.chartVersion } : {}),
       cluster: e.cluster,
       namespace: e.namespace,
       verdict: cv.verdict,
