@@ -29,6 +29,8 @@ import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile, spawnSync } from 'node:child_process';
+// the fake APIs' pager, shared with the unit tests' fake cloud (loaded with Node's type stripping)
+import { markerPage as page } from '../../plugins/openstack-node/src/openstack/__testUtils__/markerPage.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
@@ -469,20 +471,6 @@ const json = (res, status, body, headers = {}) => {
     ...headers,
   });
   res.end(text);
-};
-const page = (all, url, key, href) => {
-  const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 1000));
-  const marker = url.searchParams.get('marker');
-  const start = marker ? all.findIndex(x => x.id === marker) + 1 : 0;
-  const items = all.slice(start, start + limit);
-  const body = { [key]: items };
-  if (start + limit < all.length) {
-    const next = new URL(href);
-    for (const [k, v] of url.searchParams) next.searchParams.set(k, v);
-    next.searchParams.set('marker', items[items.length - 1].id);
-    body[`${key}_links`] = [{ rel: 'next', href: next.toString() }];
-  }
-  return body;
 };
 const TOKEN = `gAAAAABbench${'x'.repeat(160)}`;
 const k8sList = kind => ({

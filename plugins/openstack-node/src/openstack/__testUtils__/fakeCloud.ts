@@ -5,6 +5,7 @@
  */
 import { http, HttpResponse, delay } from 'msw';
 import { OpenStackCloudConfig } from '../config';
+import { markerPage as page } from './markerPage';
 
 export const KEYSTONE = 'http://keystone.test:5000/v3';
 export const NOVA = 'http://nova.test:8774/v2.1';
@@ -155,27 +156,6 @@ export function hypervisor(i: number, host: string, microversion: string) {
     });
   }
   return h;
-}
-
-/** Nova-style page: `limit` items after `marker`, next link while more remain. */
-export function page<T extends { id: string }>(
-  all: T[],
-  url: URL,
-  key: string,
-  linkBase: string,
-) {
-  const limit = Number(url.searchParams.get('limit') ?? 1000);
-  const marker = url.searchParams.get('marker');
-  const start = marker ? all.findIndex(x => x.id === marker) + 1 : 0;
-  const items = all.slice(start, start + limit);
-  const body: any = { [key]: items };
-  if (start + limit < all.length) {
-    const next = new URL(linkBase);
-    for (const [k, v] of url.searchParams) next.searchParams.set(k, v);
-    next.searchParams.set('marker', items[items.length - 1].id);
-    body[`${key}_links`] = [{ rel: 'next', href: next.toString() }];
-  }
-  return body;
 }
 
 export interface FakeCloudState {
