@@ -10,6 +10,11 @@ export CI=true
 
 REPORTS="${TMPDIR:-/tmp}/bso-check-$$"
 mkdir -p "$REPORTS"
+# With CI set, Backstage's test utilities (createMockDirectory, behind startTestBackend and
+# friends) leave their temporary directories for a throwaway CI machine to drop; here they go
+# under one directory this run removes at its end.
+export RUNNER_TEMP="$REPORTS/test-tmp"
+mkdir -p "$RUNNER_TEMP"
 PEERS_LOG="$REPORTS/peers-up.log"
 peers_pid=""
 prepare_pid=""
@@ -21,6 +26,7 @@ cleanup() {
   if [ -x "$BSO_ROOT/scripts/peers/down.sh" ]; then
     "$BSO_ROOT/scripts/peers/down.sh" >"$REPORTS/peers-down.log" 2>&1 || true
   fi
+  rm -rf "$RUNNER_TEMP"
 }
 trap cleanup EXIT
 

@@ -1,5 +1,5 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -7,6 +7,9 @@ import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/pl
 import { capturingLogger, cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
+
+// one directory for every test's workspace, removed after the file's tests
+const workspaces = createMockDirectory();
 
 const REPO = 'https://charts.example.org/openstack-helm/';
 const COMPONENTS = ['keystone', 'glance', 'placement', 'nova', 'neutron'];
@@ -50,7 +53,7 @@ function setup() {
       },
     },
   });
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-create-'));
+  const workspace = fs.mkdtempSync(path.join(workspaces.path, 'ws-'));
   const run = (input: Record<string, unknown>, store = new Map<string, unknown>(), extra: Record<string, unknown> = {}) => {
     const { logger, lines } = capturingLogger();
     const ctx = recoverableContext({ target: 'kubernetes', waitForReady: false, ...input }, store, { logger, workspacePath: workspace, ...extra });

@@ -1,11 +1,14 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
 import { capturingLogger, cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudUpgradeAction } from './cloudUpgrade';
+
+// one directory for every test's workspace, removed after the file's tests
+const workspaces = createMockDirectory();
 
 const STEPS = ['mariadb', 'rabbitmq', 'keystone', 'glance', 'placement', 'nova:conductor', 'nova:api', 'neutron'];
 const HR = (chart: string) => `apply HelmRelease edge-1/edge-1-${chart.split(':')[0]}`;
@@ -52,7 +55,7 @@ async function runningCloud(delivery = 'direct') {
     pollMs: 1,
     live: { cluster: () => cluster, computeHosts: async () => hosts },
   });
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-upgrade-'));
+  const workspace = fs.mkdtempSync(path.join(workspaces.path, 'ws-'));
   const run = (input: Record<string, unknown> = {}, store = new Map<string, unknown>(), extra: Record<string, unknown> = {}) => {
     const { logger, lines } = capturingLogger();
     const ctx = recoverableContext(
