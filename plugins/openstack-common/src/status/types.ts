@@ -42,7 +42,8 @@ export interface WorkloadStatus {
   component: string;
   ready: number;
   desired: number;
-  restarts: number;
+  /** Container restarts of its pods; undefined when the pods could not be listed. */
+  restarts?: number;
   imageTag?: string;
   /** The OpenStack release the image tag implies, if it implies one. */
   release?: string;

@@ -67,7 +67,7 @@ export function serviceVerdict(e: ServiceEvidence): { verdict: Verdict; reasons:
         verdicts.push('Degraded');
         reasons.push(`${w.kind} ${w.name}: ${w.ready}/${w.desired} ready`);
       }
-      if (w.restarts >= RESTART_THRESHOLD) {
+      if ((w.restarts ?? 0) >= RESTART_THRESHOLD) {
         verdicts.push('Degraded');
         reasons.push(`${w.kind} ${w.name}: ${w.restarts} restarts`);
       }

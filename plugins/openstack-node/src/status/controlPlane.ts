@@ -60,6 +60,13 @@ function image(obj: {
   return obj.spec?.template?.spec?.containers?.[0]?.image;
 }
 
+/** What {@link readControlPlaneWorkloads} found. @public */
+export interface ControlPlaneWorkloads {
+  workloads: ServiceWorkload[];
+  /** Why the pods (and so the restart counts) could not be read, naming the namespace. */
+  podsError?: string;
+}
+
 type PodOwner = (V1Deployment | V1StatefulSet | V1DaemonSet | V1Job) & {
   kind: WorkloadStatus['kind'];
 };
@@ -71,12 +78,16 @@ type PodOwner = (V1Deployment | V1StatefulSet | V1DaemonSet | V1Job) & {
  * its pods, image and the release it implies, and its last change. Five list calls in parallel,
  * each needing only `list` of the kind (deploy/rbac/backstage-openstack.yaml).
  *
+ * Pods only give the restart counts: when they cannot be listed (a Role without `pods`), the
+ * workloads are still returned, with restarts unknown and the reason in `podsError`. Any other
+ * list failing fails the whole read.
+ *
  * @public
  */
 export async function readControlPlaneWorkloads(
   cluster: ClusterClient,
   namespace: string,
-): Promise<ServiceWorkload[]> {
+): Promise<ControlPlaneWorkloads> {
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -101,9 +112,10 @@ export async function readControlPlaneWorkloads(
       ),
       call('list pods', () =>
         cluster.core.listNamespacedPod({ namespace, labelSelector }),
-      ),
+      ).catch((e: Error) => e),
     ],
   );
+  const podsError = pods instanceof Error ? pods.message : undefined;
 
   const owners: PodOwner[] = [
     ...deployments.items.map(x => ({ ...x, kind: 'Deployment' as const })),
@@ -122,13 +134,16 @@ export async function readControlPlaneWorkloads(
     const labels = w.metadata?.labels ?? {};
     const service = controlPlaneServiceOf(labels.application);
     if (!service) continue;
-    const mine = pods.items.filter(p => selects(w.spec?.selector, p));
-    const restarts = mine
-      .flatMap(p => [
-        ...(p.status?.containerStatuses ?? []),
-        ...(p.status?.initContainerStatuses ?? []),
-      ])
-      .reduce((n, c) => n + (c.restartCount ?? 0), 0);
+    const restarts =
+      pods instanceof Error
+        ? undefined
+        : pods.items
+            .filter(p => selects(w.spec?.selector, p))
+            .flatMap(p => [
+              ...(p.status?.containerStatuses ?? []),
+              ...(p.status?.initContainerStatuses ?? []),
+            ])
+            .reduce((n, c) => n + (c.restartCount ?? 0), 0);
     const img = image(w);
     let ready: number;
     let desired: number;
@@ -165,10 +180,11 @@ export async function readControlPlaneWorkloads(
     });
   }
   const order = { Deployment: 0, StatefulSet: 1, DaemonSet: 2, Job: 3 };
-  return out.sort(
+  out.sort(
     (a, b) =>
       a.service.localeCompare(b.service, 'en') ||
       order[a.kind] - order[b.kind] ||
       a.name.localeCompare(b.name, 'en'),
   );
+  return podsError ? { workloads: out, podsError } : { workloads: out };
 }

@@ -234,6 +234,20 @@ describe('readLiveCloudView', () => {
     ).toHaveLength(6);
   });
 
+  it('pods alone forbidden: workloads still judged, restarts unknown, the reason reported', async () => {
+    kube.forbid = ['Pod'];
+    const { status } = await readLiveCloudView(target());
+
+    expect(status.errors).toHaveLength(1);
+    expect(status.errors[0]).toMatchObject({ source: 'kubernetes pods', url: K8S });
+    expect(status.errors[0].message).toContain('HTTP 403');
+    expect(status.errors[0].message).toMatch(/workloads judged without restart counts$/);
+    const keystone = status.services.find(s => s.name === 'keystone')!;
+    expect(keystone.workloads.length).toBeGreaterThan(0);
+    expect(keystone.workloads.every(w => w.restarts === undefined && w.desired > 0)).toBe(true);
+    expect(keystone.reasons).not.toContain('Kubernetes workloads could not be read');
+  });
+
   it('one service answering 503 and Kubernetes 403: a partial answer naming the cloud, service and URL', async () => {
     kube.failWith = 403;
     server.use(

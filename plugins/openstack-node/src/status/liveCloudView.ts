@@ -149,7 +149,15 @@ export async function readLiveCloudView(
     ? (async () => {
         const { cluster, namespace } = target.kubernetes!;
         try {
-          return await readControlPlaneWorkloads(cluster, namespace);
+          const read = await readControlPlaneWorkloads(cluster, namespace);
+          if (read.podsError) {
+            errors.push({
+              source: 'kubernetes pods',
+              message: `${read.podsError}; workloads judged without restart counts`,
+              url: cluster.url,
+            });
+          }
+          return read.workloads;
         } catch (e) {
           errors.push({
             source: 'kubernetes',

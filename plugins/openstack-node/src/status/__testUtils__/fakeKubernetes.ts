@@ -179,6 +179,8 @@ export interface FakeKubernetesState {
   calls: string[];
   /** HTTP status every list answers with instead (e.g. 403). */
   failWith?: number;
+  /** Kinds whose list alone is forbidden (403), e.g. `['Pod']`. */
+  forbid?: string[];
 }
 
 const list =
@@ -194,17 +196,18 @@ const list =
         { status: 401 },
       );
     }
-    if (state.failWith) {
+    const failWith = state.failWith ?? (state.forbid?.includes(kind) ? 403 : undefined);
+    if (failWith) {
       return HttpResponse.json(
         {
           kind: 'Status',
           apiVersion: 'v1',
           status: 'Failure',
-          code: state.failWith,
+          code: failWith,
           reason: 'Forbidden',
           message: `${kind.toLowerCase()}s is forbidden: User "system:serviceaccount:backstage-openstack:backstage-openstack" cannot list resource`,
         },
-        { status: state.failWith },
+        { status: failWith },
       );
     }
     return HttpResponse.json({

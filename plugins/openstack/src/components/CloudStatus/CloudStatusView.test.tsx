@@ -107,6 +107,26 @@ describe('CloudStatusView', () => {
     expect(document.querySelector('[data-verdict="Degraded"]')).not.toBeNull();
   });
 
+  it('shows restarts as unknown when the pods could not be listed', async () => {
+    await render(
+      api({
+        getStatus: async () =>
+          status({
+            errors: [{ source: 'kubernetes pods', message: 'list pods: HTTP 403; workloads judged without restart counts' }],
+            services: [
+              {
+                ...status().services[0],
+                workloads: [{ ...status().services[0].workloads[0], restarts: undefined }],
+              },
+            ],
+          }),
+      }),
+    );
+    expect(await screen.findByText('kubernetes pods: list pods: HTTP 403; workloads judged without restart counts')).toBeInTheDocument();
+    expect(screen.getByRole('cell', { name: '3/3' })).toBeInTheDocument();
+    expect(screen.queryByRole('cell', { name: '0' })).not.toBeInTheDocument();
+  });
+
   it.each([
     [404, /Cloud not found/, /Add openstack\.clouds\.prod/],
     [403, /Permission denied/, /openstack\.cloud\.read/],

@@ -26,7 +26,11 @@ export const ControlPlaneTable = ({ services, cloudRelease }: { services: Contro
     { title: 'Service', field: 'name', render: s => <strong>{s.name}</strong> },
     { title: 'Verdict', render: s => <VerdictChip verdict={s.verdict} reasons={s.reasons} /> },
     { title: 'Pods ready', render: s => `${sum(s, w => w.ready)}/${sum(s, w => w.desired)}` },
-    { title: 'Restarts', render: s => sum(s, w => w.restarts) },
+    {
+      title: 'Restarts',
+      // unknown when the backend may not list pods
+      render: s => (s.workloads.some(w => w.restarts === undefined) ? '—' : sum(s, w => w.restarts ?? 0)),
+    },
     {
       title: 'Release',
       render: s =>
@@ -67,7 +71,7 @@ export const ControlPlaneTable = ({ services, cloudRelease }: { services: Contro
                   <td>
                     {w.ready}/{w.desired} ready
                   </td>
-                  <td>{w.restarts} restarts</td>
+                  <td>{w.restarts === undefined ? 'restarts unknown' : `${w.restarts} restarts`}</td>
                   <td>{w.imageTag}</td>
                 </tr>
               ))}
