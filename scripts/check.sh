@@ -20,8 +20,10 @@ peers_pid=""
 prepare_pid=""
 
 cleanup() {
-  if [ -n "$prepare_pid" ]; then kill "$prepare_pid" 2>/dev/null || true; fi
-  if [ -n "$peers_pid" ]; then kill "$peers_pid" 2>/dev/null || true; fi
+  # each runs in a process group of its own (setsid): stop the whole group, not only the script,
+  # or a cold Go build goes on after the run has ended
+  if [ -n "$prepare_pid" ]; then kill -- "-$prepare_pid" 2>/dev/null || true; fi
+  if [ -n "$peers_pid" ]; then kill -- "-$peers_pid" 2>/dev/null || true; fi
   "$BSO_ROOT/scripts/postgres/down.sh" || true
   if [ -x "$BSO_ROOT/scripts/peers/down.sh" ]; then
     "$BSO_ROOT/scripts/peers/down.sh" >"$REPORTS/peers-down.log" 2>&1 || true
@@ -33,7 +35,7 @@ trap cleanup EXIT
 # On a fresh machine the peers' software (Kubernetes built with Go, OpenStack from Debian) takes
 # the longest to get: start it now, so it overlaps the JavaScript install and the static checks.
 if [ -x "$BSO_ROOT/scripts/peers/prepare.sh" ]; then
-  "$BSO_ROOT/scripts/peers/prepare.sh" >"$REPORTS/peers-prepare.log" 2>&1 &
+  setsid "$BSO_ROOT/scripts/peers/prepare.sh" >"$REPORTS/peers-prepare.log" 2>&1 &
   prepare_pid=$!
   echo "==> peers: preparing their software in the background (log: $REPORTS/peers-prepare.log)"
 fi
@@ -50,7 +52,7 @@ if [ -x "$BSO_ROOT/scripts/peers/up.sh" ]; then
   HAVE_PEERS=1
   echo "==> peers: starting in the background (log: $PEERS_LOG)"
   peers_t0=$SECONDS
-  "$BSO_ROOT/scripts/peers/up.sh" >"$PEERS_LOG" 2>&1 &
+  setsid "$BSO_ROOT/scripts/peers/up.sh" >"$PEERS_LOG" 2>&1 &
   peers_pid=$!
 else
   echo "==> peers: no scripts/peers harness in this tree; integration tests not part of this run"
