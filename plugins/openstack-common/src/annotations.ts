@@ -28,6 +28,14 @@ export const ANNOTATION_OPENSTACK_DELIVERY = 'openstack.backstage.io/delivery';
 /** On a compute-host Resource: the host name as nova-compute reports it (`openstack hypervisor list`). @public */
 export const ANNOTATION_OPENSTACK_HOST = 'openstack.backstage.io/host';
 
+/**
+ * On a compute-host Resource: the OpenStack release of the host's nova-compute (e.g. `2025.1`), as
+ * its provisioning declares it. No OpenStack API reports it, so for a live cloud this is where the
+ * status backend learns it and flags the hosts that block the next upgrade hop. The enroll action
+ * sets it to the cloud's release; whoever upgrades the host's packages updates it. @public
+ */
+export const ANNOTATION_OPENSTACK_RELEASE = 'openstack.backstage.io/release';
+
 /** Minimal shape of a catalog entity, so this package needs no catalog-model dependency. */
 interface EntityLike {
   kind: string;

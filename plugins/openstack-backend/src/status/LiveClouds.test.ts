@@ -87,11 +87,11 @@ const zedCloud = {
   spec: { type: 'openstack-cloud', owner: 'platform-team' },
 };
 
-async function start(extra: any[] = []) {
+async function start(extra: any[] = [], entities: object[] = [zedCloud]) {
   const { server: app } = await startTestBackend({
     features: [
       openstackPlugin,
-      catalogServiceMock.factory({ entities: [zedCloud] }),
+      catalogServiceMock.factory({ entities: entities as any }),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
@@ -208,6 +208,44 @@ describe('a configured live cloud', () => {
       .set('Authorization', user);
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toMatch(/compute9/);
+  });
+
+  it('takes nova-compute releases from the compute-host Resources and flags the hosts behind the next hop', async () => {
+    const hostEntity = (name: string, release: string) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name,
+        namespace: 'default',
+        annotations: {
+          'openstack.backstage.io/cloud': 'zed',
+          'openstack.backstage.io/host': name,
+          'openstack.backstage.io/release': release,
+        },
+      },
+      spec: { type: 'openstack-compute-host', owner: 'platform-team', dependsOn: ['resource:default/zed'] },
+    });
+    const app = await start([], [
+      zedCloud,
+      // the cloud is on 2025.1 (keystone's images): its next hop is 2025.2, which allows computes on 2025.1
+      hostEntity('compute1', '2025.1'),
+      hostEntity('compute2', '2024.2'),
+      hostEntity('compute3', 'epoxy'),
+    ]);
+    const status = await request(app)
+      .get('/api/openstack/clouds/zed/status')
+      .set('Authorization', user);
+    expect(status.body.release).toBe('2025.1');
+    expect(status.body.hostSummary.lagging).toBe(1);
+    const page = await request(app)
+      .get('/api/openstack/clouds/zed/hosts?sort=host')
+      .set('Authorization', user);
+    expect(page.body.items.map((h: any) => [h.host, h.release, h.blocksUpgrade])).toEqual([
+      ['compute1', '2025.1', false],
+      ['compute2', '2024.2', true],
+      // not a release: ignored (and logged), as if undeclared
+      ['compute3', undefined, false],
+    ]);
   });
 
   it('answers partially when Cinder fails and the cluster refuses the token (403), never 500', async () => {

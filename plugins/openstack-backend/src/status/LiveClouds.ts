@@ -4,8 +4,12 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_CLUSTER,
+  ANNOTATION_OPENSTACK_HOST,
   ANNOTATION_OPENSTACK_NAMESPACE,
+  ANNOTATION_OPENSTACK_RELEASE,
+  findRelease,
   OPENSTACK_CLOUD_TYPE,
+  OPENSTACK_COMPUTE_HOST_TYPE,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
   ClusterClient,
@@ -71,8 +75,11 @@ export class LiveClouds implements CloudSource {
 
   async read(cloud: string): Promise<CloudView> {
     const openstack = this.clients.get(cloud)!;
-    const target: LiveCloudTarget = { cloud, openstack };
-    const where = await this.locate(cloud);
+    const [where, hostReleases] = await Promise.all([
+      this.locate(cloud),
+      this.hostReleases(cloud),
+    ]);
+    const target: LiveCloudTarget = { cloud, openstack, hostReleases };
     if (where.cluster && where.namespace) {
       try {
         target.kubernetes = {
@@ -101,6 +108,52 @@ export class LiveClouds implements CloudSource {
     return c;
   }
 
+  /** The catalog Resources of a type whose `openstack.backstage.io/cloud` is the key (names and annotations). */
+  private async resourcesOf(cloud: string, type: string) {
+    const { items } = await this.deps.catalog.getEntities(
+      {
+        filter: {
+          kind: 'Resource',
+          'spec.type': type,
+          [`metadata.annotations.${ANNOTATION_OPENSTACK_CLOUD}`]: cloud,
+        },
+        fields: ['metadata.annotations', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials: await this.deps.auth.getOwnServiceCredentials() },
+    );
+    return items;
+  }
+
+  /**
+   * nova-compute's release per host, from the `openstack.backstage.io/release` annotation of the
+   * cloud's compute-host Resources (no OpenStack API reports it). A value that is no release of
+   * the catalog is skipped with a warning naming the entity; an unreadable catalog gives none.
+   */
+  private async hostReleases(cloud: string): Promise<Record<string, string>> {
+    try {
+      const items = await this.resourcesOf(cloud, OPENSTACK_COMPUTE_HOST_TYPE);
+      const releases: Record<string, string> = {};
+      for (const e of items) {
+        const a = e.metadata.annotations ?? {};
+        const release = a[ANNOTATION_OPENSTACK_RELEASE];
+        if (!release) continue;
+        if (!findRelease(release)) {
+          this.deps.logger.warn(
+            `resource:${e.metadata.namespace ?? 'default'}/${e.metadata.name}: ${ANNOTATION_OPENSTACK_RELEASE} "${release}" is no OpenStack release (e.g. 2025.1); ignored`,
+          );
+          continue;
+        }
+        releases[a[ANNOTATION_OPENSTACK_HOST] ?? e.metadata.name] = release;
+      }
+      return releases;
+    } catch (e) {
+      this.deps.logger.warn(
+        `Could not read the compute-host Resources of cloud ${cloud}: ${(e as Error).message}`,
+      );
+      return {};
+    }
+  }
+
   private async locate(cloud: string): Promise<ControlPlaneLocation> {
     const cfg = this.config.getOptionalConfig(`openstack.clouds.${cloud}`);
     const cluster = cfg?.getOptionalString('cluster');
@@ -108,21 +161,7 @@ export class LiveClouds implements CloudSource {
     if (cluster && namespace)
       return { cluster, namespace, from: `openstack.clouds.${cloud}` };
     try {
-      const { items } = await this.deps.catalog.getEntities(
-        {
-          filter: {
-            kind: 'Resource',
-            'spec.type': OPENSTACK_CLOUD_TYPE,
-            [`metadata.annotations.${ANNOTATION_OPENSTACK_CLOUD}`]: cloud,
-          },
-          fields: [
-            'metadata.annotations',
-            'metadata.name',
-            'metadata.namespace',
-          ],
-        },
-        { credentials: await this.deps.auth.getOwnServiceCredentials() },
-      );
+      const items = await this.resourcesOf(cloud, OPENSTACK_CLOUD_TYPE);
       const entity = items[0];
       if (!entity)
         return {

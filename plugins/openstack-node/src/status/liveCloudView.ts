@@ -41,6 +41,11 @@ export interface LiveCloudTarget {
   kubernetes?: { cluster: ClusterClient; namespace: string };
   /** Why `kubernetes` is absent (how to configure it); reported as a source error. */
   kubernetesMissing?: string;
+  /**
+   * nova-compute's release per host, as declared elsewhere (the compute-host catalog entities):
+   * no OpenStack API reports it.
+   */
+  hostReleases?: Record<string, string>;
 }
 
 /** A live cloud's status and every compute host. @public */
@@ -254,6 +259,7 @@ export async function readLiveCloudView(
     agents: agentRecords ?? [],
     aggregates: aggregatesByHost,
     serversByHost,
+    releases: target.hostReleases,
   });
 
   const apiHealth: ApiHealth[] = apis.map(a => ({

@@ -51,7 +51,7 @@ describe('openstack:compute:enroll', () => {
         name: 'cmp-az1-13',
         title: 'cmp-az1-13',
         description: 'Compute host cmp-az1-13 of demo in zone az1',
-        annotations: { 'openstack.backstage.io/cloud': 'demo', 'openstack.backstage.io/host': 'cmp-az1-13' },
+        annotations: { 'openstack.backstage.io/cloud': 'demo', 'openstack.backstage.io/host': 'cmp-az1-13', 'openstack.backstage.io/release': '2025.1' },
         tags: ['openstack', 'compute', 'az1'],
       },
       spec: { type: 'openstack-compute-host', owner: 'group:default/platform-team', system: 'openstack', dependsOn: ['resource:default/demo-cloud'] },

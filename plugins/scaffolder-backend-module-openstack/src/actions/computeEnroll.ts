@@ -4,6 +4,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_HOST,
+  ANNOTATION_OPENSTACK_RELEASE,
   OPENSTACK_COMPUTE_HOST_TYPE,
   validateComputeEnrollInput,
 } from '@backstage-openstack/plugin-openstack-common';
@@ -68,6 +69,12 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         throw new InputError(issues.map(i => `input.${i.field} ${i.message}`).join('\n'));
       }
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, await ctx.getInitiatorCredentials());
+      // for the entity: the release the host joins on (a status that cannot be read leaves it out)
+      const cloudRelease = () =>
+        deps.backend.status(cloud.key).then(
+          st => st.release,
+          () => undefined,
+        );
 
       // a live cloud: one this backend has openstack.clouds.<key> for
       const settings = deps.live?.settings(cloud.key);
@@ -81,7 +88,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
           bmcAddress,
           timeoutMinutes,
         });
-        ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone));
+        ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone, await cloudRelease()));
         ctx.output('bundleSecret', bundleSecret);
         return;
       }
@@ -105,7 +112,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       );
       ctx.logger.info('The host configuration bundle (nova-compute, OVN remote, libvirt) is delivered as a Secret; its contents are never logged.');
       if (ctx.isDryRun) {
-        ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone));
+        ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone, await cloudRelease()));
         return;
       }
       if (!started.demo) {
@@ -127,12 +134,17 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       ctx.logger.info(`${host} is mapped: a hypervisor with its Placement inventory`);
       await pollUntil(`the OVN controller agent on ${host}`, async () => ((await deps.backend.host(cloud.key, host))?.ovnAgentAlive ? true : undefined), opts);
       ctx.logger.info(`OVN controller agent on ${host} is alive`);
-      ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone));
+      ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone, await cloudRelease()));
     },
   });
 }
 
-function hostEntity(cloudRef: string, cloudKey: string, host: string, zone: string) {
+/**
+ * The compute-host entity. It declares nova-compute's release as the cloud's at enrollment (the
+ * bundle is made for it; no OpenStack API reports a host's release), so the status backend can
+ * flag the host once the cloud moves on without it.
+ */
+function hostEntity(cloudRef: string, cloudKey: string, host: string, zone: string, release?: string) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -140,7 +152,11 @@ function hostEntity(cloudRef: string, cloudKey: string, host: string, zone: stri
       name: host.replace(/\./g, '-'),
       title: host,
       description: `Compute host ${host} of ${cloudKey} in zone ${zone}`,
-      annotations: { [ANNOTATION_OPENSTACK_CLOUD]: cloudKey, [ANNOTATION_OPENSTACK_HOST]: host },
+      annotations: {
+        [ANNOTATION_OPENSTACK_CLOUD]: cloudKey,
+        [ANNOTATION_OPENSTACK_HOST]: host,
+        ...(release ? { [ANNOTATION_OPENSTACK_RELEASE]: release } : {}),
+      },
       tags: ['openstack', 'compute', zone],
     },
     spec: {

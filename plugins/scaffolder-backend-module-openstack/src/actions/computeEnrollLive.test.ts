@@ -358,7 +358,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: HOST, annotations: { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/host': HOST } }),
+        metadata: expect.objectContaining({ name: HOST, annotations: { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/host': HOST, 'openstack.backstage.io/release': '2025.1' } }),
         spec: expect.objectContaining({ type: 'openstack-compute-host', dependsOn: ['resource:default/zed'] }),
       }),
     );

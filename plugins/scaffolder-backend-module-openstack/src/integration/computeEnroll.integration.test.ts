@@ -212,7 +212,7 @@ describePeers('openstack:compute:enroll on the real peers', () => {
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: host, annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/host': host } }),
+        metadata: expect.objectContaining({ name: host, annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/host': host, 'openstack.backstage.io/release': '2025.1' } }),
         spec: expect.objectContaining({ type: 'openstack-compute-host', dependsOn: ['resource:default/peers'] }),
       }),
     );
