@@ -254,7 +254,7 @@ region_name = $REGION
 [scheduler]
 workers = 1
 # no periodic discovery: a new compute host is mapped into cell1 only by
-# `nova-manage cell_v2 discover_hosts` (discover-hosts.sh), as openstack-helm's nova-cell-setup Job
+# nova-manage cell_v2 discover_hosts (discover-hosts.sh), as openstack-helm's nova-cell-setup Job
 # does in production, so the compute enroll test proves the action's own discovery
 discover_hosts_in_cells_interval = -1
 
