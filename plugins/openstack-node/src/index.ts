@@ -8,6 +8,7 @@
  */
 export * from './kubernetes/clusters';
 export * from './kubernetes/apply';
+export * from './kubernetes/retry';
 export * from './kubernetes/rollout';
 export * from './kubernetes/liveCloud';
 export * from './kubernetes/jobs';

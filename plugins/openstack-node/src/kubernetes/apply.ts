@@ -20,6 +20,7 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { ClusterDetails, kubeConfigFor } from './clusters';
+import { withKubeRetry } from './retry';
 
 /** The field manager of every server-side apply of the suite. @public */
 export const FIELD_MANAGER = 'backstage-openstack';
@@ -129,7 +130,8 @@ export class ClusterClient {
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      // a 429 (request not processed) is repeated as the server asks
+      return await withKubeRetry(fn);
     } catch (e) {
       throw this.fail(what, e);
     }

@@ -14,6 +14,7 @@ import {
   WorkloadStatus,
 } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterClient } from '../kubernetes/apply';
+import { withKubeRetry } from '../kubernetes/retry';
 
 /** Every openstack-helm object carries `application`; the suite reads nothing else. */
 const SELECTOR = 'application';
@@ -90,7 +91,7 @@ export async function readControlPlaneWorkloads(
 ): Promise<ControlPlaneWorkloads> {
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await withKubeRetry(fn);
     } catch (e) {
       throw cluster.fail(`${what} in namespace ${namespace}`, e);
     }

@@ -39,8 +39,10 @@ export class HelmControllerStandIn {
         try {
           await this.tick();
         } catch (e) {
-          // conflicts and races are retried by the next tick; anything else is kept for the test
-          if (![404, 409].includes(status(e) ?? 0)) this.errors.push(String((e as { body?: unknown }).body ?? e));
+          // conflicts, races and an API server asking to come back (429: "storage is
+          // (re)initializing" just after a cold start) are retried by the next tick, as the real
+          // controller would; anything else is kept for the test
+          if (![404, 409, 429].includes(status(e) ?? 0)) this.errors.push(String((e as { body?: unknown }).body ?? e));
         }
         await new Promise(r => setTimeout(r, intervalMs));
       }
