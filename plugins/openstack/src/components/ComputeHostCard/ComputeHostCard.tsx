@@ -31,19 +31,21 @@ export const ComputeHostCard = () => {
       {error && <ErrorState error={error} cloud={cloud} />}
       {value && (
         <StructuredMetadataTable
+          // the labels as operators write them (the default start-cases them: "V Ms", "Nova Compute")
+          options={{ titleFormat: (key: string) => key }}
           metadata={{
-            state: value.h.state,
-            status: value.h.status === 'disabled' ? `disabled: ${value.h.disabledReason ?? 'no reason given'}` : 'enabled',
-            zone: value.h.zone ?? '—',
-            aggregates: value.h.aggregates.join(', ') || '—',
+            State: value.h.state,
+            Status: value.h.status === 'disabled' ? `disabled: ${value.h.disabledReason ?? 'no reason given'}` : 'enabled',
+            Zone: value.h.zone ?? '—',
+            Aggregates: value.h.aggregates.join(', ') || '—',
             vCPU: <UsageBar usage={value.h.vcpu} unit="vcpu" />,
             RAM: <UsageBar usage={value.h.memoryMb} unit="mb" />,
             VMs: value.h.runningVms,
             'OVN agent': ovnAgentLabel(value.h.ovnAgentAlive),
             'nova-compute release': value.h.release ?? '—',
-            'last heartbeat': value.h.lastHeartbeat ?? '—',
-            'recent operations': value.ops.length ? value.ops.map(o => `${o.kind} ${o.state}`).join(', ') : 'none',
-            cloud: cloudRef ? <Link to={`/catalog/default/resource/${cloudRef.split('/').pop()}/openstack`}>{cloudRef}</Link> : cloud,
+            'Last heartbeat': value.h.lastHeartbeat ?? '—',
+            'Recent operations': value.ops.length ? value.ops.map(o => `${o.kind} ${o.state}`).join(', ') : 'none',
+            Cloud: cloudRef ? <Link to={`/catalog/default/resource/${cloudRef.split('/').pop()}/openstack`}>{cloudRef}</Link> : cloud,
           }}
         />
       )}
