@@ -128,7 +128,8 @@ export class ClusterClient {
     }
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs one API call of this cluster: a 429 is repeated, any error named by {@link ClusterClient.fail}. */
+  async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       // a 429 (request not processed) is repeated as the server asks
       return await withKubeRetry(fn);

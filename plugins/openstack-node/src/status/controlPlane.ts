@@ -14,7 +14,6 @@ import {
   WorkloadStatus,
 } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterClient } from '../kubernetes/apply';
-import { withKubeRetry } from '../kubernetes/retry';
 
 /** Every openstack-helm object carries `application`; the suite reads nothing else. */
 const SELECTOR = 'application';
@@ -89,13 +88,9 @@ export async function readControlPlaneWorkloads(
   cluster: ClusterClient,
   namespace: string,
 ): Promise<ControlPlaneWorkloads> {
-  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await withKubeRetry(fn);
-    } catch (e) {
-      throw cluster.fail(`${what} in namespace ${namespace}`, e);
-    }
-  };
+  // the cluster's own call: 429s repeated as the server asks, errors naming cluster and fix
+  const call = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
+    cluster.call(`${what} in namespace ${namespace}`, fn);
   const labelSelector = SELECTOR;
   const [deployments, statefulSets, daemonSets, jobs, pods] = await Promise.all(
     [
