@@ -143,7 +143,8 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
   };
 
   const bringingUp = (name: ControlPlaneServiceName) => readyFraction(state, name, now) < 1;
-  const workloads: ServiceWorkload[] = present(state).flatMap(name => {
+  const listed = present(state);
+  const workloads: ServiceWorkload[] = listed.flatMap(name => {
     const { release, rolling } = serviceRelease(state, name, now);
     const frac = readyFraction(state, name, now);
     const isOpenStack = OPENSTACK_SERVICES.has(name);
@@ -168,13 +169,13 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
       };
     });
   });
-  const apis: ApiHealth[] = present(state).flatMap(name => {
+  const apis: ApiHealth[] = listed.flatMap(name => {
     const type = API_SERVICE_TYPES[name];
     if (!type) return [];
     const up = !bringingUp(name);
     return [{ serviceType: type, url: `https://${type}.${state.name}.example.org`, ok: up, latencyMs: up ? Math.round(8 + rnd() * 30) : undefined, error: up ? undefined : 'connection refused' }];
   });
-  const has = (name: ControlPlaneServiceName) => present(state).includes(name);
+  const has = (name: ControlPlaneServiceName) => listed.includes(name);
 
   const mappedHosts = state.hosts.filter(h => hostState(h, now).mapped);
   const merged = mergeComputeHosts({
