@@ -36,6 +36,16 @@ export const ANNOTATION_OPENSTACK_HOST = 'openstack.backstage.io/host';
  */
 export const ANNOTATION_OPENSTACK_RELEASE = 'openstack.backstage.io/release';
 
+/**
+ * Labels the suite puts on the Kubernetes objects it writes: which cloud (by its cloud key) an
+ * object belongs to, and who manages it. @public
+ */
+export const LABEL_OPENSTACK_CLOUD = 'openstack.backstage.io/cloud';
+/** `app.kubernetes.io/managed-by` value of the objects the suite writes. @public */
+export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  'app.kubernetes.io/managed-by': 'backstage-openstack',
+});
+
 /** Minimal shape of a catalog entity, so this package needs no catalog-model dependency. */
 interface EntityLike {
   kind: string;

@@ -7,6 +7,7 @@
  */
 export * from './annotations';
 export * from './approvals';
+export * from './cloudRef';
 export * from './charts';
 export * from './compute';
 export * from './permissions';
