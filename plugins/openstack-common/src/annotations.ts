@@ -25,6 +25,22 @@ export const ANNOTATION_OPENSTACK_NAMESPACE = 'openstack.backstage.io/namespace'
  * `direct` (HelmReleases applied to the cluster by the suite). The upgrade action reads it. @public
  */
 export const ANNOTATION_OPENSTACK_DELIVERY = 'openstack.backstage.io/delivery';
+/** How a cloud's effects land: `demo` (the portal's simulated cloud store) or a live delivery. @public */
+export type CloudDelivery = 'demo' | 'direct' | 'flux' | 'argocd';
+/** Every value of `openstack.backstage.io/delivery`. @public */
+export const CLOUD_DELIVERIES: readonly CloudDelivery[] = ['demo', 'direct', 'flux', 'argocd'];
+
+/**
+ * The one rule that tells a demo cloud from a live one, for every action and route: the
+ * `openstack.backstage.io/delivery` annotation (for a new cloud, the create form's delivery).
+ * `demo` is the portal's simulated cloud; `direct`, `flux` and `argocd` are live. A cloud without
+ * the annotation is live and read-only to the suite's actions (its status is read; nothing
+ * knows how to change it). @public
+ */
+export function cloudDriverKind(delivery: string | undefined): 'demo' | 'live' {
+  return delivery === 'demo' ? 'demo' : 'live';
+}
+
 /** On a compute-host Resource: the host name as nova-compute reports it (`openstack hypervisor list`). @public */
 export const ANNOTATION_OPENSTACK_HOST = 'openstack.backstage.io/host';
 

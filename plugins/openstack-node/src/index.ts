@@ -14,5 +14,7 @@ export * from './kubernetes/liveCloud';
 export * from './kubernetes/jobs';
 export * from './kubernetes/secrets';
 export * from './helm/chartSource';
+export { resolveCloud } from './cloud/resolveCloud';
+export type { ResolvedCloud } from './cloud/resolveCloud';
 export * from './openstack';
 export * from './status';
