@@ -2,9 +2,13 @@
  * Catalog annotations and entity types that tie a catalog Resource to a running cloud.
  *
  * A cloud is a `Resource` with `spec.type: openstack-cloud`; a compute host is a `Resource` with
- * `spec.type: openstack-compute-host` that `dependsOn` its cloud. The same entity may carry the
- * Kubernetes plugin's own annotations (`backstage.io/kubernetes-id`, …) so its Kubernetes tab works too.
+ * `spec.type: openstack-compute-host` that `dependsOn` its cloud. A cloud also carries the
+ * Kubernetes plugin's own annotations (`cloudKubernetesAnnotations`), so its Kubernetes tab lists
+ * the control plane's workloads and pods.
  */
+import { InputError } from '@backstage/errors';
+import { DNS_LABEL } from './spec/cloudSpec';
+import { CONTROL_PLANE_APPLICATIONS } from './status/assemble';
 
 /** `spec.type` of a cloud Resource. @public */
 export const OPENSTACK_CLOUD_TYPE = 'openstack-cloud';
@@ -84,4 +88,67 @@ export function isOpenStackComputeHostEntity(entity: EntityLike): boolean {
     (entity.spec as { type?: unknown } | undefined)?.type ===
       OPENSTACK_COMPUTE_HOST_TYPE
   );
+}
+
+/*
+ * The Backstage Kubernetes plugin's annotations (`@backstage/plugin-kubernetes-common` and the
+ * Kubernetes backend's service locators) that a cloud Resource carries.
+ *
+ * - label selector: the backend lists every object kind with exactly this selector
+ *   (`?labelSelector=`, Kubernetes' own syntax, set-based allowed); it replaces the default
+ *   `backstage.io/kubernetes-id=<id>`, a label no openstack-helm object has.
+ * - namespace: the backend lists in this namespace only (instead of every namespace).
+ * - cluster: with `kubernetes.serviceLocatorMethod.type: singleTenant`, the backend asks this
+ *   cluster only (a name under `kubernetes.clusterLocatorMethods`), not every cluster it knows.
+ */
+/** `backstage.io/kubernetes-label-selector`: the selector of the entity's Kubernetes objects. @public */
+export const ANNOTATION_KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
+/** `backstage.io/kubernetes-namespace`: the one namespace the Kubernetes backend reads. @public */
+export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+/** `backstage.io/kubernetes-cluster`: the one cluster the Kubernetes backend asks (singleTenant locator). @public */
+export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
+
+/**
+ * The label selector of a cloud's control plane in its namespace: openstack-helm labels every
+ * object of a chart `application: <application>` (helm-toolkit's `kubernetes_metadata_labels`),
+ * so `application in (keystone,glance,…,openvswitch)` selects the Deployments, StatefulSets,
+ * DaemonSets and Jobs of every control-plane application (`CONTROL_PLANE_APPLICATIONS` by
+ * default), their ReplicaSets and pods, and nothing else of the namespace.
+ * @public
+ */
+export function controlPlaneLabelSelector(
+  applications: readonly string[] = CONTROL_PLANE_APPLICATIONS,
+): string {
+  if (applications.length === 0) {
+    // `application in ()` is no valid selector; an empty list would select nothing anyway
+    throw new Error('controlPlaneLabelSelector: give at least one application');
+  }
+  return `application in (${[...new Set(applications)].join(',')})`;
+}
+
+/**
+ * The Kubernetes plugin's annotations of a cloud Resource whose control plane runs in
+ * `namespace` of `cluster` (its name under `kubernetes.clusterLocatorMethods`): the Kubernetes
+ * tab then lists exactly the control plane's objects. Throws an `InputError` naming the field
+ * when the namespace is not a DNS-1123 label or the cluster is empty. @public
+ */
+export function cloudKubernetesAnnotations(c: {
+  cluster: string;
+  namespace: string;
+}): Record<string, string> {
+  if (typeof c.cluster !== 'string' || c.cluster.trim() === '') {
+    throw new InputError(
+      'cluster: give the Kubernetes cluster of the control plane, by its name under kubernetes.clusterLocatorMethods',
+    );
+  }
+  if (typeof c.namespace !== 'string' || c.namespace.length > 63 || !DNS_LABEL.test(c.namespace)) {
+    throw new InputError(
+      `namespace: ${JSON.stringify(String(c.namespace).slice(0, 80))} is not a Kubernetes namespace; use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit`,
+    );
+  }
+  return {
+    [ANNOTATION_KUBERNETES_CLUSTER]: c.cluster,
+    [ANNOTATION_KUBERNETES_NAMESPACE]: c.namespace,
+    [ANNOTATION_KUBERNETES_LABEL_SELECTOR]: controlPlaneLabelSelector(),
+  };
 }

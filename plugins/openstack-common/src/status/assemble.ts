@@ -30,6 +30,18 @@ const APPLICATION_ALIASES: Record<string, ControlPlaneServiceName> = {
 };
 
 /**
+ * Every openstack-helm `application` label of a cloud's control plane: the services' own
+ * (`keystone`, …, `mariadb`, `ovn`) and the aliases (`openvswitch`). The status reader counts
+ * exactly these, and the Kubernetes tab selects exactly these (`controlPlaneLabelSelector`).
+ *
+ * @public
+ */
+export const CONTROL_PLANE_APPLICATIONS: readonly string[] = Object.freeze([
+  ...CONTROL_PLANE_SERVICES,
+  ...Object.keys(APPLICATION_ALIASES),
+]);
+
+/**
  * The control-plane service of a workload from its openstack-helm `application` label
  * (`keystone`, …, `mariadb`, `ovn`; `openvswitch` counts as `ovn`); undefined for anything else.
  *

@@ -25,8 +25,11 @@ describe('openstack:cloud:entity', () => {
           'openstack.backstage.io/cloud': 'region-two',
           'openstack.backstage.io/cluster': 'prod-eu',
           'openstack.backstage.io/namespace': 'openstack',
-          'backstage.io/kubernetes-id': 'region-two',
+          // the Kubernetes tab: openstack-helm's labels, in the cloud's namespace and cluster
+          'backstage.io/kubernetes-cluster': 'prod-eu',
           'backstage.io/kubernetes-namespace': 'openstack',
+          'backstage.io/kubernetes-label-selector':
+            'application in (keystone,glance,placement,nova,neutron,cinder,horizon,mariadb,rabbitmq,memcached,ovn,openvswitch)',
         },
       },
       spec: {
@@ -46,4 +49,12 @@ describe('openstack:cloud:entity', () => {
       expect(ctx.output).not.toHaveBeenCalled();
     },
   );
+
+  it('refuses a namespace that is no Kubernetes namespace, naming the field', async () => {
+    const ctx = createMockActionContext({
+      input: { ...input, namespace: 'OpenStack' },
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(/namespace: "OpenStack" is not a Kubernetes namespace/);
+    expect(ctx.output).not.toHaveBeenCalled();
+  });
 });

@@ -5,6 +5,7 @@ import {
   ANNOTATION_OPENSTACK_CLUSTER,
   ANNOTATION_OPENSTACK_DELIVERY,
   ANNOTATION_OPENSTACK_NAMESPACE,
+  cloudKubernetesAnnotations,
   OPENSTACK_CLOUD_TYPE,
 } from '@backstage-openstack/plugin-openstack-common';
 import { examples } from './cloudEntity.examples';
@@ -32,8 +33,7 @@ export function buildCloudEntity(c: {
         [ANNOTATION_OPENSTACK_CLOUD]: c.name,
         [ANNOTATION_OPENSTACK_CLUSTER]: c.cluster,
         [ANNOTATION_OPENSTACK_NAMESPACE]: c.namespace,
-        'backstage.io/kubernetes-id': c.name,
-        'backstage.io/kubernetes-namespace': c.namespace,
+        ...cloudKubernetesAnnotations({ cluster: c.cluster, namespace: c.namespace }),
         ...(c.delivery ? { [ANNOTATION_OPENSTACK_DELIVERY]: c.delivery } : {}),
       },
     },
