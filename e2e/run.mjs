@@ -1,11 +1,13 @@
 // Starts the real portal (yarn start, embedded defaults, a fresh SQLite directory), waits for
 // the backend and the frontend, runs the browser tests with node's test runner, then stops the
 // portal, also when a test fails. With BSO_PORTAL_URL set, uses that portal instead.
+// When the real peers are up (peers.env), the portal also gets their cluster (e2e/peers.mjs).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PEERS_ENV_FILE, readPeersEnv, writePeersPortalConfig } from './peers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
@@ -30,10 +32,21 @@ let sqliteDir;
 const logFile = join(tmpdir(), `bso-e2e-portal-${process.pid}.log`);
 if (!process.env.BSO_PORTAL_URL) {
   sqliteDir = mkdtempSync(join(tmpdir(), 'bso-e2e-sqlite-'));
+  const args = ['start'];
+  let peersEnv = {};
+  if (existsSync(PEERS_ENV_FILE)) {
+    // the embedded defaults plus the peers' cluster (the Kubernetes tab's test needs it)
+    const peers = writePeersPortalConfig(readPeersEnv(), sqliteDir);
+    args.push('--config', join(root, 'app-config.yaml'), '--config', peers.file);
+    peersEnv = peers.env;
+    console.log(`e2e: the portal gets the peers' cluster (${peers.file})`);
+  } else {
+    console.log(`e2e: no ${PEERS_ENV_FILE}; the portal has no cluster (the Kubernetes tab's test will fail)`);
+  }
   const out = openSync(logFile, 'w');
-  portal = spawn('yarn', ['start'], {
+  portal = spawn('yarn', args, {
     cwd: root,
-    env: { ...process.env, BSO_SQLITE_DIR: sqliteDir, BROWSER: 'none' },
+    env: { ...process.env, ...peersEnv, BSO_SQLITE_DIR: sqliteDir, BROWSER: 'none' },
     stdio: ['ignore', out, out],
     detached: true,
   });

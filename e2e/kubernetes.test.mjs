@@ -1,0 +1,179 @@
+// A cloud's Kubernetes tab on the real peers' cluster: a namespace with openstack-helm-labelled
+// workloads whose pods kwok runs, and a workload of another application beside them; a cloud
+// entity annotated like examples/demo-cloud.yaml (the annotations of cloudKubernetesAnnotations)
+// for that namespace; the tab lists the cloud's pods and not the other one. The portal reads the
+// cluster with the suite's minimal-RBAC token (e2e/run.mjs gives it the peers' cluster).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { parse, stringify } from 'yaml';
+import { launchBrowser, newPage, PORTAL_URL, screenshot, signInAsGuest } from './browser.mjs';
+import { PEERS_CLUSTER, readPeersEnv } from './peers.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BACKEND_URL = process.env.BSO_BACKEND_URL ?? 'http://localhost:7007';
+const namespace = `bso-e2e-k8s-${randomBytes(3).toString('hex')}`;
+const cloudName = namespace;
+
+/** The selector a cloud carries, as the demo cloud of examples/ carries it. */
+function exampleSelector() {
+  const demo = parse(readFileSync(join(root, 'examples', 'demo-cloud.yaml'), 'utf8'));
+  const selector = demo.metadata.annotations['backstage.io/kubernetes-label-selector'];
+  assert.ok(selector, 'examples/demo-cloud.yaml has no backstage.io/kubernetes-label-selector');
+  return selector;
+}
+
+/** A workload with openstack-helm's labels (helm-toolkit's kubernetes_metadata_labels) or others. */
+function workload(name, labels, replicas) {
+  return {
+    metadata: { name, labels },
+    spec: {
+      replicas,
+      serviceName: name, // StatefulSets only; Deployments ignore it
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'main', image: 'quay.io/airshipit/keystone:2025.1-ubuntu_noble' }] },
+      },
+    },
+  };
+}
+const helm = (application, component) => ({ release_group: application, application, component });
+
+async function until(what, probe, ms = 120_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+/** A user's token: the guest sign-in, as the frontend gets it. */
+async function guestToken() {
+  const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  assert.equal(res.status, 200, `guest sign-in: ${res.status} ${await res.text()}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+let core;
+let apps;
+let browser;
+let page;
+let token;
+let locationId;
+let entityDir;
+let cloudPods; // names of the pods the tab must list
+let otherPods; // names of the pods it must not
+
+before(async () => {
+  const peers = readPeersEnv();
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(peers.KUBECONFIG); // cluster admin: setup and cleanup only
+  core = kc.makeApiClient(k8s.CoreV1Api);
+  apps = kc.makeApiClient(k8s.AppsV1Api);
+
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  await Promise.all([
+    apps.createNamespacedDeployment({ namespace, body: workload('keystone-api', helm('keystone', 'api'), 2) }),
+    apps.createNamespacedDeployment({ namespace, body: workload('nova-conductor', helm('nova', 'conductor'), 1) }),
+    apps.createNamespacedStatefulSet({ namespace, body: workload('mariadb-server', helm('mariadb', 'server'), 1) }),
+    // another application in the same namespace: not the cloud's
+    apps.createNamespacedDeployment({ namespace, body: workload('grafana', helm('grafana', 'server'), 1) }),
+  ]);
+  const pods = await until('5 pods Running on kwok nodes', async () => {
+    const list = await core.listNamespacedPod({ namespace });
+    const running = list.items.filter(p => p.status?.phase === 'Running');
+    return running.length === 5 ? running : undefined;
+  });
+  const isCloud = p => p.metadata.labels.application !== 'grafana';
+  cloudPods = pods.filter(isCloud).map(p => p.metadata.name).sort();
+  otherPods = pods.filter(p => !isCloud(p)).map(p => p.metadata.name);
+  assert.equal(cloudPods.length, 4);
+
+  // the cloud's entity, registered through the catalog API as a user
+  token = await guestToken();
+  entityDir = mkdtempSync(join(tmpdir(), 'bso-e2e-k8s-entity-'));
+  const file = join(entityDir, 'cloud.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: cloudName,
+        title: 'Kubernetes tab test cloud',
+        annotations: {
+          'openstack.backstage.io/cloud': cloudName,
+          'openstack.backstage.io/cluster': PEERS_CLUSTER,
+          'openstack.backstage.io/namespace': namespace,
+          'backstage.io/kubernetes-cluster': PEERS_CLUSTER,
+          'backstage.io/kubernetes-namespace': namespace,
+          'backstage.io/kubernetes-label-selector': exampleSelector(),
+        },
+      },
+      spec: {
+        type: 'openstack-cloud',
+        owner: 'group:default/platform-team',
+        system: 'openstack',
+        lifecycle: 'experimental',
+        release: '2025.1',
+      },
+    }),
+  );
+  const res = await fetch(`${BACKEND_URL}/api/catalog/locations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'file', target: file }),
+  });
+  assert.equal(res.status, 201, `registering ${file}: ${res.status} ${await res.text()}`);
+  locationId = (await res.json()).location.id;
+  await until(`entity resource:default/${cloudName} in the catalog`, async () => {
+    const r = await fetch(`${BACKEND_URL}/api/catalog/entities/by-name/resource/default/${cloudName}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return r.ok ? true : undefined;
+  });
+
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await signInAsGuest(page);
+});
+
+after(async () => {
+  await browser?.close();
+  if (locationId) {
+    await fetch(`${BACKEND_URL}/api/catalog/locations/${locationId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    }).catch(() => undefined);
+  }
+  if (entityDir) rmSync(entityDir, { recursive: true, force: true });
+  await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
+});
+
+test("a cloud's Kubernetes tab lists its control plane's pods, from its namespace only", async () => {
+  await page.goto(`${PORTAL_URL}/catalog/default/resource/${cloudName}`);
+  await page.getByRole('tab', { name: 'Kubernetes' }).or(page.getByRole('link', { name: 'Kubernetes', exact: true })).first().click();
+  await page.waitForURL(/\/kubernetes$/);
+  // one panel per cluster that has objects: the peers' cluster, named as configured
+  const cluster = page.getByText(PEERS_CLUSTER, { exact: true }).first();
+  await cluster.waitFor();
+  for (const text of ['keystone-api', 'nova-conductor', 'mariadb-server']) {
+    await page.getByText(text, { exact: true }).first().waitFor();
+  }
+  await screenshot(page, 'kubernetes-tab');
+});
