@@ -65,7 +65,7 @@ async function guestToken() {
   const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
   });
-  assert.equal(res.status, 200, `guest sign-in: ${res.status} ${await res.text()}`);
+  if (res.status !== 200) throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
   return (await res.json()).backstageIdentity.token;
 }
 
@@ -139,7 +139,7 @@ before(async () => {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'file', target: file }),
   });
-  assert.equal(res.status, 201, `registering ${file}: ${res.status} ${await res.text()}`);
+  if (res.status !== 201) throw new Error(`registering ${file}: ${res.status} ${await res.text()}`);
   locationId = (await res.json()).location.id;
   await until(`entity resource:default/${cloudName} in the catalog`, async () => {
     const r = await fetch(`${BACKEND_URL}/api/catalog/entities/by-name/resource/default/${cloudName}`, {
@@ -165,15 +165,33 @@ after(async () => {
   await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
 });
 
-test("a cloud's Kubernetes tab lists its control plane's pods, from its namespace only", async () => {
+test("a cloud's Kubernetes tab lists its control plane's pods, from its namespace only", async t => {
+  t.after(async () => {
+    // what the page showed when an assertion failed
+    if (page && !t.passed) await screenshot(page, 'kubernetes-tab-failed').catch(() => undefined);
+  });
   await page.goto(`${PORTAL_URL}/catalog/default/resource/${cloudName}`);
+  // the tab is on the cloud's entity page, next to Overview and OpenStack
   await page.getByRole('tab', { name: 'Kubernetes' }).or(page.getByRole('link', { name: 'Kubernetes', exact: true })).first().click();
   await page.waitForURL(/\/kubernetes$/);
-  // one panel per cluster that has objects: the peers' cluster, named as configured
+  // one panel per cluster with objects: the peers' cluster, named as configured, with the
+  // cloud's 4 pods (the other application's pod is not selected)
   const cluster = page.getByText(PEERS_CLUSTER, { exact: true }).first();
   await cluster.waitFor();
-  for (const text of ['keystone-api', 'nova-conductor', 'mariadb-server']) {
-    await page.getByText(text, { exact: true }).first().waitFor();
+  await page.getByText(`${cloudPods.length} pods`, { exact: true }).waitFor();
+  await cluster.click();
+  // the cloud's workloads, each folded; unfolded (its expand icon: the name opens a drawer) it
+  // lists its pods
+  for (const name of ['keystone-api', 'nova-conductor', 'mariadb-server']) {
+    const summary = page.locator('[aria-expanded="false"]', { hasText: name }).first();
+    await summary.locator('.MuiAccordionSummary-expandIcon').click();
+  }
+  for (const pod of cloudPods) {
+    await page.getByText(pod, { exact: true }).first().waitFor();
+  }
+  assert.equal(await page.getByText('grafana', { exact: false }).count(), 0, 'the other application is listed');
+  for (const pod of otherPods) {
+    assert.equal(await page.getByText(pod).count(), 0, `${pod} (not the cloud's) is listed`);
   }
   await screenshot(page, 'kubernetes-tab');
 });
