@@ -12,7 +12,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
-import { launchBrowser, newPage, PORTAL_URL, screenshot, signInAsGuest } from './browser.mjs';
+import {
+  launchBrowser,
+  newPage,
+  PORTAL_URL,
+  screenshot,
+  signInAsGuest,
+} from './browser.mjs';
 import { PEERS_CLUSTER, readPeersEnv } from './peers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,9 +28,15 @@ const cloudName = namespace;
 
 /** The selector a cloud carries, as the demo cloud of examples/ carries it. */
 function exampleSelector() {
-  const demo = parse(readFileSync(join(root, 'examples', 'demo-cloud.yaml'), 'utf8'));
-  const selector = demo.metadata.annotations['backstage.io/kubernetes-label-selector'];
-  assert.ok(selector, 'examples/demo-cloud.yaml has no backstage.io/kubernetes-label-selector');
+  const demo = parse(
+    readFileSync(join(root, 'examples', 'demo-cloud.yaml'), 'utf8'),
+  );
+  const selector =
+    demo.metadata.annotations['backstage.io/kubernetes-label-selector'];
+  assert.ok(
+    selector,
+    'examples/demo-cloud.yaml has no backstage.io/kubernetes-label-selector',
+  );
   return selector;
 }
 
@@ -38,12 +50,32 @@ function workload(name, labels, replicas) {
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'main', image: 'quay.io/airshipit/keystone:2025.1-ubuntu_noble' }] },
+        spec: {
+          containers: [
+            {
+              name: 'main',
+              image: 'quay.io/airshipit/keystone:2025.1-ubuntu_noble',
+            },
+          ],
+        },
       },
     },
   };
 }
-const helm = (application, component) => ({ release_group: application, application, component });
+const helm = (application, component) => ({
+  release_group: application,
+  application,
+  component,
+});
+
+/** The cloud's workloads (kind, name, labels, replicas), as the charts name and label them. */
+const CLOUD_WORKLOADS = [
+  ['Deployment', 'keystone-api', helm('keystone', 'api'), 2],
+  ['Deployment', 'nova-conductor', helm('nova', 'conductor'), 1],
+  ['StatefulSet', 'mariadb-server', helm('mariadb', 'server'), 1],
+];
+/** Another application in the same namespace: not the cloud's. */
+const OTHER_WORKLOAD = ['Deployment', 'grafana', helm('grafana', 'server'), 1];
 
 async function until(what, probe, ms = 120_000) {
   const end = Date.now() + ms;
@@ -55,7 +87,10 @@ async function until(what, probe, ms = 120_000) {
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${last.message}` : ''}`,
+      );
     await new Promise(r => setTimeout(r, 1000));
   }
 }
@@ -65,7 +100,8 @@ async function guestToken() {
   const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
   });
-  if (res.status !== 200) throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
+  if (res.status !== 200)
+    throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
   return (await res.json()).backstageIdentity.token;
 }
 
@@ -87,22 +123,33 @@ before(async () => {
   apps = kc.makeApiClient(k8s.AppsV1Api);
 
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  await Promise.all([
-    apps.createNamespacedDeployment({ namespace, body: workload('keystone-api', helm('keystone', 'api'), 2) }),
-    apps.createNamespacedDeployment({ namespace, body: workload('nova-conductor', helm('nova', 'conductor'), 1) }),
-    apps.createNamespacedStatefulSet({ namespace, body: workload('mariadb-server', helm('mariadb', 'server'), 1) }),
-    // another application in the same namespace: not the cloud's
-    apps.createNamespacedDeployment({ namespace, body: workload('grafana', helm('grafana', 'server'), 1) }),
-  ]);
-  const pods = await until('5 pods Running on kwok nodes', async () => {
+  await Promise.all(
+    [...CLOUD_WORKLOADS, OTHER_WORKLOAD].map(
+      ([kind, name, labels, replicas]) => {
+        const body = workload(name, labels, replicas);
+        return kind === 'StatefulSet'
+          ? apps.createNamespacedStatefulSet({ namespace, body })
+          : apps.createNamespacedDeployment({ namespace, body });
+      },
+    ),
+  );
+  const total = [...CLOUD_WORKLOADS, OTHER_WORKLOAD].reduce(
+    (n, w) => n + w[3],
+    0,
+  );
+  const pods = await until(`${total} pods Running on kwok nodes`, async () => {
     const list = await core.listNamespacedPod({ namespace });
     const running = list.items.filter(p => p.status?.phase === 'Running');
-    return running.length === 5 ? running : undefined;
+    return running.length === total ? running : undefined;
   });
-  const isCloud = p => p.metadata.labels.application !== 'grafana';
-  cloudPods = pods.filter(isCloud).map(p => p.metadata.name).sort();
+  const isCloud = p =>
+    p.metadata.labels.application !== OTHER_WORKLOAD[2].application;
+  cloudPods = pods
+    .filter(isCloud)
+    .map(p => p.metadata.name)
+    .sort();
   otherPods = pods.filter(p => !isCloud(p)).map(p => p.metadata.name);
-  assert.equal(cloudPods.length, 4);
+  assert.equal(cloudPods.length, total - OTHER_WORKLOAD[3]);
 
   // the cloud's entity, registered through the catalog API as a user
   token = await guestToken();
@@ -136,17 +183,27 @@ before(async () => {
   );
   const res = await fetch(`${BACKEND_URL}/api/catalog/locations`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ type: 'file', target: file }),
   });
-  if (res.status !== 201) throw new Error(`registering ${file}: ${res.status} ${await res.text()}`);
+  if (res.status !== 201)
+    throw new Error(`registering ${file}: ${res.status} ${await res.text()}`);
   locationId = (await res.json()).location.id;
-  await until(`entity resource:default/${cloudName} in the catalog`, async () => {
-    const r = await fetch(`${BACKEND_URL}/api/catalog/entities/by-name/resource/default/${cloudName}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return r.ok ? true : undefined;
-  });
+  await until(
+    `entity resource:default/${cloudName} in the catalog`,
+    async () => {
+      const r = await fetch(
+        `${BACKEND_URL}/api/catalog/entities/by-name/resource/default/${cloudName}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      return r.ok ? true : undefined;
+    },
+  );
 
   browser = await launchBrowser();
   page = await newPage(browser);
@@ -168,30 +225,45 @@ after(async () => {
 test("a cloud's Kubernetes tab lists its control plane's pods, from its namespace only", async t => {
   t.after(async () => {
     // what the page showed when an assertion failed
-    if (page && !t.passed) await screenshot(page, 'kubernetes-tab-failed').catch(() => undefined);
+    if (page && !t.passed)
+      await screenshot(page, 'kubernetes-tab-failed').catch(() => undefined);
   });
   await page.goto(`${PORTAL_URL}/catalog/default/resource/${cloudName}`);
   // the tab is on the cloud's entity page, next to Overview and OpenStack
-  await page.getByRole('tab', { name: 'Kubernetes' }).or(page.getByRole('link', { name: 'Kubernetes', exact: true })).first().click();
+  await page
+    .getByRole('tab', { name: 'Kubernetes' })
+    .or(page.getByRole('link', { name: 'Kubernetes', exact: true }))
+    .first()
+    .click();
   await page.waitForURL(/\/kubernetes$/);
   // one panel per cluster with objects: the peers' cluster, named as configured, with the
-  // cloud's 4 pods (the other application's pod is not selected)
+  // cloud's pods counted (the other application's pod is not selected)
   const cluster = page.getByText(PEERS_CLUSTER, { exact: true }).first();
   await cluster.waitFor();
   await page.getByText(`${cloudPods.length} pods`, { exact: true }).waitFor();
   await cluster.click();
   // the cloud's workloads, each folded; unfolded (its expand icon: the name opens a drawer) it
   // lists its pods
-  for (const name of ['keystone-api', 'nova-conductor', 'mariadb-server']) {
-    const summary = page.locator('[aria-expanded="false"]', { hasText: name }).first();
+  for (const [, name] of CLOUD_WORKLOADS) {
+    const summary = page
+      .locator('[aria-expanded="false"]', { hasText: name })
+      .first();
     await summary.locator('.MuiAccordionSummary-expandIcon').click();
   }
   for (const pod of cloudPods) {
     await page.getByText(pod, { exact: true }).first().waitFor();
   }
-  assert.equal(await page.getByText('grafana', { exact: false }).count(), 0, 'the other application is listed');
+  assert.equal(
+    await page.getByText(OTHER_WORKLOAD[1]).count(),
+    0,
+    'the other application is listed',
+  );
   for (const pod of otherPods) {
-    assert.equal(await page.getByText(pod).count(), 0, `${pod} (not the cloud's) is listed`);
+    assert.equal(
+      await page.getByText(pod).count(),
+      0,
+      `${pod} (not the cloud's) is listed`,
+    );
   }
   await screenshot(page, 'kubernetes-tab');
 });

@@ -10,7 +10,10 @@ export const PEERS_CLUSTER = 'peers';
 
 export const PEERS_ENV_FILE = join(
   process.env.BSO_PEERS_STATE ??
-    join(process.env.BSO_CACHE ?? join(homedir(), '.cache', 'backstage-openstack'), 'peers'),
+    join(
+      process.env.BSO_CACHE ?? join(homedir(), '.cache', 'backstage-openstack'),
+      'peers',
+    ),
   'peers.env',
 );
 
@@ -26,8 +29,16 @@ export function readPeersEnv() {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (m) env[m[1]] = m[2];
   }
-  for (const name of ['KUBECONFIG', 'BSO_K8S_URL', 'BSO_K8S_CA_FILE', 'BSO_K8S_SA_TOKEN_FILE']) {
-    if (!env[name]) throw new Error(`${PEERS_ENV_FILE} has no ${name}; restart the peers (scripts/peers/up.sh)`);
+  for (const name of [
+    'KUBECONFIG',
+    'BSO_K8S_URL',
+    'BSO_K8S_CA_FILE',
+    'BSO_K8S_SA_TOKEN_FILE',
+  ]) {
+    if (!env[name])
+      throw new Error(
+        `${PEERS_ENV_FILE} has no ${name}; restart the peers (scripts/peers/up.sh)`,
+      );
   }
   return env;
 }
@@ -57,6 +68,11 @@ export function writePeersPortalConfig(env, dir) {
   writeFileSync(file, yaml, { mode: 0o600 });
   return {
     file,
-    env: { BSO_E2E_K8S_SA_TOKEN: readFileSync(env.BSO_K8S_SA_TOKEN_FILE, 'utf8').trim() },
+    env: {
+      BSO_E2E_K8S_SA_TOKEN: readFileSync(
+        env.BSO_K8S_SA_TOKEN_FILE,
+        'utf8',
+      ).trim(),
+    },
   };
 }
