@@ -68,8 +68,8 @@ export class OpenStackBackend {
     return this.request<{ name: string; createdAt: string }>('POST', '/demo/clouds', body);
   }
 
-  startDemoUpgrade(cloud: string, to: string, stepSeconds?: number) {
-    return this.request<{ name: string; release: string; upgrade: unknown }>('POST', `/demo/clouds/${encodeURIComponent(cloud)}/upgrade`, { to, stepSeconds });
+  startDemoUpgrade(cloud: string, to: string, order: string[]) {
+    return this.request<{ name: string; release: string; upgrade: unknown }>('POST', `/demo/clouds/${encodeURIComponent(cloud)}/upgrade`, { to, order });
   }
 
   createApproval(body: NewApprovalRequest) {

@@ -10,6 +10,8 @@ import { createComputeEnrollAction } from './actions/computeEnroll';
 import { OpenStackBackend } from './OpenStackBackend';
 import { ClusterClient, findCluster, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { readComputeEnrollSettings } from './computeEnrollSettings';
+import { createCloudDrivers } from './drivers';
+import { suiteApi } from './drivers/suiteApi';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,15 +47,19 @@ export const scaffolderModuleOpenstack = createBackendModule({
           }
           return client;
         };
+        const api = suiteApi(backend);
+        const chartSource = { caData: chartSourceCaData };
+        const drivers = createCloudDrivers(api, {
+          cluster,
+          openstack,
+          enrollSettings: key => readComputeEnrollSettings(config, key),
+          chartSource,
+        });
         scaffolder.addActions(
           createCloudEntityAction(),
-          createCloudCreateAction({ backend, live: { cluster, chartSource: { caData: chartSourceCaData } } }),
-          createCloudUpgradeAction({ catalog, backend, live: { cluster } }),
-          createComputeEnrollAction({
-            catalog,
-            backend,
-            live: { cluster, openstack, settings: key => readComputeEnrollSettings(config, key) },
-          }),
+          createCloudCreateAction({ api, live: { cluster, chartSource } }),
+          createCloudUpgradeAction({ catalog, api, drivers }),
+          createComputeEnrollAction({ catalog, api, drivers }),
           createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({
             catalog,

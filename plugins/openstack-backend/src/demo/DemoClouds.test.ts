@@ -5,6 +5,9 @@ import { DemoClouds } from './DemoClouds';
 
 jest.setTimeout(60_000);
 
+// the charts of the planner's steps for 2025.1 → 2025.2, as the upgrade action sends them
+const ORDER = ['mariadb', 'rabbitmq', 'keystone', 'glance', 'placement', 'nova', 'neutron', 'cinder', 'horizon'];
+
 describe('DemoClouds on a real database', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -22,9 +25,9 @@ describe('DemoClouds on a real database', () => {
 
     await demo.enrollHost('demo', { host: 'cmp-az1-13', zone: 'az1', aggregate: 'az1-general' });
     await demo.enrollHost('demo', { host: 'cmp-az1-13', zone: 'az1' });
-    await demo.startUpgrade('demo', '2025.2', 10);
-    await demo.startUpgrade('demo', '2025.2', 10); // resumed task: same upgrade, no error
-    await expect(demo.startUpgrade('demo', '2026.1')).rejects.toThrow(/already upgrading to 2025.2/);
+    await demo.startUpgrade('demo', '2025.2', ORDER, 10);
+    await demo.startUpgrade('demo', '2025.2', ORDER, 10); // resumed task: same upgrade, no error
+    await expect(demo.startUpgrade('demo', '2026.1', ORDER)).rejects.toThrow(/already upgrading to 2025.2/);
 
     // "restart": a new store and service on the same database
     const again = new DemoClouds(new DemoCloudStore(knex), clock);

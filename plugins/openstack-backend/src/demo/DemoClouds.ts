@@ -1,12 +1,9 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { CHART_ORDER, chartInfo, ComputeHostStatus, CloudStatus } from '@backstage-openstack/plugin-openstack-common';
+import { ComputeHostStatus, CloudStatus } from '@backstage-openstack/plugin-openstack-common';
 import { DemoCloudStore } from './DemoCloudStore';
 import { DemoCloudState } from './model';
 import { demoHost, prng } from './seed';
 import { simulate, upgradeFinished } from './simulate';
-
-/** The order the upgrade planner rolls services in (CHART_ORDER without the infrastructure charts); the demo follows it. */
-const UPGRADE_ORDER: string[] = CHART_ORDER.filter(c => chartInfo(c).role !== 'infrastructure');
 
 /**
  * The simulated openstack-helm clouds behind the same interface as a real one. Their state is
@@ -66,7 +63,11 @@ export class DemoClouds {
     return state;
   }
 
-  async startUpgrade(name: string, to: string, stepSeconds = 8): Promise<DemoCloudState> {
+  /**
+   * Rolls the cloud to `to`, one chart after the other in `order`: the charts of the upgrade
+   * planner's steps, which the upgrade action sends. Asking again for the same hop is a no-op.
+   */
+  async startUpgrade(name: string, to: string, order: string[], stepSeconds = 8): Promise<DemoCloudState> {
     const now = this.clock();
     return this.store.update(name, now, s => {
       if (s.upgrade && !upgradeFinished(s, now)) {
@@ -78,7 +79,7 @@ export class DemoClouds {
       return {
         ...s,
         release: from,
-        upgrade: { from, to, startedAt: now.toISOString(), stepSeconds, order: UPGRADE_ORDER },
+        upgrade: { from, to, startedAt: now.toISOString(), stepSeconds, order },
       };
     });
   }

@@ -54,7 +54,7 @@ const seconds = (from: string, now: Date) => (now.getTime() - new Date(from).get
 /** Release of a service at `now`, given an upgrade under way. */
 function serviceRelease(state: DemoCloudState, name: string, now: Date): { release: string; rolling: boolean } {
   const up = state.upgrade;
-  if (!up || !OPENSTACK_SERVICES.has(name)) return { release: state.release, rolling: false };
+  if (!up) return { release: state.release, rolling: false };
   const i = up.order.indexOf(name);
   if (i < 0) return { release: up.from, rolling: false };
   const t = seconds(up.startedAt, now);
@@ -162,8 +162,9 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
         desired: replicas,
         restarts: name === 'rabbitmq' ? 2 : Math.floor(rnd() * 2),
         imageTag: `quay.io/airshipit/${image}:${tag}`,
-        release: isOpenStack ? release : undefined,
-        lastChange: state.upgrade && isOpenStack && release === state.upgrade.to
+        // infrastructure charts run their release's overrides too (openstack-helm pins their job images per release)
+        release,
+        lastChange: state.upgrade && state.upgrade.order.includes(name) && release === state.upgrade.to
           ? new Date(new Date(state.upgrade.startedAt).getTime() + state.upgrade.order.indexOf(name) * state.upgrade.stepSeconds * 1000).toISOString()
           : state.createdAt,
       };

@@ -59,7 +59,11 @@ const createBody = z.object({
   components: z.array(z.string()).min(1),
   rolloutSeconds: z.number().int().min(0).max(3600).optional(),
 });
-const upgradeBody = z.object({ to: z.string(), stepSeconds: z.number().int().min(0).max(600).optional() });
+const upgradeBody = z.object({
+  to: z.string(),
+  order: z.array(z.string()).min(1),
+  stepSeconds: z.number().int().min(0).max(600).optional(),
+});
 const enrollBody = z.object({ host: z.string(), zone: z.string(), aggregate: z.string().optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -156,7 +160,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     router.post('/demo/clouds/:cloud/upgrade', async (req, res) => {
       await serviceOnly(req);
       const body = parse(upgradeBody, req.body, 'body');
-      const state = await demo.startUpgrade(req.params.cloud, body.to, body.stepSeconds);
+      const state = await demo.startUpgrade(req.params.cloud, body.to, body.order, body.stepSeconds);
       await status.invalidate(req.params.cloud);
       res.json({ name: state.name, upgrade: state.upgrade ?? null, release: state.release });
     });

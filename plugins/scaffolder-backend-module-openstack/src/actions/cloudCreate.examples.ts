@@ -3,7 +3,7 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Create a small edge cloud on 2026.1 and wait until it is Healthy',
+    description: 'Create a small demo edge cloud on 2026.1 and wait until it is Healthy',
     example: yaml.stringify({
       steps: [
         {
@@ -11,6 +11,7 @@ export const examples: TemplateExample[] = [
           action: 'openstack:cloud:create',
           name: 'Create cloud',
           input: {
+            delivery: 'demo',
             name: 'edge-1',
             release: '2026.1',
             components: ['keystone', 'glance', 'placement', 'nova', 'neutron'],
@@ -31,7 +32,7 @@ export const examples: TemplateExample[] = [
           action: 'openstack:cloud:create',
           name: 'Create cloud',
           input: {
-            target: 'kubernetes',
+            delivery: 'flux',
             cluster: 'prod-eu',
             waitForReady: false,
             spec: {

@@ -1,18 +1,21 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  CLOUD_DELIVERIES,
+  CloudDelivery,
+  cloudDriverKind,
   componentIssues,
   DEPLOYABLE_RELEASES,
   isDeployableRelease,
 } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
-import { OpenStackBackend } from '../OpenStackBackend';
+import { SuiteApi } from '../drivers/suiteApi';
 import { buildCloudEntity, DNS_LABEL } from './cloudEntity';
 import { examples } from './cloudCreate.examples';
 import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
 
 export interface CloudCreateDeps {
-  backend: OpenStackBackend;
+  api: SuiteApi;
   /** Live clouds: the configured clusters and the chart source check. */
   live?: Omit<LiveCreateDeps, 'pollMs'>;
   pollMs?: number;
@@ -21,11 +24,14 @@ export interface CloudCreateDeps {
 /**
  * `openstack:cloud:create` — creates a cloud and outputs its catalog entity for `catalog:write` /
  * `catalog:register`.
- * - `target: kubernetes` with a full cloud `spec` (openstack-common's cloudSpecSchema): validates
- *   the spec, the cluster, the namespace and the chart source before anything changes, creates the
- *   credential Secrets once, writes the GitOps manifests to the workspace (flux, argocd) or
- *   server-side applies them (direct), optionally waits until every chart is Ready.
- * - `target: demo` (default without a spec): the simulated cloud of the backend plugin.
+ * The driver is picked by `cloudDriverKind(delivery)`, the one demo/live rule:
+ * - `delivery: direct | flux | argocd` with a full cloud `spec` (openstack-common's
+ *   cloudSpecSchema, whose `delivery.mode` it must equal): validates the spec, the cluster, the
+ *   namespace and the chart source before anything changes, creates the credential Secrets once,
+ *   writes the GitOps manifests to the workspace (flux, argocd) or server-side applies them
+ *   (direct), optionally waits until every chart is Ready.
+ * - `delivery: demo` (default without a spec): the simulated cloud in the backend's demo store;
+ *   its entity carries `openstack.backstage.io/delivery: demo`.
  *
  * @public
  */
@@ -43,10 +49,11 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         components: z =>
           z.array(z.string(), { description: 'Components: keystone, glance, placement, nova, neutron, cinder, horizon (demo; live: spec.components)' }).optional(),
         region: z => z.string({ description: 'Region name' }).default('RegionOne'),
-        target: z =>
+        delivery: z =>
           z
-            .enum(['demo', 'kubernetes'], {
-              description: 'Where to create it: demo (the simulated cluster) or kubernetes (a live cluster, needs spec); default kubernetes when spec is set, else demo',
+            .enum(CLOUD_DELIVERIES as unknown as [CloudDelivery, ...CloudDelivery[]], {
+              description:
+                'How the cloud is delivered: demo (the simulated cloud in the backend), direct (server-side apply), flux or argocd (GitOps manifests in the workspace); live ones need spec. Default: spec.delivery.mode when spec is set, else demo',
             })
             .optional(),
         spec: z =>
@@ -73,19 +80,23 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
     async handler(ctx) {
       // the scaffolder does not apply the schema's defaults to the input
       const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
-      const target = ctx.input.target ?? (ctx.input.spec ? 'kubernetes' : 'demo');
-      if (target === 'kubernetes') {
+      const delivery = ctx.input.delivery ?? (readMode(ctx.input.spec) as CloudDelivery | undefined) ?? 'demo';
+      if (cloudDriverKind(delivery) === 'live') {
         if (!ctx.input.spec) {
-          throw new InputError('input.spec is required with target kubernetes: give the full cloud spec (openstack-common cloudSpecSchema)');
+          throw new InputError(`input.spec is required with delivery ${delivery}: give the full cloud spec (openstack-common cloudSpecSchema)`);
+        }
+        const mode = readMode(ctx.input.spec);
+        if (mode !== delivery) {
+          throw new InputError(`input.delivery ${delivery} differs from input.spec.delivery.mode ${mode ?? '(unset)'}; make them equal or drop input.delivery`);
         }
         if (!deps.live) {
-          throw new InputError('input.target kubernetes: live clouds are not configured in this backend (no kubernetes.clusterLocatorMethods)');
+          throw new InputError(`input.delivery ${delivery}: live clouds are not configured in this backend (no kubernetes.clusterLocatorMethods)`);
         }
         await createLiveCloud(ctx, { ...deps.live, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
         return;
       }
       if (ctx.input.spec) {
-        throw new InputError('input.spec is for live clouds; with target demo give name, release and components instead (or set target: kubernetes)');
+        throw new InputError('input.spec is for live clouds; with delivery demo give name, release and components instead (or set delivery to direct, flux or argocd)');
       }
       const { name = '', release = '', components = [], region = 'RegionOne', cluster = 'demo-cluster' } = ctx.input;
       const namespace = ctx.input.namespace ?? name;
@@ -100,7 +111,8 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       if (!DNS_LABEL.test(namespace)) issues.push(`input.namespace "${namespace}": not a DNS-1123 label`);
       if (issues.length) throw new InputError(issues.join('\n'));
 
-      const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack' });
+      const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack', delivery: 'demo' });
+      const cloud = { cloudKey: name, entityRef: `resource:default/${name}` };
       ctx.logger.info(`Cloud ${name}: ${release} in ${cluster}/${namespace}, region ${region}, components ${components.join(', ')}`);
       if (ctx.isDryRun) {
         ctx.logger.info('Dry run: nothing created');
@@ -110,7 +122,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       await ctx.checkpoint({
         key: `create.${name}.cloud`,
         fn: async () => {
-          await deps.backend.createDemoCloud({ name, release, region, cluster, namespace, components });
+          await deps.api.createDemoCloud({ name, release, region, cluster, namespace, components });
           ctx.logger.info(`Created ${name}; its charts now roll out`);
           return true;
         },
@@ -120,7 +132,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         await pollUntil(
           `every service of ${name} to be Healthy`,
           async () => {
-            const s = await deps.backend.status(name);
+            const s = await deps.api.status(cloud);
             for (const svc of s.services) {
               if (svc.verdict === 'Healthy' && !ready.has(svc.name)) {
                 ready.add(svc.name);
@@ -136,4 +148,10 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       ctx.output('entity', entity);
     },
   });
+}
+
+/** The `delivery.mode` of a raw spec input, when it has one. */
+function readMode(spec: Record<string, unknown> | undefined): string | undefined {
+  const d = spec?.delivery;
+  return d && typeof d === 'object' && typeof (d as { mode?: unknown }).mode === 'string' ? (d as { mode: string }).mode : undefined;
 }

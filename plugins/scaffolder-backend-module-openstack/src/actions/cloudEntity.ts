@@ -20,7 +20,7 @@ export function buildCloudEntity(c: {
   release: string;
   owner: string;
   system: string;
-  /** flux, argocd or direct for a live cloud; absent for the demo. */
+  /** demo, direct, flux or argocd (`cloudDriverKind`); absent: a live cloud the suite only reads. */
   delivery?: string;
 }) {
   return {

@@ -1,14 +1,13 @@
-// The live half of openstack:cloud:upgrade: reads the cloud from its cluster, plans one hop with
-// the planner, and performs it step by step in the planner's order.
+// The live upgrade driver: where openstack:cloud:upgrade's effects land on a live cloud. Reads
+// the charts from the cluster, patches a HelmRelease/Application per step (direct) or edits the
+// manifests in the workspace (flux, argocd), and evaluates the planner's checks in the cluster.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, isError } from '@backstage/errors';
-import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { Document, isMap, parseAllDocuments } from 'yaml';
 import {
+  chartObjectName,
   chartWorkloads,
-  ComputeHostRelease,
-  planUpgrade,
   releaseFromImage,
   StepCheck,
   UpgradePlan,
@@ -17,47 +16,19 @@ import {
 } from '@backstage-openstack/plugin-openstack-common';
 import {
   applicationValues,
-  chartObjectName,
   ClusterAccess,
   LiveChart,
   LiveCloudRef,
   LiveDelivery,
   LiveWorkload,
-  liveCloudSnapshot,
-  pollUntil,
   readLiveChart,
   readLiveCharts,
   readLiveWorkloads,
+  ResolvedCloud,
   withApplicationValues,
 } from '@backstage-openstack/plugin-openstack-node';
-
-export interface LiveUpgradeDeps {
-  cluster: (name: string) => ClusterAccess;
-  /** nova-compute hosts and their releases (from the status backend). */
-  computeHosts: (cloud: string) => Promise<ComputeHostRelease[]>;
-  pollMs?: number;
-}
-
-export interface LiveCloud {
-  key: string;
-  entityRef: string;
-  cluster?: string;
-  namespace?: string;
-  delivery?: string;
-}
-
-type Ctx = Pick<
-  ActionContext<any, any>,
-  'logger' | 'checkpoint' | 'output' | 'isDryRun' | 'workspacePath' | 'signal'
->;
-
-/** The name of a step, e.g. `nova:conductor`. */
-export const stepName = (s: Pick<UpgradeStep, 'chart' | 'phase'>) => (s.phase ? `${s.chart}:${s.phase}` : s.chart);
-
-function checkLabel(c: { ok: boolean; severity: string }) {
-  if (c.ok) return 'ok  ';
-  return c.severity === 'blocking' ? 'FAIL' : 'warn';
-}
+import { CheckOutcome, UpgradeTarget } from '../drivers/types';
+import { manualCheck } from './upgradeSteps';
 
 /** Values after a step: chart version and images.tags with the step's changes applied. */
 function applyChanges(
@@ -175,17 +146,6 @@ async function updateManifest(
   );
 }
 
-/** Outcome of one check against the live cluster. */
-interface CheckOutcome {
-  id: string;
-  ok: boolean;
-  /** False for checks the suite cannot evaluate with its role (reported for the operator). */
-  evaluated: boolean;
-  detail: string;
-  /** The check can no longer pass by waiting (e.g. the db-sync Job failed). */
-  fatal?: boolean;
-}
-
 /**
  * Evaluates a planner check live. The suite's role reads objects and may not exec into pods or
  * call the cloud's APIs from here, so checks that need that are reported, not evaluated.
@@ -202,7 +162,7 @@ async function evaluateCheck(
       return { id: check.id, ok: true, evaluated: true, detail: 'steps run one after the other' };
     case 'rollout-complete':
     case 'conductor-upgraded': {
-      if (!live.chart) return { id: check.id, ok: false, evaluated: true, detail: `${chartObjectName('', step.chart).slice(1)} not found` };
+      if (!live.chart) return { id: check.id, ok: false, evaluated: true, detail: `the ${step.chart} chart object was not found` };
       if (!carries(live.chart, step.changes)) return { id: check.id, ok: false, evaluated: true, detail: 'the new values have not reached the cluster yet' };
       if (!live.chart.readiness.ready) return { id: check.id, ok: false, evaluated: true, detail: live.chart.readiness.detail };
       // a tag the new release's overrides drop (to: null) falls back to the chart's default image,
@@ -245,28 +205,30 @@ async function evaluateCheck(
         : { id: check.id, ok: true, evaluated: true, detail: `placement serves ${plan.to}` };
     }
     default:
-      return { id: check.id, ok: true, evaluated: false, detail: `not verified by the suite (needs pod exec or the cloud's API): ${check.description}; check it by hand` };
+      return manualCheck(check);
   }
 }
 
-/** The delivery of a live cloud, from its entity's annotation. */
-function deliveryOf(cloud: LiveCloud): LiveDelivery {
+
+/** The delivery of a live cloud, from its entity's annotation; a cloud without one is read-only. */
+function deliveryOf(cloud: ResolvedCloud): LiveDelivery {
   const d = cloud.delivery;
   if (d === 'flux' || d === 'argocd' || d === 'direct') return d;
-  throw new InputError(`input.cloud: ${cloud.entityRef} has openstack.backstage.io/delivery "${d}"; use flux, argocd or direct`);
+  throw new InputError(
+    `input.cloud: ${cloud.entityRef} is a live cloud without the openstack.backstage.io/delivery annotation, so the suite only reads it; add it (flux, argocd or direct) so the action knows how to change it. Nothing was changed.`,
+  );
 }
 
 /**
- * Upgrades a live cloud by one hop. Nothing changes before the plan is made and the blocking
- * preflight checks pass; each step is one checkpoint; the first failing step stops the task with
- * what failed, what changed and how to go on. No rollback: a db sync may have run.
+ * Opens a live cloud for an upgrade: its delivery, cluster and namespace from the entity, and at
+ * least one chart object in the cluster. Throws an InputError naming what is missing.
  */
-export async function upgradeLiveCloud(
-  ctx: Ctx,
-  deps: LiveUpgradeDeps,
-  cloud: LiveCloud,
-  input: { targetRelease: string; timeoutMinutes: number; planOnly: boolean; waitForRollout: boolean; argocdNamespace?: string },
-) {
+export async function openLiveUpgrade(
+  cluster: (name: string) => ClusterAccess,
+  cloud: ResolvedCloud,
+  workspacePath: string,
+  argocdNamespace?: string,
+): Promise<UpgradeTarget> {
   const delivery = deliveryOf(cloud);
   if (!cloud.cluster || !cloud.namespace) {
     throw new InputError(
@@ -276,161 +238,46 @@ export async function upgradeLiveCloud(
   const namespace = cloud.namespace;
   let client: ClusterAccess;
   try {
-    client = deps.cluster(cloud.cluster);
+    client = cluster(cloud.cluster);
   } catch (e) {
     throw new InputError(`input.cloud: ${cloud.entityRef} names cluster "${cloud.cluster}": ${isError(e) ? e.message : String(e)}`);
   }
-  const ref: LiveCloudRef = { cloud: cloud.key, namespace: cloud.namespace, delivery, argocdNamespace: input.argocdNamespace };
-  const charts = await readLiveCharts(client, ref);
-  if (!charts.length) {
-    throw new InputError(
-      `input.cloud: no ${delivery === 'argocd' ? 'Application' : 'HelmRelease'} ${cloud.key}-<chart> of ${cloud.entityRef} in ${
-        delivery === 'argocd' ? ref.argocdNamespace ?? 'argocd' : cloud.namespace
-      } on ${cloud.cluster}; check the entity's annotations`,
-    );
-  }
-  const workloads = await readLiveWorkloads(client, cloud.namespace, charts.map(c => c.chart));
-  let hosts: ComputeHostRelease[];
-  try {
-    hosts = await deps.computeHosts(cloud.key);
-  } catch (e) {
-    throw new Error(
-      `Cannot read the compute hosts of ${cloud.key} (${isError(e) ? e.message : String(e)}); the compute-lag preflight check needs their releases. Nothing was changed`,
-    );
-  }
-  const snapshot = liveCloudSnapshot(charts, workloads, hosts);
-
-  const makePlan = () => {
-    const p = planUpgrade(snapshot, input.targetRelease);
-    ctx.logger.info(`Live state: ${charts.length} charts, ${workloads.length} workloads, ${hosts.length} compute hosts; release ${snapshot.release}`);
-    ctx.logger.info(`Hop ${p.from} → ${p.to}${p.remainingHops.length ? ` (then ${p.remainingHops.join(' → ')})` : ''}`);
-    for (const c of p.preflight) ctx.logger.info(`preflight ${checkLabel(c)} ${c.id}: ${c.reasons.join('; ')}`);
-    ctx.logger.info(
-      `Plan (${delivery}):\n${p.steps
-        .map((s, i) => `  ${i + 1}. ${stepName(s)}: ${s.changes.length} value(s); after: ${s.after.map(a => a.id).join(', ')}`)
-        .join('\n')}`,
-    );
-    return p;
-  };
-  const blockedError = (p: UpgradePlan) =>
-    new Error(
-      `Preflight failed, nothing was changed: ${p.preflight
-        .filter(c => !c.ok && c.severity === 'blocking')
-        .map(c => `${c.id}: ${c.reasons.join('; ')}`)
-        .join(' | ')}`,
-    );
-
-  if (ctx.isDryRun || input.planOnly) {
-    const p = makePlan();
-    ctx.output('from', p.from);
-    ctx.output('to', p.to);
-    ctx.output('remainingHops', p.remainingHops);
-    ctx.output('report', { dryRun: true, delivery, hop: `${p.from} → ${p.to}`, plan: p.steps.map(stepName), steps: p.steps, preflight: p.preflight, blocked: p.blocked });
-    if (p.blocked && input.planOnly) throw blockedError(p);
-    return;
-  }
-
-  // The plan is made once; a resumed task follows the same plan even though the cloud moved.
-  const plan = await ctx.checkpoint({
-    key: `upgrade.${cloud.key}.plan.${input.targetRelease}`,
-    fn: async () => {
-      const p = makePlan();
-      if (p.blocked) throw blockedError(p);
-      return JSON.parse(JSON.stringify(p));
-    },
-  }) as UpgradePlan;
-
-  const gitops = delivery !== 'direct';
-  const changedFiles = new Set<string>();
-  if (gitops) {
-    // Workspace edits are idempotent (values set to the plan's targets) and redone on every run.
-    for (const step of plan.steps) changedFiles.add(await updateManifest(ctx.workspacePath, cloud.key, step, delivery));
-    ctx.logger.info(`Updated ${changedFiles.size} manifest(s) in the workspace for the pull request: ${[...changedFiles].join(', ')}`);
-  }
-  const follow = !gitops || input.waitForRollout;
-  const done: string[] = [];
-  const manual: string[] = [];
-  const report = (status: string, extra: Record<string, unknown> = {}) => ({
-    delivery,
-    hop: `${plan.from} → ${plan.to}`,
-    status,
-    preflight: plan.preflight,
-    steps: plan.steps.map(s => ({ step: stepName(s), changes: s.changes, done: done.includes(stepName(s)) })),
-    manifests: [...changedFiles],
-    manualChecks: manual,
-    computeFollowUp: plan.computeFollowUp,
-    ...extra,
+  const ref: LiveCloudRef = { cloud: cloud.cloudKey, namespace, delivery, argocdNamespace };
+  const kind = delivery === 'argocd' ? 'Application' : 'HelmRelease';
+  const observed = async (step: UpgradeStep) => ({
+    chart: await readLiveChart(client, ref, step.chart),
+    workloads: await readLiveWorkloads(client, namespace),
+    client,
+    namespace,
   });
-
-  if (follow) {
-    const deadline = Date.now() + input.timeoutMinutes * 60_000;
-    for (const [i, step] of plan.steps.entries()) {
-      const name = stepName(step);
-      try {
-        const r = await ctx.checkpoint({
-          key: `upgrade.${cloud.key}.${plan.from}-${plan.to}.step.${i + 1}.${name}`,
-          fn: async () => {
-            const stepManual: string[] = [];
-            const current = await readLiveChart(client, ref, step.chart);
-            if (!current) throw new Error(`${ref.delivery === 'argocd' ? 'Application' : 'HelmRelease'} ${chartObjectName(cloud.key, step.chart)} disappeared`);
-            for (const c of step.before) {
-              const o = await evaluateCheck(c, step, plan, { chart: current, workloads: await readLiveWorkloads(client, namespace), client, namespace });
-              if (!o.evaluated) stepManual.push(`${name} before: ${o.detail}`);
-              else if (!o.ok) throw new Error(`check ${c.id} before the step failed: ${o.detail}`);
-            }
-            if (!gitops) {
-              await client.apply(desiredObject(current, step.changes, delivery) as any);
-              ctx.logger.info(`${name}: patched ${current.object.kind} ${chartObjectName(cloud.key, step.chart)} (${step.changes.length} value(s))`);
-            } else {
-              ctx.logger.info(`${name}: waiting for the merged manifests to reach the cluster`);
-            }
-            let last = '';
-            const outcomes = await pollUntil(
-              `step ${name} to roll out and pass ${step.after.map(a => a.id).join(', ')}`,
-              async () => {
-                const chart = await readLiveChart(client, ref, step.chart);
-                const wl = await readLiveWorkloads(client, namespace);
-                const res = [];
-                for (const c of step.after) res.push(await evaluateCheck(c, step, plan, { chart, workloads: wl, client, namespace }));
-                const failing = res.filter(o => o.evaluated && !o.ok);
-                const fatal = failing.find(o => o.fatal);
-                if (fatal) throw new Error(`check ${fatal.id} failed: ${fatal.detail}`);
-                const line = failing.map(o => `${o.id}: ${o.detail}`).join(' | ');
-                if (line && line !== last) {
-                  ctx.logger.info(`${name}: waiting — ${line}`);
-                  last = line;
-                }
-                return failing.length ? undefined : res;
-              },
-              { timeoutMs: Math.max(deadline - Date.now(), 0), intervalMs: deps.pollMs ?? 5000, signal: ctx.signal },
-            );
-            for (const o of outcomes) {
-              if (!o.evaluated) stepManual.push(`${name} after: ${o.detail}`);
-              ctx.logger.info(`${name}: ${o.evaluated ? 'ok  ' : 'todo'} ${o.id}: ${o.detail}`);
-            }
-            ctx.logger.info(`Step ${i + 1}/${plan.steps.length} ${name} done`);
-            return { step: name, manual: stepManual };
-          },
-        });
-        done.push(r.step);
-        manual.push(...r.manual);
-      } catch (e) {
-        const msg = isError(e) ? e.message : String(e);
-        const dbSynced = plan.steps.slice(0, i + 1).filter(s => s.after.some(a => a.id === 'db-sync-succeeded')).map(stepName);
-        ctx.output('report', report('failed', { failedStep: name, error: msg }));
-        throw new Error(
-          `Step ${i + 1}/${plan.steps.length} ${name} of the hop ${plan.from} → ${plan.to} failed: ${msg}. ` +
-            `Done so far: ${done.length ? done.join(', ') : 'no step'}; ${name} ${gitops ? 'has its manifest changed' : 'was patched'} and may be partly rolled out. ` +
-            `To go on: fix the cause and retry this task (it resumes at ${name}; finished steps are not repeated). ` +
-            `Do not roll back${dbSynced.length ? ` ${dbSynced.join(', ')}: their database schema may already be migrated and OpenStack does not support downgrades` : ''}.`,
+  return {
+    delivery,
+    gitops: delivery !== 'direct',
+    async readState() {
+      const charts = await readLiveCharts(client, ref);
+      if (!charts.length) {
+        throw new InputError(
+          `input.cloud: no ${kind} ${chartObjectName(cloud.cloudKey, '<chart>')} of ${cloud.entityRef} in ${
+            delivery === 'argocd' ? argocdNamespace ?? 'argocd' : namespace
+          } on ${cloud.cluster}; check the entity's annotations`,
         );
       }
-    }
-  } else {
-    ctx.logger.info('Not following the rollout (waitForRollout false): merge the pull request; the planner order is in the report');
-  }
-  ctx.output('from', plan.from);
-  ctx.output('to', plan.to);
-  ctx.output('remainingHops', plan.remainingHops);
-  ctx.output('report', report(follow ? 'done' : 'manifests-updated'));
+      return { charts, workloads: await readLiveWorkloads(client, namespace, charts.map(c => c.chart)) };
+    },
+    async editManifests(plan) {
+      const files = new Set<string>();
+      for (const step of plan.steps) files.add(await updateManifest(workspacePath, cloud.cloudKey, step, delivery));
+      return [...files];
+    },
+    async applyStep(_plan, step) {
+      const name = chartObjectName(cloud.cloudKey, step.chart);
+      const current = await readLiveChart(client, ref, step.chart);
+      if (!current) throw new Error(`${kind} ${name} disappeared`);
+      await client.apply(desiredObject(current, step.changes, delivery) as any);
+      return `patched ${kind} ${name} (${step.changes.length} value(s))`;
+    },
+    async evaluate(check, step, plan) {
+      return evaluateCheck(check, step, plan, await observed(step));
+    },
+  };
 }

@@ -1,38 +1,38 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_HOST,
   ANNOTATION_OPENSTACK_RELEASE,
+  hostEntityName,
   OPENSTACK_COMPUTE_HOST_TYPE,
   validateComputeEnrollInput,
 } from '@backstage-openstack/plugin-openstack-common';
-import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
-import { OpenStackBackend } from '../OpenStackBackend';
-import { resolveCloud } from '../resolveCloud';
+import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
+import { CloudDrivers } from '../drivers/types';
+import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './computeEnroll.examples';
-import { enrollLiveHost, LiveEnrollDeps } from './computeEnrollLive';
+import { enrollHost, EnrollStepDeps } from './enrollSteps';
 
-export interface ComputeEnrollDeps {
+export interface ComputeEnrollDeps extends EnrollStepDeps {
   catalog: CatalogService;
-  backend: OpenStackBackend;
-  pollMs?: number;
-  /** Live clouds (`openstack.clouds.<key>` configured); without it only the demo cloud is enrolled into. */
-  live?: LiveEnrollDeps;
+  api: SuiteApi;
+  drivers: CloudDrivers;
 }
 
 /**
  * `openstack:compute:enroll` — enrolls a bare-metal compute host: checks the host is not a
- * hypervisor yet and the cloud is healthy, then (live cloud) creates the host's configuration
- * bundle Secret, waits until nova-compute reports up, runs host discovery until the host is
- * mapped to its cell, enables it, adds it to its aggregate and waits for its OVN agent — or
- * (demo cloud) enrolls it in the simulation; outputs the host's catalog entity.
+ * hypervisor yet and the cloud is healthy, delivers the host's configuration bundle, waits until
+ * nova-compute reports up, runs host discovery until the host is mapped to its cell, enables it,
+ * adds it to its aggregate and waits for its OVN agent; outputs the host's catalog entity
+ * (named `hostEntityName(cloudKey, host)`). The same steps for every cloud: the cloud's driver
+ * (`cloudDriverKind` of its delivery annotation) decides where the effects land (the demo store;
+ * a Secret, Jobs and the OpenStack APIs of a live cloud).
  *
  * @public
  */
 export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
-  const pollMs = deps.pollMs ?? 2000;
   return createTemplateAction({
     id: 'openstack:compute:enroll',
     description: 'Enrolls a bare-metal compute host into an OpenStack cloud and waits until it is up, mapped and its OVN agent alive',
@@ -68,73 +68,21 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       if (issues.length) {
         throw new InputError(issues.map(i => `input.${i.field} ${i.message}`).join('\n'));
       }
-      const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, await ctx.getInitiatorCredentials());
-      // for the entity: the release the host joins on (a status that cannot be read leaves it out)
-      const cloudRelease = () =>
-        deps.backend.status(cloud.key).then(
-          st => st.release,
-          () => undefined,
-        );
-
-      // a live cloud: one this backend has openstack.clouds.<key> for
-      const settings = deps.live?.settings(cloud.key);
-      if (deps.live && settings) {
-        const { bundleSecret } = await enrollLiveHost(ctx, deps.live, cloud, settings, {
-          host,
-          managementIp,
-          overlayIp,
-          availabilityZone,
-          aggregate,
-          bmcAddress,
-          timeoutMinutes,
-        });
-        ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone, await cloudRelease()));
-        ctx.output('bundleSecret', bundleSecret);
-        return;
-      }
-
-      const started = await ctx.checkpoint({
-        key: `enroll.${cloud.key}.${host}.checked`,
-        fn: async () => {
-          const existing = await deps.backend.host(cloud.key, host);
-          if (existing) {
-            throw new ConflictError(`input.host: ${host} is already a compute host of ${cloud.key} (state ${existing.state}); pick another host`);
-          }
-          const status = await deps.backend.status(cloud.key);
-          if (status.verdict !== 'Healthy') {
-            throw new Error(`The cloud ${cloud.key} is ${status.verdict} (${status.reasons.join('; ')}); enroll when it is Healthy. Nothing was changed.`);
-          }
-          return { demo: status.demo };
-        },
-      });
+      const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, await ctx.getInitiatorCredentials(), 'input.cloud');
+      const input = { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes };
+      const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);
       ctx.logger.info(
-        `Enrolling ${host} (management ${managementIp}, overlay ${overlayIp}) into ${cloud.key}, zone ${availabilityZone}${aggregate ? `, aggregate ${aggregate}` : ''}`,
+        `Enrolling ${host} (management ${managementIp}, overlay ${overlayIp}) into ${cloud.entityRef}, zone ${availabilityZone}${aggregate ? `, aggregate ${aggregate}` : ''}`,
       );
       ctx.logger.info('The host configuration bundle (nova-compute, OVN remote, libvirt) is delivered as a Secret; its contents are never logged.');
-      if (ctx.isDryRun) {
-        ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone, await cloudRelease()));
-        return;
-      }
-      if (!started.demo) {
-        throw new InputError(
-          `input.cloud: ${cloud.entityRef} is a live cloud, but this backend has no openstack.clouds.${cloud.key} (with computeEnrollment) to reach it; configure it (README: "Enrolling compute hosts"). Nothing was changed.`,
-        );
-      }
-      await ctx.checkpoint({
-        key: `enroll.${cloud.key}.${host}.start`,
-        fn: async () => {
-          await deps.backend.enrollDemoHost(cloud.key, { host, zone: availabilityZone, aggregate });
-          return true;
-        },
-      });
-      const opts = { timeoutMs: timeoutMinutes * 60_000, intervalMs: pollMs, signal: ctx.signal };
-      await pollUntil(`nova-compute on ${host} to report up`, async () => ((await deps.backend.host(cloud.key, host))?.state === 'up' ? true : undefined), opts);
-      ctx.logger.info(`nova-compute on ${host} is up`);
-      await pollUntil(`${host} to be mapped in its cell (hypervisor with a Placement resource provider)`, async () => ((await deps.backend.host(cloud.key, host))?.vcpu ? true : undefined), opts);
-      ctx.logger.info(`${host} is mapped: a hypervisor with its Placement inventory`);
-      await pollUntil(`the OVN controller agent on ${host}`, async () => ((await deps.backend.host(cloud.key, host))?.ovnAgentAlive ? true : undefined), opts);
-      ctx.logger.info(`OVN controller agent on ${host} is alive`);
-      ctx.output('entity', hostEntity(cloud.entityRef, cloud.key, host, availabilityZone, await cloudRelease()));
+      const { bundleSecret } = await enrollHost(ctx, target, cloud, input, deps);
+      // for the entity: the release the host joins on (a status that cannot be read leaves it out)
+      const release = await deps.api.status(cloud).then(
+        st => st.release,
+        () => undefined,
+      );
+      ctx.output('entity', hostEntity(cloud, host, availabilityZone, release));
+      if (bundleSecret) ctx.output('bundleSecret', bundleSecret);
     },
   });
 }
@@ -144,16 +92,17 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
  * bundle is made for it; no OpenStack API reports a host's release), so the status backend can
  * flag the host once the cloud moves on without it.
  */
-function hostEntity(cloudRef: string, cloudKey: string, host: string, zone: string, release?: string) {
+function hostEntity(cloud: ResolvedCloud, host: string, zone: string, release?: string) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
-      name: host.replace(/\./g, '-'),
+      name: hostEntityName(cloud.cloudKey, host),
+      namespace: cloud.ref.namespace,
       title: host,
-      description: `Compute host ${host} of ${cloudKey} in zone ${zone}`,
+      description: `Compute host ${host} of ${cloud.entityRef} in zone ${zone}`,
       annotations: {
-        [ANNOTATION_OPENSTACK_CLOUD]: cloudKey,
+        [ANNOTATION_OPENSTACK_CLOUD]: cloud.cloudKey,
         [ANNOTATION_OPENSTACK_HOST]: host,
         ...(release ? { [ANNOTATION_OPENSTACK_RELEASE]: release } : {}),
       },
@@ -163,7 +112,7 @@ function hostEntity(cloudRef: string, cloudKey: string, host: string, zone: stri
       type: OPENSTACK_COMPUTE_HOST_TYPE,
       owner: 'group:default/platform-team',
       system: 'openstack',
-      dependsOn: [cloudRef],
+      dependsOn: [cloud.entityRef],
     },
   };
 }
