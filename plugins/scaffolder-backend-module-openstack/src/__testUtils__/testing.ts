@@ -2,13 +2,18 @@
 // that survives a simulated crash, the way scaffolder task recovery keeps checkpoints.
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { CloudStatus, ComputeHostStatus, ControlPlaneServiceStatus } from '@backstage-openstack/plugin-openstack-common';
-import { OpenStackBackend } from '../OpenStackBackend';
+import { CloudStatus, ComputeHostStatus, ControlPlaneServiceStatus, WorkloadStatus } from '@backstage-openstack/plugin-openstack-common';
+import { createCloudDrivers, LiveDriverDeps } from '../drivers';
+import { SuiteApi, SuiteCloud } from '../drivers/suiteApi';
 
 export const demoCloudEntity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
-  metadata: { name: 'demo-cloud', namespace: 'default', annotations: { 'openstack.backstage.io/cloud': 'demo' } },
+  metadata: {
+    name: 'demo-cloud',
+    namespace: 'default',
+    annotations: { 'openstack.backstage.io/cloud': 'demo', 'openstack.backstage.io/delivery': 'demo' },
+  },
   spec: { type: 'openstack-cloud', owner: 'platform-team', lifecycle: 'production' },
 };
 
@@ -21,6 +26,15 @@ export const catalog = () =>
   });
 
 const SERVICES = ['keystone', 'glance', 'placement', 'nova', 'neutron', 'cinder', 'horizon', 'mariadb', 'rabbitmq', 'memcached', 'ovn'];
+const STATEFUL: Record<string, string> = { mariadb: 'mariadb-server', rabbitmq: 'rabbitmq-rabbitmq', memcached: 'memcached-memcached' };
+
+/** A service's workloads as the status reports them: three ready replicas each. */
+function workloads(name: string, release: string | undefined): WorkloadStatus[] {
+  const kind = STATEFUL[name] ? 'StatefulSet' : 'Deployment';
+  const wname = STATEFUL[name] ?? `${name}-api`;
+  const image = `quay.io/airshipit/${name}:${release ?? 'latest'}-ubuntu_noble`;
+  return [{ kind, name: wname, component: 'api', ready: 3, desired: 3, restarts: 0, imageTag: image, release }];
+}
 
 export function cloudStatus(release: string, over: Partial<CloudStatus> = {}, serviceRelease: (n: string) => string | undefined = () => release): CloudStatus {
   return {
@@ -33,8 +47,8 @@ export function cloudStatus(release: string, over: Partial<CloudStatus> = {}, se
       name,
       verdict: 'Healthy',
       reasons: [],
-      workloads: [],
-      release: ['mariadb', 'rabbitmq', 'memcached'].includes(name) ? undefined : serviceRelease(name),
+      workloads: workloads(name, serviceRelease(name)),
+      release: serviceRelease(name),
     })) as ControlPlaneServiceStatus[],
     hostSummary: { total: 0, up: 0, down: 0, disabled: 0, lagging: 0 },
     capacityByZone: [],
@@ -48,30 +62,43 @@ export function computeHost(host: string, release: string, over: Partial<Compute
   return { host, zone: 'az1', aggregates: [], state: 'up', status: 'enabled', runningVms: 0, release, ...over };
 }
 
-/** A backend whose answers follow a script; every mutating call is recorded. */
-export function scriptedBackend(script: {
+/** The suite API, its answers following a script; every mutating call is recorded. */
+export function scriptedApi(script: {
   status: () => CloudStatus;
   hosts?: () => ComputeHostStatus[];
 }) {
   const calls: string[] = [];
-  const backend = {
-    status: jest.fn(async (_c: string) => script.status()),
-    hosts: jest.fn(async (_c: string) => script.hosts?.() ?? []),
-    host: jest.fn(async (_c: string, h: string) => (script.hosts?.() ?? []).find(x => x.host === h)),
+  const api = {
+    status: jest.fn(async (_c: SuiteCloud) => script.status()),
+    hosts: jest.fn(async (_c: SuiteCloud) => script.hosts?.() ?? []),
+    host: jest.fn(async (_c: SuiteCloud, h: string) => (script.hosts?.() ?? []).find(x => x.host === h)),
     createDemoCloud: jest.fn(async (b: { name: string }) => {
       calls.push(`create ${b.name}`);
       return { name: b.name, createdAt: 'now' };
     }),
-    startDemoUpgrade: jest.fn(async (c: string, to: string) => {
-      calls.push(`upgrade ${c} ${to}`);
-      return { name: c, release: to, upgrade: {} };
+    upgradeDemoCloud: jest.fn(async (c: SuiteCloud, b: { to: string; order: string[] }) => {
+      calls.push(`upgrade ${c.cloudKey} ${b.to}`);
+      return { name: c.cloudKey, release: b.to, upgrade: {} };
     }),
-    enrollDemoHost: jest.fn(async (c: string, b: { host: string }) => {
-      calls.push(`enroll ${c} ${b.host}`);
+    enrollDemoHost: jest.fn(async (c: SuiteCloud, b: { host: string }) => {
+      calls.push(`enroll ${c.cloudKey} ${b.host}`);
       return { host: b.host };
     }),
   };
-  return { backend: backend as unknown as OpenStackBackend & typeof backend, calls };
+  return { api: api as SuiteApi & typeof api, calls };
+}
+
+/** The demo and live drivers over `api`; live clusters and clouds the test does not give are unknown. */
+export function testDrivers(api: SuiteApi, live: Partial<LiveDriverDeps> = {}) {
+  const unknown = (what: string) => (name: string): never => {
+    throw new Error(`no ${what} ${name} in this test`);
+  };
+  return createCloudDrivers(api, {
+    cluster: unknown('cluster'),
+    openstack: unknown('OpenStack cloud'),
+    enrollSettings: () => undefined,
+    ...live,
+  });
 }
 
 /** A mock context whose checkpoints persist in `store`, so a second run resumes like task recovery. */

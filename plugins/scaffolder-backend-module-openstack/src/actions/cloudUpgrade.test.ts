@@ -1,73 +1,78 @@
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
-// the upgrade planner's chart order (CHART_ORDER): OVN central before neutron
-const ORDER = ['keystone', 'glance', 'placement', 'nova', 'ovn', 'neutron', 'cinder', 'horizon'];
+// the upgrade planner's steps for 2025.1 → 2025.2 of the demo cloud (ovn and memcached pin no
+// release images, so the hop leaves them alone)
+const STEPS = ['mariadb', 'rabbitmq', 'keystone', 'glance', 'placement', 'nova:conductor', 'nova:api', 'neutron', 'cinder', 'horizon'];
+const CHARTS = [...new Set(STEPS.map(s => s.split(':')[0]))];
 
-/** A cloud that rolls one more service to `to` each time its status is read, once started. */
+/** The demo store: once asked to roll, one more chart of the order it was given reaches `to` at each status read. */
 function rollingCloud(from: string, to: string, hosts = [computeHost('cmp-1', from)]) {
-  let started = false;
+  let order: string[] | undefined;
   let reads = 0;
-  const s = scriptedBackend({
+  const s = scriptedApi({
     status: () => {
-      if (!started) return cloudStatus(from);
+      if (!order) return cloudStatus(from);
       reads++;
-      const done = ORDER.slice(0, reads);
-      return cloudStatus(reads >= ORDER.length ? to : from, {}, n => (done.includes(n) ? to : from));
+      const done = order.slice(0, reads);
+      return cloudStatus(reads >= order.length ? to : from, {}, n => (done.includes(n) ? to : from));
     },
     hosts: () => hosts,
   });
-  s.backend.startDemoUpgrade.mockImplementation(async (c: string, t: string) => {
-    started = true;
-    s.calls.push(`upgrade ${c} ${t}`);
-    return { name: c, release: t, upgrade: {} };
+  s.api.upgradeDemoCloud.mockImplementation(async (c, b) => {
+    order ??= b.order;
+    s.calls.push(`upgrade ${c.cloudKey} ${b.to}`);
+    return {};
   });
-  return s;
+  const action = (pollMs = 1) => createCloudUpgradeAction({ catalog: catalog(), api: s.api, drivers: testDrivers(s.api), pollMs });
+  return { ...s, action };
 }
 
-describe('openstack:cloud:upgrade', () => {
+const report = (ctx: { output: unknown }) => (ctx.output as jest.Mock).mock.calls.filter(c => c[0] === 'report').pop()?.[1];
+
+describe('openstack:cloud:upgrade on the demo cloud', () => {
   const input = { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 5 };
 
-  it('upgrades one hop, following each service, and reports the compute follow-up', async () => {
-    const { backend, calls } = rollingCloud('2025.1', '2025.2');
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
+  it("rolls the planner's steps in its order, each followed until its checks pass, and reports the compute follow-up", async () => {
+    const { api, calls, action } = rollingCloud('2025.1', '2025.2');
     const ctx = recoverableContext(input, new Map());
-    await action.handler(ctx as any);
-    expect(calls).toEqual(['upgrade demo 2025.2']);
+    await action().handler(ctx as any);
+    // each step's effect lands in the demo store: the hop, in the planner's chart order
+    expect(calls).toEqual(STEPS.map(() => 'upgrade demo 2025.2'));
+    expect(api.upgradeDemoCloud.mock.calls.every(([, b]) => JSON.stringify(b.order) === JSON.stringify(CHARTS))).toBe(true);
     expect(ctx.output).toHaveBeenCalledWith('from', '2025.1');
     expect(ctx.output).toHaveBeenCalledWith('to', '2025.2');
     expect(ctx.output).toHaveBeenCalledWith('remainingHops', []);
-    expect(ctx.output).toHaveBeenCalledWith('report', expect.objectContaining({ computeFollowUp: ['cmp-1'] }));
+    const r = report(ctx);
+    expect(r).toEqual(expect.objectContaining({ delivery: 'demo', status: 'done', computeFollowUp: [expect.objectContaining({ host: 'cmp-1', to: '2025.2' })] }));
+    expect(r.steps.map((s: any) => [s.step, s.done])).toEqual(STEPS.map(s => [s, true]));
+    expect(r.manualChecks).toEqual(expect.arrayContaining([expect.stringMatching(/^keystone after: not verified by the suite/)]));
   });
 
   it('does one hop of a longer path and names the hops left', async () => {
-    const { backend } = rollingCloud('2024.2', '2025.1');
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { action } = rollingCloud('2024.2', '2025.1');
     const ctx = recoverableContext({ ...input, targetRelease: '2025.2' }, new Map());
-    await action.handler(ctx as any);
+    await action().handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('to', '2025.1');
     expect(ctx.output).toHaveBeenCalledWith('remainingHops', ['2025.2']);
   });
 
-  it('changes nothing in a dry run and outputs the plan with the preflight checks', async () => {
-    const { backend, calls } = rollingCloud('2025.1', '2025.2');
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
+  it("changes nothing in a dry run and outputs the planner's plan with its preflight checks", async () => {
+    const { calls, action } = rollingCloud('2025.1', '2025.2');
     const ctx = recoverableContext(input, new Map(), { isDryRun: true });
-    await action.handler(ctx as any);
+    await action().handler(ctx as any);
     expect(calls).toEqual([]);
-    expect(ctx.output).toHaveBeenCalledWith(
-      'report',
-      expect.objectContaining({ dryRun: true, plan: ORDER, preflight: expect.arrayContaining([expect.objectContaining({ id: 'compute-lag', ok: true })]) }),
+    expect(report(ctx)).toEqual(
+      expect.objectContaining({ dryRun: true, plan: STEPS, preflight: expect.arrayContaining([expect.objectContaining({ id: 'compute-lag', ok: true })]) }),
     );
   });
 
   it('plans without changing anything when planOnly is set (the approval step shows this plan)', async () => {
-    const { backend, calls } = rollingCloud('2025.1', '2025.2');
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { calls, action } = rollingCloud('2025.1', '2025.2');
     const ctx = recoverableContext({ ...input, planOnly: true }, new Map());
-    await action.handler(ctx as any);
+    await action().handler(ctx as any);
     expect(calls).toEqual([]);
-    expect(ctx.output).toHaveBeenCalledWith('report', expect.objectContaining({ hop: '2025.1 → 2025.2', plan: ORDER }));
+    expect(report(ctx)).toEqual(expect.objectContaining({ hop: '2025.1 → 2025.2', plan: STEPS }));
   });
 
   it.each([
@@ -76,66 +81,66 @@ describe('openstack:cloud:upgrade', () => {
     [{ targetRelease: '2031.1' }, /is not an OpenStack release/],
     [{ cloud: 'resource:default/db' }, /input\.cloud: resource:default\/db is not an OpenStack cloud/],
     [{ cloud: 'resource:default/nope' }, /input\.cloud: no catalog entity/],
+    [{ cloud: 'group:default/platform-team' }, /input\.cloud: .* is a group, not a cloud/],
   ])('refuses bad input %j before anything changes', async (bad, message) => {
-    const { backend, calls } = rollingCloud('2025.1', '2025.2');
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { calls, action } = rollingCloud('2025.1', '2025.2');
     const ctx = recoverableContext({ ...input, ...bad }, new Map());
-    await expect(action.handler(ctx as any)).rejects.toThrow(message);
+    await expect(action().handler(ctx as any)).rejects.toThrow(message);
     expect(calls).toEqual([]);
     expect(ctx.output).not.toHaveBeenCalled();
   });
 
   it('stops on a blocking preflight check: hosts further behind than Nova supports', async () => {
-    const { backend, calls } = rollingCloud('2025.1', '2025.2', [computeHost('cmp-1', '2025.1'), computeHost('cmp-9', '2024.2')]);
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { calls, action } = rollingCloud('2025.1', '2025.2', [computeHost('cmp-1', '2025.1'), computeHost('cmp-9', '2024.2')]);
     const ctx = recoverableContext(input, new Map());
-    await expect(action.handler(ctx as any)).rejects.toThrow(/compute-lag: .*cmp-9 \(2024\.2\)\. Upgrade them to 2025\.1 first/);
+    await expect(action().handler(ctx as any)).rejects.toThrow(/Preflight failed, nothing was changed: compute-lag: .*cmp-9 \(2024\.2\)\. Upgrade them to 2025\.1 first/);
     expect(calls).toEqual([]);
   });
 
-  it('stops on an unhealthy control plane, naming the service', async () => {
-    const { backend, calls } = scriptedBackend({
+  it('stops on a workload that is not ready, naming it', async () => {
+    const { api, calls } = scriptedApi({
       status: () => {
         const s = cloudStatus('2025.1');
-        s.services[3] = { ...s.services[3], verdict: 'Degraded', reasons: ['nova-scheduler: 1/3 up'] };
+        s.services[3].workloads[0] = { ...s.services[3].workloads[0], ready: 1 };
         return s;
       },
     });
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
-    await expect(action.handler(recoverableContext(input, new Map()) as any)).rejects.toThrow(/nova is Degraded: nova-scheduler: 1\/3 up/);
+    const action = createCloudUpgradeAction({ catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
+    await expect(action.handler(recoverableContext(input, new Map()) as any)).rejects.toThrow(/workloads-ready: Deployment nova-api \(nova\): 1\/3 ready/);
     expect(calls).toEqual([]);
   });
 
-  it('resumes after a crash without starting the hop twice', async () => {
-    const { backend, calls } = rollingCloud('2025.1', '2025.2');
+  it('resumes after a crash: the first plan is kept and finished steps are not repeated', async () => {
+    const { api, calls, action } = rollingCloud('2025.1', '2025.2');
     const store = new Map<string, unknown>();
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 1 });
-    // the first run dies while following the rollout (e.g. the backend restarts)
-    backend.status.mockImplementationOnce(async () => cloudStatus('2025.1'));
-    const first = recoverableContext(input, store);
+    // the first run dies while following a step (e.g. the backend restarts)
     let n = 0;
-    const realStatus = backend.status.getMockImplementation()!;
-    backend.status.mockImplementation(async (c: string) => {
+    const realStatus = api.status.getMockImplementation()!;
+    api.status.mockImplementation(async c => {
       n++;
-      if (n === 3) throw new Error('backend restarted');
+      if (n === 12) throw new Error('backend restarted');
       return realStatus(c);
     });
-    await expect(action.handler(first as any)).rejects.toThrow('backend restarted');
-    expect(calls).toEqual(['upgrade demo 2025.2']);
+    await expect(action().handler(recoverableContext(input, store) as any)).rejects.toThrow(/Step [2-9]\/10 \S+ of the hop 2025\.1 → 2025\.2 failed: backend restarted/);
+    expect([...store.keys()]).toContain('upgrade.demo.plan.2025.2');
     const second = recoverableContext(input, store);
-    await action.handler(second as any);
-    expect(calls).toEqual(['upgrade demo 2025.2']);
+    await action().handler(second as any);
+    // the step that was cut short runs again; the finished ones do not
+    expect(calls).toHaveLength(STEPS.length + 1);
     expect(second.output).toHaveBeenCalledWith('to', '2025.2');
   });
 
   it('times out with what it was waiting for', async () => {
-    const { backend } = scriptedBackend({ status: () => cloudStatus('2025.1'), hosts: () => [] });
-    const action = createCloudUpgradeAction({ catalog: catalog(), backend, pollMs: 5 });
+    const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [] });
+    const action = createCloudUpgradeAction({ catalog: catalog(), api, drivers: testDrivers(api), pollMs: 5 });
     const ctx = recoverableContext({ ...input, timeoutMinutes: 1 }, new Map());
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
-    const failure = action.handler(ctx as any).then(() => undefined, (e: Error) => e);
+    const failure = action.handler(ctx as any).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     await jest.advanceTimersByTimeAsync(61_000);
     jest.useRealTimers();
-    expect((await failure)?.message).toMatch(/Timed out after 60 s waiting for every service of demo on 2025\.2/);
+    expect((await failure)?.message).toMatch(/Step 1\/10 mariadb .* failed: Timed out after 60 s waiting for step mariadb to roll out and pass rollout-complete/);
   });
 });

@@ -27,6 +27,7 @@ import {
   ResolvedCloud,
   withApplicationValues,
 } from '@backstage-openstack/plugin-openstack-node';
+import { liveDelivery } from '../drivers/liveDelivery';
 import { CheckOutcome, UpgradeTarget } from '../drivers/types';
 import { manualCheck } from './upgradeSteps';
 
@@ -210,15 +211,6 @@ async function evaluateCheck(
 }
 
 
-/** The delivery of a live cloud, from its entity's annotation; a cloud without one is read-only. */
-function deliveryOf(cloud: ResolvedCloud): LiveDelivery {
-  const d = cloud.delivery;
-  if (d === 'flux' || d === 'argocd' || d === 'direct') return d;
-  throw new InputError(
-    `input.cloud: ${cloud.entityRef} is a live cloud without the openstack.backstage.io/delivery annotation, so the suite only reads it; add it (flux, argocd or direct) so the action knows how to change it. Nothing was changed.`,
-  );
-}
-
 /**
  * Opens a live cloud for an upgrade: its delivery, cluster and namespace from the entity, and at
  * least one chart object in the cluster. Throws an InputError naming what is missing.
@@ -229,7 +221,7 @@ export async function openLiveUpgrade(
   workspacePath: string,
   argocdNamespace?: string,
 ): Promise<UpgradeTarget> {
-  const delivery = deliveryOf(cloud);
+  const delivery = liveDelivery(cloud);
   if (!cloud.cluster || !cloud.namespace) {
     throw new InputError(
       `input.cloud: ${cloud.entityRef} lacks openstack.backstage.io/cluster or openstack.backstage.io/namespace; add them (the create action's entity has both)`,

@@ -25,6 +25,7 @@ import {
   runJobFromCronJob,
 } from '@backstage-openstack/plugin-openstack-node';
 import { ComputeEnrollSettings } from '../computeEnrollSettings';
+import { liveDelivery } from '../drivers/liveDelivery';
 import { DriverContext, EnrollChecked, EnrollInput, EnrollTarget } from '../drivers/types';
 
 /** What the live enrollment needs besides its input. */
@@ -63,6 +64,7 @@ function settingsOf(deps: LiveEnrollDeps, cloud: ResolvedCloud): ComputeEnrollSe
 
 /** Opens a live cloud and a host for an enrollment. */
 export function openLiveEnroll(deps: LiveEnrollDeps, ctx: DriverContext, cloud: ResolvedCloud, input: EnrollInput): EnrollTarget {
+  liveDelivery(cloud);
   const settings = settingsOf(deps, cloud);
   const where = placement(cloud, settings);
   const { namespace } = where;
