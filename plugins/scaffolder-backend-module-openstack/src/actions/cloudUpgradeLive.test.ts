@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
@@ -47,13 +47,13 @@ async function runningCloud(delivery = 'direct') {
     },
     spec: { type: 'openstack-cloud', owner: 'platform-team' },
   };
-  const { backend, calls } = scriptedBackend({ status: () => cloudStatus('2025.1') });
-  let hosts = [{ host: 'cmp-1', release: '2025.1' }];
+  let hosts = [computeHost('cmp-1', '2025.1')];
+  const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => hosts });
   const action = createCloudUpgradeAction({
     catalog: catalogServiceMock({ entities: [entity] }),
-    backend,
+    api,
+    drivers: testDrivers(api, { cluster: () => cluster as any }),
     pollMs: 1,
-    live: { cluster: () => cluster, computeHosts: async () => hosts },
   });
   const workspace = fs.mkdtempSync(path.join(workspaces.path, 'ws-'));
   const run = (input: Record<string, unknown> = {}, store = new Map<string, unknown>(), extra: Record<string, unknown> = {}) => {
@@ -104,7 +104,7 @@ describe('openstack:cloud:upgrade on a live cloud', () => {
 
   it('stops on a blocking preflight check before anything changes', async () => {
     const { cluster, run, setHosts } = await runningCloud();
-    setHosts([{ host: 'cmp-9', release: '2024.2' }]);
+    setHosts([computeHost('cmp-9', '2024.2')]);
     await expect(run().done).rejects.toThrow(/Preflight failed, nothing was changed: compute-lag: .*cmp-9 \(2024\.2\)/);
     expect(cluster.writes).toEqual([]);
   });
@@ -174,5 +174,62 @@ describe('openstack:cloud:upgrade on a live cloud', () => {
     const { cluster, run } = await runningCloud('flux');
     await expect(run().done).rejects.toThrow(/no HelmRelease edge-1-mariadb in the workspace; fetch the GitOps repository into the workspace first/);
     expect(cluster.writes).toEqual([]);
+  });
+});
+
+describe('openstack:cloud:upgrade: the demo and live drivers run the same steps', () => {
+  /** The demo cloud with the live cloud's charts, on the demo driver. */
+  function demoCloud(hosts: ReturnType<typeof computeHost>[]) {
+    const charts = ['mariadb', 'rabbitmq', 'memcached', 'keystone', 'glance', 'placement', 'nova', 'ovn', 'neutron'];
+    const status = () => {
+      const s = cloudStatus('2025.1');
+      return { ...s, services: s.services.filter(x => charts.includes(x.name)) };
+    };
+    const { api, calls } = scriptedApi({ status, hosts: () => hosts });
+    const action = createCloudUpgradeAction({
+      catalog: catalogServiceMock({ entities: [demoCloudEntity] }),
+      api,
+      drivers: testDrivers(api),
+      pollMs: 1,
+    });
+    const run = (input: Record<string, unknown> = {}) => {
+      const ctx = recoverableContext({ cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1, ...input }, new Map());
+      return { ctx, done: action.handler(ctx as any) };
+    };
+    return { run, calls };
+  }
+  const blocking = (r: any) => r.preflight.filter((p: any) => p.severity === 'blocking').map((p: any) => [p.id, p.ok]);
+
+  it('plans the same steps with the same preflight checks for the same hop', async () => {
+    const live = (await runningCloud()).run({ planOnly: true });
+    const demo = demoCloud([computeHost('cmp-1', '2025.1')]).run({ planOnly: true });
+    await live.done;
+    await demo.done;
+    const [l, d] = [report(live.ctx), report(demo.ctx)];
+    expect(l.plan).toEqual(STEPS);
+    expect(d.plan).toEqual(STEPS);
+    expect(d.steps.map((s: any) => [s.before.map((c: any) => c.id), s.after.map((c: any) => c.id)])).toEqual(
+      l.steps.map((s: any) => [s.before.map((c: any) => c.id), s.after.map((c: any) => c.id)]),
+    );
+    expect(d.preflight.map((p: any) => p.id)).toEqual(l.preflight.map((p: any) => p.id));
+    expect(blocking(d)).toEqual(blocking(l));
+    expect(blocking(d).every(([, ok]: [string, boolean]) => ok)).toBe(true);
+  });
+
+  it('a blocking compute-lag preflight refuses on both, with the same reason, before anything changes', async () => {
+    const hosts = [computeHost('cmp-1', '2025.1'), computeHost('cmp-9', '2024.2')];
+    const live = await runningCloud();
+    live.setHosts(hosts);
+    const demo = demoCloud(hosts);
+    const reason = /Preflight failed, nothing was changed: compute-lag: .*cmp-9 \(2024\.2\)\. Upgrade them to 2025\.1 first/;
+    await expect(live.run().done).rejects.toThrow(reason);
+    await expect(demo.run().done).rejects.toThrow(reason);
+    expect(live.cluster.writes).toEqual([]);
+    expect(demo.calls).toEqual([]);
+    // the approval step's plan says so too, on both
+    for (const r of [live.run({ planOnly: true }), demo.run({ planOnly: true })]) {
+      await expect(r.done).rejects.toThrow(reason);
+      expect(report(r.ctx)).toEqual(expect.objectContaining({ blocked: true, plan: STEPS }));
+    }
   });
 });
