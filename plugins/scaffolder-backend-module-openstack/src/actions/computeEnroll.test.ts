@@ -1,12 +1,13 @@
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
+import { SuiteApi } from '../drivers/suiteApi';
 import { createComputeEnrollAction } from './computeEnroll';
 
 /** A cloud where an enrolled host comes up, gets mapped, then its OVN agent, one read at a time. */
 function enrollingCloud() {
-  let enrolled = false;
+  let enrolled: { aggregate?: string } | undefined;
   let reads = 0;
   const hosts = [computeHost('cmp-az1-01', '2025.1')];
-  const s = scriptedBackend({
+  const s = scriptedApi({
     status: () => cloudStatus('2025.1'),
     hosts: () => {
       if (!enrolled) return hosts;
@@ -15,17 +16,20 @@ function enrollingCloud() {
         state: reads >= 2 ? 'up' : 'down',
         vcpu: reads >= 3 ? { used: 0, total: 64, reserved: 0, allocationRatio: 4, capacity: 256 } : undefined,
         ovnAgentAlive: reads >= 4,
+        aggregates: enrolled.aggregate ? [enrolled.aggregate] : [],
       });
       return [...hosts, h];
     },
   });
-  s.backend.enrollDemoHost.mockImplementation(async (c: string, b: { host: string }) => {
-    enrolled = true;
-    s.calls.push(`enroll ${c} ${b.host}`);
+  s.api.enrollDemoHost.mockImplementation(async (c, b) => {
+    enrolled = b;
+    s.calls.push(`enroll ${c.cloudKey} ${b.host}`);
     return { host: b.host };
   });
   return s;
 }
+
+const enrollAction = (api: SuiteApi) => createComputeEnrollAction({ catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
 
 describe('openstack:compute:enroll', () => {
   const input = {
@@ -38,19 +42,23 @@ describe('openstack:compute:enroll', () => {
     timeoutMinutes: 5,
   };
 
-  it('enrolls, waits for up, mapped and OVN agent, and outputs the host entity', async () => {
-    const { backend, calls } = enrollingCloud();
-    const action = createComputeEnrollAction({ catalog: catalog(), backend, pollMs: 1 });
-    const ctx = recoverableContext(input, new Map());
+  it('enrolls through the same steps as a live cloud: bundle, up, mapped, enabled, in its aggregate, OVN agent; outputs the host entity', async () => {
+    const { api, calls } = enrollingCloud();
+    const action = enrollAction(api);
+    const store = new Map<string, unknown>();
+    const ctx = recoverableContext(input, store);
     await action.handler(ctx as any);
     expect(calls).toEqual(['enroll demo cmp-az1-13']);
+    // the live enrollment's checkpoints (the demo store mapped the host before any discovery)
+    expect([...store.keys()]).toEqual(['checked', 'bundle', 'enable', 'aggregate', 'aggregate.host'].map(k => `enroll.demo.cmp-az1-13.${k}`));
     expect(ctx.output).toHaveBeenCalledWith('entity', {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: {
-        name: 'cmp-az1-13',
+        name: 'demo.cmp-az1-13',
+        namespace: 'default',
         title: 'cmp-az1-13',
-        description: 'Compute host cmp-az1-13 of demo in zone az1',
+        description: 'Compute host cmp-az1-13 of resource:default/demo-cloud in zone az1',
         annotations: { 'openstack.backstage.io/cloud': 'demo', 'openstack.backstage.io/host': 'cmp-az1-13', 'openstack.backstage.io/release': '2025.1' },
         tags: ['openstack', 'compute', 'az1'],
       },
@@ -63,26 +71,26 @@ describe('openstack:compute:enroll', () => {
     [{ managementIp: '10.0.12' }, /input\.managementIp "10\.0\.12" is not an IP address/],
     [{ overlayIp: '300.1.1.1' }, /input\.overlayIp/],
     [{ bmcAddress: 'not a host!' }, /input\.bmcAddress/],
-    [{ host: 'cmp-az1-01' }, /input\.host: cmp-az1-01 is already a compute host of demo/],
+    [{ host: 'cmp-az1-01' }, /input\.host: cmp-az1-01 is already a compute host of resource:default\/demo-cloud/],
     [{ cloud: 'resource:default/db' }, /input\.cloud/],
   ])('refuses %j before anything changes', async (bad, message) => {
-    const { backend, calls } = enrollingCloud();
-    const action = createComputeEnrollAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { api, calls } = enrollingCloud();
+    const action = enrollAction(api);
     const ctx = recoverableContext({ ...input, ...bad }, new Map());
     await expect(action.handler(ctx as any)).rejects.toThrow(message);
     expect(calls).toEqual([]);
   });
 
   it('refuses an unhealthy cloud', async () => {
-    const { backend, calls } = scriptedBackend({ status: () => cloudStatus('2025.1', { verdict: 'Degraded', reasons: ['rabbitmq is Degraded'] }) });
-    const action = createComputeEnrollAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1', { verdict: 'Degraded', reasons: ['rabbitmq is Degraded'] }) });
+    const action = enrollAction(api);
     await expect(action.handler(recoverableContext(input, new Map()) as any)).rejects.toThrow(/is Degraded \(rabbitmq is Degraded\)/);
     expect(calls).toEqual([]);
   });
 
   it('changes nothing in a dry run', async () => {
-    const { backend, calls } = enrollingCloud();
-    const action = createComputeEnrollAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { api, calls } = enrollingCloud();
+    const action = enrollAction(api);
     const ctx = recoverableContext(input, new Map(), { isDryRun: true });
     await action.handler(ctx as any);
     expect(calls).toEqual([]);
@@ -90,11 +98,11 @@ describe('openstack:compute:enroll', () => {
   });
 
   it('resumes after a crash: the host it enrolled is not "already a compute host", nor enrolled twice', async () => {
-    const { backend, calls } = enrollingCloud();
+    const { api, calls } = enrollingCloud();
     const store = new Map<string, unknown>();
-    const action = createComputeEnrollAction({ catalog: catalog(), backend, pollMs: 1 });
-    backend.host.mockImplementationOnce(async () => undefined); // the pre-check
-    backend.host.mockImplementationOnce(async () => {
+    const action = enrollAction(api);
+    api.host.mockImplementationOnce(async () => undefined); // the pre-check
+    api.host.mockImplementationOnce(async () => {
       throw new Error('backend restarted');
     });
     await expect(action.handler(recoverableContext(input, store) as any)).rejects.toThrow('backend restarted');
@@ -105,8 +113,8 @@ describe('openstack:compute:enroll', () => {
   });
 
   it('never logs the host configuration bundle', async () => {
-    const { backend } = enrollingCloud();
-    const action = createComputeEnrollAction({ catalog: catalog(), backend, pollMs: 1 });
+    const { api } = enrollingCloud();
+    const action = enrollAction(api);
     const ctx = recoverableContext(input, new Map());
     const lines: string[] = [];
     ctx.logger.info = ((m: string) => {
@@ -115,6 +123,6 @@ describe('openstack:compute:enroll', () => {
     }) as any;
     await action.handler(ctx as any);
     expect(lines.join('\n')).not.toMatch(/transport_url|password|rabbit:\/\//);
-    expect(lines).toContain('OVN controller agent on cmp-az1-13 is alive');
+    expect(lines).toContain('The ovn-controller agent of cmp-az1-13 is alive');
   });
 });

@@ -4,13 +4,13 @@
  * only once a discovery Job mapped it) and of the Kubernetes API (Secrets, the nova-cell-setup
  * CronJob, Jobs that complete on the second read).
  */
-import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
 import { KubeConfig } from '@kubernetes/client-node';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
-import { recoverableContext, scriptedBackend, cloudStatus } from '../__testUtils__/testing';
+import { recoverableContext, scriptedApi, cloudStatus, testDrivers } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from './computeEnroll';
 
@@ -59,6 +59,7 @@ const liveCloud = {
       'openstack.backstage.io/cloud': 'zed',
       'openstack.backstage.io/cluster': 'zed-cluster',
       'openstack.backstage.io/namespace': NS,
+      'openstack.backstage.io/delivery': 'direct',
     },
   },
   spec: { type: 'openstack-cloud', owner: 'platform-team', lifecycle: 'production' },
@@ -288,9 +289,7 @@ function handlers(m: Model) {
 }
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 function setup(over: Partial<Model> = {}, data: any = configData) {
   const m = newModel(over);
@@ -304,18 +303,26 @@ function setup(over: Partial<Model> = {}, data: any = configData) {
     currentContext: 'c',
   });
   const os = new OpenStackClient(readOpenStackCloud('zed', config.getConfig('openstack.clouds.zed')), { retry: { retries: 0 } });
-  const { backend, calls: backendCalls } = scriptedBackend({ status: () => cloudStatus('2025.1') });
+  const { api, calls: backendCalls } = scriptedApi({ status: () => cloudStatus('2025.1') });
+  const noNs = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/delivery': 'direct' };
+  const readOnly = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/namespace': NS };
   const action = createComputeEnrollAction({
-    catalog: catalogServiceMock({ entities: [liveCloud, { ...liveCloud, metadata: { ...liveCloud.metadata, name: 'no-ns', annotations: { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster' } } }] }),
-    backend,
-    live: {
-      settings: key => readComputeEnrollSettings(config, key),
+    catalog: catalogServiceMock({
+      entities: [
+        liveCloud,
+        { ...liveCloud, metadata: { ...liveCloud.metadata, name: 'no-ns', annotations: noNs } },
+        { ...liveCloud, metadata: { ...liveCloud.metadata, name: 'read-only', annotations: readOnly } },
+      ],
+    }),
+    api,
+    drivers: testDrivers(api, {
+      enrollSettings: key => readComputeEnrollSettings(config, key),
       openstack: () => os,
       cluster: () => new ClusterClient('zed-cluster', kc),
-      pollMs: 1,
-      progressMs: 0,
-      waitTimeoutMs: 300,
-    },
+    }),
+    pollMs: 1,
+    progressMs: 0,
+    waitTimeoutMs: 300,
   });
   return { m, action, backendCalls };
 }
@@ -358,7 +365,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: HOST, annotations: { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/host': HOST, 'openstack.backstage.io/release': '2025.1' } }),
+        metadata: expect.objectContaining({ name: `zed.${HOST}`, namespace: 'default', annotations: { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/host': HOST, 'openstack.backstage.io/release': '2025.1' } }),
         spec: expect.objectContaining({ type: 'openstack-compute-host', dependsOn: ['resource:default/zed'] }),
       }),
     );
@@ -377,7 +384,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     expect(job.labels['openstack.backstage.io/compute-host']).toBe(HOST);
 
     const log = lines.join('\n');
-    expect(log).toMatch(/Plan for cmp-az1-13 in zed:\n {2}1\. create Secret openstack\/compute-bundle-cmp-az1-13 once/);
+    expect(log).toMatch(/Plan for cmp-az1-13 in resource:default\/zed:\n {2}1\. create Secret openstack\/compute-bundle-cmp-az1-13 once/);
     expect(log).toContain('Waiting for nova-compute on cmp-az1-13 to report up: no nova-compute service of cmp-az1-13 yet');
     expect(log).toContain('cmp-az1-13 is mapped to its cell (listed in os-hypervisors) after discovery 1');
     expect(log).toContain('Enabled the nova-compute service of cmp-az1-13');
@@ -396,7 +403,7 @@ describe('openstack:compute:enroll, live cloud', () => {
       expect.stringMatching(/-1$/),
       expect.stringMatching(/-2$/),
     ]);
-    expect(lines.join('\n')).toContain('is not mapped after discovery Job');
+    expect(lines.join('\n')).toMatch(/is not mapped after discovery nova-cell-setup-[0-9a-f]{8}-1 completed/);
     expect(lines.join('\n')).toContain('after discovery 2');
     expect(m.mapped).toBe(true);
   });
@@ -432,6 +439,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     ['the Nova API down', {}, { novaDown: true }, /The Nova API of zed \(http:\/\/nova\.zed\.test:8774\/v2\.1\/\) does not answer/],
     ['the conductor down', {}, { conductorUp: false }, /zed has no nova-conductor up and enabled \(ctl: down\/enabled\)/],
     ['no nova-cell-setup CronJob', {}, { cronJob: false }, /no CronJob openstack\/nova-cell-setup, which discovers new hosts/],
+    ['a live cloud without delivery annotation (read-only)', { cloud: 'resource:default/read-only' }, {}, /input\.cloud: resource:default\/read-only is a live cloud without the openstack\.backstage\.io\/delivery annotation, so the suite only reads it/],
   ])('refuses %s before anything changes', async (_what, over, model, message) => {
     const { m, action } = setup(model);
     await expect(action.handler(context(new Map(), over).ctx as any)).rejects.toThrow(message);
@@ -496,7 +504,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     it('discovery Jobs fail every time', async () => {
       const { m, action } = setup({ jobsFail: true });
       const { ctx, lines } = context(new Map());
-      await expect(action.handler(ctx as any)).rejects.toThrow(/cmp-az1-13 is still not mapped to a cell of zed after 3 discovery Jobs/);
+      await expect(action.handler(ctx as any)).rejects.toThrow(/cmp-az1-13 is still not mapped to a cell of resource:default\/zed after 3 discovery runs/);
       expect(m.calls.filter(c => c.startsWith('k8s POST job'))).toHaveLength(3);
       expect(lines.join('\n')).toContain('failed (BackoffLimitExceeded); trying again');
     });
