@@ -80,7 +80,7 @@ export function scriptedApi(script: {
       calls.push(`upgrade ${c.cloudKey} ${b.to}`);
       return { name: c.cloudKey, release: b.to, upgrade: {} };
     }),
-    enrollDemoHost: jest.fn(async (c: SuiteCloud, b: { host: string }) => {
+    enrollDemoHost: jest.fn(async (c: SuiteCloud, b: { host: string; zone: string; aggregate?: string }) => {
       calls.push(`enroll ${c.cloudKey} ${b.host}`);
       return { host: b.host };
     }),

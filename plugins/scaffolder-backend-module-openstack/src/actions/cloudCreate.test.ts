@@ -1,4 +1,4 @@
-import { cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { cloudStatus, recoverableContext, scriptedApi } from '../__testUtils__/testing';
 import { createCloudCreateAction } from './cloudCreate';
 
 describe('openstack:cloud:create', () => {
@@ -7,7 +7,7 @@ describe('openstack:cloud:create', () => {
     release: '2026.1',
     components: ['keystone', 'glance', 'placement', 'nova', 'neutron'],
     region: 'EdgeOne',
-    target: 'demo',
+    delivery: 'demo',
     cluster: 'demo-cluster',
     owner: 'group:default/platform-team',
     waitForReady: true,
@@ -16,7 +16,7 @@ describe('openstack:cloud:create', () => {
 
   function newCloud() {
     let reads = 0;
-    return scriptedBackend({
+    return scriptedApi({
       status: () => {
         reads++;
         return reads < 3 ? cloudStatus('2026.1', { verdict: 'Down', reasons: ['keystone is Down'] }) : cloudStatus('2026.1');
@@ -25,16 +25,20 @@ describe('openstack:cloud:create', () => {
   }
 
   it('creates the cloud, waits until Healthy and outputs its entity', async () => {
-    const { backend, calls } = newCloud();
-    const action = createCloudCreateAction({ backend, pollMs: 1 });
+    const { api, calls } = newCloud();
+    const action = createCloudCreateAction({ api, pollMs: 1 });
     const ctx = recoverableContext(input, new Map());
     await action.handler(ctx as any);
     expect(calls).toEqual(['create edge-1']);
-    expect(backend.status).toHaveBeenCalledTimes(3);
+    expect(api.status).toHaveBeenCalledTimes(3);
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: 'edge-1', annotations: expect.objectContaining({ 'openstack.backstage.io/namespace': 'edge-1' }) }),
+        metadata: expect.objectContaining({
+          name: 'edge-1',
+          // the one demo/live rule: a demo cloud carries delivery demo
+          annotations: expect.objectContaining({ 'openstack.backstage.io/namespace': 'edge-1', 'openstack.backstage.io/delivery': 'demo' }),
+        }),
         spec: expect.objectContaining({ type: 'openstack-cloud', release: '2026.1' }),
       }),
     );
@@ -47,27 +51,34 @@ describe('openstack:cloud:create', () => {
     [{ components: ['keystone', 'nova'] }, /input\.components: nova needs glance, placement, neutron/],
     [{ components: ['horizon'] }, /input\.components: horizon needs keystone/],
   ])('refuses %j before anything changes, naming the field', async (bad, message) => {
-    const { backend, calls } = newCloud();
-    const action = createCloudCreateAction({ backend, pollMs: 1 });
+    const { api, calls } = newCloud();
+    const action = createCloudCreateAction({ api, pollMs: 1 });
     const ctx = recoverableContext({ ...input, ...bad }, new Map());
     await expect(action.handler(ctx as any)).rejects.toThrow(message);
     expect(calls).toEqual([]);
   });
 
+  it('is the demo without a delivery or a spec', async () => {
+    const { api, calls } = newCloud();
+    const { delivery: _, ...noDelivery } = input;
+    await createCloudCreateAction({ api, pollMs: 1 }).handler(recoverableContext(noDelivery, new Map()) as any);
+    expect(calls).toEqual(['create edge-1']);
+  });
+
   it('changes nothing in a dry run', async () => {
-    const { backend, calls } = newCloud();
-    const action = createCloudCreateAction({ backend, pollMs: 1 });
+    const { api, calls } = newCloud();
+    const action = createCloudCreateAction({ api, pollMs: 1 });
     const ctx = recoverableContext(input, new Map(), { isDryRun: true });
     await action.handler(ctx as any);
     expect(calls).toEqual([]);
-    expect(backend.status).not.toHaveBeenCalled();
+    expect(api.status).not.toHaveBeenCalled();
   });
 
   it('resumes after a crash without creating the cloud twice', async () => {
-    const { backend, calls } = newCloud();
+    const { api, calls } = newCloud();
     const store = new Map<string, unknown>();
-    const action = createCloudCreateAction({ backend, pollMs: 1 });
-    backend.status.mockImplementationOnce(async () => {
+    const action = createCloudCreateAction({ api, pollMs: 1 });
+    api.status.mockImplementationOnce(async () => {
       throw new Error('backend restarted');
     });
     await expect(action.handler(recoverableContext(input, store) as any)).rejects.toThrow('backend restarted');

@@ -1,10 +1,10 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockDirectory, registerMswTestHooks } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedApi } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
 
@@ -22,11 +22,10 @@ const server = setupServer(
   ),
   http.get('https://down.example.org/index.yaml', () => HttpResponse.text('', { status: 503 })),
 );
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+registerMswTestHooks(server);
 afterEach(() => {
   served = chartsFor(COMPONENTS);
 });
-afterAll(() => server.close());
 
 function spec(over: Record<string, unknown> = {}) {
   return {
@@ -42,9 +41,9 @@ function spec(over: Record<string, unknown> = {}) {
 
 function setup() {
   const cluster = new FakeCluster();
-  const { backend, calls } = scriptedBackend({ status: () => cloudStatus('2025.1') });
+  const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1') });
   const action = createCloudCreateAction({
-    backend,
+    api,
     pollMs: 1,
     live: {
       cluster: n => {
@@ -56,7 +55,7 @@ function setup() {
   const workspace = fs.mkdtempSync(path.join(workspaces.path, 'ws-'));
   const run = (input: Record<string, unknown>, store = new Map<string, unknown>(), extra: Record<string, unknown> = {}) => {
     const { logger, lines } = capturingLogger();
-    const ctx = recoverableContext({ target: 'kubernetes', waitForReady: false, ...input }, store, { logger, workspacePath: workspace, ...extra });
+    const ctx = recoverableContext({ waitForReady: false, ...input }, store, { logger, workspacePath: workspace, ...extra });
     return { ctx, lines, done: action.handler(ctx as any) };
   };
   return { cluster, calls, run, workspace };
@@ -73,8 +72,9 @@ describe('openstack:cloud:create on a live cluster', () => {
     [{ spec: spec({ delivery: { mode: 'direct', cluster: 'prod', namespace: 'x' } }) }, /input\.spec\.delivery\.cluster "prod": No Kubernetes cluster "prod"/],
     [{ spec: spec(), cluster: 'other' }, /input\.cluster "other" differs from input\.spec\.delivery\.cluster "fake"/],
     [{ spec: spec({ chartSource: { url: 'https://down.example.org/' } }) }, /input\.spec\.chartSource\.url: https:\/\/down\.example\.org\/index\.yaml answered HTTP 503/],
-    [{ spec: undefined, target: 'kubernetes' }, /input\.spec is required with target kubernetes/],
-    [{ spec: spec(), target: 'demo' }, /input\.spec is for live clouds/],
+    [{ spec: undefined, delivery: 'direct' }, /input\.spec is required with delivery direct/],
+    [{ spec: spec(), delivery: 'demo' }, /input\.spec is for live clouds/],
+    [{ spec: spec(), delivery: 'flux' }, /input\.delivery flux differs from input\.spec\.delivery\.mode direct/],
   ])('refuses %j before anything changes, naming the field', async (input, message) => {
     const { cluster, calls, run } = setup();
     await expect(run(input).done).rejects.toThrow(message);

@@ -22,7 +22,7 @@ function rollingCloud(from: string, to: string, hosts = [computeHost('cmp-1', fr
   s.api.upgradeDemoCloud.mockImplementation(async (c, b) => {
     order ??= b.order;
     s.calls.push(`upgrade ${c.cloudKey} ${b.to}`);
-    return {};
+    return { name: c.cloudKey, release: b.to, upgrade: {} };
   });
   const action = (pollMs = 1) => createCloudUpgradeAction({ catalog: catalog(), api: s.api, drivers: testDrivers(s.api), pollMs });
   return { ...s, action };

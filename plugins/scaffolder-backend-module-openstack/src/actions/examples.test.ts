@@ -1,9 +1,10 @@
 import yaml from 'yaml';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
 import { examples as createExamples } from './cloudCreate.examples';
 import { examples as upgradeExamples } from './cloudUpgrade.examples';
 import { examples as enrollExamples } from './computeEnroll.examples';
@@ -17,17 +18,17 @@ const server = setupServer(
     HttpResponse.text(JSON.stringify({ entries: Object.fromEntries(CHART_ORDER.map(c => [c, [{ version: OPENSTACK_HELM_CHART_VERSION }]])) })),
   ),
 );
-beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 // Every example runs, as a dry run against a healthy demo cloud (live examples: an in-memory
 // cluster): its input passes the action's own validation.
 describe('action examples', () => {
-  const { backend } = scriptedBackend({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
+  const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
+  const drivers = testDrivers(api);
   const actions = {
-    'openstack:cloud:create': createCloudCreateAction({ backend, live: { cluster: () => new FakeCluster() } }),
-    'openstack:cloud:upgrade': createCloudUpgradeAction({ catalog: catalog(), backend }),
-    'openstack:compute:enroll': createComputeEnrollAction({ catalog: catalog(), backend }),
+    'openstack:cloud:create': createCloudCreateAction({ api, live: { cluster: () => new FakeCluster() } }),
+    'openstack:cloud:upgrade': createCloudUpgradeAction({ catalog: catalog(), api, drivers }),
+    'openstack:compute:enroll': createComputeEnrollAction({ catalog: catalog(), api, drivers }),
   };
   const all = [...createExamples, ...upgradeExamples, ...enrollExamples];
   it.each(all.map(e => [e.description, e]))('%s', async (_d, example) => {

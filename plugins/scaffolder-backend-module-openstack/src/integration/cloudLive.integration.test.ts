@@ -25,7 +25,7 @@ import {
 } from '@backstage-openstack/plugin-openstack-node/src/integration/peers';
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { TEST_CERT, TEST_KEY } from '@backstage-openstack/plugin-openstack-node/src/openstack/__testUtils__/tls';
-import { capturingLogger, recoverableContext, scriptedBackend, cloudStatus } from '../__testUtils__/testing';
+import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { HelmControllerStandIn } from '../__testUtils__/helmControllerStandIn';
@@ -87,7 +87,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     },
     chartSource: { caData: TEST_CERT },
   });
-  const { backend } = scriptedBackend({ status: () => cloudStatus('2025.1') });
+  const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
   const workspace = () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-ws-'));
     workspaces.push(dir);
@@ -108,8 +108,8 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const name = uniqueName('it-cloud');
     const ns = name;
     namespaces.push(ns);
-    const input = { target: 'kubernetes', spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
-    const create = createCloudCreateAction({ backend, live: live(), pollMs: 300 });
+    const input = { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
+    const create = createCloudCreateAction({ api, live: live(), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
     controllers.push(controller);
     controller.start(300);
@@ -154,8 +154,8 @@ describePeers('live clouds on the real kube-apiserver', () => {
       const catalog = catalogServiceMock({ entities: [{ ...entity, metadata: { ...entity.metadata, namespace: 'default' } }] });
       const upgrade = createCloudUpgradeAction({
         catalog,
-        backend,
-        live: { cluster: live().cluster, computeHosts: async () => [{ host: 'compute1', release: '2025.1' }] },
+        api,
+        drivers: testDrivers(api, { cluster: live().cluster as any }),
         pollMs: 300,
       });
       const up = capturingLogger();
@@ -187,9 +187,9 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = uniqueName('it-foreign');
     namespaces.push(ns);
     await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': 'another-cloud' } } } });
-    const create = createCloudCreateAction({ backend, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ api, live: live(), pollMs: 300 });
     const ctx = recoverableContext(
-      { target: 'kubernetes', spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
+      { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
       new Map(),
       { workspacePath: workspace() },
     );
@@ -222,8 +222,8 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = name;
     namespaces.push(ns);
     const ws = workspace();
-    const create = createCloudCreateAction({ backend, live: live(), pollMs: 300 });
-    const ctx = recoverableContext({ target: 'kubernetes', spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
+    const create = createCloudCreateAction({ api, live: live(), pollMs: 300 });
+    const ctx = recoverableContext({ spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
       workspacePath: ws,
     });
     await create.handler(ctx as any);

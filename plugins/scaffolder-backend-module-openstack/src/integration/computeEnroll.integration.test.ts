@@ -22,7 +22,8 @@ import {
   suiteKubeConfig,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/src/integration/peers';
-import { cloudStatus, recoverableContext, scriptedBackend } from '../__testUtils__/testing';
+import { hostEntityName } from '@backstage-openstack/plugin-openstack-common';
+import { cloudStatus, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
 import { CellSetupJobController, HostProvisioning, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
@@ -139,26 +140,27 @@ describePeers('openstack:compute:enroll on the real peers', () => {
               'openstack.backstage.io/cloud': 'peers',
               'openstack.backstage.io/cluster': 'peers',
               'openstack.backstage.io/namespace': ns,
+              'openstack.backstage.io/delivery': 'direct',
             },
           },
           spec: { type: 'openstack-cloud', owner: 'platform-team', lifecycle: 'experimental' },
         },
       ],
     });
-    const { backend } = scriptedBackend({ status: () => cloudStatus('2025.1') });
+    const { api } = scriptedApi({ status: () => cloudStatus('2025.1') });
     const action = createComputeEnrollAction({
       catalog,
-      backend,
-      live: {
-        settings: key => readComputeEnrollSettings(config(), key),
+      api,
+      drivers: testDrivers(api, {
+        enrollSettings: key => readComputeEnrollSettings(config(), key),
         openstack: () => openstack(),
         cluster: name => {
           if (name !== 'peers') throw new Error(`No Kubernetes cluster "${name}"`);
           return new ClusterClient('peers', suiteKubeConfig());
         },
-        pollMs: 1000,
-        progressMs: 10_000,
-      },
+      }),
+      pollMs: 1000,
+      progressMs: 10_000,
     });
     const jobs = new CellSetupJobController(admin(), ns);
     const provisioning = new HostProvisioning(admin(), ns, host);
@@ -212,7 +214,7 @@ describePeers('openstack:compute:enroll on the real peers', () => {
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: host, annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/host': host, 'openstack.backstage.io/release': '2025.1' } }),
+        metadata: expect.objectContaining({ name: hostEntityName('peers', host), annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/host': host, 'openstack.backstage.io/release': '2025.1' } }),
         spec: expect.objectContaining({ type: 'openstack-compute-host', dependsOn: ['resource:default/peers'] }),
       }),
     );
