@@ -56,7 +56,8 @@ function serviceRelease(state: DemoCloudState, name: string, now: Date): { relea
   const up = state.upgrade;
   if (!up) return { release: state.release, rolling: false };
   const i = up.order.indexOf(name);
-  if (i < 0) return { release: up.from, rolling: false };
+  // a chart the hop does not change runs the new release's overrides once the hop is done
+  if (i < 0) return { release: upgradeFinished(state, now) ? up.to : up.from, rolling: false };
   const t = seconds(up.startedAt, now);
   const start = i * up.stepSeconds;
   if (t < start) return { release: up.from, rolling: false };
