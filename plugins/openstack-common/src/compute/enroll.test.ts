@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { requiredSecretsFor } from '../render/renderCloud';
+import { requiredSecretsFor } from '../render/secrets';
 import { parseCloudSpec } from '../spec/cloudSpec';
 import {
   ComputeBundleSettings,

@@ -14,7 +14,8 @@ import {
   parseCloudSpec,
   validateCloudSpec,
 } from '../spec/cloudSpec';
-import { KubernetesObject, renderCloud } from './renderCloud';
+import { KubernetesObject } from './objects';
+import { renderCloud } from './renderCloud';
 
 const base: CloudSpecInput = {
   name: 'edge-1',
