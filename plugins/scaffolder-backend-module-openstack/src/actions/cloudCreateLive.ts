@@ -9,6 +9,7 @@ import {
   chartsFor,
   CloudSpec,
   cloudNamespace,
+  LABEL_OPENSTACK_CLOUD,
   renderCloud,
   toYaml,
   validateCloudSpec,
@@ -16,7 +17,6 @@ import {
 import {
   checkChartSource,
   ChartSourceCheckOptions,
-  CLOUD_LABEL,
   ClusterAccess,
   LiveCloudRef,
   pollUntil,
@@ -106,8 +106,8 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
   if (owner.state === 'foreign') {
     throw new InputError(
       `input.spec.delivery.namespace: namespace ${namespace} exists on ${clusterName} and ${
-        owner.owner ? `belongs to cloud ${owner.owner}` : `is not labelled ${CLOUD_LABEL}=${spec.name}`
-      }; pick a free namespace (delivery.namespace) or label it ${CLOUD_LABEL}=${spec.name} if it is this cloud's`,
+        owner.owner ? `belongs to cloud ${owner.owner}` : `is not labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}`
+      }; pick a free namespace (delivery.namespace) or label it ${LABEL_OPENSTACK_CLOUD}=${spec.name} if it is this cloud's`,
     );
   }
   ctx.logger.info(owner.state === 'free' ? `Namespace ${namespace} is free` : `Namespace ${namespace} is already this cloud's; continuing`);
@@ -139,7 +139,7 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
   });
 
   const plan = [
-    `create namespace ${namespace} on ${clusterName} (labelled ${CLOUD_LABEL}=${spec.name}) unless it exists`,
+    `create namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}) unless it exists`,
     `create ${rendered.requiredSecrets.length} credential Secrets once (random values, existing ones kept)`,
     spec.delivery.mode === 'direct'
       ? `server-side apply ${rendered.objects.length - 1} objects (field manager backstage-openstack)`
