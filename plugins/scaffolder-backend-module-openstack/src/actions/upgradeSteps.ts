@@ -54,14 +54,17 @@ function blockedError(p: UpgradePlan) {
   );
 }
 
+/** What planning a hop needs: the task, the driver's target, the cloud and the release asked for. */
+interface HopRequest {
+  ctx: DriverContext;
+  target: UpgradeTarget;
+  cloud: ResolvedCloud;
+  deps: UpgradeStepDeps;
+  targetRelease: string;
+}
+
 /** Step 1: reads the cloud and plans the hop with the planner and its preflight; logs both. */
-export async function planHop(
-  ctx: DriverContext,
-  target: UpgradeTarget,
-  cloud: ResolvedCloud,
-  deps: UpgradeStepDeps,
-  targetRelease: string,
-): Promise<UpgradePlan> {
+export async function planHop({ ctx, target, cloud, deps, targetRelease }: HopRequest): Promise<UpgradePlan> {
   const { charts, workloads } = await target.readState();
   let hosts: ComputeHostRelease[];
   try {
@@ -85,17 +88,11 @@ export async function planHop(
 }
 
 /** Step 2: the plan, made once: a resumed task follows the plan it made first, though the cloud moved. */
-export async function checkpointPlan(
-  ctx: DriverContext,
-  target: UpgradeTarget,
-  cloud: ResolvedCloud,
-  deps: UpgradeStepDeps,
-  targetRelease: string,
-): Promise<UpgradePlan> {
-  return (await ctx.checkpoint({
-    key: `upgrade.${cloud.cloudKey}.plan.${targetRelease}`,
+export async function checkpointPlan(hop: HopRequest): Promise<UpgradePlan> {
+  return (await hop.ctx.checkpoint({
+    key: `upgrade.${hop.cloud.cloudKey}.plan.${hop.targetRelease}`,
     fn: async () => {
-      const p = await planHop(ctx, target, cloud, deps, targetRelease);
+      const p = await planHop(hop);
       if (p.blocked) throw blockedError(p);
       return JSON.parse(JSON.stringify(p));
     },
@@ -201,7 +198,7 @@ export async function upgradeCloud(
     ctx.output('remainingHops', p.remainingHops);
   };
   if (ctx.isDryRun || input.planOnly) {
-    const p = await planHop(ctx, target, cloud, deps, input.targetRelease);
+    const p = await planHop({ ctx, target, cloud, deps, targetRelease: input.targetRelease });
     hopOutputs(p);
     ctx.output('report', {
       dryRun: true,
@@ -215,7 +212,7 @@ export async function upgradeCloud(
     if (p.blocked && input.planOnly) throw blockedError(p);
     return;
   }
-  const plan = await checkpointPlan(ctx, target, cloud, deps, input.targetRelease);
+  const plan = await checkpointPlan({ ctx, target, cloud, deps, targetRelease: input.targetRelease });
   // Workspace edits are idempotent (values set to the plan's targets) and redone on every run.
   const manifests = target.gitops ? await target.editManifests(plan) : [];
   if (manifests.length) ctx.logger.info(`Updated ${manifests.length} manifest(s) in the workspace for the pull request: ${manifests.join(', ')}`);

@@ -18,14 +18,8 @@ export interface SuiteApi {
   /** Every compute host, page by page. */
   hosts(cloud: SuiteCloud): Promise<ComputeHostStatus[]>;
   host(cloud: SuiteCloud, host: string): Promise<ComputeHostStatus | undefined>;
-  createDemoCloud(body: {
-    name: string;
-    release: string;
-    region?: string;
-    cluster?: string;
-    namespace?: string;
-    components: string[];
-  }): Promise<unknown>;
+  /** Creates a simulated cloud in the demo store (the body of `POST /demo/clouds`). */
+  createDemoCloud(body: Parameters<OpenStackBackend['createDemoCloud']>[0]): Promise<unknown>;
   /** Rolls the demo cloud to `to`, chart by chart in `order` (the planner's steps); idempotent. */
   upgradeDemoCloud(cloud: SuiteCloud, body: { to: string; order: string[] }): Promise<unknown>;
   enrollDemoHost(cloud: SuiteCloud, body: { host: string; zone: string; aggregate?: string }): Promise<unknown>;

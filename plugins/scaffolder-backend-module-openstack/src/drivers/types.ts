@@ -2,7 +2,7 @@
 // preflight and checkpoints) on either; a driver only decides where the effects land and how
 // they are observed: the backend's demo store (demo) or Kubernetes and OpenStack (live).
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
-import { StepCheck, UpgradePlan, UpgradeStep } from '@backstage-openstack/plugin-openstack-common';
+import { ComputeEnrollInput, StepCheck, UpgradePlan, UpgradeStep } from '@backstage-openstack/plugin-openstack-common';
 import { LiveChart, LiveWorkload, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 
 /** The part of the action context the drivers use. */
@@ -86,15 +86,7 @@ export interface EnrollTarget {
 }
 
 /** The enroll action's input, as the drivers get it. */
-export interface EnrollInput {
-  host: string;
-  managementIp: string;
-  overlayIp: string;
-  availabilityZone: string;
-  aggregate?: string;
-  bmcAddress?: string;
-  timeoutMinutes: number;
-}
+export type EnrollInput = ComputeEnrollInput & { timeoutMinutes: number };
 
 /** A cloud driver: where one kind of cloud's effects land. */
 export interface CloudDriver {
