@@ -29,16 +29,36 @@ function setPath(values: HelmValues, path: string, value: unknown) {
 }
 
 /** The chart's Helm values with every credential a placeholder. */
-function valuesWithPlaceholders(spec: CloudSpec, d: ArgoDelivery, chart: ChartName): HelmValues {
-  const values = JSON.parse(JSON.stringify(chartValues(spec, chart))) as HelmValues;
+function valuesWithPlaceholders(
+  spec: CloudSpec,
+  d: ArgoDelivery,
+  chart: ChartName,
+): HelmValues {
+  const values = JSON.parse(
+    JSON.stringify(chartValues(spec, chart)),
+  ) as HelmValues;
   for (const slot of CHART_CREDENTIALS[chart] ?? []) {
-    setPath(values, slot.targetPath, placeholder(d.secretPathPrefix, chartObjectName(spec.name, slot.secret), slot.key));
+    setPath(
+      values,
+      slot.targetPath,
+      placeholder(
+        d.secretPathPrefix,
+        chartObjectName(spec.name, slot.secret),
+        slot.key,
+      ),
+    );
   }
   return values;
 }
 
 /** The Application of the i-th chart; its sync wave is its place in CHART_ORDER. */
-function application(spec: CloudSpec, d: ArgoDelivery, chart: ChartName, i: number, dir: string): RenderEntry {
+function application(
+  spec: CloudSpec,
+  d: ArgoDelivery,
+  chart: ChartName,
+  i: number,
+  dir: string,
+): RenderEntry {
   const oci = isOci(spec);
   return [
     `${dir}/${chart}-application.yaml`,
@@ -54,7 +74,10 @@ function application(spec: CloudSpec, d: ArgoDelivery, chart: ChartName, i: numb
       },
       spec: {
         project: d.project,
-        destination: { server: d.destinationServer, namespace: cloudNamespace(spec) },
+        destination: {
+          server: d.destinationServer,
+          namespace: cloudNamespace(spec),
+        },
         source: {
           repoURL: oci ? ociUrl(spec, chart) : spec.chartSource.url,
           ...(oci ? {} : { chart }),
@@ -63,11 +86,17 @@ function application(spec: CloudSpec, d: ArgoDelivery, chart: ChartName, i: numb
             name: 'argocd-vault-plugin-helm',
             env: [
               { name: 'HELM_RELEASE_NAME', value: chart },
-              { name: 'HELM_VALUES', value: toYaml(valuesWithPlaceholders(spec, d, chart)) },
+              {
+                name: 'HELM_VALUES',
+                value: toYaml(valuesWithPlaceholders(spec, d, chart)),
+              },
             ],
           },
         },
-        syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ['CreateNamespace=false'] },
+        syncPolicy: {
+          automated: { prune: false, selfHeal: true },
+          syncOptions: ['CreateNamespace=false'],
+        },
       },
     }),
   ];
@@ -80,7 +109,11 @@ function application(spec: CloudSpec, d: ArgoDelivery, chart: ChartName, i: numb
  * values: the Applications use the argocd-vault-plugin Helm plugin, and carry `<path:…#key>`
  * placeholders the plugin resolves from the secret store at sync time.
  */
-export function argoObjects(spec: CloudSpec, charts: ChartName[], dir: string): RenderEntry[] {
+export function argoObjects(
+  spec: CloudSpec,
+  charts: ChartName[],
+  dir: string,
+): RenderEntry[] {
   const d = spec.delivery;
   if (d.mode !== 'argocd') return [];
   return charts.map((chart, i) => application(spec, d, chart, i, dir));

@@ -8,7 +8,12 @@ import { labels, plain, RenderEntry } from './objects';
 
 type Endpoint = ReturnType<typeof chartInfo>['publicEndpoints'][number];
 
-function ingress(spec: CloudSpec, chart: ChartName, e: Endpoint, dir: string): RenderEntry {
+function ingress(
+  spec: CloudSpec,
+  chart: ChartName,
+  e: Endpoint,
+  dir: string,
+): RenderEntry {
   const host = `${e.host}.${spec.publicDomain}`;
   const name = `${spec.name}-${e.host}`;
   return [
@@ -19,19 +24,37 @@ function ingress(spec: CloudSpec, chart: ChartName, e: Endpoint, dir: string): R
           name,
           namespace: cloudNamespace(spec),
           labels: labels(spec, { 'openstack.backstage.io/chart': chart }),
-          ...(spec.tlsIssuer ? { annotations: { 'cert-manager.io/cluster-issuer': spec.tlsIssuer } } : {}),
+          ...(spec.tlsIssuer
+            ? {
+                annotations: {
+                  'cert-manager.io/cluster-issuer': spec.tlsIssuer,
+                },
+              }
+            : {}),
         },
         spec: {
-          ...(spec.ingressClassName ? { ingressClassName: spec.ingressClassName } : {}),
+          ...(spec.ingressClassName
+            ? { ingressClassName: spec.ingressClassName }
+            : {}),
           rules: [
             {
               host,
               http: {
-                paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: e.service, port: { number: e.port } } } }],
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: {
+                      service: { name: e.service, port: { number: e.port } },
+                    },
+                  },
+                ],
               },
             },
           ],
-          ...(spec.tlsIssuer ? { tls: [{ hosts: [host], secretName: `${name}-tls` }] } : {}),
+          ...(spec.tlsIssuer
+            ? { tls: [{ hosts: [host], secretName: `${name}-tls` }] }
+            : {}),
         },
       }),
     ),
@@ -42,7 +65,12 @@ function ingress(spec: CloudSpec, chart: ChartName, e: Endpoint, dir: string): R
  * Gateway API has no typed model in the suite's dependencies; the object is plain
  * gateway.networking.k8s.io/v1 and the Gateway's listener terminates TLS.
  */
-function httpRoute(spec: CloudSpec, chart: ChartName, e: Endpoint, dir: string): RenderEntry {
+function httpRoute(
+  spec: CloudSpec,
+  chart: ChartName,
+  e: Endpoint,
+  dir: string,
+): RenderEntry {
   return [
     `${dir}/${e.host}-httproute.yaml`,
     {
@@ -54,7 +82,14 @@ function httpRoute(spec: CloudSpec, chart: ChartName, e: Endpoint, dir: string):
         labels: labels(spec, { 'openstack.backstage.io/chart': chart }),
       },
       spec: {
-        parentRefs: [{ name: spec.gateway!.name, ...(spec.gateway!.namespace ? { namespace: spec.gateway!.namespace } : {}) }],
+        parentRefs: [
+          {
+            name: spec.gateway!.name,
+            ...(spec.gateway!.namespace
+              ? { namespace: spec.gateway!.namespace }
+              : {}),
+          },
+        ],
         hostnames: [`${e.host}.${spec.publicDomain}`],
         rules: [{ backendRefs: [{ name: e.service, port: e.port }] }],
       },
@@ -63,7 +98,13 @@ function httpRoute(spec: CloudSpec, chart: ChartName, e: Endpoint, dir: string):
 }
 
 /** An Ingress (or Gateway API HTTPRoute) per public API of the cloud's charts. */
-export function exposureObjects(spec: CloudSpec, charts: ChartName[], dir: string): RenderEntry[] {
+export function exposureObjects(
+  spec: CloudSpec,
+  charts: ChartName[],
+  dir: string,
+): RenderEntry[] {
   const expose = spec.exposure === 'ingress' ? ingress : httpRoute;
-  return charts.flatMap(chart => chartInfo(chart).publicEndpoints.map(e => expose(spec, chart, e, dir)));
+  return charts.flatMap(chart =>
+    chartInfo(chart).publicEndpoints.map(e => expose(spec, chart, e, dir)),
+  );
 }

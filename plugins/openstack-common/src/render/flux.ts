@@ -11,7 +11,8 @@ import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
 import { isOci, labels, ociUrl, RenderEntry, typed } from './objects';
 import { chartValues } from './values';
 
-const chartLabels = (spec: CloudSpec, chart: ChartName) => labels(spec, { 'openstack.backstage.io/chart': chart });
+const chartLabels = (spec: CloudSpec, chart: ChartName) =>
+  labels(spec, { 'openstack.backstage.io/chart': chart });
 
 /** The one HelmRepository of an HTTP chart source. */
 function helmRepository(spec: CloudSpec, dir: string): RenderEntry {
@@ -20,25 +21,40 @@ function helmRepository(spec: CloudSpec, dir: string): RenderEntry {
     typed<IHelmRepository>({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmRepository',
-      metadata: { name: `${spec.name}-openstack-helm`, namespace: cloudNamespace(spec), labels: labels(spec) },
+      metadata: {
+        name: `${spec.name}-openstack-helm`,
+        namespace: cloudNamespace(spec),
+        labels: labels(spec),
+      },
       spec: { url: spec.chartSource.url, interval: '1h' },
     }),
   ];
 }
 
 /** The OCIRepository of one chart of an `oci://` source. */
-function ociRepository(spec: CloudSpec, chart: ChartName, dir: string): RenderEntry {
+function ociRepository(
+  spec: CloudSpec,
+  chart: ChartName,
+  dir: string,
+): RenderEntry {
   return [
     `${dir}/${chart}-ocirepository.yaml`,
     typed<IOCIRepository>({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'OCIRepository',
-      metadata: { name: chartObjectName(spec.name, chart), namespace: cloudNamespace(spec), labels: chartLabels(spec, chart) },
+      metadata: {
+        name: chartObjectName(spec.name, chart),
+        namespace: cloudNamespace(spec),
+        labels: chartLabels(spec, chart),
+      },
       spec: {
         url: ociUrl(spec, chart),
         ref: { tag: spec.chartSource.version },
         interval: '1h',
-        layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+        layerSelector: {
+          mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+          operation: 'copy',
+        },
       },
     }),
   ];
@@ -55,7 +71,10 @@ function dependsOn(spec: CloudSpec, charts: ChartName[], i: number) {
     .slice(0, i)
     .filter(p => chartInfo(p).role !== 'infrastructure')
     .pop();
-  return [...charts.filter(c => chartInfo(c).role === 'infrastructure'), ...(prevService ? [prevService] : [])].map(p => ({
+  return [
+    ...charts.filter(c => chartInfo(c).role === 'infrastructure'),
+    ...(prevService ? [prevService] : []),
+  ].map(p => ({
     name: chartObjectName(spec.name, p),
   }));
 }
@@ -71,7 +90,12 @@ function valuesFrom(spec: CloudSpec, chart: ChartName) {
 }
 
 /** The HelmRelease of the i-th chart. */
-function helmRelease(spec: CloudSpec, charts: ChartName[], i: number, dir: string): RenderEntry {
+function helmRelease(
+  spec: CloudSpec,
+  charts: ChartName[],
+  i: number,
+  dir: string,
+): RenderEntry {
   const chart = charts[i];
   const deps = dependsOn(spec, charts, i);
   const from = valuesFrom(spec, chart);
@@ -80,15 +104,31 @@ function helmRelease(spec: CloudSpec, charts: ChartName[], i: number, dir: strin
     typed<IHelmRelease>({
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
-      metadata: { name: chartObjectName(spec.name, chart), namespace: cloudNamespace(spec), labels: chartLabels(spec, chart) },
+      metadata: {
+        name: chartObjectName(spec.name, chart),
+        namespace: cloudNamespace(spec),
+        labels: chartLabels(spec, chart),
+      },
       spec: {
         interval: '10m',
         releaseName: chart,
         ...(isOci(spec)
-          ? { chartRef: { kind: 'OCIRepository', name: chartObjectName(spec.name, chart) } }
+          ? {
+              chartRef: {
+                kind: 'OCIRepository',
+                name: chartObjectName(spec.name, chart),
+              },
+            }
           : {
               chart: {
-                spec: { chart, version: spec.chartSource.version, sourceRef: { kind: 'HelmRepository', name: `${spec.name}-openstack-helm` } },
+                spec: {
+                  chart,
+                  version: spec.chartSource.version,
+                  sourceRef: {
+                    kind: 'HelmRepository',
+                    name: `${spec.name}-openstack-helm`,
+                  },
+                },
               },
             }),
         ...(deps.length ? { dependsOn: deps } : {}),
@@ -107,7 +147,11 @@ function helmRelease(spec: CloudSpec, charts: ChartName[], i: number, dir: strin
  * chart for an `oci://` source) and one HelmRelease per chart with `dependsOn` in `CHART_ORDER`;
  * credentials come from Secrets through `valuesFrom` with `targetPath`.
  */
-export function fluxObjects(spec: CloudSpec, charts: ChartName[], dir: string): RenderEntry[] {
+export function fluxObjects(
+  spec: CloudSpec,
+  charts: ChartName[],
+  dir: string,
+): RenderEntry[] {
   const out: RenderEntry[] = isOci(spec) ? [] : [helmRepository(spec, dir)];
   charts.forEach((chart, i) => {
     if (isOci(spec)) out.push(ociRepository(spec, chart, dir));

@@ -32,7 +32,9 @@ export function plain<T>(model: { validate(): void }): T {
 }
 
 /** A typed object of an ESM-only model package, as plain JSON. */
-export function typed<T extends { apiVersion: string; kind: string }>(obj: T): KubernetesObject {
+export function typed<T extends { apiVersion: string; kind: string }>(
+  obj: T,
+): KubernetesObject {
   return JSON.parse(JSON.stringify(obj)) as KubernetesObject;
 }
 

@@ -5,7 +5,13 @@ import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
 import { argoObjects } from './argocd';
 import { exposureObjects } from './exposure';
 import { fluxObjects } from './flux';
-import { KubernetesObject, labels, plain, RenderEntry, toYaml } from './objects';
+import {
+  KubernetesObject,
+  labels,
+  plain,
+  RenderEntry,
+  toYaml,
+} from './objects';
 import { RequiredSecret, requiredSecretsFor } from './secrets';
 
 /** The result of rendering a cloud. @public */
@@ -26,7 +32,10 @@ export interface RenderedCloud {
  * - `direct`: the Flux objects, applied straight to the named cluster (which runs Flux's source-
  *   and helm-controllers) instead of committed to Git.
  */
-const DELIVERY_OBJECTS: Record<CloudSpec['delivery']['mode'], (spec: CloudSpec, charts: ChartName[], dir: string) => RenderEntry[]> = {
+const DELIVERY_OBJECTS: Record<
+  CloudSpec['delivery']['mode'],
+  (spec: CloudSpec, charts: ChartName[], dir: string) => RenderEntry[]
+> = {
   flux: fluxObjects,
   argocd: argoObjects,
   direct: fluxObjects,
@@ -44,7 +53,14 @@ export function renderCloud(spec: CloudSpec): RenderedCloud {
   const charts = chartsFor(spec.components);
   const dir = spec.delivery.mode;
   const entries: RenderEntry[] = [
-    [`${dir}/namespace.yaml`, plain(new Namespace({ metadata: { name: cloudNamespace(spec), labels: labels(spec) } }))],
+    [
+      `${dir}/namespace.yaml`,
+      plain(
+        new Namespace({
+          metadata: { name: cloudNamespace(spec), labels: labels(spec) },
+        }),
+      ),
+    ],
     ...DELIVERY_OBJECTS[spec.delivery.mode](spec, charts, dir),
     ...exposureObjects(spec, charts, dir),
   ];

@@ -19,7 +19,12 @@ export function requiredSecretsFor(spec: CloudSpec): RequiredSecret[] {
   for (const chart of chartsFor(spec.components)) {
     for (const slot of CHART_CREDENTIALS[chart] ?? []) {
       const name = chartObjectName(spec.name, slot.secret);
-      const s = byName.get(name) ?? { name, namespace: ns, keys: [], usedBy: [] };
+      const s = byName.get(name) ?? {
+        name,
+        namespace: ns,
+        keys: [],
+        usedBy: [],
+      };
       if (!s.keys.includes(slot.key)) s.keys.push(slot.key);
       s.usedBy.push(`${chart}: ${slot.targetPath}`);
       byName.set(name, s);
