@@ -53,7 +53,6 @@ export const scaffolderModuleOpenstack = createBackendModule({
           cluster,
           openstack,
           enrollSettings: key => readComputeEnrollSettings(config, key),
-          chartSource,
         });
         scaffolder.addActions(
           createCloudEntityAction(),

@@ -62,23 +62,68 @@ function settingsOf(deps: LiveEnrollDeps, cloud: ResolvedCloud): ComputeEnrollSe
   return settings;
 }
 
-/** Opens a live cloud and a host for an enrollment. */
-export function openLiveEnroll(deps: LiveEnrollDeps, ctx: DriverContext, cloud: ResolvedCloud, input: EnrollInput): EnrollTarget {
-  liveDelivery(cloud);
-  const settings = settingsOf(deps, cloud);
-  const where = placement(cloud, settings);
-  const { namespace } = where;
-  const { host, availabilityZone: zone } = input;
-  const key = cloud.cloudKey;
-  const aggregate = enrollAggregateName(input);
-  const os = deps.openstack(key);
-  const k8s = deps.cluster(where.cluster);
-  const sources = computeCredentialSources(settings.secretPrefix);
-  const bundleName = computeBundleSecretName(host);
-  const notBundleOf = (labels: Record<string, string>) =>
-    `Secret ${namespace}/${bundleName} exists and is not the bundle of ${host} (label ${COMPUTE_HOST_LABEL}=${labels[COMPUTE_HOST_LABEL] ?? '(none)'}); remove it or pick another host name`;
+/** A live cloud and a host, opened for an enrollment: each step's effect is one method. */
+class LiveEnrollTarget implements EnrollTarget {
+  readonly bundleSecret: string;
+  readonly ovnAgentBinary: string;
+  readonly discovery: { attempts: number; waitSeconds: number };
+  readonly hints: EnrollTarget['hints'];
+  private readonly key: string;
+  private readonly host: string;
+  private readonly namespace: string;
+  private readonly aggregate: string;
+  private readonly os: OpenStackClient;
+  private readonly k8s: ClusterClient;
+  private readonly sources: ReturnType<typeof computeCredentialSources>;
+  private readonly bundleName: string;
+  private readonly jobTag: string;
 
-  async function checkNova(): Promise<void> {
+  constructor(
+    deps: LiveEnrollDeps,
+    private readonly ctx: DriverContext,
+    cloud: ResolvedCloud,
+    private readonly settings: ComputeEnrollSettings,
+    private readonly input: EnrollInput,
+  ) {
+    const where = placement(cloud, settings);
+    this.key = cloud.cloudKey;
+    this.host = input.host;
+    this.namespace = where.namespace;
+    this.aggregate = enrollAggregateName(input);
+    this.os = deps.openstack(this.key);
+    this.k8s = deps.cluster(where.cluster);
+    this.sources = computeCredentialSources(settings.secretPrefix);
+    this.bundleName = computeBundleSecretName(input.host);
+    this.bundleSecret = `${this.namespace}/${this.bundleName}`;
+    this.jobTag = createHash('sha256').update(`${ctx.task.id}/${input.host}`).digest('hex').slice(0, 8);
+    this.ovnAgentBinary = settings.ovnAgentBinary;
+    this.discovery = { attempts: settings.discoveryAttempts, waitSeconds: settings.discoveryWaitSeconds };
+    const { host, namespace } = this;
+    this.hints = {
+      computeUp: `check that the provisioning of ${host} pulled Secret ${this.bundleSecret}, that nova-compute runs there and reaches the message queue (${settings.bundle.messageQueue.hosts.join(', ')}); then run the task again`,
+      ovnAgent: `check ovn-controller on ${host}: its external ids from ovn-external-ids.conf of the bundle (ovn-remote ${settings.bundle.ovnRemote}, ovn-encap-ip ${input.overlayIp}) and that the overlay network reaches the OVN southbound DB`,
+      discovery: name => `look at the Job's pods in ${namespace} (kubectl -n ${namespace} logs job/${name})`,
+    };
+  }
+
+  describe(checked: EnrollChecked) {
+    const { host, namespace, settings } = this;
+    return {
+      bundle: checked.bundleExists
+        ? `keep Secret ${this.bundleSecret} (the host's configuration bundle, made by an earlier run)`
+        : `create Secret ${this.bundleSecret} once: the host's configuration bundle (nova-compute.conf, ovn-external-ids.conf, host.yaml) with credentials from ${this.sources.map(s => s.secret).join(', ')}`,
+      discovery: `run host discovery: Jobs from CronJob ${namespace}/${settings.cellSetupCronJob}, until ${host} is mapped to its cell (up to ${settings.discoveryAttempts} Jobs)`,
+      ovnAgent: `wait until the ${settings.ovnAgentBinary} agent of ${host} is alive`,
+    };
+  }
+
+  private notBundleOf(labels: Record<string, string>) {
+    return `Secret ${this.bundleSecret} exists and is not the bundle of ${this.host} (label ${COMPUTE_HOST_LABEL}=${labels[COMPUTE_HOST_LABEL] ?? '(none)'}); remove it or pick another host name`;
+  }
+
+  /** Nova answers, conductor and scheduler run, the host and its management IP are new. */
+  private async checkNova(): Promise<void> {
+    const { os, key, host, input } = this;
     const compute = await os.checkApi('compute');
     if (!compute.ok) {
       throw new ServiceUnavailableError(
@@ -109,7 +154,10 @@ export function openLiveEnroll(deps: LiveEnrollDeps, ctx: DriverContext, cloud: 
     }
   }
 
-  async function checkNeutronAndAggregate(): Promise<boolean> {
+  /** Neutron answers, and an existing aggregate of the name is in the zone; returns whether it exists. */
+  private async checkNeutronAndAggregate(): Promise<boolean> {
+    const { os, key, aggregate } = this;
+    const zone = this.input.availabilityZone;
     const network = await os.checkApi('network');
     if (!network.ok) {
       throw new ServiceUnavailableError(
@@ -125,14 +173,16 @@ export function openLiveEnroll(deps: LiveEnrollDeps, ctx: DriverContext, cloud: 
     return !!existing;
   }
 
-  async function checkCluster(): Promise<boolean> {
+  /** The cluster answers, the discovery CronJob and the credential Secrets exist; returns whether the bundle exists. */
+  private async checkCluster(): Promise<boolean> {
+    const { k8s, key, namespace, settings } = this;
     await k8s.version();
     if (!(await readCronJob(k8s, namespace, settings.cellSetupCronJob))) {
       throw new NotFoundError(
         `Kubernetes cluster "${k8s.name}": no CronJob ${namespace}/${settings.cellSetupCronJob}, which discovers new hosts; install openstack-helm's nova chart with manifests.cron_job_cell_setup, or set openstack.clouds.${key}.computeEnrollment.cellSetupCronJob. Nothing was changed.`,
       );
     }
-    for (const s of sources) {
+    for (const s of this.sources) {
       const got = await readSecretValues(k8s, namespace, s.secret, [s.key]);
       if (!got.found) {
         throw new NotFoundError(
@@ -140,110 +190,110 @@ export function openLiveEnroll(deps: LiveEnrollDeps, ctx: DriverContext, cloud: 
         );
       }
     }
-    const labels = await readSecretLabels(k8s, namespace, bundleName);
-    if (labels && labels[COMPUTE_HOST_LABEL] !== host) {
-      throw new ConflictError(`input.host: ${notBundleOf(labels)}. Nothing was changed.`);
+    const labels = await readSecretLabels(k8s, namespace, this.bundleName);
+    if (labels && labels[COMPUTE_HOST_LABEL] !== this.host) {
+      throw new ConflictError(`input.host: ${this.notBundleOf(labels)}. Nothing was changed.`);
     }
     return !!labels;
   }
 
-  async function readCredentials(): Promise<ComputeBundleCredentials> {
+  async preflight(): Promise<EnrollChecked> {
+    await this.checkNova();
+    const aggregateExists = await this.checkNeutronAndAggregate();
+    const bundleExists = await this.checkCluster();
+    this.ctx.logger.info(
+      `Checked ${this.key}: Nova API, conductor and scheduler up; ${this.host} is not a compute host yet; Neutron API up; CronJob ${this.namespace}/${this.settings.cellSetupCronJob} and the credential Secrets present`,
+    );
+    return { aggregateExists, bundleExists };
+  }
+
+  private async readCredentials(): Promise<ComputeBundleCredentials> {
     const out: Partial<ComputeBundleCredentials> = {};
-    for (const s of sources) {
-      const got = await readSecretValues(k8s, namespace, s.secret, [s.key]);
-      if (!got.found) throw new NotFoundError(`Secret ${namespace}/${s.secret} (key ${s.key}) disappeared; restore it and run the task again`);
+    for (const s of this.sources) {
+      const got = await readSecretValues(this.k8s, this.namespace, s.secret, [s.key]);
+      if (!got.found) throw new NotFoundError(`Secret ${this.namespace}/${s.secret} (key ${s.key}) disappeared; restore it and run the task again`);
       out[s.purpose] = got.values[s.key];
     }
     return out as ComputeBundleCredentials;
   }
 
-  const jobTag = createHash('sha256').update(`${ctx.task.id}/${host}`).digest('hex').slice(0, 8);
-  return {
-    bundleSecret: `${namespace}/${bundleName}`,
-    ovnAgentBinary: settings.ovnAgentBinary,
-    discovery: { attempts: settings.discoveryAttempts, waitSeconds: settings.discoveryWaitSeconds },
-    describe: (checked: EnrollChecked) => ({
-      bundle: checked.bundleExists
-        ? `keep Secret ${namespace}/${bundleName} (the host's configuration bundle, made by an earlier run)`
-        : `create Secret ${namespace}/${bundleName} once: the host's configuration bundle (nova-compute.conf, ovn-external-ids.conf, host.yaml) with credentials from ${sources.map(s => s.secret).join(', ')}`,
-      discovery: `run host discovery: Jobs from CronJob ${namespace}/${settings.cellSetupCronJob}, until ${host} is mapped to its cell (up to ${settings.discoveryAttempts} Jobs)`,
-      ovnAgent: `wait until the ${settings.ovnAgentBinary} agent of ${host} is alive`,
-    }),
-    hints: {
-      computeUp: `check that the provisioning of ${host} pulled Secret ${namespace}/${bundleName}, that nova-compute runs there and reaches the message queue (${settings.bundle.messageQueue.hosts.join(', ')}); then run the task again`,
-      ovnAgent: `check ovn-controller on ${host}: its external ids from ovn-external-ids.conf of the bundle (ovn-remote ${settings.bundle.ovnRemote}, ovn-encap-ip ${input.overlayIp}) and that the overlay network reaches the OVN southbound DB`,
-      discovery: name => `look at the Job's pods in ${namespace} (kubectl -n ${namespace} logs job/${name})`,
-    },
-    async preflight() {
-      await checkNova();
-      const aggregateExists = await checkNeutronAndAggregate();
-      const bundleExists = await checkCluster();
-      ctx.logger.info(
-        `Checked ${key}: Nova API, conductor and scheduler up; ${host} is not a compute host yet; Neutron API up; CronJob ${namespace}/${settings.cellSetupCronJob} and the credential Secrets present`,
-      );
-      return { aggregateExists, bundleExists };
-    },
-    async deliverBundle() {
-      const files = renderComputeBundle({ ...input, cloud: key }, settings.bundle, await readCredentials());
-      const r = await createSecretOnce(k8s, {
-        name: bundleName,
-        namespace,
-        labels: { ...MANAGED_BY_LABELS, [COMPUTE_HOST_LABEL]: host, [LABEL_OPENSTACK_CLOUD]: key },
-        stringData: files,
-      });
-      if (!r.created && r.labels[COMPUTE_HOST_LABEL] !== host) throw new ConflictError(notBundleOf(r.labels));
-      return {
-        created: r.created,
-        detail: r.created
-          ? `Created Secret ${namespace}/${bundleName} with the configuration bundle of ${host} (${Object.keys(files).join(', ')}); the host's provisioning pulls it`
-          : `Secret ${namespace}/${bundleName} (the configuration bundle of ${host}) exists; kept as it is`,
-      };
-    },
-    async computeService() {
-      const [s] = await os.nova.listComputeServices({ binary: 'nova-compute', host });
-      return s;
-    },
-    async enableComputeService(id) {
-      await os.nova.setComputeServiceStatus(id, true);
-    },
-    async isMapped() {
-      return (await os.nova.findHypervisors(host)).length > 0;
-    },
-    async startDiscovery(attempt) {
-      const name = `${settings.cellSetupCronJob.slice(0, 40)}-${jobTag}-${attempt}`;
-      const r = await runJobFromCronJob(k8s, {
-        namespace,
-        cronJob: settings.cellSetupCronJob,
-        name,
-        labels: { ...MANAGED_BY_LABELS, [COMPUTE_HOST_LABEL]: host },
-      });
-      return { name, created: r.created };
-    },
-    async discoveryOutcome(name) {
-      const j = await k8s.readJob(namespace, name);
-      if (!j) throw new NotFoundError(`Job ${namespace}/${name} disappeared`);
-      const o = jobOutcome(j);
-      if (o.state === 'failed') return { state: 'failed', reason: o.reason };
-      return { state: o.state === 'running' ? 'running' : 'succeeded' };
-    },
-    async aggregates() {
-      return (await os.nova.listAggregates()).map(a => ({
-        id: a.id,
-        name: a.name,
-        availabilityZone: a.availabilityZone ?? undefined,
-        hosts: a.hosts,
-      }));
-    },
-    async createAggregate(name, az) {
-      return { id: (await os.nova.createAggregate(name, az)).id };
-    },
-    async addHostToAggregate(id) {
-      await os.nova.addHostToAggregate(id, host);
-    },
-    async ovnAgent() {
-      const agents = await os.neutron.listAgents({ host });
-      const a = agents.find(x => x.binary === settings.ovnAgentBinary);
-      return { alive: !!a?.alive, found: !!a, others: agents.map(x => x.binary) };
-    },
-  };
+  async deliverBundle() {
+    const { host, key } = this;
+    const files = renderComputeBundle({ ...this.input, cloud: key }, this.settings.bundle, await this.readCredentials());
+    const r = await createSecretOnce(this.k8s, {
+      name: this.bundleName,
+      namespace: this.namespace,
+      labels: { ...MANAGED_BY_LABELS, [COMPUTE_HOST_LABEL]: host, [LABEL_OPENSTACK_CLOUD]: key },
+      stringData: files,
+    });
+    if (!r.created && r.labels[COMPUTE_HOST_LABEL] !== host) throw new ConflictError(this.notBundleOf(r.labels));
+    return {
+      created: r.created,
+      detail: r.created
+        ? `Created Secret ${this.bundleSecret} with the configuration bundle of ${host} (${Object.keys(files).join(', ')}); the host's provisioning pulls it`
+        : `Secret ${this.bundleSecret} (the configuration bundle of ${host}) exists; kept as it is`,
+    };
+  }
+
+  async computeService() {
+    const [s] = await this.os.nova.listComputeServices({ binary: 'nova-compute', host: this.host });
+    return s;
+  }
+
+  async enableComputeService(id: string) {
+    await this.os.nova.setComputeServiceStatus(id, true);
+  }
+
+  async isMapped() {
+    return (await this.os.nova.findHypervisors(this.host)).length > 0;
+  }
+
+  async startDiscovery(attempt: number) {
+    const cronJob = this.settings.cellSetupCronJob;
+    const name = `${cronJob.slice(0, 40)}-${this.jobTag}-${attempt}`;
+    const r = await runJobFromCronJob(this.k8s, {
+      namespace: this.namespace,
+      cronJob,
+      name,
+      labels: { ...MANAGED_BY_LABELS, [COMPUTE_HOST_LABEL]: this.host },
+    });
+    return { name, created: r.created };
+  }
+
+  async discoveryOutcome(name: string) {
+    const j = await this.k8s.readJob(this.namespace, name);
+    if (!j) throw new NotFoundError(`Job ${this.namespace}/${name} disappeared`);
+    const o = jobOutcome(j);
+    if (o.state === 'failed') return { state: 'failed' as const, reason: o.reason };
+    return { state: o.state === 'running' ? ('running' as const) : ('succeeded' as const) };
+  }
+
+  async aggregates() {
+    return (await this.os.nova.listAggregates()).map(a => ({
+      id: a.id,
+      name: a.name,
+      availabilityZone: a.availabilityZone ?? undefined,
+      hosts: a.hosts,
+    }));
+  }
+
+  async createAggregate(name: string, zone: string) {
+    return { id: (await this.os.nova.createAggregate(name, zone)).id };
+  }
+
+  async addHostToAggregate(id: number) {
+    await this.os.nova.addHostToAggregate(id, this.host);
+  }
+
+  async ovnAgent() {
+    const agents = await this.os.neutron.listAgents({ host: this.host });
+    const a = agents.find(x => x.binary === this.ovnAgentBinary);
+    return { alive: !!a?.alive, found: !!a, others: agents.map(x => x.binary) };
+  }
+}
+
+/** Opens a live cloud and a host for an enrollment; refuses a read-only or unconfigured cloud. */
+export function openLiveEnroll(deps: LiveEnrollDeps, ctx: DriverContext, cloud: ResolvedCloud, input: EnrollInput): EnrollTarget {
+  liveDelivery(cloud);
+  return new LiveEnrollTarget(deps, ctx, cloud, settingsOf(deps, cloud), input);
 }

@@ -167,14 +167,20 @@ export async function runStep(
   });
 }
 
+/** What a started step has changed, by where its effects land. */
+function changed(target: UpgradeTarget): string {
+  if (target.gitops) return 'has its manifest changed';
+  return target.delivery === 'demo' ? 'was started in the demo store' : 'was patched';
+}
+
 /** The error of a failed step: what failed, what changed, how to go on, and what not to roll back. */
-export function stepFailure(plan: UpgradePlan, i: number, done: string[], gitops: boolean, e: unknown): Error {
+export function stepFailure(plan: UpgradePlan, i: number, done: string[], target: UpgradeTarget, e: unknown): Error {
   const name = stepName(plan.steps[i]);
   const msg = isError(e) ? e.message : String(e);
   const dbSynced = plan.steps.slice(0, i + 1).filter(s => s.after.some(a => a.id === 'db-sync-succeeded')).map(stepName);
   return new Error(
     `Step ${i + 1}/${plan.steps.length} ${name} of the hop ${plan.from} → ${plan.to} failed: ${msg}. ` +
-      `Done so far: ${done.length ? done.join(', ') : 'no step'}; ${name} ${gitops ? 'has its manifest changed' : 'was patched'} and may be partly rolled out. ` +
+      `Done so far: ${done.length ? done.join(', ') : 'no step'}; ${name} ${changed(target)} and may be partly rolled out. ` +
       `To go on: fix the cause and retry this task (it resumes at ${name}; finished steps are not repeated). ` +
       `Do not roll back${dbSynced.length ? ` ${dbSynced.join(', ')}: their database schema may already be migrated and OpenStack does not support downgrades` : ''}.`,
   );
@@ -239,7 +245,7 @@ export async function upgradeCloud(
         manual.push(...r.manual);
       } catch (e) {
         ctx.output('report', report('failed', { failedStep: stepName(plan.steps[i]), error: isError(e) ? e.message : String(e) }));
-        throw stepFailure(plan, i, done, target.gitops, e);
+        throw stepFailure(plan, i, done, target, e);
       }
     }
   } else {

@@ -1,4 +1,4 @@
-import { ChartSourceCheckOptions, ClusterClient, OpenStackClient } from '@backstage-openstack/plugin-openstack-node';
+import { ClusterClient, OpenStackClient } from '@backstage-openstack/plugin-openstack-node';
 import { ComputeEnrollSettings } from '../computeEnrollSettings';
 import { openLiveUpgrade } from '../actions/cloudUpgradeLive';
 import { openLiveEnroll } from '../actions/computeEnrollLive';
@@ -15,7 +15,6 @@ export interface LiveDriverDeps {
   openstack: (cloudKey: string) => OpenStackClient;
   /** The enrollment settings of a cloud, or undefined when `openstack.clouds.<key>` is not configured. */
   enrollSettings: (cloudKey: string) => ComputeEnrollSettings | undefined;
-  chartSource?: ChartSourceCheckOptions;
 }
 
 /** The demo driver (effects in the backend's demo store) and the live driver (Kubernetes, OpenStack). */
