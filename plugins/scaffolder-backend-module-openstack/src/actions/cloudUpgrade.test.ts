@@ -1,3 +1,4 @@
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
@@ -95,6 +96,31 @@ describe('openstack:cloud:upgrade on the demo cloud', () => {
     const ctx = recoverableContext(input, new Map());
     await expect(action().handler(ctx as any)).rejects.toThrow(/Preflight failed, nothing was changed: compute-lag: .*cmp-9 \(2024\.2\)\. Upgrade them to 2025\.1 first/);
     expect(calls).toEqual([]);
+  });
+
+  it('refuses a live cloud without the delivery annotation: the suite only reads it', async () => {
+    const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1') });
+    const readOnly = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: 'prod', namespace: 'ops', annotations: { 'openstack.backstage.io/cloud': 'prod' } },
+      spec: { type: 'openstack-cloud', owner: 'platform-team' },
+    };
+    const clusters: string[] = [];
+    const drivers = testDrivers(api, {
+      cluster: (n: string) => {
+        clusters.push(n);
+        throw new Error('not reached');
+      },
+    });
+    const action = createCloudUpgradeAction({ catalog: catalogServiceMock({ entities: [readOnly] }), api, drivers, pollMs: 1 });
+    const ctx = recoverableContext({ ...input, cloud: 'resource:ops/prod' }, new Map());
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      /input\.cloud: resource:ops\/prod is a live cloud without the openstack\.backstage\.io\/delivery annotation, so the suite only reads it/,
+    );
+    expect(calls).toEqual([]);
+    expect(clusters).toEqual([]);
+    expect(api.status).not.toHaveBeenCalled();
   });
 
   it('stops on a workload that is not ready, naming it', async () => {
