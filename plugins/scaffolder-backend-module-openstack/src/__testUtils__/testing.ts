@@ -70,6 +70,7 @@ export function scriptedApi(script: {
   const calls: string[] = [];
   const api = {
     status: jest.fn(async (_c: SuiteCloud) => script.status()),
+    demoStatus: jest.fn(async (_key: string) => script.status()),
     hosts: jest.fn(async (_c: SuiteCloud) => script.hosts?.() ?? []),
     host: jest.fn(async (_c: SuiteCloud, h: string) => (script.hosts?.() ?? []).find(x => x.host === h)),
     createDemoCloud: jest.fn(async (b: { name: string }) => {

@@ -30,7 +30,7 @@ describe('openstack:cloud:create', () => {
     const ctx = recoverableContext(input, new Map());
     await action.handler(ctx as any);
     expect(calls).toEqual(['create edge-1']);
-    expect(api.status).toHaveBeenCalledTimes(3);
+    expect(api.demoStatus).toHaveBeenCalledTimes(3);
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
@@ -71,14 +71,14 @@ describe('openstack:cloud:create', () => {
     const ctx = recoverableContext(input, new Map(), { isDryRun: true });
     await action.handler(ctx as any);
     expect(calls).toEqual([]);
-    expect(api.status).not.toHaveBeenCalled();
+    expect(api.demoStatus).not.toHaveBeenCalled();
   });
 
   it('resumes after a crash without creating the cloud twice', async () => {
     const { api, calls } = newCloud();
     const store = new Map<string, unknown>();
     const action = createCloudCreateAction({ api, pollMs: 1 });
-    api.status.mockImplementationOnce(async () => {
+    api.demoStatus.mockImplementationOnce(async () => {
       throw new Error('backend restarted');
     });
     await expect(action.handler(recoverableContext(input, store) as any)).rejects.toThrow('backend restarted');

@@ -112,7 +112,6 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       if (issues.length) throw new InputError(issues.join('\n'));
 
       const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack', delivery: 'demo' });
-      const cloud = { cloudKey: name, entityRef: `resource:default/${name}` };
       ctx.logger.info(`Cloud ${name}: ${release} in ${cluster}/${namespace}, region ${region}, components ${components.join(', ')}`);
       if (ctx.isDryRun) {
         ctx.logger.info('Dry run: nothing created');
@@ -132,7 +131,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         await pollUntil(
           `every service of ${name} to be Healthy`,
           async () => {
-            const s = await deps.api.status(cloud);
+            const s = await deps.api.demoStatus(name);
             for (const svc of s.services) {
               if (svc.verdict === 'Healthy' && !ready.has(svc.name)) {
                 ready.add(svc.name);

@@ -14,7 +14,10 @@ export type SuiteCloud = Pick<ResolvedCloud, 'entityRef' | 'cloudKey'>;
  * The one seam between the actions and the backend client.
  */
 export interface SuiteApi {
+  /** The status of a cloud (read fresh). */
   status(cloud: SuiteCloud): Promise<CloudStatus>;
+  /** The status of a demo cloud by its key: the create action waits on it before its entity exists. */
+  demoStatus(cloudKey: string): Promise<CloudStatus>;
   /** Every compute host, page by page. */
   hosts(cloud: SuiteCloud): Promise<ComputeHostStatus[]>;
   host(cloud: SuiteCloud, host: string): Promise<ComputeHostStatus | undefined>;
@@ -31,6 +34,7 @@ export function suiteApi(backend: OpenStackBackend): SuiteApi {
   const id = (cloud: SuiteCloud) => cloud.cloudKey;
   return {
     status: cloud => backend.status(id(cloud)),
+    demoStatus: cloudKey => backend.status(cloudKey),
     hosts: cloud => backend.hosts(id(cloud)),
     host: (cloud, host) => backend.host(id(cloud), host),
     createDemoCloud: body => backend.createDemoCloud(body),
