@@ -361,6 +361,8 @@ describe('openstack:compute:enroll, live cloud', () => {
       `nova add_host ${HOST} to aggregate 2`,
     ]);
     expect(backendCalls).toEqual([]); // the demo backend is not involved
+    // the enroll steps' checkpoints, the same keys as on the demo cloud (computeEnroll.test.ts)
+    expect([...store.keys()]).toEqual(['checked', 'bundle', 'discover.1', 'enable', 'aggregate', 'aggregate.host'].map(k => `enroll.zed.${HOST}.${k}`));
     expect(ctx.output).toHaveBeenCalledWith('bundleSecret', `${NS}/${BUNDLE}`);
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
