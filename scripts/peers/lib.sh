@@ -6,7 +6,6 @@ BSO_CACHE="${BSO_CACHE:-$HOME/.cache/backstage-openstack}"
 BSO_PEERS_STATE="${BSO_PEERS_STATE:-$BSO_CACHE/peers}"
 PEERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BSO_REPO="$(cd "$PEERS_DIR/../.." && pwd)"
-BSO_SHARED="${BSO_SHARED:-$BSO_REPO/../shared}"
 SYS_PY=/usr/bin/python3 # Debian's python, not a pyenv python3 that may come first on PATH
 export BSO_CACHE BSO_PEERS_STATE
 

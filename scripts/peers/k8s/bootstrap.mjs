@@ -1,5 +1,6 @@
 // Puts the objects the integration tests need into the fresh control plane (admin kubeconfig):
-// the Flux and Argo CD CRDs (real upstream files, read from $BSO_CRDS_DIR), the production RBAC
+// the Flux and Argo CD CRDs (real upstream files vendored in third_party/crds, read from every
+// YAML file below $BSO_CRDS_DIR; each one listed in REQUIRED_CRDS must be there), the production RBAC
 // manifest, kwok's fake nodes, and a long-lived token of the backstage-openstack ServiceAccount.
 // Idempotent (server-side apply; the token is kept while it still works).
 import fs from 'node:fs';
@@ -53,14 +54,35 @@ const docs = file =>
   k8s.loadAllYaml(fs.readFileSync(file, 'utf8')).filter(Boolean);
 
 // 1. CRDs
+const REQUIRED_CRDS = [
+  'helmreleases.helm.toolkit.fluxcd.io',
+  'gitrepositories.source.toolkit.fluxcd.io',
+  'helmrepositories.source.toolkit.fluxcd.io',
+  'ocirepositories.source.toolkit.fluxcd.io',
+  'applications.argoproj.io',
+  'applicationsets.argoproj.io',
+  'appprojects.argoproj.io',
+];
 const crdDir = env('BSO_CRDS_DIR');
 if (!fs.existsSync(crdDir))
-  throw new Error(`CRD directory ${crdDir} is missing (set BSO_SHARED)`);
+  throw new Error(
+    `CRD directory ${crdDir} is missing (the vendored CRDs, see third_party/README.md)`,
+  );
 const crds = fs
-  .readdirSync(crdDir)
+  .readdirSync(crdDir, { recursive: true })
   .filter(f => /\.ya?ml$/.test(f))
+  .sort()
   .flatMap(f => docs(path.join(crdDir, f)))
   .filter(o => o.kind === 'CustomResourceDefinition');
+const missingCrds = REQUIRED_CRDS.filter(
+  name => !crds.some(c => c.metadata.name === name),
+);
+if (missingCrds.length)
+  throw new Error(
+    `CRDs missing below ${crdDir}: ${missingCrds.join(
+      ', ',
+    )} (the vendored CRDs, see third_party/README.md)`,
+  );
 for (const crd of crds) await apply(crd);
 const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
 for (const crd of crds) {

@@ -2,7 +2,7 @@
 # Starts a real Kubernetes control plane on 127.0.0.1 without a container runtime:
 # etcd, kube-apiserver (TLS, RBAC), kube-controller-manager, kube-scheduler, and kwok running
 # fake nodes (pods of Deployments/StatefulSets/DaemonSets become Running+Ready, Job pods complete).
-# Then installs the Flux + Argo CD CRDs from $BSO_SHARED/reference/crds, applies
+# Then installs the Flux + Argo CD CRDs vendored in third_party/crds, applies
 # deploy/rbac/backstage-openstack.yaml and writes a long-lived token of that ServiceAccount.
 # Idempotent: what runs is left alone. State: $BSO_PEERS_STATE/k8s.
 set -euo pipefail
@@ -170,8 +170,7 @@ start kwok "$BIN/kwok" --kubeconfig="$S/kwok.kubeconfig" --config="$STAGES" \
 
 # ---------------------------------------------------------------- objects + token
 . "$BSO_REPO/scripts/toolchain.sh" >/dev/null
-SHARED_CRDS="$BSO_SHARED/reference/crds"
-KUBECONFIG="$S/admin.kubeconfig" NODE_EXTRA_CA_CERTS="$PKI/ca.crt" BSO_CRDS_DIR="$SHARED_CRDS" \
+KUBECONFIG="$S/admin.kubeconfig" NODE_EXTRA_CA_CERTS="$PKI/ca.crt" BSO_CRDS_DIR="$BSO_REPO/third_party/crds" \
   BSO_RBAC_MANIFEST="$BSO_REPO/deploy/rbac/backstage-openstack.yaml" \
   BSO_TOKEN_FILE="$S/backstage-openstack.token" BSO_KWOK_NODES="${BSO_KWOK_NODES:-3}" \
   node "$PEERS_DIR/k8s/bootstrap.mjs"
