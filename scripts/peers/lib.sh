@@ -6,6 +6,9 @@ BSO_CACHE="${BSO_CACHE:-$HOME/.cache/backstage-openstack}"
 BSO_PEERS_STATE="${BSO_PEERS_STATE:-$BSO_CACHE/peers}"
 PEERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BSO_REPO="$(cd "$PEERS_DIR/../.." && pwd)"
+# the real helm the integration tests render charts with (built by helm/build.sh)
+BSO_HELM_VERSION="${BSO_HELM_VERSION:-v3.22.0}"
+BSO_HELM="$BSO_CACHE/helm/$BSO_HELM_VERSION/bin/helm"
 SYS_PY=/usr/bin/python3 # Debian's python, not a pyenv python3 that may come first on PATH
 export BSO_CACHE BSO_PEERS_STATE
 

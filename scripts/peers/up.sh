@@ -3,6 +3,7 @@
 #   kubernetes  etcd + kube-apiserver + controller-manager + scheduler + kwok  (scripts/peers/k8s)
 #   openstack   Keystone, Placement, Nova, Neutron, Cinder, Glance (Debian Zed) (scripts/peers/openstack)
 # Prints each peer's start time; when a peer fails, exits non-zero with that peer's log tail.
+# Alongside, makes sure the real helm the integration tests render charts with is built (helm/build.sh).
 # Writes $BSO_PEERS_STATE/peers.env (see scripts/peers/README.md). Idempotent; warm start < 2 min.
 set -euo pipefail
 # shellcheck source=scripts/peers/lib.sh
@@ -12,6 +13,10 @@ chmod 700 "$BSO_PEERS_STATE"
 [ "$(id -u)" = 0 ] || { echo "peers: must run as root (Debian packages, service users)" >&2; exit 1; }
 ENV_FILE="$BSO_PEERS_STATE/peers.env"
 rm -f "$ENV_FILE"
+
+helm_t0=$SECONDS
+"$PEERS_DIR/helm/build.sh" >"$BSO_PEERS_STATE/helm-build.log" 2>&1 &
+helm_pid=$!
 
 declare -A PID T0
 for peer in kubernetes openstack; do
@@ -47,11 +52,21 @@ while [ ${#remaining[@]} -gt 0 ]; do
   remaining=("${next[@]+"${next[@]}"}")
   [ ${#remaining[@]} -gt 0 ] && sleep 1
 done
+rc=0
+wait "$helm_pid" || rc=$?
+if [ "$rc" = 0 ]; then
+  echo "peers: helm ready after $((SECONDS - helm_t0))s: $(tail -n 1 "$BSO_PEERS_STATE/helm-build.log")"
+else
+  failed=1
+  echo "peers: helm build FAILED (exit $rc); last lines of its log:" >&2
+  tail -n 40 "$BSO_PEERS_STATE/helm-build.log" | sed "s/^/  helm| /" >&2
+fi
 [ "$failed" = 0 ] || exit 1
 
 {
   echo "# written by scripts/peers/up.sh at $(date -u +%FT%TZ); see scripts/peers/README.md"
   cat "$BSO_PEERS_STATE/k8s/k8s.env" "$BSO_PEERS_STATE/openstack/openstack.env"
+  echo "BSO_HELM=$BSO_HELM"
 } >"$ENV_FILE.tmp"
 chmod 600 "$ENV_FILE.tmp"
 mv "$ENV_FILE.tmp" "$ENV_FILE"
