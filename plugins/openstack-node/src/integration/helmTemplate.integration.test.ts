@@ -1,0 +1,440 @@
+/*
+ * Every renderable cloud through the real openstack-helm charts: a property-based sample of cloud
+ * specs (releases, delivery modes, storage backends, exposure modes, HA sizes, component sets,
+ * chart sources) is rendered by the suite's renderer, and every chart of each rendered cloud goes
+ * through the real `helm template` (built by scripts/peers/helm/build.sh, named by BSO_HELM in
+ * peers.env) from the charts vendored in third_party/openstack-helm. Each render uses exactly the
+ * values the cloud's HelmRelease or Application carries, with its `valuesFrom` Secrets (Flux) or
+ * secret-store placeholders (Argo CD) resolved from credentials generated the way the create
+ * action generates them. Every render must succeed. Prints the sweep's size.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import {
+  chartsFor,
+  COMPONENT_REQUIREMENTS,
+  DEPLOYABLE_RELEASES,
+  KubernetesObject,
+  OPENSTACK_COMPONENTS,
+  OpenStackComponent,
+  parseCloudSpec,
+  renderCloud,
+  RequiredSecret,
+} from '@backstage-openstack/plugin-openstack-common';
+import { randomCredential } from '../kubernetes/apply';
+import { describePeers, peerEnv } from './peers';
+
+const run = promisify(execFile);
+const VENDORED = path.resolve(
+  __dirname,
+  '../../../..',
+  'third_party/openstack-helm',
+);
+/** Random clouds in the sample (besides the examples); each renders 4–11 charts. */
+const CLOUDS = Number(process.env.BSO_HELM_SWEEP_CLOUDS ?? 15);
+/** `helm template` processes at once (2 cores). */
+const PARALLEL = 2;
+
+type Credentials = Map<string, Record<string, string>>;
+
+/** One random value per key of every Secret the cloud needs, as the create action makes them. */
+function generateCredentials(required: RequiredSecret[]): Credentials {
+  return new Map(
+    required.map(s => [
+      s.name,
+      Object.fromEntries(s.keys.map(k => [k, randomCredential()])),
+    ]),
+  );
+}
+
+function credential(
+  creds: Credentials,
+  secret: string,
+  key: string,
+  where: string,
+): string {
+  const value = creds.get(secret)?.[key];
+  if (value === undefined)
+    throw new Error(
+      `${where} reads ${secret}#${key}, which is not among the cloud's required Secrets`,
+    );
+  return value;
+}
+
+function setPath(values: Record<string, any>, dotted: string, value: unknown) {
+  const parts = dotted.split('.');
+  let cur = values;
+  for (const p of parts.slice(0, -1)) {
+    if (!cur[p] || typeof cur[p] !== 'object') cur[p] = {};
+    cur = cur[p];
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
+/** Argo CD secret-store placeholders `<path:<prefix>/<secret>#<key>>`, replaced by the values. */
+function resolvePlaceholders(
+  v: unknown,
+  creds: Credentials,
+  where: string,
+): unknown {
+  if (typeof v === 'string')
+    return v.replace(/<path:([^#>]+)#([^>]+)>/g, (_, p: string, key: string) =>
+      credential(creds, p.split('/').pop()!, key, where),
+    );
+  if (Array.isArray(v)) return v.map(x => resolvePlaceholders(x, creds, where));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        k,
+        resolvePlaceholders(x, creds, where),
+      ]),
+    );
+  return v;
+}
+
+/** What one chart install of a rendered cloud asks Helm for. */
+interface ChartRender {
+  via: string;
+  chart: string;
+  version: string;
+  releaseName: string;
+  namespace: string;
+  values: Record<string, unknown>;
+}
+
+const lastSegment = (url: string) => url.replace(/\/+$/, '').split('/').pop()!;
+
+/** The chart installs a rendered cloud carries: its HelmReleases, or its Applications. */
+function chartRenders(
+  objects: KubernetesObject[],
+  creds: Credentials,
+): ChartRender[] {
+  const ociRepos = new Map(
+    objects
+      .filter(o => o.kind === 'OCIRepository')
+      .map(o => [o.metadata.name, o.spec as any]),
+  );
+  const out: ChartRender[] = [];
+  for (const o of objects) {
+    const spec = o.spec as any;
+    const via = `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+    if (o.kind === 'HelmRelease') {
+      let chart: string;
+      let version: string;
+      if (spec.chartRef) {
+        const repo = ociRepos.get(spec.chartRef.name);
+        if (!repo) throw new Error(`${via}: chartRef names no OCIRepository`);
+        chart = lastSegment(repo.url);
+        version = repo.ref.tag;
+      } else {
+        chart = spec.chart.spec.chart;
+        version = spec.chart.spec.version;
+      }
+      const values = structuredClone(spec.values ?? {});
+      for (const from of spec.valuesFrom ?? []) {
+        if (from.kind !== 'Secret' || !from.targetPath)
+          throw new Error(
+            `${via}: valuesFrom ${JSON.stringify(
+              from,
+            )} is not a Secret key with a targetPath, which this test resolves`,
+          );
+        setPath(
+          values,
+          from.targetPath,
+          credential(creds, from.name, from.valuesKey ?? 'values.yaml', via),
+        );
+      }
+      out.push({
+        via,
+        chart,
+        version,
+        releaseName: spec.releaseName ?? o.metadata.name,
+        namespace: spec.targetNamespace ?? o.metadata.namespace!,
+        values,
+      });
+    } else if (o.kind === 'Application') {
+      const source = spec.source;
+      const env = Object.fromEntries(
+        (source.plugin?.env ?? []).map((e: any) => [e.name, e.value]),
+      );
+      const carried =
+        env.HELM_VALUES !== undefined
+          ? parse(env.HELM_VALUES)
+          : source.helm?.valuesObject ??
+            (source.helm?.values ? parse(source.helm.values) : {});
+      out.push({
+        via,
+        chart: source.chart ?? lastSegment(source.repoURL),
+        version: source.targetRevision,
+        releaseName:
+          env.HELM_RELEASE_NAME ?? source.helm?.releaseName ?? o.metadata.name,
+        namespace: spec.destination.namespace,
+        values: resolvePlaceholders(carried ?? {}, creds, via) as Record<
+          string,
+          unknown
+        >,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Valid component sets: any subset, closed under the components' requirements; cinder exactly when
+ * the cloud has a storage backend (cinder needs one, and a backend without cinder is refused).
+ */
+function closeComponents(
+  picked: OpenStackComponent[],
+  storage: boolean,
+): OpenStackComponent[] {
+  const set = new Set<OpenStackComponent>(['keystone', ...picked]);
+  if (storage) set.add('cinder');
+  else set.delete('cinder');
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of [...set])
+      for (const r of COMPONENT_REQUIREMENTS[c])
+        if (!set.has(r)) {
+          set.add(r);
+          grew = true;
+        }
+  }
+  return OPENSTACK_COMPONENTS.filter(c => set.has(c));
+}
+
+const quorum = fc.constantFrom(1, 3, 5);
+const storageArb = fc.constantFrom(
+  undefined,
+  {
+    backend: 'ceph-rbd',
+    monitors: ['10.0.0.11:6789', '10.0.0.12:6789'],
+    secretName: 'ceph-client-key',
+  },
+  { backend: 'lvm' },
+  { backend: 'nfs', shares: ['nfs01:/srv/cinder'] },
+);
+const DELIVERIES = [
+  { mode: 'flux' },
+  { mode: 'flux', namespace: 'openstack' },
+  { mode: 'argocd' },
+  { mode: 'argocd', project: 'platform', namespace: 'openstack' },
+  { mode: 'direct', cluster: 'peer', namespace: 'openstack' },
+];
+const OCI_SOURCE = 'oci://registry.example.org/openstack-helm';
+
+const choiceArb = fc.record({
+  release: fc.constantFrom(...DEPLOYABLE_RELEASES),
+  delivery: fc.constantFrom(...DELIVERIES),
+  storage: storageArb,
+  exposure: fc.constantFrom('ingress', 'gateway-api'),
+  tlsIssuer: fc.option(fc.constant('letsencrypt'), { nil: undefined }),
+  picked: fc.subarray([...OPENSTACK_COMPONENTS]),
+  infrastructure: fc.record({
+    mariadbReplicas: quorum,
+    rabbitmqReplicas: quorum,
+    memcachedReplicas: fc.integer({ min: 1, max: 3 }),
+    ovnDbReplicas: quorum,
+  }),
+  apiReplicas: fc.integer({ min: 1, max: 3 }),
+  bridgeMappings: fc.constantFrom([], ['physnet1:br-ex']),
+  chartSourceUrl: fc.constantFrom(undefined, OCI_SOURCE),
+});
+type Choice = typeof choiceArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The spec input a platform team would type for those choices. */
+function specInput(a: Choice) {
+  return {
+    name: 'sweep',
+    release: a.release,
+    components: closeComponents(a.picked, a.storage !== undefined),
+    infrastructure: a.infrastructure,
+    apiReplicas: a.apiReplicas,
+    networking: { bridgeMappings: a.bridgeMappings },
+    ...(a.storage ? { storage: a.storage } : {}),
+    publicDomain: 'cloud.example.org',
+    ...(a.tlsIssuer ? { tlsIssuer: a.tlsIssuer } : {}),
+    exposure: a.exposure,
+    ...(a.exposure === 'gateway-api'
+      ? { gateway: { name: 'openstack', namespace: 'gateway-system' } }
+      : {}),
+    delivery: a.delivery,
+    ...(a.chartSourceUrl ? { chartSource: { url: a.chartSourceUrl } } : {}),
+  };
+}
+
+/**
+ * Besides the random sample, one cloud of every release and delivery mode for sure: every
+ * component, HA sizes, the storage backends, exposure modes and chart sources in turn.
+ */
+const EXAMPLES: Choice[] = DEPLOYABLE_RELEASES.flatMap((release, r) =>
+  ['flux', 'argocd', 'direct'].map((mode, m) => {
+    const i = r * 3 + m;
+    return {
+      release,
+      delivery: DELIVERIES.find(d => d.mode === mode)!,
+      storage: [
+        {
+          backend: 'ceph-rbd',
+          monitors: ['10.0.0.11:6789'],
+          secretName: 'ceph-client-key',
+        },
+        { backend: 'lvm' },
+        { backend: 'nfs', shares: ['nfs01:/srv/cinder'] },
+      ][i % 3],
+      exposure: i % 2 ? 'gateway-api' : 'ingress',
+      tlsIssuer: 'letsencrypt',
+      picked: [...OPENSTACK_COMPONENTS],
+      infrastructure: {
+        mariadbReplicas: 3,
+        rabbitmqReplicas: 3,
+        memcachedReplicas: 2,
+        ovnDbReplicas: 3,
+      },
+      apiReplicas: 2,
+      bridgeMappings: ['physnet1:br-ex'],
+      chartSourceUrl: i % 4 === 3 ? OCI_SOURCE : undefined,
+    } as Choice;
+  }),
+);
+
+describePeers(
+  'every renderable cloud through the real charts (helm template)',
+  () => {
+    let work: string;
+    let helmEnv: NodeJS.ProcessEnv;
+    let helm: string;
+    let vendoredVersion: string;
+
+    beforeAll(async () => {
+      helm = peerEnv('BSO_HELM');
+      if (!fs.existsSync(helm))
+        throw new Error(
+          `BSO_HELM=${helm} does not exist: build it with scripts/peers/prepare.sh (or up.sh)`,
+        );
+      for (const chart of ['helm-toolkit', ...chartsFor(OPENSTACK_COMPONENTS)])
+        if (!fs.existsSync(path.join(VENDORED, chart, 'Chart.yaml')))
+          throw new Error(
+            `${VENDORED}/${chart} is missing: the vendored openstack-helm charts are incomplete (see third_party/README.md)`,
+          );
+      vendoredVersion = parse(
+        fs.readFileSync(
+          path.join(VENDORED, 'helm-toolkit', 'Chart.yaml'),
+          'utf8',
+        ),
+      ).version;
+      // a private copy with helm-toolkit packaged into each chart: the vendored tree stays untouched
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-helm-'));
+      helmEnv = {
+        ...process.env,
+        HELM_CACHE_HOME: path.join(work, 'cache'),
+        HELM_CONFIG_HOME: path.join(work, 'config'),
+        HELM_DATA_HOME: path.join(work, 'data'),
+      };
+      fs.cpSync(VENDORED, path.join(work, 'charts'), { recursive: true });
+      await run(helm, ['package', 'helm-toolkit', '-d', 'pkg'], {
+        cwd: path.join(work, 'charts'),
+        env: helmEnv,
+      });
+      const toolkit = fs.readdirSync(path.join(work, 'charts', 'pkg'))[0];
+      for (const chart of chartsFor(OPENSTACK_COMPONENTS)) {
+        fs.mkdirSync(path.join(work, 'charts', chart, 'charts'), {
+          recursive: true,
+        });
+        fs.copyFileSync(
+          path.join(work, 'charts', 'pkg', toolkit),
+          path.join(work, 'charts', chart, 'charts', toolkit),
+        );
+      }
+    });
+
+    afterAll(() => {
+      if (work) fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    async function helmTemplate(r: ChartRender, file: string): Promise<number> {
+      fs.writeFileSync(file, stringify(r.values), { mode: 0o600 });
+      try {
+        const { stdout } = await run(
+          helm,
+          [
+            'template',
+            r.releaseName,
+            path.join(work, 'charts', r.chart),
+            '--namespace',
+            r.namespace,
+            '--values',
+            file,
+          ],
+          { env: helmEnv, maxBuffer: 256 * 1024 * 1024 },
+        );
+        const docs = parseAllDocuments(stdout).filter(d => d.contents !== null);
+        const broken = docs.find(d => d.errors.length > 0);
+        if (broken)
+          throw new Error(`output is not YAML: ${broken.errors[0].message}`);
+        return docs.length;
+      } catch (e: any) {
+        // helm's own message (stderr), never its output: that carries the credentials
+        throw new Error(
+          `helm template of ${r.chart} for ${r.via} failed: ${
+            e.stderr?.trim() || e.message
+          }`,
+        );
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    }
+
+    it('renders every chart of every sampled cloud with the values its objects carry', async () => {
+      let clouds = 0;
+      let charts = 0;
+      let manifests = 0;
+      const modes: Record<string, number> = {};
+      await fc.assert(
+        fc.asyncProperty(choiceArb, async choice => {
+          const spec = parseCloudSpec(specInput(choice));
+          const rendered = renderCloud(spec);
+          const renders = chartRenders(
+            rendered.objects,
+            generateCredentials(rendered.requiredSecrets),
+          );
+          // every chart of the cloud, each once, at the vendored chart version
+          expect(renders.map(r => r.chart).sort()).toEqual(
+            [...chartsFor(spec.components)].sort(),
+          );
+          for (const r of renders) expect(r.version).toBe(vendoredVersion);
+          const queue = [...renders];
+          const counts = await Promise.all(
+            Array.from({ length: PARALLEL }, async (_, w) => {
+              let n = 0;
+              for (let r = queue.shift(); r; r = queue.shift())
+                n += await helmTemplate(r, path.join(work, `values-${w}.yaml`));
+              return n;
+            }),
+          );
+          clouds += 1;
+          charts += renders.length;
+          manifests += counts.reduce((a, b) => a + b, 0);
+          const key = `${spec.delivery.mode} ${spec.release}`;
+          modes[key] = (modes[key] ?? 0) + 1;
+        }),
+        {
+          numRuns: EXAMPLES.length + CLOUDS, // the examples count among the runs
+          examples: EXAMPLES.map(e => [e] as [Choice]),
+          endOnFailure: true,
+        },
+      );
+      // eslint-disable-next-line no-console
+      console.log(
+        `helm template sweep: ${clouds} clouds rendered, ${charts} charts rendered (${manifests} Kubernetes objects) with helm ${helm}; by delivery and release: ${JSON.stringify(
+          modes,
+        )}`,
+      );
+      expect(clouds).toBe(CLOUDS + EXAMPLES.length);
+    });
+  },
+);
