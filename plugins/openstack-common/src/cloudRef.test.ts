@@ -6,6 +6,7 @@ import {
   cloudRoutePath,
   hostEntityName,
   hostEntityPath,
+  hostEntityRef,
   parseCloudRef,
   stringifyCloudRef,
 } from './cloudRef';
@@ -88,5 +89,6 @@ describe('hostEntityName', () => {
     expect(hostEntityPath('resource:team-a/edge-1', 'edge-1', 'CMP_1.Example.org')).toBe(
       `/catalog/team-a/resource/${hostEntityName('edge-1', 'CMP_1.Example.org')}`,
     );
+    expect(hostEntityRef('resource:team-a/edge-1', 'edge-1', 'cmp-1.example.org')).toBe('resource:team-a/edge-1.cmp-1.example.org');
   });
 });

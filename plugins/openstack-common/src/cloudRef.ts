@@ -136,6 +136,15 @@ export function hostEntityName(cloudKey: string, host: string): string {
   return name;
 }
 
+/**
+ * The entity ref of a compute host's catalog entity, in the namespace of its cloud:
+ * `resource:<namespace>/<hostEntityName(cloudKey, host)>`. @public
+ */
+export function hostEntityRef(cloudRef: CloudRef | string, cloudKey: string, host: string): string {
+  const r = typeof cloudRef === 'string' ? parseCloudRef(cloudRef) : cloudRef;
+  return `resource:${r.namespace}/${hostEntityName(cloudKey, host)}`;
+}
+
 /** The path of a compute host's entity page, in the namespace of its cloud. @public */
 export function hostEntityPath(cloud: CloudRef | string, cloudKey: string, host: string): string {
   const r = typeof cloud === 'string' ? parseCloudRef(cloud) : cloud;

@@ -8,6 +8,7 @@
 export * from './annotations';
 export * from './approvals';
 export * from './cloudRef';
+export * from './client';
 export * from './charts';
 export * from './compute';
 export * from './permissions';

@@ -126,6 +126,11 @@ export interface ComputeHostStatus {
   lastHeartbeat?: string;
   /** True when the host's release blocks the cloud's next upgrade hop. */
   blocksUpgrade?: boolean;
+  /**
+   * The host's catalog entity, `resource:<cloud's namespace>/<hostEntityName(cloudKey, host)>`:
+   * set by the backend's routes, so every link reaches the entity that enroll registers.
+   */
+  entityRef?: string;
 }
 
 /** A source that could not be read; the answer is partial, never a failure of the whole cloud. @public */
@@ -202,7 +207,8 @@ export type HostFilter = (typeof HOST_FILTERS)[number];
 /** An operation on a cloud: a scaffolder task or an approval. @public */
 export interface OperationRecord {
   id: string;
-  cloud: string;
+  /** The cloud ref, `resource:<namespace>/<name>`. */
+  cloudRef: string;
   kind: 'create' | 'upgrade' | 'enroll' | 'approval';
   title: string;
   state: 'running' | 'succeeded' | 'failed' | 'pending' | 'approved' | 'rejected';

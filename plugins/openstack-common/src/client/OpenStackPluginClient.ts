@@ -1,0 +1,222 @@
+import { ResponseError } from '@backstage/errors';
+import { ApprovalAuditEntry, ApprovalRequest, NewApprovalRequest } from '../approvals';
+import { CloudRef, parseCloudRef } from '../cloudRef';
+import { CloudStatus, ComputeHostPage, ComputeHostStatus, HostFilter, HostSortField, OperationRecord } from '../status/types';
+
+/**
+ * The routes of the suite's backend plugin (`/api/openstack`) that the client calls, as
+ * openapi.yaml of plugins/openstack-backend names them (a test checks each one against it, and
+ * that every route of the file has its method here). @public
+ */
+export const OPENSTACK_PLUGIN_ROUTES = {
+  listClouds: { method: 'GET', path: '/clouds' },
+  getStatus: { method: 'GET', path: '/clouds/{namespace}/{name}/status' },
+  getHosts: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts' },
+  getHost: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts/{host}' },
+  getOperations: { method: 'GET', path: '/clouds/{namespace}/{name}/operations' },
+  createDemoCloud: { method: 'POST', path: '/demo/clouds' },
+  startDemoUpgrade: { method: 'POST', path: '/demo/clouds/{namespace}/{name}/upgrade' },
+  enrollDemoHost: { method: 'POST', path: '/demo/clouds/{namespace}/{name}/hosts' },
+  listApprovals: { method: 'GET', path: '/approvals' },
+  createApproval: { method: 'POST', path: '/approvals' },
+  getApproval: { method: 'GET', path: '/approvals/{id}' },
+  decideApproval: { method: 'POST', path: '/approvals/{id}/decision' },
+  cancelApproval: { method: 'POST', path: '/approvals/{id}/cancel' },
+} as const;
+
+/** A route the client calls. @public */
+export type OpenStackPluginRoute = keyof typeof OPENSTACK_PLUGIN_ROUTES;
+
+/** A cloud of the catalog, as `GET /clouds` lists it. @public */
+export interface CloudListItem {
+  /** The cloud ref, `resource:<namespace>/<name>`. */
+  cloudRef: string;
+  title?: string;
+  /** The cloud key (`openstack.backstage.io/cloud`). */
+  cloudKey?: string;
+  cluster?: string;
+  namespace?: string;
+}
+
+/** The query of `GET /clouds/{namespace}/{name}/hosts`. @public */
+export interface HostPageQuery {
+  filter?: HostFilter;
+  search?: string;
+  sort?: HostSortField;
+  order?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
+  /** Bypass the short-lived cache. */
+  refresh?: boolean;
+}
+
+/** One approval with its audit trail and what the caller may do with it. @public */
+export interface ApprovalDetail {
+  approval: ApprovalRequest;
+  audit: ApprovalAuditEntry[];
+  canDecide: boolean;
+  canCancel: boolean;
+}
+
+/** The filter of `GET /approvals`. @public */
+export interface ApprovalFilter {
+  state?: ApprovalRequest['state'];
+  group?: string;
+  requester?: string;
+  /** A cloud ref. */
+  cloud?: string;
+}
+
+/** The body of `POST /demo/clouds`. @public */
+export interface NewDemoCloud {
+  /** The cloud key of the new demo cloud. */
+  name: string;
+  release: string;
+  region?: string;
+  cluster?: string;
+  namespace?: string;
+  components: string[];
+  rolloutSeconds?: number;
+}
+
+/** The suite's backend plugin (`/api/openstack`), as its callers see it. @public */
+export interface OpenStackPluginApi {
+  listClouds(): Promise<CloudListItem[]>;
+  getStatus(cloudRef: CloudRef | string, opts?: { refresh?: boolean }): Promise<CloudStatus>;
+  getHosts(cloudRef: CloudRef | string, query?: HostPageQuery): Promise<ComputeHostPage>;
+  /** Every compute host, page by page. */
+  listAllHosts(cloudRef: CloudRef | string, opts?: { refresh?: boolean }): Promise<ComputeHostStatus[]>;
+  getHost(cloudRef: CloudRef | string, host: string): Promise<ComputeHostStatus>;
+  /** The host, or undefined when the cloud has no such host. */
+  findHost(cloudRef: CloudRef | string, host: string, opts?: { refresh?: boolean }): Promise<ComputeHostStatus | undefined>;
+  getOperations(cloudRef: CloudRef | string): Promise<OperationRecord[]>;
+  createDemoCloud(body: NewDemoCloud): Promise<{ name: string; createdAt: string }>;
+  startDemoUpgrade(cloudRef: CloudRef | string, to: string, stepSeconds?: number): Promise<{ name: string; release: string; upgrade: unknown }>;
+  enrollDemoHost(cloudRef: CloudRef | string, body: { host: string; zone: string; aggregate?: string }): Promise<{ host: string }>;
+  listApprovals(filter?: ApprovalFilter): Promise<ApprovalRequest[]>;
+  createApproval(body: NewApprovalRequest): Promise<ApprovalRequest>;
+  getApproval(id: string): Promise<ApprovalDetail>;
+  decideApproval(id: string, decision: 'approve' | 'reject', comment?: string): Promise<ApprovalRequest>;
+  cancelApproval(id: string): Promise<ApprovalRequest>;
+}
+
+/** What the client needs: Backstage's discovery and fetch, front or back end. @public */
+export interface OpenStackPluginClientDeps {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  /** Adds the caller's credentials: the app's fetchApi, or a fetch adding a service token. */
+  fetchApi: { fetch: typeof fetch };
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The one client of the suite's backend plugin (`/api/openstack`, described by openapi.yaml),
+ * used by the frontend and by the scaffolder actions. Clouds are named by their cloud ref.
+ * Errors are `ResponseError`s whose message names the call and what the backend said. @public
+ */
+export class OpenStackPluginClient implements OpenStackPluginApi {
+  constructor(private readonly deps: OpenStackPluginClientDeps) {}
+
+  private async call<T>(
+    route: OpenStackPluginRoute,
+    params: Record<string, string> = {},
+    opts: { query?: Query; body?: unknown } = {},
+  ): Promise<T> {
+    const { method, path: template } = OPENSTACK_PLUGIN_ROUTES[route];
+    const path = template.replace(/\{(\w+)\}/g, (_, p: string) => {
+      if (params[p] === undefined) throw new Error(`${route}: path parameter ${p} missing`);
+      return encodeURIComponent(params[p]);
+    });
+    const qs = new URLSearchParams(
+      Object.entries(opts.query ?? {})
+        .filter(([, v]) => v !== undefined && v !== '' && v !== false)
+        .map(([k, v]) => [k, String(v)]),
+    ).toString();
+    const base = await this.deps.discoveryApi.getBaseUrl('openstack');
+    const res = await this.deps.fetchApi.fetch(`${base}${path}${qs ? `?${qs}` : ''}`, {
+      method,
+      ...(opts.body !== undefined
+        ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(opts.body) }
+        : {}),
+    });
+    if (!res.ok) {
+      // say which call failed and what the backend said, e.g. which field it refused
+      const e = await ResponseError.fromResponse(res);
+      e.message = `${method} /api/openstack${path}: ${e.body?.error?.message ?? e.message}`;
+      throw e;
+    }
+    return (await res.json()) as T;
+  }
+
+  private static cloudParams(cloudRef: CloudRef | string): { namespace: string; name: string } {
+    const { namespace, name } = typeof cloudRef === 'string' ? parseCloudRef(cloudRef) : cloudRef;
+    return { namespace, name };
+  }
+
+  async listClouds(): Promise<CloudListItem[]> {
+    return (await this.call<{ items: CloudListItem[] }>('listClouds')).items;
+  }
+
+  async getStatus(cloudRef: CloudRef | string, opts: { refresh?: boolean } = {}): Promise<CloudStatus> {
+    return this.call('getStatus', OpenStackPluginClient.cloudParams(cloudRef), { query: { refresh: opts.refresh } });
+  }
+
+  async getHosts(cloudRef: CloudRef | string, query: HostPageQuery = {}): Promise<ComputeHostPage> {
+    return this.call('getHosts', OpenStackPluginClient.cloudParams(cloudRef), { query: { ...query } });
+  }
+
+  async listAllHosts(cloudRef: CloudRef | string, opts: { refresh?: boolean } = {}): Promise<ComputeHostStatus[]> {
+    const all: ComputeHostStatus[] = [];
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.getHosts(cloudRef, { limit: 500, offset, refresh: offset === 0 && opts.refresh });
+      all.push(...page.items);
+      if (all.length >= page.total || page.items.length === 0) return all;
+    }
+  }
+
+  async getHost(cloudRef: CloudRef | string, host: string): Promise<ComputeHostStatus> {
+    return this.call('getHost', { ...OpenStackPluginClient.cloudParams(cloudRef), host });
+  }
+
+  async findHost(cloudRef: CloudRef | string, host: string, opts: { refresh?: boolean } = {}): Promise<ComputeHostStatus | undefined> {
+    // the hosts route, not GET …/hosts/{host}: a missing host is an empty page, a missing cloud an error
+    const page = await this.getHosts(cloudRef, { search: host, limit: 500, refresh: opts.refresh });
+    return page.items.find(h => h.host === host);
+  }
+
+  async getOperations(cloudRef: CloudRef | string): Promise<OperationRecord[]> {
+    return (await this.call<{ items: OperationRecord[] }>('getOperations', OpenStackPluginClient.cloudParams(cloudRef))).items;
+  }
+
+  async createDemoCloud(body: NewDemoCloud): Promise<{ name: string; createdAt: string }> {
+    return this.call('createDemoCloud', {}, { body });
+  }
+
+  async startDemoUpgrade(cloudRef: CloudRef | string, to: string, stepSeconds?: number): Promise<{ name: string; release: string; upgrade: unknown }> {
+    return this.call('startDemoUpgrade', OpenStackPluginClient.cloudParams(cloudRef), { body: { to, stepSeconds } });
+  }
+
+  async enrollDemoHost(cloudRef: CloudRef | string, body: { host: string; zone: string; aggregate?: string }): Promise<{ host: string }> {
+    return this.call('enrollDemoHost', OpenStackPluginClient.cloudParams(cloudRef), { body });
+  }
+
+  async listApprovals(filter: ApprovalFilter = {}): Promise<ApprovalRequest[]> {
+    return (await this.call<{ items: ApprovalRequest[] }>('listApprovals', {}, { query: { ...filter } })).items;
+  }
+
+  async createApproval(body: NewApprovalRequest): Promise<ApprovalRequest> {
+    return (await this.call<{ approval: ApprovalRequest }>('createApproval', {}, { body })).approval;
+  }
+
+  async getApproval(id: string): Promise<ApprovalDetail> {
+    return this.call('getApproval', { id });
+  }
+
+  async decideApproval(id: string, decision: 'approve' | 'reject', comment?: string): Promise<ApprovalRequest> {
+    return (await this.call<{ approval: ApprovalRequest }>('decideApproval', { id }, { body: { decision, comment } })).approval;
+  }
+
+  async cancelApproval(id: string): Promise<ApprovalRequest> {
+    return (await this.call<{ approval: ApprovalRequest }>('cancelApproval', { id }, { body: {} })).approval;
+  }
+}

@@ -1,0 +1,14 @@
+export {
+  OPENSTACK_PLUGIN_ROUTES,
+  OpenStackPluginClient,
+} from './OpenStackPluginClient';
+export type {
+  ApprovalDetail,
+  ApprovalFilter,
+  CloudListItem,
+  HostPageQuery,
+  NewDemoCloud,
+  OpenStackPluginApi,
+  OpenStackPluginClientDeps,
+  OpenStackPluginRoute,
+} from './OpenStackPluginClient';
