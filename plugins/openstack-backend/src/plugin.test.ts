@@ -10,14 +10,22 @@ const demoCloud = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
   metadata: {
-    name: 'demo',
+    name: 'demo-cloud',
     namespace: 'default',
     annotations: {
       'openstack.backstage.io/cloud': 'demo',
       'openstack.backstage.io/cluster': 'demo-cluster',
       'openstack.backstage.io/namespace': 'openstack',
+      'openstack.backstage.io/delivery': 'demo',
     },
   },
+  spec: { type: 'openstack-cloud', owner: 'platform-team' },
+};
+/** A live cloud (no delivery annotation) in another namespace, whose key app-config lacks. */
+const liveCloud = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name: 'prod', namespace: 'team-a', annotations: { 'openstack.backstage.io/cloud': 'prod' } },
   spec: { type: 'openstack-cloud', owner: 'platform-team' },
 };
 const database = {
@@ -31,7 +39,7 @@ async function start(extra: any[] = []) {
   const { server } = await startTestBackend({
     features: [
       openstackPlugin,
-      catalogServiceMock.factory({ entities: [demoCloud, database] }),
+      catalogServiceMock.factory({ entities: [demoCloud, liveCloud, database] }),
       mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { demo: { enabled: true } } } }),
       ...extra,
     ],
@@ -46,7 +54,7 @@ describe('openstack backend plugin', () => {
     expect((await request(server).get('/api/openstack/health')).body).toEqual({ status: 'ok' });
     const api = await request(server).get('/api/openstack/openapi.json');
     expect(api.status).toBe(200);
-    expect(Object.keys(api.body.paths)).toContain('/clouds/{cloud}/hosts');
+    expect(Object.keys(api.body.paths)).toContain('/clouds/{namespace}/{name}/hosts');
     expect(api.body.openapi).toBe('3.0.3');
   });
 
@@ -55,13 +63,14 @@ describe('openstack backend plugin', () => {
     const res = await request(server).get('/api/openstack/clouds').set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      { entityRef: 'resource:default/demo', name: 'demo', cloud: 'demo', cluster: 'demo-cluster', namespace: 'openstack' },
+      { cloudRef: 'resource:default/demo-cloud', cloudKey: 'demo', cluster: 'demo-cluster', namespace: 'openstack' },
+      { cloudRef: 'resource:team-a/prod', cloudKey: 'prod' },
     ]);
   });
 
   it("serves the demo cloud's status, marked as demo", async () => {
     const server = await start();
-    const res = await request(server).get('/api/openstack/clouds/demo/status').set('Authorization', user);
+    const res = await request(server).get('/api/openstack/clouds/default/demo-cloud/status').set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ cloud: 'demo', demo: true, release: '2025.1', verdict: 'Healthy' });
     expect(res.body.hostSummary).toEqual({ total: 24, up: 23, down: 1, disabled: 1, lagging: 2 });
@@ -70,33 +79,43 @@ describe('openstack backend plugin', () => {
   it('filters, sorts and pages hosts on the server', async () => {
     const server = await start();
     const page = await request(server)
-      .get('/api/openstack/clouds/demo/hosts?sort=vms&order=desc&limit=5&offset=0')
+      .get('/api/openstack/clouds/default/demo-cloud/hosts?sort=vms&order=desc&limit=5&offset=0')
       .set('Authorization', user);
     expect(page.body).toMatchObject({ total: 24, offset: 0, limit: 5 });
     expect(page.body.items).toHaveLength(5);
     const vms = page.body.items.map((h: any) => h.runningVms);
     expect([...vms].sort((a, b) => b - a)).toEqual(vms);
-    const down = await request(server).get('/api/openstack/clouds/demo/hosts?filter=down').set('Authorization', user);
+    const down = await request(server).get('/api/openstack/clouds/default/demo-cloud/hosts?filter=down').set('Authorization', user);
     expect(down.body.items.map((h: any) => h.host)).toEqual(['cmp-az2-07']);
-    const bad = await request(server).get('/api/openstack/clouds/demo/hosts?limit=5000').set('Authorization', user);
+    const bad = await request(server).get('/api/openstack/clouds/default/demo-cloud/hosts?limit=5000').set('Authorization', user);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/query\.limit/);
   });
 
   it('serves one host, and names a missing host or cloud', async () => {
     const server = await start();
-    const one = await request(server).get('/api/openstack/clouds/demo/hosts/cmp-az1-04').set('Authorization', user);
-    expect(one.body).toMatchObject({ host: 'cmp-az1-04', status: 'disabled' });
-    const missing = await request(server).get('/api/openstack/clouds/demo/hosts/nope').set('Authorization', user);
+    const one = await request(server).get('/api/openstack/clouds/default/demo-cloud/hosts/cmp-az1-04').set('Authorization', user);
+    expect(one.body).toMatchObject({ host: 'cmp-az1-04', status: 'disabled', entityRef: 'resource:default/demo.cmp-az1-04' });
+    const missing = await request(server).get('/api/openstack/clouds/default/demo-cloud/hosts/nope').set('Authorization', user);
     expect(missing.status).toBe(404);
-    const cloud = await request(server).get('/api/openstack/clouds/prod/status').set('Authorization', user);
-    expect(cloud.status).toBe(404);
-    expect(cloud.body.error.message).toMatch(/openstack\.clouds\.prod/);
+    expect(missing.body.error.message).toBe('resource:default/demo-cloud has no compute host "nope" (openstack compute service list --service nova-compute)');
+    // a live cloud whose key app-config lacks
+    const live = await request(server).get('/api/openstack/clouds/team-a/prod/status').set('Authorization', user);
+    expect(live.status).toBe(404);
+    expect(live.body.error.message).toMatch(/^resource:team-a\/prod: cloud "prod" is not configured: add openstack\.clouds\.prod /);
+    // no such entity; the same name in another namespace is another cloud
+    const unknown = await request(server).get('/api/openstack/clouds/default/prod/status').set('Authorization', user);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toMatch(/^path: no catalog entity resource:default\/prod;/);
+    // an entity that is no cloud
+    const notACloud = await request(server).get('/api/openstack/clouds/default/db/hosts').set('Authorization', user);
+    expect(notACloud.status).toBe(400);
+    expect(notACloud.body.error.message).toMatch(/^path: resource:default\/db is not an OpenStack cloud/);
   });
 
   it('refuses every read when the policy denies openstack.cloud.read', async () => {
     const server = await start([mockServices.permissions.factory({ result: AuthorizeResult.DENY })]);
-    for (const path of ['/clouds', '/clouds/demo/status', '/clouds/demo/hosts', '/clouds/demo/operations']) {
+    for (const path of ['/clouds', '/clouds/default/demo-cloud/status', '/clouds/default/demo-cloud/hosts', '/clouds/default/demo-cloud/hosts/cmp-az1-01', '/clouds/default/demo-cloud/operations']) {
       const res = await request(server).get(`/api/openstack${path}`).set('Authorization', user);
       expect(res.status).toBe(403);
       expect(res.body.error.name).toBe('NotAllowedError');
@@ -106,16 +125,16 @@ describe('openstack backend plugin', () => {
   it('accepts demo operations from services only', async () => {
     const server = await start();
     const asUser = await request(server)
-      .post('/api/openstack/demo/clouds/demo/hosts')
+      .post('/api/openstack/demo/clouds/default/demo-cloud/hosts')
       .set('Authorization', user)
       .send({ host: 'cmp-az1-13', zone: 'az1' });
     expect(asUser.status).toBe(403);
     const asService = await request(server)
-      .post('/api/openstack/demo/clouds/demo/hosts')
+      .post('/api/openstack/demo/clouds/default/demo-cloud/hosts')
       .set('Authorization', mockCredentials.service.header())
       .send({ host: 'cmp-az1-13', zone: 'az1' });
     expect(asService.status).toBe(202);
-    const hosts = await request(server).get('/api/openstack/clouds/demo/hosts?search=cmp-az1-13').set('Authorization', user);
+    const hosts = await request(server).get('/api/openstack/clouds/default/demo-cloud/hosts?search=cmp-az1-13').set('Authorization', user);
     expect(hosts.body.total).toBe(1);
     const badBody = await request(server)
       .post('/api/openstack/demo/clouds')
@@ -124,12 +143,28 @@ describe('openstack backend plugin', () => {
     expect(badBody.status).toBe(400);
     expect(badBody.body.error.message).toMatch(/body\.name/);
   });
+
+  it('changes demo clouds only through the demo routes, naming them by cloud ref', async () => {
+    const server = await start();
+    const live = await request(server)
+      .post('/api/openstack/demo/clouds/team-a/prod/upgrade')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ to: '2025.2' });
+    expect(live.status).toBe(400);
+    expect(live.body.error.message).toMatch(/^path: resource:team-a\/prod is a live cloud/);
+    const upgrade = await request(server)
+      .post('/api/openstack/demo/clouds/default/demo-cloud/upgrade')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ to: '2025.2', stepSeconds: 0 });
+    expect(upgrade.status).toBe(200);
+    expect(upgrade.body).toMatchObject({ name: 'demo', upgrade: { to: '2025.2' } });
+  });
 });
 
 describe('lagging hosts', () => {
   it('flags the demo hosts still on 2024.2 as blocking the next hop', async () => {
     const server = await start();
-    const res = await request(server).get('/api/openstack/clouds/demo/hosts?filter=lagging').set('Authorization', user);
+    const res = await request(server).get('/api/openstack/clouds/default/demo-cloud/hosts?filter=lagging').set('Authorization', user);
     expect(res.body.items.map((h: any) => [h.host, h.release, h.blocksUpgrade])).toEqual([
       ['cmp-az2-11', '2024.2', true],
       ['cmp-az2-12', '2024.2', true],

@@ -9,7 +9,7 @@ import { ApprovalStore, createApprovalsRouter } from './approvals';
 import { createRouter } from './service/router';
 import { DemoCloudStore } from './demo/DemoCloudStore';
 import { DemoClouds } from './demo/DemoClouds';
-import { CloudSource, StatusService } from './status/StatusService';
+import { CloudSources, StatusService } from './status/StatusService';
 import { LiveClouds } from './status/LiveClouds';
 
 /**
@@ -44,20 +44,21 @@ export const openstackPlugin = createBackendPlugin({
           });
         }
 
-        const sources: CloudSource[] = [];
+        // the two drivers' sources, each keyed by cloud key; a route picks one by the cloud's driver
+        const sources: CloudSources = {};
         let demo: DemoClouds | undefined;
         if (config.getOptionalBoolean('openstack.demo.enabled') ?? false) {
           const store = new DemoCloudStore(db);
           await store.ensureSeeded(new Date(), config.getOptionalNumber('openstack.demo.hosts'));
           demo = new DemoClouds(store);
           const demoClouds = demo;
-          sources.push({ has: c => demoClouds.has(c), read: c => demoClouds.read(c) });
+          sources.demo = { has: cloudKey => demoClouds.has(cloudKey), read: cloudKey => demoClouds.read(cloudKey) };
           logger.info('Demo cloud enabled (openstack.demo.enabled): simulated clouds are marked as demo');
         }
         // Live clouds: every openstack.clouds.<key>, read from its OpenStack APIs and Kubernetes.
         const live = LiveClouds.fromConfig(config, { catalog: deps.catalog, auth: deps.auth, logger });
         if (live.keys().length > 0) {
-          sources.push(live);
+          sources.live = live;
           logger.info(`Live clouds (openstack.clouds): ${live.keys().join(', ')}`);
         }
         const status = new StatusService(sources, cache, logger);

@@ -51,7 +51,7 @@ async function newRequest(server: any, over: Record<string, unknown> = {}) {
       stepId: 'approval',
       requester: 'user:default/bob',
       approverGroup: 'group:default/platform-team',
-      cloud: 'demo',
+      cloud: 'resource:default/demo-cloud',
       title: 'Upgrade demo',
       summary: '2025.1 → 2025.2',
       plan: { hop: ['2025.1', '2025.2'] },
@@ -120,12 +120,22 @@ describe('approval routes', () => {
   it('validates bodies and filters the list', async () => {
     const server = await start();
     await newRequest(server);
-    await newRequest(server, { taskId: 't-2', cloud: 'edge' });
+    await newRequest(server, { taskId: 't-2', cloud: 'resource:team-a/edge' });
+    // a cloud of the same name in another namespace is another cloud
+    await newRequest(server, { taskId: 't-3', cloud: 'edge' });
     const bad = await request(server).post('/api/openstack/approvals').set('Authorization', service).send({ taskId: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/body\.stepId/);
-    const list = await request(server).get('/api/openstack/approvals?state=pending&cloud=edge').set('Authorization', as('user:default/bob'));
-    expect(list.body.items.map((a: any) => a.cloud)).toEqual(['edge']);
+    const notACloud = await request(server)
+      .post('/api/openstack/approvals')
+      .set('Authorization', service)
+      .send({ taskId: 't-4', stepId: 'a', requester: 'user:default/bob', approverGroup: 'group:default/platform-team', cloud: 'component:default/x', title: 't', plan: null, timeoutMinutes: 5 });
+    expect(notACloud.status).toBe(400);
+    expect(notACloud.body.error.message).toMatch(/body\.cloud: "component:default\/x" is a component, not a cloud/);
+    const list = await request(server).get('/api/openstack/approvals?state=pending&cloud=resource:team-a/edge').set('Authorization', as('user:default/bob'));
+    expect(list.body.items.map((a: any) => a.cloud)).toEqual(['resource:team-a/edge']);
+    const byShortRef = await request(server).get('/api/openstack/approvals?cloud=Edge').set('Authorization', as('user:default/bob'));
+    expect(byShortRef.body.items.map((a: any) => [a.taskId, a.cloud])).toEqual([['t-3', 'resource:default/edge']]);
     const badDecision = await request(server)
       .post(`/api/openstack/approvals/${list.body.items[0].id}/decision`)
       .set('Authorization', as('user:default/alice'))

@@ -5,6 +5,8 @@ import {
   newApprovalRequestSchema,
   openstackApprovalDecidePermission,
   openstackApprovalReadPermission,
+  parseCloudRef,
+  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -56,7 +58,8 @@ export function createApprovalsRouter(deps: {
     const credentials = await httpAuth.credentials(req);
     if (!(await allowed(credentials, openstackApprovalReadPermission))) throw new NotAllowedError('Permission openstack.approval.read is required');
     const q = parse(listQuery, req.query, 'query');
-    res.json({ items: await store.list({ ...q, state: q.state as ApprovalState | undefined }) });
+    const cloud = q.cloud === undefined ? undefined : stringifyCloudRef(parseCloudRef(q.cloud, 'query.cloud'));
+    res.json({ items: await store.list({ ...q, cloud, state: q.state as ApprovalState | undefined }) });
   });
 
   router.get('/approvals/:id', async (req, res) => {
@@ -91,7 +94,9 @@ export function createApprovalsRouter(deps: {
 
   router.post('/approvals', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const body = parse(newApprovalRequestSchema, req.body, 'body');
+    const parsed = parse(newApprovalRequestSchema, req.body, 'body');
+    // keyed by the full cloud ref, whichever form of it the caller sent
+    const body = { ...parsed, cloud: parsed.cloud === undefined ? undefined : stringifyCloudRef(parseCloudRef(parsed.cloud, 'body.cloud')) };
     const before = await store.list({ requester: body.requester });
     const approval = await store.createOrGet(body);
     if (deps.notify && !before.some(a => a.id === approval.id)) {

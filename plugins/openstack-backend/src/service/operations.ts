@@ -1,6 +1,12 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ANNOTATION_OPENSTACK_CLOUD, OperationRecord } from '@backstage-openstack/plugin-openstack-common';
-import { RouterOptions } from './router';
+import { AuthService, BackstageCredentials, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import { OperationRecord, parseCloudRef, stringifyCloudRef } from '@backstage-openstack/plugin-openstack-common';
+
+/** What reading the operations needs: the scaffolder's task list, on behalf of the caller. */
+export interface OperationsDeps {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  logger: LoggerService;
+}
 
 /** The suite's templates, by the operation kind each performs. */
 const TEMPLATE_KINDS: Record<string, OperationRecord['kind']> = {
@@ -30,11 +36,19 @@ const STATE: Record<ScaffolderTask['status'], OperationRecord['state']> = {
   skipped: 'failed',
 };
 
-/** The cloud a task's parameters name: `cloud` (entity ref or key) or, for a new cloud, `name`. */
-function cloudOf(params: Record<string, unknown>): string | undefined {
-  const c = params.cloud ?? params.name;
-  if (typeof c !== 'string') return undefined;
-  return c.includes('/') ? c.split('/').pop() : c;
+/**
+ * The cloud ref a task's parameters name: `cloud` (the upgrade and enroll forms' entity picker)
+ * or, for a new cloud, `name` (the entity the create template registers, in the default
+ * namespace). Undefined when they name no cloud.
+ */
+export function cloudRefOfTask(params: Record<string, unknown>): string | undefined {
+  const named = params.cloud ?? params.name;
+  if (typeof named !== 'string') return undefined;
+  try {
+    return stringifyCloudRef(parseCloudRef(named));
+  } catch {
+    return undefined; // e.g. a task of another form: names no cloud
+  }
 }
 
 /**
@@ -42,16 +56,10 @@ function cloudOf(params: Record<string, unknown>): string | undefined {
  * task list on behalf of the caller (so they see exactly the tasks they may see).
  */
 export async function listOperations(
-  options: Pick<RouterOptions, 'auth' | 'discovery' | 'logger' | 'catalog'>,
+  options: OperationsDeps,
   credentials: BackstageCredentials,
-  cloud: string,
+  cloudRef: string,
 ): Promise<OperationRecord[]> {
-  // Tasks name the cloud by its entity (upgrade, enroll) or by its key (create).
-  const { items } = await options.catalog.getEntities(
-    { filter: { kind: 'Resource', [`metadata.annotations.${ANNOTATION_OPENSTACK_CLOUD}`]: cloud } },
-    { credentials },
-  );
-  const names = new Set([cloud, ...items.map(e => e.metadata.name)]);
   const { token } = await options.auth.getPluginRequestToken({
     onBehalfOf: credentials,
     targetPluginId: 'scaffolder',
@@ -67,13 +75,10 @@ export async function listOperations(
   const { tasks } = (await res.json()) as { tasks: ScaffolderTask[] };
   return tasks
     .filter(t => TEMPLATE_KINDS[t.spec.templateInfo?.entityRef ?? ''])
-    .filter(t => {
-      const c = cloudOf(t.spec.parameters ?? {});
-      return c !== undefined && names.has(c);
-    })
+    .filter(t => cloudRefOfTask(t.spec.parameters ?? {}) === cloudRef)
     .map(t => ({
       id: t.id,
-      cloud,
+      cloudRef,
       kind: TEMPLATE_KINDS[t.spec.templateInfo!.entityRef!],
       title: `${TEMPLATE_KINDS[t.spec.templateInfo!.entityRef!]} ${String(t.spec.parameters?.targetRelease ?? t.spec.parameters?.host ?? t.spec.parameters?.release ?? '')}`.trim(),
       state: STATE[t.status],

@@ -1,9 +1,11 @@
 import {
   AuthService,
+  BackstageCredentials,
   DiscoveryService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
@@ -12,24 +14,27 @@ import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_CLUSTER,
   ANNOTATION_OPENSTACK_NAMESPACE,
+  CloudListItem,
+  ComputeHostStatus,
   HOST_FILTERS,
   HOST_SORT_FIELDS,
+  hostEntityRef,
   OPENSTACK_CLOUD_TYPE,
-  OperationRecord,
   openstackCloudReadPermission,
   queryHosts,
+  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
+import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { readFileSync } from 'node:fs';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import yaml from 'yaml';
 import { z } from 'zod';
 import { DemoClouds } from '../demo/DemoClouds';
 import { StatusService } from '../status/StatusService';
-import { listOperations } from './operations';
+import { listOperations, OperationsDeps } from './operations';
 
-export interface RouterOptions {
+export interface RouterOptions extends OperationsDeps {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   auth: AuthService;
@@ -100,75 +105,98 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(yaml.parse(readFileSync(file, 'utf8')));
   });
 
+  /**
+   * The cloud the path names (`/clouds/:namespace/:name/…`: its cloud ref), resolved in the
+   * catalog with the caller's credentials, so nobody reads or changes a cloud they cannot see.
+   */
+  function cloudOf(req: express.Request, credentials: BackstageCredentials): Promise<ResolvedCloud> {
+    return resolveCloud(catalog, `resource:${req.params.namespace}/${req.params.name}`, credentials, 'path');
+  }
+
+  /** A host row as the routes answer it: with its catalog entity, named as enroll names it. */
+  const withEntityRef = (cloud: ResolvedCloud) => (h: ComputeHostStatus): ComputeHostStatus => ({
+    ...h,
+    entityRef: hostEntityRef(cloud.ref, cloud.cloudKey, h.host),
+  });
+
   router.get('/clouds', async (req, res) => {
     const credentials = await authorize(req, openstackCloudReadPermission);
     const { items } = await catalog.getEntities(
       { filter: { kind: 'Resource', 'spec.type': OPENSTACK_CLOUD_TYPE } },
       { credentials },
     );
-    res.json({
-      items: items.map(e => ({
-        entityRef: `resource:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
-        name: e.metadata.name,
-        title: e.metadata.title,
-        cloud: e.metadata.annotations?.[ANNOTATION_OPENSTACK_CLOUD],
-        cluster: e.metadata.annotations?.[ANNOTATION_OPENSTACK_CLUSTER],
-        namespace: e.metadata.annotations?.[ANNOTATION_OPENSTACK_NAMESPACE],
-      })),
-    });
+    const clouds: CloudListItem[] = items.map(e => ({
+      cloudRef: stringifyCloudRef(`resource:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`),
+      title: e.metadata.title,
+      cloudKey: e.metadata.annotations?.[ANNOTATION_OPENSTACK_CLOUD],
+      cluster: e.metadata.annotations?.[ANNOTATION_OPENSTACK_CLUSTER],
+      namespace: e.metadata.annotations?.[ANNOTATION_OPENSTACK_NAMESPACE],
+    }));
+    res.json({ items: clouds });
   });
 
-  router.get('/clouds/:cloud/status', async (req, res) => {
-    await authorize(req, openstackCloudReadPermission);
-    const view = await status.view(req.params.cloud, { refresh: req.query.refresh === 'true' });
+  router.get('/clouds/:namespace/:name/status', async (req, res) => {
+    const cloud = await cloudOf(req, await authorize(req, openstackCloudReadPermission));
+    const view = await status.view(cloud, { refresh: req.query.refresh === 'true' });
     res.json(view.status);
   });
 
-  router.get('/clouds/:cloud/hosts', async (req, res) => {
-    await authorize(req, openstackCloudReadPermission);
+  router.get('/clouds/:namespace/:name/hosts', async (req, res) => {
+    const cloud = await cloudOf(req, await authorize(req, openstackCloudReadPermission));
     const q = parse(hostsQuery, req.query, 'query');
-    const view = await status.view(req.params.cloud, { refresh: q.refresh === 'true' });
-    res.json(queryHosts(view.hosts, q));
+    const view = await status.view(cloud, { refresh: q.refresh === 'true' });
+    const page = queryHosts(view.hosts, q);
+    res.json({ ...page, items: page.items.map(withEntityRef(cloud)) });
   });
 
-  router.get('/clouds/:cloud/hosts/:host', async (req, res) => {
-    await authorize(req, openstackCloudReadPermission);
-    const view = await status.view(req.params.cloud);
+  router.get('/clouds/:namespace/:name/hosts/:host', async (req, res) => {
+    const cloud = await cloudOf(req, await authorize(req, openstackCloudReadPermission));
+    const view = await status.view(cloud);
     const host = view.hosts.find(h => h.host === req.params.host);
     if (!host) {
-      throw new NotFoundError(`Cloud ${req.params.cloud} has no compute host "${req.params.host}" (openstack compute service list --service nova-compute)`);
+      throw new NotFoundError(`${cloud.entityRef} has no compute host "${req.params.host}" (openstack compute service list --service nova-compute)`);
     }
-    res.json(host);
+    res.json(withEntityRef(cloud)(host));
   });
 
-  router.get('/clouds/:cloud/operations', async (req, res) => {
+  router.get('/clouds/:namespace/:name/operations', async (req, res) => {
     const credentials = await authorize(req, openstackCloudReadPermission);
-    const items: OperationRecord[] = await listOperations(options, credentials, req.params.cloud);
-    res.json({ items });
+    const cloud = await cloudOf(req, credentials);
+    res.json({ items: await listOperations(options, credentials, cloud.entityRef) });
   });
 
   // The demo cloud's operations: called by the scaffolder actions (service credentials), never
   // by users directly, so no template or approval can be bypassed from the browser.
   if (demo) {
     const serviceOnly = (req: express.Request) => httpAuth.credentials(req, { allow: ['service'] });
+    /** The demo cloud the path names; a live cloud is refused before anything changes. */
+    const demoCloudOf = async (req: express.Request) => {
+      const cloud = await cloudOf(req, await serviceOnly(req));
+      if (cloud.driver !== 'demo') {
+        throw new InputError(
+          `path: ${cloud.entityRef} is a live cloud (openstack.backstage.io/delivery: ${cloud.delivery ?? 'unset'}); only demo clouds (delivery: demo) change through /demo`,
+        );
+      }
+      return cloud;
+    };
     router.post('/demo/clouds', async (req, res) => {
       await serviceOnly(req);
       const body = parse(createBody, req.body, 'body');
       const state = await demo.createCloud(body);
       res.status(201).json({ name: state.name, createdAt: state.createdAt });
     });
-    router.post('/demo/clouds/:cloud/upgrade', async (req, res) => {
-      await serviceOnly(req);
+    router.post('/demo/clouds/:namespace/:name/upgrade', async (req, res) => {
+      const cloud = await demoCloudOf(req);
       const body = parse(upgradeBody, req.body, 'body');
-      const state = await demo.startUpgrade(req.params.cloud, body.to, body.order, body.stepSeconds);
-      await status.invalidate(req.params.cloud);
+      const state = await demo.startUpgrade(cloud.cloudKey, body.to, body.order, body.stepSeconds);
+      await status.invalidate(cloud);
       res.json({ name: state.name, upgrade: state.upgrade ?? null, release: state.release });
     });
-    router.post('/demo/clouds/:cloud/hosts', async (req, res) => {
-      await serviceOnly(req);
+    router.post('/demo/clouds/:namespace/:name/hosts', async (req, res) => {
+      const cloud = await demoCloudOf(req);
       const body = parse(enrollBody, req.body, 'body');
-      await demo.enrollHost(req.params.cloud, body);
-      await status.invalidate(req.params.cloud);
+      await demo.enrollHost(cloud.cloudKey, body);
+      await status.invalidate(cloud);
       res.status(202).json({ host: body.host });
     });
   }

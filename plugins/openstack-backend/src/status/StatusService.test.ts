@@ -1,5 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { CloudSource, CloudView, StatusService } from './StatusService';
+import { CloudSource, CloudView, StatusService, StatusTarget } from './StatusService';
+
+const prod: StatusTarget = { entityRef: 'resource:default/prod', driver: 'live', cloudKey: 'prod' };
 
 /** A source whose reads the test finishes by hand, counting them. */
 function manualSource() {
@@ -26,7 +28,7 @@ describe('StatusService', () => {
   let clock: number;
   const make = (source: CloudSource) =>
     new StatusService(
-      [source],
+      { live: source },
       mockServices.cache.mock({
         get: async () => undefined,
         set: async () => {},
@@ -46,7 +48,7 @@ describe('StatusService', () => {
     const { source, finish } = manualSource();
     const svc = make(source);
     const readers = Promise.all(
-      Array.from({ length: 100 }, () => svc.view('prod')),
+      Array.from({ length: 100 }, () => svc.view(prod)),
     );
     await flush();
     finish('t0');
@@ -60,46 +62,46 @@ describe('StatusService', () => {
   it('serves a fresh view without reading again', async () => {
     const { source, finish } = manualSource();
     const svc = make(source);
-    const first = svc.view('prod');
+    const first = svc.view(prod);
     await flush();
     finish('t0');
     await first;
     clock += 9_999;
-    expect((await svc.view('prod')).status.fetchedAt).toBe('t0');
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t0');
     expect(source.reads).toBe(1);
   });
 
   it('serves a stale view at once and refreshes it in the background, once', async () => {
     const { source, finish } = manualSource();
     const svc = make(source);
-    const first = svc.view('prod');
+    const first = svc.view(prod);
     await flush();
     finish('t0');
     await first;
     clock += 15_000; // past the TTL, within maxStale
-    const [a, b] = await Promise.all([svc.view('prod'), svc.view('prod')]);
+    const [a, b] = await Promise.all([svc.view(prod), svc.view(prod)]);
     expect([a.status.fetchedAt, b.status.fetchedAt]).toEqual(['t0', 't0']);
     expect(source.reads).toBe(2); // one background read for both
     finish('t1');
     await flush();
-    expect((await svc.view('prod')).status.fetchedAt).toBe('t1');
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
     expect(source.reads).toBe(2);
   });
 
   it('waits for a fresh read when the view is older than maxStale, or when asked to refresh', async () => {
     const { source, finish } = manualSource();
     const svc = make(source);
-    const first = svc.view('prod');
+    const first = svc.view(prod);
     await flush();
     finish('t0');
     await first;
     clock += 61_000;
-    const old = svc.view('prod');
+    const old = svc.view(prod);
     await flush();
     finish('t1');
     expect((await old).status.fetchedAt).toBe('t1');
 
-    const forced = svc.view('prod', { refresh: true });
+    const forced = svc.view(prod, { refresh: true });
     await flush();
     finish('t2');
     expect((await forced).status.fetchedAt).toBe('t2');
@@ -111,8 +113,8 @@ describe('StatusService', () => {
     let reads = 0;
     const logger = mockServices.logger.mock();
     const svc = new StatusService(
-      [
-        {
+      {
+        live: {
           has: async () => true,
           read: async () => {
             reads++;
@@ -120,7 +122,7 @@ describe('StatusService', () => {
             return { status: { fetchedAt: `t${reads}` } as any, hosts: [] };
           },
         },
-      ],
+      },
       mockServices.cache.mock({
         get: async () => undefined,
         set: async () => {},
@@ -131,26 +133,26 @@ describe('StatusService', () => {
       60_000,
       () => clock,
     );
-    await svc.view('prod');
+    await svc.view(prod);
     fail = true;
     clock += 20_000;
-    expect((await svc.view('prod')).status.fetchedAt).toBe('t1');
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
     await flush();
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('Nova 503'),
     );
-    expect((await svc.view('prod')).status.fetchedAt).toBe('t1');
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
   });
 
   it('reads afresh after invalidate', async () => {
     const { source, finish } = manualSource();
     const svc = make(source);
-    const first = svc.view('prod');
+    const first = svc.view(prod);
     await flush();
     finish('t0');
     await first;
-    await svc.invalidate('prod');
-    const next = svc.view('prod');
+    await svc.invalidate(prod);
+    const next = svc.view(prod);
     await flush();
     finish('t1');
     expect((await next).status.fetchedAt).toBe('t1');
@@ -158,8 +160,37 @@ describe('StatusService', () => {
 
   it('says how to configure an unknown cloud', async () => {
     const { source } = manualSource();
-    await expect(make(source).view('staging')).rejects.toThrow(
-      'add openstack.clouds.staging',
+    await expect(make(source).view({ ...prod, entityRef: 'resource:team-a/staging', cloudKey: 'staging' })).rejects.toThrow(
+      'resource:team-a/staging: cloud "staging" is not configured: add openstack.clouds.staging',
+    );
+  });
+
+  it("reads a cloud from its driver's source only, by its cloud key", async () => {
+    const live = manualSource();
+    const demoReads: string[] = [];
+    const svc = new StatusService(
+      {
+        live: live.source,
+        demo: {
+          has: async k => k === 'prod',
+          read: async k => {
+            demoReads.push(k);
+            return { status: { fetchedAt: 'demo' } as any, hosts: [] };
+          },
+        },
+      },
+      mockServices.cache.mock({ get: async () => undefined, set: async () => {}, delete: async () => {} } as any),
+      mockServices.logger.mock(),
+    );
+    // the same key under both drivers is two clouds, cached apart
+    expect((await svc.view({ ...prod, driver: 'demo' })).status.fetchedAt).toBe('demo');
+    const fromLive = svc.view(prod);
+    await flush();
+    live.finish('live');
+    expect((await fromLive).status.fetchedAt).toBe('live');
+    expect([demoReads, live.source.reads]).toEqual([['prod'], 1]);
+    await expect(svc.view({ entityRef: 'resource:default/lab', driver: 'demo', cloudKey: 'lab' })).rejects.toThrow(
+      'resource:default/lab is a demo cloud (openstack.backstage.io/delivery: demo), but the demo store has no cloud "lab"',
     );
   });
 });

@@ -4,6 +4,7 @@ import {
   CloudStatus,
   ComputeHostStatus,
 } from '@backstage-openstack/plugin-openstack-common';
+import type { ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 
 /** A cloud's full view: its status and every compute host. */
 export interface CloudView {
@@ -14,9 +15,15 @@ export interface CloudView {
 /** Where a cloud's view comes from: the demo simulation or the live Kubernetes + OpenStack APIs. */
 export interface CloudSource {
   /** True when this source serves the cloud key. */
-  has(cloud: string): Promise<boolean>;
-  read(cloud: string): Promise<CloudView>;
+  has(cloudKey: string): Promise<boolean>;
+  read(cloudKey: string): Promise<CloudView>;
 }
+
+/** The sources by driver: the demo store and the live clouds, each keyed by cloud key. */
+export type CloudSources = Partial<Record<'demo' | 'live', CloudSource>>;
+
+/** A cloud as the status service reads it: its ref (for messages), driver and key. */
+export type StatusTarget = Pick<ResolvedCloud, 'entityRef' | 'driver' | 'cloudKey'>;
 
 /** A view and when it was read. */
 interface Stamped {
@@ -40,7 +47,7 @@ export class StatusService {
   private readonly local = new Map<string, Stamped>();
 
   constructor(
-    private readonly sources: CloudSource[],
+    private readonly sources: CloudSources,
     private readonly cache: CacheService,
     private readonly logger: LoggerService,
     private readonly ttlMs = 10_000,
@@ -48,11 +55,12 @@ export class StatusService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The view of a resolved cloud, from the source its driver names, by its cloud key. */
   async view(
-    cloud: string,
+    cloud: StatusTarget,
     opts: { refresh?: boolean } = {},
   ): Promise<CloudView> {
-    const key = `view:${cloud}`;
+    const key = StatusService.cacheKey(cloud);
     if (opts.refresh) return this.read(cloud, key);
 
     let known = this.local.get(key);
@@ -71,7 +79,7 @@ export class StatusService {
       if (!this.inFlight.has(key)) {
         this.read(cloud, key).catch(e =>
           this.logger.warn(
-            `Background refresh of cloud ${cloud} failed; serving the view read ${Math.round(
+            `Background refresh of cloud ${cloud.entityRef} failed; serving the view read ${Math.round(
               age / 1000,
             )} s ago: ${(e as Error).message}`,
           ),
@@ -83,20 +91,26 @@ export class StatusService {
   }
 
   /** Drops the cached view, e.g. after an operation changed the cloud. */
-  async invalidate(cloud: string) {
-    this.local.delete(`view:${cloud}`);
-    await this.cache.delete(`view:${cloud}`);
+  async invalidate(cloud: StatusTarget) {
+    const key = StatusService.cacheKey(cloud);
+    this.local.delete(key);
+    await this.cache.delete(key);
+  }
+
+  /** The cache key of a cloud's view: its driver and cloud key, the source's own name for it. */
+  private static cacheKey(cloud: StatusTarget): string {
+    return `view:${cloud.driver}:${cloud.cloudKey}`;
   }
 
   /** One upstream read of `cloud`, shared by everyone asking while it runs. */
-  private read(cloud: string, key: string): Promise<CloudView> {
+  private read(cloud: StatusTarget, key: string): Promise<CloudView> {
     const running = this.inFlight.get(key);
     if (running) return running;
     const p = (async () => {
       const source = await this.sourceFor(cloud);
       const t0 = this.now();
-      const view = await source.read(cloud);
-      this.logger.debug(`read cloud ${cloud} in ${this.now() - t0} ms`);
+      const view = await source.read(cloud.cloudKey);
+      this.logger.debug(`read cloud ${cloud.entityRef} (${cloud.driver} ${cloud.cloudKey}) in ${this.now() - t0} ms`);
       const stamped: Stamped = { view, readAt: this.now() };
       this.local.set(key, stamped);
       await this.cache.set(key, stamped as any, { ttl: this.maxStaleMs });
@@ -106,12 +120,19 @@ export class StatusService {
     return p;
   }
 
-  private async sourceFor(cloud: string): Promise<CloudSource> {
-    for (const s of this.sources) {
-      if (await s.has(cloud)) return s;
+  /** The source of the cloud's driver, when it serves the cloud's key. */
+  private async sourceFor(cloud: StatusTarget): Promise<CloudSource> {
+    const source = this.sources[cloud.driver];
+    if (source && (await source.has(cloud.cloudKey))) return source;
+    if (cloud.driver === 'demo') {
+      throw new NotFoundError(
+        `${cloud.entityRef} is a demo cloud (openstack.backstage.io/delivery: demo), but the demo store has no cloud "${cloud.cloudKey}"${
+          source ? '' : ' (the demo is off: openstack.demo.enabled)'
+        }; fix its openstack.backstage.io/cloud annotation or create it with the New OpenStack cloud template`,
+      );
     }
     throw new NotFoundError(
-      `Cloud "${cloud}" is not configured: add openstack.clouds.${cloud} (authUrl and an application credential) to app-config`,
+      `${cloud.entityRef}: cloud "${cloud.cloudKey}" is not configured: add openstack.clouds.${cloud.cloudKey} (authUrl and an application credential) to app-config`,
     );
   }
 }
