@@ -12,5 +12,4 @@ export {
   openstackApprovalsPage,
   openstackUpgradeTargetField,
 } from './plugin';
-export { OpenStackClient, openstackApiRef } from './api';
-export type { Approval, ApprovalDetail, OpenStackApi } from './api';
+export { openstackApiRef } from './api';

@@ -17,16 +17,17 @@ import {
   FormFieldBlueprint,
   createFormField,
 } from '@backstage/plugin-scaffolder-react/alpha';
-import { OpenStackClient, openstackApiRef } from './api';
+import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
+import { openstackApiRef } from './api';
 
-/** The status backend's client. @public */
+/** The client of the suite's backend plugin (OpenStackPluginClient, with the app's fetchApi). @public */
 export const openstackApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: openstackApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new OpenStackClient({ discoveryApi, fetchApi }),
+        new OpenStackPluginClient({ discoveryApi, fetchApi }),
     }),
 });
 

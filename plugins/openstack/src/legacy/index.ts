@@ -5,7 +5,7 @@
  * ```tsx
  * // apis.ts
  * createApiFactory({ api: openstackApiRef, deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
- *   factory: deps => new OpenStackClient(deps) })
+ *   factory: deps => new OpenStackPluginClient(deps) }) // from @backstage-openstack/plugin-openstack-common
  * // EntityPage.tsx
  * <EntityLayout.Route path="/openstack" title="OpenStack" if={isOpenStackCloudEntity}>
  *   <EntityOpenStackCloudContent />
@@ -22,7 +22,7 @@
  */
 export { CloudStatusContent as EntityOpenStackCloudContent } from '../components/CloudStatus';
 export { ComputeHostCard as EntityOpenStackComputeHostCard } from '../components/ComputeHostCard';
-export { OpenStackClient, openstackApiRef } from '../api';
+export { openstackApiRef } from '../api';
 export {
   ApprovalsPage as OpenStackApprovalsPage,
   PendingApprovalsCard,

@@ -1,19 +1,20 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Approval, ApprovalDetail, OpenStackApi, openstackApiRef } from '../../api';
+import { ApprovalDetail, ApprovalRequest, OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
+import { openstackApiRef } from '../../api';
 import { ApprovalsList, ApprovalView } from './ApprovalsPage';
 
 // Rendering whole tables is slow on a loaded 2-core machine.
 jest.setTimeout(30_000);
 
-const approval: Approval = {
+const approval: ApprovalRequest = {
   id: 'a-1',
   taskId: 't-1',
   stepId: 'approval',
   requester: 'user:default/bob',
   approverGroup: 'group:default/platform-team',
-  cloud: 'demo-cloud',
+  cloud: 'resource:default/demo-cloud',
   title: 'Upgrade demo-cloud 2025.1 → 2025.2',
   summary: 'One hop',
   plan: { hop: '2025.1 → 2025.2' },
@@ -22,14 +23,14 @@ const approval: Approval = {
   expiresAt: '2026-11-26T10:00:00Z',
 };
 
-function api(detail: Partial<ApprovalDetail>, decide = jest.fn(async () => ({ ...approval, state: 'approved' as const }))) {
+function api(detail: Partial<ApprovalDetail>, decideApproval = jest.fn(async () => ({ ...approval, state: 'approved' as const }))) {
   const a = {
     listApprovals: jest.fn(async () => [approval]),
     getApproval: async () => ({ approval, audit: [{ at: approval.createdAt, actor: 'user:default/bob', event: 'created', toState: 'pending' }], canDecide: false, canCancel: false, ...detail }),
-    decide,
+    decideApproval,
     cancelApproval: jest.fn(),
   };
-  return a as unknown as OpenStackApi & typeof a;
+  return a as unknown as OpenStackPluginApi & typeof a;
 }
 
 describe('approvals', () => {
@@ -44,7 +45,7 @@ describe('approvals', () => {
     expect(screen.getByText('2025.1 → 2025.2')).toBeInTheDocument(); // the plan
     await userEvent.type(screen.getByLabelText('Comment'), 'go');
     await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
-    expect(a.decide).toHaveBeenCalledWith('a-1', 'approve', 'go');
+    expect(a.decideApproval).toHaveBeenCalledWith('a-1', 'approve', 'go');
   });
 
   it('hides the buttons from those who may not decide (the requester, other teams)', async () => {

@@ -19,19 +19,20 @@ import TextField from '@material-ui/core/TextField';
 import { useState } from 'react';
 import { Route, Routes, useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { Approval, openstackApiRef } from '../../api';
+import { ApprovalRequest } from '@backstage-openstack/plugin-openstack-common';
+import { openstackApiRef } from '../../api';
 
 const STATES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
-const StateChip = ({ state }: { state: Approval['state'] }) => (
+const StateChip = ({ state }: { state: ApprovalRequest['state'] }) => (
   <Chip size="small" label={state} color={state === 'pending' ? 'primary' : 'default'} data-state={state} />
 );
 
 /** Approval requests, filtered by state. */
-export const ApprovalsList = ({ cloud, initialState = 'pending' }: { cloud?: string; initialState?: string }) => {
+export const ApprovalsList = ({ cloudRef, initialState = 'pending' }: { cloudRef?: string; initialState?: string }) => {
   const api = useApi(openstackApiRef);
   const [state, setState] = useState<string>(initialState);
-  const { value, loading, error } = useAsyncRetry(() => api.listApprovals({ state: state === 'all' ? undefined : state, cloud }), [state, cloud]);
+  const { value, loading, error } = useAsyncRetry(() => api.listApprovals({ state: state === 'all' ? undefined : (state as ApprovalRequest['state']), cloud: cloudRef }), [state, cloudRef]);
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <>
@@ -40,7 +41,7 @@ export const ApprovalsList = ({ cloud, initialState = 'pending' }: { cloud?: str
           <Chip key={s} label={s} clickable color={state === s ? 'primary' : 'default'} onClick={() => setState(s)} data-testid={`approval-filter-${s}`} />
         ))}
       </Box>
-      <Table<Approval>
+      <Table<ApprovalRequest>
         title="Approval requests"
         isLoading={loading}
         options={{ paging: true, pageSize: 20, search: true, padding: 'dense' }}
@@ -111,10 +112,10 @@ export const ApprovalView = ({ id }: { id: string }) => {
           {canDecide && (
             <Box mt={2} display="flex" alignItems="center" style={{ gap: 8 }}>
               <TextField id="approval-comment" label="Comment" value={comment} onChange={e => setComment(e.target.value)} size="small" variant="outlined" fullWidth />
-              <Button variant="contained" color="primary" disabled={busy} onClick={() => act(() => api.decide(a.id, 'approve', comment || undefined), 'Approved')}>
+              <Button variant="contained" color="primary" disabled={busy} onClick={() => act(() => api.decideApproval(a.id, 'approve', comment || undefined), 'Approved')}>
                 Approve
               </Button>
-              <Button variant="outlined" color="secondary" disabled={busy} onClick={() => act(() => api.decide(a.id, 'reject', comment || undefined), 'Rejected')}>
+              <Button variant="outlined" color="secondary" disabled={busy} onClick={() => act(() => api.decideApproval(a.id, 'reject', comment || undefined), 'Rejected')}>
                 Reject
               </Button>
             </Box>
@@ -169,5 +170,5 @@ export const ApprovalsPage = () => (
   </Page>
 );
 
-/** Pending requests of one cloud, for its entity page. */
-export const PendingApprovalsCard = ({ cloud }: { cloud: string }) => <ApprovalsList cloud={cloud} initialState="pending" />;
+/** Pending requests of one cloud (by its cloud ref), for its entity page. */
+export const PendingApprovalsCard = ({ cloudRef }: { cloudRef: string }) => <ApprovalsList cloudRef={cloudRef} initialState="pending" />;

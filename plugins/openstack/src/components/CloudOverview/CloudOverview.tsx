@@ -8,6 +8,8 @@ import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_CLUSTER,
   ANNOTATION_OPENSTACK_NAMESPACE,
+  cloudRefOfEntity,
+  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
 import Grid from '@material-ui/core/Grid';
 
@@ -21,14 +23,14 @@ export const CloudOverview = () => {
   const { entity } = useEntity();
   const annotations = entity.metadata.annotations ?? {};
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
-  const cloud = annotations[ANNOTATION_OPENSTACK_CLOUD];
+  const cloudKey = annotations[ANNOTATION_OPENSTACK_CLOUD];
   const components = Array.isArray(spec.components)
     ? (spec.components as string[])
     : [];
 
   return (
     <Grid container spacing={3}>
-      {!cloud && (
+      {!cloudKey && (
         <Grid item xs={12}>
           <WarningPanel
             title="This cloud has no OpenStack annotation"
@@ -40,7 +42,8 @@ export const CloudOverview = () => {
         <InfoCard title="OpenStack cloud">
           <StructuredMetadataTable
             metadata={{
-              cloud: cloud ?? '—',
+              'cloud ref': stringifyCloudRef(cloudRefOfEntity(entity)),
+              'cloud key': cloudKey ?? '—',
               release: (spec.release as string) ?? '—',
               cluster: annotations[ANNOTATION_OPENSTACK_CLUSTER] ?? '—',
               namespace: annotations[ANNOTATION_OPENSTACK_NAMESPACE] ?? '—',

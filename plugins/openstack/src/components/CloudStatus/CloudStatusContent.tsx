@@ -4,6 +4,8 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_OPENSTACK_CLOUD,
   CloudStatus,
+  cloudRefOfEntity,
+  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -21,8 +23,8 @@ import { HostsTable } from './HostsTable';
 import { OperationsTable } from './OperationsTable';
 import { PendingApprovalsCard } from '../Approvals';
 
-/** The live status of one cloud: header, control plane, compute hosts, capacity, operations. */
-export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: string; entityName?: string; horizonUrl?: string }) => {
+/** The live status of one cloud, named by its cloud ref: header, control plane, compute hosts, capacity, operations. */
+export const CloudStatusView = ({ cloudRef, horizonUrl }: { cloudRef: string; horizonUrl?: string }) => {
   const api = useApi(openstackApiRef);
   const config = useApi(configApiRef);
   const intervalSeconds = config.getOptionalNumber('openstack.frontend.refreshIntervalSeconds') ?? 30;
@@ -33,7 +35,7 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
   const load = useCallback(
     async (refresh: boolean) => {
       try {
-        const next = await api.getStatus(cloud, { refresh });
+        const next = await api.getStatus(cloudRef, { refresh });
         // The status mounts the heavy part of the tab (control plane, capacity, operations): render
         // it as a transition, so the host rows, which arrive at the same moment, paint first.
         startTransition(() => {
@@ -44,7 +46,7 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
         setError(e as Error);
       }
     },
-    [api, cloud],
+    [api, cloudRef],
   );
 
   useEffect(() => {
@@ -53,7 +55,7 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
     return () => clearInterval(t);
   }, [load, intervalSeconds]);
 
-  if (error && !status) return <ErrorState error={error} cloud={cloud} />;
+  if (error && !status) return <ErrorState error={error} cloudRef={cloudRef} />;
   // The hosts table loads its first page at once, beside the status, not after it.
   if (!status) {
     return (
@@ -62,7 +64,7 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
           <Progress />
         </Grid>
         <Grid item xs={12} key="hosts">
-          <HostsTable cloud={cloud} refreshKey={refreshKey} />
+          <HostsTable cloudRef={cloudRef} refreshKey={refreshKey} />
         </Grid>
       </Grid>
     );
@@ -116,26 +118,26 @@ export const CloudStatusView = ({ cloud, entityName, horizonUrl }: { cloud: stri
         <ControlPlaneTable services={status.services} cloudRelease={status.release} />
       </Grid>
       <Grid item xs={12} key="hosts">
-        <HostsTable cloud={cloud} refreshKey={refreshKey} />
+        <HostsTable cloudRef={cloudRef} refreshKey={refreshKey} />
       </Grid>
       <Grid item xs={12} md={4} key="capacity">
         <CapacityByZone zones={status.capacityByZone} />
       </Grid>
       <Grid item xs={12} md={8} key="operations">
-        <OperationsTable cloud={cloud} />
+        <OperationsTable cloudRef={cloudRef} />
       </Grid>
       <Grid item xs={12} key="approvals">
-        <PendingApprovalsCard cloud={entityName ?? cloud} />
+        <PendingApprovalsCard cloudRef={cloudRef} />
       </Grid>
     </Grid>
   );
 };
 
-/** The cloud entity's OpenStack tab. */
+/** The cloud entity's OpenStack tab: the cloud's status, asked of the backend by its cloud ref. */
 export const CloudStatusContent = () => {
   const { entity } = useEntity();
-  const cloud = entity.metadata.annotations?.[ANNOTATION_OPENSTACK_CLOUD];
-  if (!cloud) return <CloudOverview />;
+  // without its cloud key the backend cannot reach the cloud: show what the catalog says and how to fix it
+  if (!entity.metadata.annotations?.[ANNOTATION_OPENSTACK_CLOUD]) return <CloudOverview />;
   const horizon = entity.metadata.links?.find(l => /horizon/i.test(l.title ?? l.url))?.url;
-  return <CloudStatusView cloud={cloud} entityName={entity.metadata.name} horizonUrl={horizon} />;
+  return <CloudStatusView cloudRef={stringifyCloudRef(cloudRefOfEntity(entity))} horizonUrl={horizon} />;
 };

@@ -1,8 +1,9 @@
 import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { CloudStatus } from '@backstage-openstack/plugin-openstack-common';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { CloudStatus, OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
 import { screen, waitFor } from '@testing-library/react';
-import { OpenStackApi, openstackApiRef } from '../../api';
+import { openstackApiRef } from '../../api';
 import { CloudStatusView } from './CloudStatusContent';
 
 // Rendering whole tables is slow on a loaded 2-core machine.
@@ -34,33 +35,27 @@ const status = (over: Partial<CloudStatus> = {}): CloudStatus => ({
   ...over,
 });
 
-function api(over: Partial<OpenStackApi>): OpenStackApi {
-  return {
-    getStatus: async () => status(),
-    getHosts: async () => ({ items: [], total: 0, offset: 0, limit: 25 }),
-    getHost: async () => {
-      throw new Error('not used');
-    },
-    getOperations: async () => [],
-    listApprovals: async () => [],
-    getApproval: async () => {
-      throw new Error('not used');
-    },
-    decide: async () => {
-      throw new Error('not used');
-    },
-    cancelApproval: async () => {
-      throw new Error('not used');
-    },
+/** The calls the view makes; any other is a defect of the test or the view. */
+function api(over: Partial<OpenStackPluginApi>): OpenStackPluginApi {
+  const calls: Partial<OpenStackPluginApi> = {
+    getStatus: jest.fn(async () => status()),
+    getHosts: jest.fn(async () => ({ items: [], total: 0, offset: 0, limit: 25 })),
+    getOperations: jest.fn(async () => []),
+    listApprovals: jest.fn(async () => []),
     ...over,
   };
+  return new Proxy(calls, {
+    get: (target, method: string) => target[method as keyof OpenStackPluginApi] ?? (() => Promise.reject(new Error(`${method} not used`))),
+  }) as OpenStackPluginApi;
 }
 
-const render = (a: OpenStackApi) =>
+const cloudRef = 'resource:team-a/prod';
+const render = (a: OpenStackPluginApi) =>
   renderInTestApp(
     <TestApiProvider apis={[[openstackApiRef, a]]}>
-      <CloudStatusView cloud="prod" />
+      <CloudStatusView cloudRef={cloudRef} />
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 
 function responseError(code: number, message: string) {
@@ -73,6 +68,39 @@ function responseError(code: number, message: string) {
 }
 
 describe('CloudStatusView', () => {
+  it('asks the backend for everything by the cloud ref', async () => {
+    const a = api({});
+    await render(a);
+    expect(await screen.findByText('Control plane')).toBeInTheDocument();
+    expect(a.getStatus).toHaveBeenCalledWith(cloudRef, { refresh: false });
+    expect(a.getHosts).toHaveBeenCalledWith(cloudRef, expect.objectContaining({ filter: 'all', offset: 0, limit: 25 }));
+    expect(a.getOperations).toHaveBeenCalledWith(cloudRef);
+    expect(a.listApprovals).toHaveBeenCalledWith({ state: 'pending', cloud: cloudRef });
+  });
+
+  it("links each host to its catalog entity, as enroll names it", async () => {
+    await render(
+      api({
+        getHosts: async () => ({
+          items: [
+            { host: 'cmp-1.example.org', entityRef: 'resource:team-a/prod.cmp-1.example.org', aggregates: [], state: 'up', status: 'enabled', runningVms: 0 },
+            { host: 'cmp-2', aggregates: [], state: 'up', status: 'enabled', runningVms: 0 },
+          ],
+          total: 2,
+          offset: 0,
+          limit: 25,
+        }),
+      }),
+    );
+    expect(await screen.findByRole('link', { name: 'cmp-1.example.org' })).toHaveAttribute(
+      'href',
+      '/catalog/team-a/resource/prod.cmp-1.example.org',
+    );
+    // a row without its entity is no link to a page that may not exist
+    expect(screen.getByText('cmp-2')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'cmp-2' })).not.toBeInTheDocument();
+  });
+
   it('shows the header, the control plane and the capacity', async () => {
     await render(api({}));
     expect(await screen.findByText('Control plane')).toBeInTheDocument();
@@ -128,7 +156,7 @@ describe('CloudStatusView', () => {
   });
 
   it.each([
-    [404, /Cloud not found/, /Add openstack\.clouds\.prod/],
+    [404, /Cloud not found/, /^The portal cannot reach cloud resource:team-a\/prod: upstream said no\./],
     [403, /Permission denied/, /openstack\.cloud\.read/],
     [503, /Cloud unreachable/, /kubernetes\.clusterLocatorMethods/],
   ])('explains a %s and what to do', async (code, title, hint) => {

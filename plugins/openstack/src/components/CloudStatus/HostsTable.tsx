@@ -1,4 +1,5 @@
-import { Link, Table, TableColumn } from '@backstage/core-components';
+import { Table, TableColumn } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -26,12 +27,15 @@ const FILTERS: Array<{ id: HostFilter; label: string }> = [
   { id: 'lagging', label: 'Lagging release' },
 ];
 
-/** Compute hosts, paged, sorted and filtered by the backend so 2,000 hosts stay fast. */
-export const HostsTable = ({ cloud, refreshKey }: { cloud: string; refreshKey: number }) => {
+/**
+ * Compute hosts, paged, sorted and filtered by the backend so 2,000 hosts stay fast. Each links
+ * to its catalog entity (`entityRef` of the row: `hostEntityName`, as enroll names it).
+ */
+export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refreshKey: number }) => {
   const api = useApi(openstackApiRef);
   const [filter, setFilter] = useState<HostFilter>('all');
   const columns: TableColumn<ComputeHostStatus>[] = [
-    { title: 'Host', field: 'host', render: h => <Link to={`/catalog/default/resource/${h.host}`}>{h.host}</Link> },
+    { title: 'Host', field: 'host', render: h => (h.entityRef ? <EntityRefLink entityRef={h.entityRef}>{h.host}</EntityRefLink> : h.host) },
     { title: 'Zone / aggregates', field: 'zone', render: h => [h.zone, ...h.aggregates].filter(Boolean).join(' · ') },
     { title: 'State', field: 'state', render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
     { title: 'Status', field: 'status', render: h => (h.status === 'disabled' ? `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}` : 'enabled') },
@@ -67,7 +71,7 @@ export const HostsTable = ({ cloud, refreshKey }: { cloud: string; refreshKey: n
         columns={columns}
         data={async query => {
           const field = query.orderBy?.field as string | undefined;
-          const page = await api.getHosts(cloud, {
+          const page = await api.getHosts(cloudRef, {
             filter,
             search: query.search || undefined,
             sort: field ? SORTABLE[field] : undefined,

@@ -12,10 +12,10 @@ const OperationLink = ({ op }: { op: OperationRecord }) => {
 };
 
 /** Create/upgrade/enroll tasks and approvals on the cloud, newest first, linking to each task. */
-export const OperationsTable = ({ cloud }: { cloud: string }) => {
+export const OperationsTable = ({ cloudRef }: { cloudRef: string }) => {
   const api = useApi(openstackApiRef);
-  const { value, loading, error } = useAsync(() => api.getOperations(cloud), [cloud]);
-  if (error) return <ErrorState error={error} cloud={cloud} />;
+  const { value, loading, error } = useAsync(() => api.getOperations(cloudRef), [cloudRef]);
+  if (error) return <ErrorState error={error} cloudRef={cloudRef} />;
   return (
     <Table<OperationRecord>
       title="Operations"

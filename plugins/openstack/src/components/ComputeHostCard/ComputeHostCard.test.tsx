@@ -1,9 +1,9 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { ComputeHostStatus } from '@backstage-openstack/plugin-openstack-common';
+import { ComputeHostStatus, OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
 import { screen } from '@testing-library/react';
-import { OpenStackApi, openstackApiRef } from '../../api';
-import { ComputeHostCard } from './ComputeHostCard';
+import { openstackApiRef } from '../../api';
+import { cloudRefOfHostEntity, ComputeHostCard } from './ComputeHostCard';
 
 jest.setTimeout(30_000);
 
@@ -11,10 +11,11 @@ const entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
   metadata: {
-    name: 'cmp-1',
+    name: 'prod.cmp-1.prod',
+    namespace: 'team-a',
     annotations: { 'openstack.backstage.io/cloud': 'prod', 'openstack.backstage.io/host': 'cmp-1.prod' },
   },
-  spec: { type: 'openstack-compute-host', owner: 'platform-team', dependsOn: ['resource:default/prod'] },
+  spec: { type: 'openstack-compute-host', owner: 'platform-team', dependsOn: ['component:team-a/rack-7', 'resource:team-a/prod'] },
 };
 
 const host: ComputeHostStatus = {
@@ -32,20 +33,8 @@ const host: ComputeHostStatus = {
   memoryMb: { used: 16384, total: 524288, reserved: 8192, allocationRatio: 1, capacity: 516096 },
 };
 
-function api(getHost: OpenStackApi['getHost']): OpenStackApi {
-  const unused = async () => {
-    throw new Error('not used');
-  };
-  return {
-    getStatus: unused,
-    getHosts: unused,
-    getHost,
-    getOperations: async () => [],
-    listApprovals: async () => [],
-    getApproval: unused,
-    decide: unused,
-    cancelApproval: unused,
-  };
+function api(getHost: OpenStackPluginApi['getHost'], getOperations: OpenStackPluginApi['getOperations'] = async () => []): OpenStackPluginApi {
+  return { getHost, getOperations } as Partial<OpenStackPluginApi> as OpenStackPluginApi;
 }
 
 describe('ComputeHostCard', () => {
@@ -59,11 +48,18 @@ describe('ComputeHostCard', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByText('disabled: maintenance: BIOS update')).toBeInTheDocument();
-    expect(getHost).toHaveBeenCalledWith('prod', 'cmp-1.prod');
+    expect(getHost).toHaveBeenCalledWith('resource:team-a/prod', 'cmp-1.prod');
     for (const label of ['vCPU', 'VMs', 'OVN agent', 'nova-compute release', 'Last heartbeat']) {
       expect(screen.getByText(label)).toBeInTheDocument();
     }
     expect(screen.getByText('2024.2')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'resource:default/prod' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'resource:team-a/prod' })).toHaveAttribute('href', '/catalog/team-a/resource/prod/openstack');
+  });
+
+  it("finds the host's cloud among what it depends on", () => {
+    expect(cloudRefOfHostEntity({ dependsOn: ['component:default/rack', 'Resource:Team-A/Prod'] })).toBe('resource:team-a/prod');
+    expect(cloudRefOfHostEntity({ dependsOn: ['prod'] })).toBe('resource:default/prod');
+    expect(cloudRefOfHostEntity({ dependsOn: ['component:default/rack'] })).toBeUndefined();
+    expect(cloudRefOfHostEntity({})).toBeUndefined();
   });
 });

@@ -2,8 +2,10 @@ import { InfoCard, Link, Progress, StructuredMetadataTable } from '@backstage/co
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_HOST,
+  cloudEntityPath,
+  parseCloudRef,
+  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
 import useAsync from 'react-use/esm/useAsync';
 import { openstackApiRef } from '../../api';
@@ -11,24 +13,39 @@ import { ErrorState } from '../common/ErrorState';
 import { UsageBar } from '../common/UsageBar';
 import { ovnAgentLabel } from '../common/format';
 
+/**
+ * The cloud ref of a compute host's cloud: the host Resource `dependsOn` its cloud (as enroll
+ * registers it), the first Resource it depends on. Undefined when it depends on none.
+ */
+export function cloudRefOfHostEntity(spec: unknown): string | undefined {
+  const dependsOn = (spec as { dependsOn?: unknown } | undefined)?.dependsOn;
+  for (const ref of Array.isArray(dependsOn) ? dependsOn : []) {
+    try {
+      return stringifyCloudRef(parseCloudRef(ref));
+    } catch {
+      // not a Resource: not the cloud
+    }
+  }
+  return undefined;
+}
+
 /** A compute host's live status, its recent operations and a link to its cloud. */
 export const ComputeHostCard = () => {
   const { entity } = useEntity();
   const api = useApi(openstackApiRef);
-  const cloud = entity.metadata.annotations?.[ANNOTATION_OPENSTACK_CLOUD];
   const host = entity.metadata.annotations?.[ANNOTATION_OPENSTACK_HOST] ?? entity.metadata.name;
-  const cloudRef = ((entity.spec as any)?.dependsOn as string[] | undefined)?.[0];
+  const cloudRef = cloudRefOfHostEntity(entity.spec);
   const { value, loading, error } = useAsync(async () => {
-    if (!cloud) return undefined;
-    const [h, ops] = await Promise.all([api.getHost(cloud, host), api.getOperations(cloud)]);
+    if (!cloudRef) return undefined;
+    const [h, ops] = await Promise.all([api.getHost(cloudRef, host), api.getOperations(cloudRef)]);
     return { h, ops: ops.filter(o => o.host === host).slice(0, 5) };
-  }, [cloud, host]);
+  }, [cloudRef, host]);
 
   return (
     <InfoCard title={`Compute host ${host}`}>
-      {!cloud && `Add the annotation ${ANNOTATION_OPENSTACK_CLOUD} naming the host's cloud.`}
+      {!cloudRef && `Add the host's cloud to spec.dependsOn (resource:<namespace>/<cloud>), as the enroll template does.`}
       {loading && <Progress />}
-      {error && <ErrorState error={error} cloud={cloud} />}
+      {error && <ErrorState error={error} cloudRef={cloudRef} />}
       {value && (
         <StructuredMetadataTable
           // the labels as operators write them (the default start-cases them: "V Ms", "Nova Compute")
@@ -45,7 +62,7 @@ export const ComputeHostCard = () => {
             'nova-compute release': value.h.release ?? '—',
             'Last heartbeat': value.h.lastHeartbeat ?? '—',
             'Recent operations': value.ops.length ? value.ops.map(o => `${o.kind} ${o.state}`).join(', ') : 'none',
-            Cloud: cloudRef ? <Link to={`/catalog/default/resource/${cloudRef.split('/').pop()}/openstack`}>{cloudRef}</Link> : cloud,
+            Cloud: <Link to={`${cloudEntityPath(cloudRef!)}/openstack`}>{cloudRef}</Link>,
           }}
         />
       )}

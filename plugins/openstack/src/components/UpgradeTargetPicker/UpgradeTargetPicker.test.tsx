@@ -1,55 +1,34 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { InputError } from '@backstage/errors';
+import { OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { OpenStackApi, openstackApiRef } from '../../api';
+import { openstackApiRef } from '../../api';
 import { UpgradeTargetPicker } from './UpgradeTargetPicker';
 
 jest.setTimeout(30_000);
 
-const cloud = (name: string, key?: string) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: (key ? { 'openstack.backstage.io/cloud': key } : {}) as Record<
-      string,
-      string
-    >,
-  },
-  spec: { type: 'openstack-cloud', owner: 'group:default/platform-team' },
-});
-
+/** The releases of the clouds the backend knows, by cloud ref. */
 const releases: Record<string, string | undefined> = {
-  prod: '2024.1',
-  edge: '2025.2',
-  newest: '2026.2',
-  unknown: undefined,
+  'resource:default/prod': '2024.1',
+  'resource:default/edge': '2025.2',
+  'resource:default/newest': '2026.2',
+  'resource:default/unknown': undefined,
 };
 const openstack = {
-  getStatus: async (key: string) => ({ release: releases[key] } as any),
-} as Partial<OpenStackApi> as OpenStackApi;
+  getStatus: async (cloudRef: string) => {
+    if (!(cloudRef in releases)) {
+      // what the backend's resolver says of an entity without the cloud key annotation
+      throw new InputError(`path: ${cloudRef} has no openstack.backstage.io/cloud annotation; add it, naming the openstack.clouds key`);
+    }
+    return { release: releases[cloudRef] } as any;
+  },
+} as Partial<OpenStackPluginApi> as OpenStackPluginApi;
 
 async function renderPicker(cloudRef: string | undefined, formData?: string) {
   const onChange = jest.fn();
   await renderInTestApp(
     <TestApiProvider
-      apis={[
-        [
-          catalogApiRef,
-          catalogApiMock({
-            entities: [
-              cloud('prod', 'prod'),
-              cloud('edge', 'edge'),
-              cloud('newest', 'newest'),
-              cloud('odd'),
-              cloud('unknown', 'unknown'),
-            ],
-          }),
-        ],
-        [openstackApiRef, openstack],
-      ]}
+      apis={[[openstackApiRef, openstack]]}
     >
       <UpgradeTargetPicker
         {...({
@@ -116,7 +95,7 @@ describe('UpgradeTargetPicker', () => {
     await renderPicker('resource:default/odd');
     expect(
       await screen.findByText(
-        /Cannot offer targets: resource:default\/odd is not an OpenStack cloud/,
+        /Cannot offer targets: path: resource:default\/odd has no openstack\.backstage\.io\/cloud annotation/,
       ),
     ).toBeInTheDocument();
   });

@@ -1,8 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import {
-  ANNOTATION_OPENSTACK_CLOUD,
   findRelease,
   validNextHops,
 } from '@backstage-openstack/plugin-openstack-common';
@@ -21,27 +19,21 @@ const label = (v: string) => {
 
 /**
  * The release a cloud is running and the releases one upgrade hop can reach from it (N → N+1, or
- * SLURP → next SLURP), read from the cloud picked in the form's `cloud` field (or the field named
- * by `ui:options.cloudField`) and its live status.
+ * SLURP → next SLURP), read from the live status of the cloud picked in the form's `cloud` field
+ * (or the field named by `ui:options.cloudField`), asked of the backend by its cloud ref (the
+ * backend resolves it, and says what is wrong with a ref that names no cloud).
  */
 export function useUpgradeTargets(cloudRef: string | undefined) {
-  const catalog = useApi(catalogApiRef);
   const openstack = useApi(openstackApiRef);
   return useAsync(async () => {
     if (!cloudRef) return undefined;
-    const entity = await catalog.getEntityByRef(cloudRef);
-    const key = entity?.metadata.annotations?.[ANNOTATION_OPENSTACK_CLOUD];
-    if (!entity || !key)
-      throw new Error(
-        `${cloudRef} is not an OpenStack cloud with the ${ANNOTATION_OPENSTACK_CLOUD} annotation`,
-      );
-    const status = await openstack.getStatus(key);
+    const status = await openstack.getStatus(cloudRef);
     if (!status.release)
       throw new Error(
         `the release of ${cloudRef} is unknown (its status has none); check the cloud's OpenStack tab`,
       );
     return { current: status.release, hops: validNextHops(status.release) };
-  }, [cloudRef, catalog, openstack]);
+  }, [cloudRef, openstack]);
 }
 
 /** Scaffolder field `OpenStackUpgradeTargetPicker`: a target release from the valid next hops. */

@@ -2,14 +2,15 @@ import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
 import { ResponseError } from '@backstage/errors';
 
 /** An error that says what to do: configure the cloud, ask for access, or check the cluster. */
-export const ErrorState = ({ error, cloud }: { error: Error; cloud?: string }) => {
+export const ErrorState = ({ error, cloudRef }: { error: Error; cloudRef?: string }) => {
   const status = error instanceof ResponseError ? error.statusCode : undefined;
   if (status === 404) {
+    // the backend's message names what is missing (the entity, the demo cloud or openstack.clouds.<cloud key>)
     return (
       <EmptyState
         missing="data"
         title="Cloud not found"
-        description={`The portal has no connection for cloud "${cloud}". Add openstack.clouds.${cloud} (Keystone authUrl and an application credential) to app-config, or fix the openstack.backstage.io/cloud annotation. ${error.message}`}
+        description={`The portal cannot reach cloud ${cloudRef ?? ''}: ${(error as ResponseError).body?.error?.message ?? error.message}. A live cloud needs openstack.clouds.<cloud key> (Keystone authUrl and an application credential) in app-config, named by the entity's openstack.backstage.io/cloud annotation.`}
       />
     );
   }
