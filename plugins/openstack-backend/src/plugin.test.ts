@@ -158,6 +158,12 @@ describe('openstack backend plugin', () => {
       .send({ to: '2025.2', stepSeconds: 0 });
     expect(upgrade.status).toBe(200);
     expect(upgrade.body).toMatchObject({ name: 'demo', upgrade: { to: '2025.2' } });
+    // a new demo cloud, before its entity is registered: by its cloud key, for services only
+    const byKey = await request(server).get('/api/openstack/demo/clouds/demo/status').set('Authorization', mockCredentials.service.header());
+    expect(byKey.body).toMatchObject({ cloud: 'demo', demo: true });
+    expect((await request(server).get('/api/openstack/demo/clouds/demo/status').set('Authorization', user)).status).toBe(403);
+    const none = await request(server).get('/api/openstack/demo/clouds/lab/status').set('Authorization', mockCredentials.service.header());
+    expect(none.status).toBe(404);
   });
 });
 

@@ -7,9 +7,10 @@ import { createCloudCreateAction } from './actions/cloudCreate';
 import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
-import { OpenStackBackend } from './OpenStackBackend';
+import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterClient, findCluster, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { readComputeEnrollSettings } from './computeEnrollSettings';
+import { serviceFetch } from './serviceFetch';
 import { createCloudDrivers } from './drivers';
 import { suiteApi } from './drivers/suiteApi';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,8 @@ export const scaffolderModuleOpenstack = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ scaffolder, catalog, discovery, auth, config }) {
-        const backend = new OpenStackBackend({ discovery, auth });
+        // the suite's backend plugin, with the scaffolder's own service credentials
+        const backend = new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: serviceFetch(auth, 'openstack') } });
         // Live clouds: the clusters of kubernetes.clusterLocatorMethods (read when an action runs)
         const cluster = (name: string) => ClusterClient.for(findCluster(config, name));
         const chartSourceCaData = config.getOptionalString('openstack.scaffolder.chartSourceCaData');

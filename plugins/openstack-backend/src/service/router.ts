@@ -185,6 +185,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const state = await demo.createCloud(body);
       res.status(201).json({ name: state.name, createdAt: state.createdAt });
     });
+    // by cloud key: the create action waits for its new cloud before the cloud's entity exists
+    router.get('/demo/clouds/:cloudKey/status', async (req, res) => {
+      await serviceOnly(req);
+      const { cloudKey } = req.params;
+      if (!(await demo.has(cloudKey))) {
+        throw new NotFoundError(`The demo store has no cloud "${cloudKey}"; create it with POST /demo/clouds`);
+      }
+      res.json((await demo.read(cloudKey)).status);
+    });
     router.post('/demo/clouds/:namespace/:name/upgrade', async (req, res) => {
       const cloud = await demoCloudOf(req);
       const body = parse(upgradeBody, req.body, 'body');

@@ -15,6 +15,7 @@ export const OPENSTACK_PLUGIN_ROUTES = {
   getHost: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts/{host}' },
   getOperations: { method: 'GET', path: '/clouds/{namespace}/{name}/operations' },
   createDemoCloud: { method: 'POST', path: '/demo/clouds' },
+  getDemoCloudStatus: { method: 'GET', path: '/demo/clouds/{cloudKey}/status' },
   startDemoUpgrade: { method: 'POST', path: '/demo/clouds/{namespace}/{name}/upgrade' },
   enrollDemoHost: { method: 'POST', path: '/demo/clouds/{namespace}/{name}/hosts' },
   listApprovals: { method: 'GET', path: '/approvals' },
@@ -79,6 +80,16 @@ export interface NewDemoCloud {
   rolloutSeconds?: number;
 }
 
+/** The body of `POST /demo/clouds/{namespace}/{name}/upgrade`. @public */
+export interface DemoUpgrade {
+  /** The release of the hop. */
+  to: string;
+  /** The charts of the upgrade planner's steps, in its order. */
+  order?: string[];
+  /** Seconds each chart takes to roll. */
+  stepSeconds?: number;
+}
+
 /** The suite's backend plugin (`/api/openstack`), as its callers see it. @public */
 export interface OpenStackPluginApi {
   listClouds(): Promise<CloudListItem[]>;
@@ -91,7 +102,12 @@ export interface OpenStackPluginApi {
   findHost(cloudRef: CloudRef | string, host: string, opts?: { refresh?: boolean }): Promise<ComputeHostStatus | undefined>;
   getOperations(cloudRef: CloudRef | string): Promise<OperationRecord[]>;
   createDemoCloud(body: NewDemoCloud): Promise<{ name: string; createdAt: string }>;
-  startDemoUpgrade(cloudRef: CloudRef | string, to: string, stepSeconds?: number): Promise<{ name: string; release: string; upgrade: unknown }>;
+  /**
+   * The status of a demo cloud by its cloud key, fresh: for the create action, which waits for
+   * the new cloud before its entity is in the catalog (so before it has a cloud ref).
+   */
+  getDemoCloudStatus(cloudKey: string): Promise<CloudStatus>;
+  startDemoUpgrade(cloudRef: CloudRef | string, body: DemoUpgrade): Promise<{ name: string; release: string; upgrade: unknown }>;
   enrollDemoHost(cloudRef: CloudRef | string, body: { host: string; zone: string; aggregate?: string }): Promise<{ host: string }>;
   listApprovals(filter?: ApprovalFilter): Promise<ApprovalRequest[]>;
   createApproval(body: NewApprovalRequest): Promise<ApprovalRequest>;
@@ -192,8 +208,12 @@ export class OpenStackPluginClient implements OpenStackPluginApi {
     return this.call('createDemoCloud', {}, { body });
   }
 
-  async startDemoUpgrade(cloudRef: CloudRef | string, to: string, stepSeconds?: number): Promise<{ name: string; release: string; upgrade: unknown }> {
-    return this.call('startDemoUpgrade', OpenStackPluginClient.cloudParams(cloudRef), { body: { to, stepSeconds } });
+  async getDemoCloudStatus(cloudKey: string): Promise<CloudStatus> {
+    return this.call('getDemoCloudStatus', { cloudKey });
+  }
+
+  async startDemoUpgrade(cloudRef: CloudRef | string, body: DemoUpgrade): Promise<{ name: string; release: string; upgrade: unknown }> {
+    return this.call('startDemoUpgrade', OpenStackPluginClient.cloudParams(cloudRef), { body });
   }
 
   async enrollDemoHost(cloudRef: CloudRef | string, body: { host: string; zone: string; aggregate?: string }): Promise<{ host: string }> {

@@ -6,6 +6,7 @@ export type {
   ApprovalDetail,
   ApprovalFilter,
   CloudListItem,
+  DemoUpgrade,
   HostPageQuery,
   NewDemoCloud,
   OpenStackPluginApi,

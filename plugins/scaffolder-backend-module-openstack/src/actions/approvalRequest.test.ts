@@ -1,6 +1,6 @@
 import yaml from 'yaml';
 import { recoverableContext } from '../__testUtils__/testing';
-import { OpenStackBackend } from '../OpenStackBackend';
+import { OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
 import { createApprovalRequestAction } from './approvalRequest';
 import { examples } from './approvalRequest.examples';
 
@@ -19,10 +19,10 @@ function approvals(decision: { state: string; decidedBy?: string; comment?: stri
     getApproval: jest.fn(async (id: string) => {
       reads++;
       const a = created.find(x => x.id === id)!;
-      return reads >= polls ? { ...a, ...decision } : a;
+      return { approval: reads >= polls ? { ...a, ...decision } : a };
     }),
   };
-  return { backend: backend as unknown as OpenStackBackend & typeof backend, created };
+  return { backend: backend as unknown as OpenStackPluginApi & typeof backend, created };
 }
 
 const input = {
@@ -41,7 +41,7 @@ describe('openstack:approval:request', () => {
     const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     const ctx = recoverableContext(input, new Map(), { user });
     await action.handler(ctx as any);
-    expect(created).toEqual([expect.objectContaining({ requester: 'user:default/bob', cloud: 'demo-cloud', taskId: 'mock-task-id', stepId: 'mock-step-id' })]);
+    expect(created).toEqual([expect.objectContaining({ requester: 'user:default/bob', cloud: 'resource:default/demo-cloud', taskId: 'mock-task-id', stepId: 'mock-step-id' })]);
     expect(ctx.output).toHaveBeenCalledWith('approvedBy', 'user:default/alice');
     expect(ctx.output).toHaveBeenCalledWith('comment', 'go');
   });
@@ -89,6 +89,26 @@ describe('openstack:approval:request', () => {
     const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     await action.handler(recoverableContext({ title: 'New cloud', plan: {} }, new Map(), { user }) as any);
     expect(created[0]).toMatchObject({ approverGroup: 'group:default/platform-team', timeoutMinutes: 1440, summary: '' });
+  });
+
+  it.each([
+    // the new-cloud template names the cloud to be by its name: the entity it registers in the default namespace
+    ['lab', 'resource:default/lab'],
+    ['resource:team-a/lab', 'resource:team-a/lab'],
+  ])('keys the request for cloud %s by the full cloud ref %s', async (cloud, cloudRef) => {
+    const { backend, created } = approvals({ state: 'approved', decidedBy: 'user:default/alice' });
+    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    await action.handler(recoverableContext({ title: 'x', plan: {}, cloud }, new Map(), { user }) as any);
+    expect(created.map(a => a.cloud)).toEqual([cloudRef]);
+  });
+
+  it('refuses a ref that names no cloud before asking anyone', async () => {
+    const { backend } = approvals({ state: 'approved' });
+    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    await expect(
+      action.handler(recoverableContext({ title: 'x', plan: {}, cloud: 'component:default/lab' }, new Map(), { user }) as any),
+    ).rejects.toThrow(/^input\.cloud: "component:default\/lab" is a component, not a cloud/);
+    expect(backend.createApproval).not.toHaveBeenCalled();
   });
 
   it('runs its example (dry run)', async () => {

@@ -2,11 +2,11 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { MAX_APPROVAL_TIMEOUT_MINUTES } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
-import { OpenStackBackend } from '../OpenStackBackend';
+import { OpenStackPluginApi, parseCloudRef, stringifyCloudRef } from '@backstage-openstack/plugin-openstack-common';
 import { examples } from './approvalRequest.examples';
 
 export interface ApprovalRequestDeps {
-  backend: OpenStackBackend;
+  backend: OpenStackPluginApi;
   appBaseUrl: string;
   pollMs?: number;
 }
@@ -57,7 +57,8 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
       if (!/^group:[^/]+\/.+$/.test(input.approverGroup)) {
         throw new InputError(`input.approverGroup "${input.approverGroup}" is not a group entity ref, e.g. group:default/platform-team`);
       }
-      const cloud = input.cloud?.includes('/') ? input.cloud.split('/').pop() : input.cloud;
+      // approvals are keyed by the full cloud ref
+      const cloud = input.cloud === undefined ? undefined : stringifyCloudRef(parseCloudRef(input.cloud, 'input.cloud'));
       if (ctx.isDryRun) {
         ctx.logger.info(`Would ask ${input.approverGroup} to approve "${input.title}"`);
         ctx.output('requestId', 'dry-run');
@@ -88,7 +89,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
       const decided = await pollUntil(
         `a decision on approval ${id}`,
         async () => {
-          const a = await deps.backend.getApproval(id);
+          const { approval: a } = await deps.backend.getApproval(id);
           return a.state === 'pending' ? undefined : a;
         },
         // the request's own expiry ends the wait; the margin covers clock skew between replicas

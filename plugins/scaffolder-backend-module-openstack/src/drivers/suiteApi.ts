@@ -1,9 +1,10 @@
 import {
   CloudStatus,
   ComputeHostStatus,
+  NewDemoCloud,
+  OpenStackPluginApi,
 } from '@backstage-openstack/plugin-openstack-common';
 import { ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
-import { OpenStackBackend } from '../OpenStackBackend';
 
 /** How the suite's API names a cloud: its ref, and its key (the demo store's name). */
 export type SuiteCloud = Pick<ResolvedCloud, 'entityRef' | 'cloudKey'>;
@@ -22,23 +23,25 @@ export interface SuiteApi {
   hosts(cloud: SuiteCloud): Promise<ComputeHostStatus[]>;
   host(cloud: SuiteCloud, host: string): Promise<ComputeHostStatus | undefined>;
   /** Creates a simulated cloud in the demo store (the body of `POST /demo/clouds`). */
-  createDemoCloud(body: Parameters<OpenStackBackend['createDemoCloud']>[0]): Promise<unknown>;
+  createDemoCloud(body: NewDemoCloud): Promise<unknown>;
   /** Rolls the demo cloud to `to`, chart by chart in `order` (the planner's steps); idempotent. */
   upgradeDemoCloud(cloud: SuiteCloud, body: { to: string; order: string[] }): Promise<unknown>;
   enrollDemoHost(cloud: SuiteCloud, body: { host: string; zone: string; aggregate?: string }): Promise<unknown>;
 }
 
-/** The suite API over the backend client. */
-export function suiteApi(backend: OpenStackBackend): SuiteApi {
-  // the routes name a cloud by its key today; by its ref once they take refs
-  const id = (cloud: SuiteCloud) => cloud.cloudKey;
+/**
+ * The suite API over the one client of /api/openstack (`OpenStackPluginClient`): the routes name
+ * a cloud by its cloud ref; only the create action's wait names a new demo cloud by its cloud key
+ * (its entity does not exist yet). Reads are fresh (`refresh`), as an action acts on them.
+ */
+export function suiteApi(client: OpenStackPluginApi): SuiteApi {
   return {
-    status: cloud => backend.status(id(cloud)),
-    demoStatus: cloudKey => backend.status(cloudKey),
-    hosts: cloud => backend.hosts(id(cloud)),
-    host: (cloud, host) => backend.host(id(cloud), host),
-    createDemoCloud: body => backend.createDemoCloud(body),
-    upgradeDemoCloud: (cloud, body) => backend.startDemoUpgrade(id(cloud), body.to, body.order),
-    enrollDemoHost: (cloud, body) => backend.enrollDemoHost(id(cloud), body),
+    status: cloud => client.getStatus(cloud.entityRef, { refresh: true }),
+    demoStatus: cloudKey => client.getDemoCloudStatus(cloudKey),
+    hosts: cloud => client.listAllHosts(cloud.entityRef, { refresh: true }),
+    host: (cloud, host) => client.findHost(cloud.entityRef, host, { refresh: true }),
+    createDemoCloud: body => client.createDemoCloud(body),
+    upgradeDemoCloud: (cloud, body) => client.startDemoUpgrade(cloud.entityRef, body),
+    enrollDemoHost: (cloud, body) => client.enrollDemoHost(cloud.entityRef, body),
   };
 }
