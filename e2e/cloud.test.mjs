@@ -31,6 +31,8 @@ test('the OpenStack tab shows the control plane with verdicts', async () => {
 test('the hosts table filters down, disabled and lagging hosts on the server', async () => {
   await page.goto(`${PORTAL_URL}/catalog/default/resource/demo-cloud/openstack`);
   await page.getByRole('link', { name: 'cmp-az1-01' }).waitFor();
+  // each host links to its entity, named as the enroll action names it (hostEntityName: <cloud key>.<host>)
+  assert.equal(await page.getByRole('link', { name: 'cmp-az1-01' }).getAttribute('href'), '/catalog/default/resource/demo.cmp-az1-01');
   await page.getByTestId('host-filter-down').click();
   await page.getByRole('link', { name: 'cmp-az2-07' }).waitFor();
   await page.getByRole('link', { name: 'cmp-az1-01' }).waitFor({ state: 'detached' });
@@ -44,7 +46,7 @@ test('the hosts table filters down, disabled and lagging hosts on the server', a
 });
 
 test("a compute host's page shows its live status and its cloud", async () => {
-  await page.goto(`${PORTAL_URL}/catalog/default/resource/cmp-az1-04`);
+  await page.goto(`${PORTAL_URL}/catalog/default/resource/demo.cmp-az1-04`);
   await page.getByText('Compute host cmp-az1-04').waitFor();
   await page.getByText(/disabled: maintenance: DIMM replacement/).waitFor();
   assert.ok(await page.getByRole('link', { name: 'resource:default/demo-cloud' }).isVisible());

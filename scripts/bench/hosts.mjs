@@ -77,9 +77,9 @@ try {
   };
   console.log(`demo cloud with ${HOSTS} compute hosts, ${ROUNDS} reads per route after the cold one`);
   for (const [name, path] of [
-    ['status', '/clouds/demo/status'],
-    ['hosts page (25, sorted by vCPU)', '/clouds/demo/hosts?sort=vcpu&order=desc&limit=25'],
-    ['hosts filter down', '/clouds/demo/hosts?filter=down&limit=25'],
+    ['status', '/clouds/default/demo-cloud/status'],
+    ['hosts page (25, sorted by vCPU)', '/clouds/default/demo-cloud/hosts?sort=vcpu&order=desc&limit=25'],
+    ['hosts filter down', '/clouds/default/demo-cloud/hosts?filter=down&limit=25'],
   ]) {
     const cold = await get(`${path}${path.includes('?') ? '&' : '?'}refresh=true`);
     const warm = [];
@@ -90,7 +90,7 @@ try {
   // coalesced into one upstream read
   await new Promise(r => setTimeout(r, 10_500));
   const burst = performance.now();
-  await Promise.all(Array.from({ length: 100 }, () => get('/clouds/demo/status')));
+  await Promise.all(Array.from({ length: 100 }, () => get('/clouds/default/demo-cloud/status')));
   console.log(`  100 concurrent status reads on an expired cache: ${ms(performance.now() - burst)} in all`);
 
   const browser = await launchBrowser();

@@ -135,7 +135,7 @@ describe('a configured live cloud', () => {
   it('serves its status from OpenStack and the cluster the catalog Resource names', async () => {
     const app = await start();
     const res = await request(app)
-      .get('/api/openstack/clouds/zed/status')
+      .get('/api/openstack/clouds/default/zed/status')
       .set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -159,7 +159,7 @@ describe('a configured live cloud', () => {
     // a second read within the TTL is served from the cache: no new upstream call
     const calls = os.calls.length;
     const again = await request(app)
-      .get('/api/openstack/clouds/zed/status')
+      .get('/api/openstack/clouds/default/zed/status')
       .set('Authorization', user);
     expect(again.body.fetchedAt).toBe(res.body.fetchedAt);
     expect(os.calls.length).toBe(calls);
@@ -170,7 +170,7 @@ describe('a configured live cloud', () => {
     const app = await start();
     const page = await request(app)
       .get(
-        '/api/openstack/clouds/zed/hosts?sort=vms&order=desc&limit=2&offset=0',
+        '/api/openstack/clouds/default/zed/hosts?sort=vms&order=desc&limit=2&offset=0',
       )
       .set('Authorization', user);
     expect(page.status).toBe(200);
@@ -181,17 +181,17 @@ describe('a configured live cloud', () => {
     ]);
     const next = await request(app)
       .get(
-        '/api/openstack/clouds/zed/hosts?sort=vms&order=desc&limit=2&offset=2',
+        '/api/openstack/clouds/default/zed/hosts?sort=vms&order=desc&limit=2&offset=2',
       )
       .set('Authorization', user);
     expect(next.body.items.map((h: any) => h.host)).toEqual(['compute1']);
     const search = await request(app)
-      .get('/api/openstack/clouds/zed/hosts?search=az1')
+      .get('/api/openstack/clouds/default/zed/hosts?search=az1')
       .set('Authorization', user);
     expect(search.body.items.map((h: any) => h.host)).toEqual(['compute1']);
 
     const one = await request(app)
-      .get('/api/openstack/clouds/zed/hosts/compute1')
+      .get('/api/openstack/clouds/default/zed/hosts/compute1')
       .set('Authorization', user);
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({
@@ -204,7 +204,7 @@ describe('a configured live cloud', () => {
       ovnAgentAlive: true,
     });
     const missing = await request(app)
-      .get('/api/openstack/clouds/zed/hosts/compute9')
+      .get('/api/openstack/clouds/default/zed/hosts/compute9')
       .set('Authorization', user);
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toMatch(/compute9/);
@@ -233,12 +233,12 @@ describe('a configured live cloud', () => {
       hostEntity('compute3', 'epoxy'),
     ]);
     const status = await request(app)
-      .get('/api/openstack/clouds/zed/status')
+      .get('/api/openstack/clouds/default/zed/status')
       .set('Authorization', user);
     expect(status.body.release).toBe('2025.1');
     expect(status.body.hostSummary.lagging).toBe(1);
     const page = await request(app)
-      .get('/api/openstack/clouds/zed/hosts?sort=host')
+      .get('/api/openstack/clouds/default/zed/hosts?sort=host')
       .set('Authorization', user);
     expect(page.body.items.map((h: any) => [h.host, h.release, h.blocksUpgrade])).toEqual([
       ['compute1', '2025.1', false],
@@ -260,7 +260,7 @@ describe('a configured live cloud', () => {
     );
     const app = await start();
     const res = await request(app)
-      .get('/api/openstack/clouds/zed/status')
+      .get('/api/openstack/clouds/default/zed/status')
       .set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body.verdict).toBe('Unknown');
@@ -278,7 +278,7 @@ describe('a configured live cloud', () => {
     expect(cinder.verdict).toBe('Unknown');
     expect(cinder.services).toBeUndefined();
     const hosts = await request(app)
-      .get('/api/openstack/clouds/zed/hosts')
+      .get('/api/openstack/clouds/default/zed/hosts')
       .set('Authorization', user);
     expect(hosts.status).toBe(200);
     expect(hosts.body.total).toBe(3);
@@ -289,9 +289,9 @@ describe('a configured live cloud', () => {
       mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
     ]);
     for (const path of [
-      '/clouds/zed/status',
-      '/clouds/zed/hosts',
-      '/clouds/zed/hosts/compute1',
+      '/clouds/default/zed/status',
+      '/clouds/default/zed/hosts',
+      '/clouds/default/zed/hosts/compute1',
     ]) {
       const res = await request(app)
         .get(`/api/openstack${path}`)
@@ -327,7 +327,7 @@ describe('a configured live cloud', () => {
       ],
     });
     const res = await request(app)
-      .get('/api/openstack/clouds/zed/status')
+      .get('/api/openstack/clouds/default/zed/status')
       .set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body.errors).toEqual([
