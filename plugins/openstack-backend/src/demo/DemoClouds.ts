@@ -1,5 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { ComputeHostStatus, CloudStatus } from '@backstage-openstack/plugin-openstack-common';
+import { ComputeHostStatus, CloudStatus, NewDemoCloud } from '@backstage-openstack/plugin-openstack-common';
 import { DemoCloudStore } from './DemoCloudStore';
 import { DemoCloudState } from './model';
 import { demoHost, prng } from './seed';
@@ -36,15 +36,7 @@ export class DemoClouds {
     return simulate(state, now);
   }
 
-  async createCloud(input: {
-    name: string;
-    release: string;
-    region?: string;
-    cluster?: string;
-    namespace?: string;
-    components: string[];
-    rolloutSeconds?: number;
-  }): Promise<DemoCloudState> {
+  async createCloud(input: NewDemoCloud): Promise<DemoCloudState> {
     const now = this.clock();
     const state: DemoCloudState = {
       name: input.name,

@@ -69,17 +69,17 @@ export class LiveClouds implements CloudSource {
     return [...this.clients.keys()];
   }
 
-  async has(cloud: string): Promise<boolean> {
-    return this.clients.has(cloud);
+  async has(cloudKey: string): Promise<boolean> {
+    return this.clients.has(cloudKey);
   }
 
-  async read(cloud: string): Promise<CloudView> {
-    const openstack = this.clients.get(cloud)!;
+  async read(cloudKey: string): Promise<CloudView> {
+    const openstack = this.clients.get(cloudKey)!;
     const [where, hostReleases] = await Promise.all([
-      this.locate(cloud),
-      this.hostReleases(cloud),
+      this.locate(cloudKey),
+      this.hostReleases(cloudKey),
     ]);
-    const target: LiveCloudTarget = { cloud, openstack, hostReleases };
+    const target: LiveCloudTarget = { cloud: cloudKey, openstack, hostReleases };
     if (where.cluster && where.namespace) {
       try {
         target.kubernetes = {
@@ -87,14 +87,14 @@ export class LiveClouds implements CloudSource {
           namespace: where.namespace,
         };
       } catch (e) {
-        target.kubernetesMissing = `OpenStack cloud "${cloud}": its control plane's cluster "${
+        target.kubernetesMissing = `OpenStack cloud "${cloudKey}": its control plane's cluster "${
           where.cluster
         }" (from ${where.from}) cannot be used: ${(e as Error).message}`;
       }
     } else {
       target.kubernetesMissing =
-        `OpenStack cloud "${cloud}": no Kubernetes cluster and namespace known for its control plane (${where.from}); ` +
-        `set openstack.clouds.${cloud}.cluster and .namespace, or the annotations ${ANNOTATION_OPENSTACK_CLUSTER} and ${ANNOTATION_OPENSTACK_NAMESPACE} on its catalog Resource`;
+        `OpenStack cloud "${cloudKey}": no Kubernetes cluster and namespace known for its control plane (${where.from}); ` +
+        `set openstack.clouds.${cloudKey}.cluster and .namespace, or the annotations ${ANNOTATION_OPENSTACK_CLUSTER} and ${ANNOTATION_OPENSTACK_NAMESPACE} on its catalog Resource`;
     }
     return readLiveCloudView(target);
   }
@@ -109,13 +109,13 @@ export class LiveClouds implements CloudSource {
   }
 
   /** The catalog Resources of a type whose `openstack.backstage.io/cloud` is the key (names and annotations). */
-  private async resourcesOf(cloud: string, type: string) {
+  private async resourcesOf(cloudKey: string, type: string) {
     const { items } = await this.deps.catalog.getEntities(
       {
         filter: {
           kind: 'Resource',
           'spec.type': type,
-          [`metadata.annotations.${ANNOTATION_OPENSTACK_CLOUD}`]: cloud,
+          [`metadata.annotations.${ANNOTATION_OPENSTACK_CLOUD}`]: cloudKey,
         },
         fields: ['metadata.annotations', 'metadata.name', 'metadata.namespace'],
       },
@@ -129,9 +129,9 @@ export class LiveClouds implements CloudSource {
    * cloud's compute-host Resources (no OpenStack API reports it). A value that is no release of
    * the catalog is skipped with a warning naming the entity; an unreadable catalog gives none.
    */
-  private async hostReleases(cloud: string): Promise<Record<string, string>> {
+  private async hostReleases(cloudKey: string): Promise<Record<string, string>> {
     try {
-      const items = await this.resourcesOf(cloud, OPENSTACK_COMPUTE_HOST_TYPE);
+      const items = await this.resourcesOf(cloudKey, OPENSTACK_COMPUTE_HOST_TYPE);
       const releases: Record<string, string> = {};
       for (const e of items) {
         const a = e.metadata.annotations ?? {};
@@ -148,26 +148,26 @@ export class LiveClouds implements CloudSource {
       return releases;
     } catch (e) {
       this.deps.logger.warn(
-        `Could not read the compute-host Resources of cloud ${cloud}: ${(e as Error).message}`,
+        `Could not read the compute-host Resources of cloud ${cloudKey}: ${(e as Error).message}`,
       );
       return {};
     }
   }
 
-  private async locate(cloud: string): Promise<ControlPlaneLocation> {
-    const cfg = this.config.getOptionalConfig(`openstack.clouds.${cloud}`);
+  private async locate(cloudKey: string): Promise<ControlPlaneLocation> {
+    const cfg = this.config.getOptionalConfig(`openstack.clouds.${cloudKey}`);
     const cluster = cfg?.getOptionalString('cluster');
     const namespace = cfg?.getOptionalString('namespace');
     if (cluster && namespace)
-      return { cluster, namespace, from: `openstack.clouds.${cloud}` };
+      return { cluster, namespace, from: `openstack.clouds.${cloudKey}` };
     try {
-      const items = await this.resourcesOf(cloud, OPENSTACK_CLOUD_TYPE);
+      const items = await this.resourcesOf(cloudKey, OPENSTACK_CLOUD_TYPE);
       const entity = items[0];
       if (!entity)
         return {
           cluster,
           namespace,
-          from: `no catalog Resource has ${ANNOTATION_OPENSTACK_CLOUD}: ${cloud}`,
+          from: `no catalog Resource has ${ANNOTATION_OPENSTACK_CLOUD}: ${cloudKey}`,
         };
       const a = entity.metadata.annotations ?? {};
       return {
@@ -179,7 +179,7 @@ export class LiveClouds implements CloudSource {
       };
     } catch (e) {
       this.deps.logger.warn(
-        `Could not look up the catalog Resource of cloud ${cloud}: ${
+        `Could not look up the catalog Resource of cloud ${cloudKey}: ${
           (e as Error).message
         }`,
       );

@@ -1,7 +1,8 @@
 import { ResponseError } from '@backstage/errors';
 import { ApprovalAuditEntry, ApprovalRequest, NewApprovalRequest } from '../approvals';
 import { CloudRef, parseCloudRef } from '../cloudRef';
-import { CloudStatus, ComputeHostPage, ComputeHostStatus, HostFilter, HostSortField, OperationRecord } from '../status/types';
+import { HostQuery } from '../status/hosts';
+import { CloudStatus, ComputeHostPage, ComputeHostStatus, OperationRecord } from '../status/types';
 
 /**
  * The routes of the suite's backend plugin (`/api/openstack`) that the client calls, as
@@ -40,13 +41,7 @@ export interface CloudListItem {
 }
 
 /** The query of `GET /clouds/{namespace}/{name}/hosts`. @public */
-export interface HostPageQuery {
-  filter?: HostFilter;
-  search?: string;
-  sort?: HostSortField;
-  order?: 'asc' | 'desc';
-  offset?: number;
-  limit?: number;
+export interface HostPageQuery extends HostQuery {
   /** Bypass the short-lived cache. */
   refresh?: boolean;
 }
