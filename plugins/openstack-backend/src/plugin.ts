@@ -52,7 +52,7 @@ export const openstackPlugin = createBackendPlugin({
           await store.ensureSeeded(new Date(), config.getOptionalNumber('openstack.demo.hosts'));
           demo = new DemoClouds(store);
           const demoClouds = demo;
-          sources.demo = { has: cloudKey => demoClouds.has(cloudKey), read: cloudKey => demoClouds.read(cloudKey) };
+          sources.demo = { has: cloudKey => demoClouds.has(cloudKey), read: cloud => demoClouds.read(cloud.cloudKey) };
           logger.info('Demo cloud enabled (openstack.demo.enabled): simulated clouds are marked as demo');
         }
         // Live clouds: every openstack.clouds.<key>, read from its OpenStack APIs and Kubernetes.

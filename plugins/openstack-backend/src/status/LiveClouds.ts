@@ -8,7 +8,6 @@ import {
   ANNOTATION_OPENSTACK_NAMESPACE,
   ANNOTATION_OPENSTACK_RELEASE,
   findRelease,
-  OPENSTACK_CLOUD_TYPE,
   OPENSTACK_COMPUTE_HOST_TYPE,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
@@ -19,7 +18,7 @@ import {
   OpenStackClientOptions,
   readLiveCloudView,
 } from '@backstage-openstack/plugin-openstack-node';
-import { CloudSource, CloudView } from './StatusService';
+import { CloudSource, CloudView, StatusTarget } from './StatusService';
 
 /** Where a cloud's control plane runs, and where that was learnt from. */
 interface ControlPlaneLocation {
@@ -34,8 +33,8 @@ interface ControlPlaneLocation {
  *
  * Which cluster and namespace (one rule): each of `openstack.clouds.<key>.cluster` and
  * `.namespace` from app-config when set there, else from the annotations
- * `openstack.backstage.io/cluster` and `openstack.backstage.io/namespace` of the catalog's
- * `openstack-cloud` Resource whose `openstack.backstage.io/cloud` is the key. The cluster is a name under
+ * `openstack.backstage.io/cluster` and `openstack.backstage.io/namespace` of the cloud's
+ * Resource, which the route's resolver read (`ResolvedCloud`). The cluster is a name under
  * `kubernetes.clusterLocatorMethods` (configured once for the kubernetes plugin too). When
  * neither names both, the status is read from OpenStack alone and says how to fix it.
  */
@@ -73,12 +72,11 @@ export class LiveClouds implements CloudSource {
     return this.clients.has(cloudKey);
   }
 
-  async read(cloudKey: string): Promise<CloudView> {
+  async read(cloud: StatusTarget): Promise<CloudView> {
+    const { cloudKey } = cloud;
     const openstack = this.clients.get(cloudKey)!;
-    const [where, hostReleases] = await Promise.all([
-      this.locate(cloudKey),
-      this.hostReleases(cloudKey),
-    ]);
+    const where = this.locate(cloud);
+    const hostReleases = await this.hostReleases(cloudKey);
     const target: LiveCloudTarget = { cloud: cloudKey, openstack, hostReleases };
     if (where.cluster && where.namespace) {
       try {
@@ -154,40 +152,20 @@ export class LiveClouds implements CloudSource {
     }
   }
 
-  private async locate(cloudKey: string): Promise<ControlPlaneLocation> {
-    const cfg = this.config.getOptionalConfig(`openstack.clouds.${cloudKey}`);
+  /**
+   * Where the control plane runs: app-config first, else the annotations of the cloud's entity,
+   * which the resolver has already read (no second catalog lookup).
+   */
+  private locate(cloud: StatusTarget): ControlPlaneLocation {
+    const cfg = this.config.getOptionalConfig(`openstack.clouds.${cloud.cloudKey}`);
     const cluster = cfg?.getOptionalString('cluster');
     const namespace = cfg?.getOptionalString('namespace');
     if (cluster && namespace)
-      return { cluster, namespace, from: `openstack.clouds.${cloudKey}` };
-    try {
-      const items = await this.resourcesOf(cloudKey, OPENSTACK_CLOUD_TYPE);
-      const entity = items[0];
-      if (!entity)
-        return {
-          cluster,
-          namespace,
-          from: `no catalog Resource has ${ANNOTATION_OPENSTACK_CLOUD}: ${cloudKey}`,
-        };
-      const a = entity.metadata.annotations ?? {};
-      return {
-        cluster: cluster ?? a[ANNOTATION_OPENSTACK_CLUSTER],
-        namespace: namespace ?? a[ANNOTATION_OPENSTACK_NAMESPACE],
-        from: `catalog resource:${entity.metadata.namespace ?? 'default'}/${
-          entity.metadata.name
-        }`,
-      };
-    } catch (e) {
-      this.deps.logger.warn(
-        `Could not look up the catalog Resource of cloud ${cloudKey}: ${
-          (e as Error).message
-        }`,
-      );
-      return {
-        cluster,
-        namespace,
-        from: `the catalog could not be read: ${(e as Error).message}`,
-      };
-    }
+      return { cluster, namespace, from: `openstack.clouds.${cloud.cloudKey}` };
+    return {
+      cluster: cluster ?? cloud.cluster,
+      namespace: namespace ?? cloud.namespace,
+      from: `catalog ${cloud.entityRef}`,
+    };
   }
 }

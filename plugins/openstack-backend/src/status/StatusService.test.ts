@@ -173,8 +173,8 @@ describe('StatusService', () => {
         live: live.source,
         demo: {
           has: async k => k === 'prod',
-          read: async k => {
-            demoReads.push(k);
+          read: async c => {
+            demoReads.push(c.cloudKey);
             return { status: { fetchedAt: 'demo' } as any, hosts: [] };
           },
         },

@@ -16,14 +16,15 @@ export interface CloudView {
 export interface CloudSource {
   /** True when this source serves the cloud key. */
   has(cloudKey: string): Promise<boolean>;
-  read(cloudKey: string): Promise<CloudView>;
+  /** Reads the cloud by its cloud key; a live source takes the cluster and namespace the resolver read. */
+  read(cloud: StatusTarget): Promise<CloudView>;
 }
 
 /** The sources by driver: the demo store and the live clouds, each keyed by cloud key. */
 export type CloudSources = Partial<Record<'demo' | 'live', CloudSource>>;
 
-/** A cloud as the status service reads it: its ref (for messages), driver and key. */
-export type StatusTarget = Pick<ResolvedCloud, 'entityRef' | 'driver' | 'cloudKey'>;
+/** A cloud as the status service reads it: its ref (for messages), driver, key and control plane. */
+export type StatusTarget = Pick<ResolvedCloud, 'entityRef' | 'driver' | 'cloudKey' | 'cluster' | 'namespace'>;
 
 /** A view and when it was read. */
 interface Stamped {
@@ -109,7 +110,7 @@ export class StatusService {
     const p = (async () => {
       const source = await this.sourceFor(cloud);
       const t0 = this.now();
-      const view = await source.read(cloud.cloudKey);
+      const view = await source.read(cloud);
       this.logger.debug(`read cloud ${cloud.entityRef} (${cloud.driver} ${cloud.cloudKey}) in ${this.now() - t0} ms`);
       const stamped: Stamped = { view, readAt: this.now() };
       this.local.set(key, stamped);
