@@ -149,15 +149,15 @@ describe('openstack backend plugin', () => {
     const live = await request(server)
       .post('/api/openstack/demo/clouds/team-a/prod/upgrade')
       .set('Authorization', mockCredentials.service.header())
-      .send({ to: '2025.2' });
+      .send({ to: '2025.2', order: ['keystone'] });
     expect(live.status).toBe(400);
     expect(live.body.error.message).toMatch(/^path: resource:team-a\/prod is a live cloud/);
     const upgrade = await request(server)
       .post('/api/openstack/demo/clouds/default/demo-cloud/upgrade')
       .set('Authorization', mockCredentials.service.header())
-      .send({ to: '2025.2', stepSeconds: 0 });
+      .send({ to: '2025.2', order: ['keystone', 'nova'], stepSeconds: 0 });
     expect(upgrade.status).toBe(200);
-    expect(upgrade.body).toMatchObject({ name: 'demo', upgrade: { to: '2025.2' } });
+    expect(upgrade.body).toMatchObject({ name: 'demo', upgrade: { to: '2025.2', order: ['keystone', 'nova'] } });
     // a new demo cloud, before its entity is registered: by its cloud key, for services only
     const byKey = await request(server).get('/api/openstack/demo/clouds/demo/status').set('Authorization', mockCredentials.service.header());
     expect(byKey.body).toMatchObject({ cloud: 'demo', demo: true });

@@ -80,7 +80,7 @@ export interface DemoUpgrade {
   /** The release of the hop. */
   to: string;
   /** The charts of the upgrade planner's steps, in its order. */
-  order?: string[];
+  order: string[];
   /** Seconds each chart takes to roll. */
   stepSeconds?: number;
 }
