@@ -6,15 +6,128 @@
  *
  * @packageDocumentation
  */
-export * from './kubernetes/clusters';
-export * from './kubernetes/apply';
-export * from './kubernetes/retry';
-export * from './kubernetes/rollout';
-export * from './kubernetes/liveCloud';
-export * from './kubernetes/jobs';
-export * from './kubernetes/secrets';
-export * from './helm/chartSource';
+
+// Kubernetes
+export { findCluster, kubeConfigFor, readClusters } from './kubernetes/clusters';
+export type { ClusterDetails } from './kubernetes/clusters';
+export {
+  CLOUD_LABEL,
+  ClusterClient,
+  FIELD_MANAGER,
+  randomCredential,
+} from './kubernetes/apply';
+export type {
+  ClusterAccess,
+  EnsuredSecret,
+  ExistingSecretPolicy,
+  NamespaceOwnership,
+  SecretOnce,
+} from './kubernetes/apply';
+export { kubeStatusOf } from './kubernetes/kubeErrors';
+export { retryAfterMs, withKubeRetry } from './kubernetes/retry';
+export {
+  applicationReadiness,
+  helmReleaseReadiness,
+  jobOutcome,
+  workloadReadiness,
+} from './kubernetes/rollout';
+export type { JobOutcome, Readiness } from './kubernetes/rollout';
+export { readLiveWorkloads } from './kubernetes/workloads';
+export type {
+  KubeWorkload,
+  LiveWorkload,
+  LiveWorkloadKind,
+  LiveWorkloads,
+} from './kubernetes/workloads';
+export {
+  applicationValues,
+  liveCloudSnapshot,
+  readLiveChart,
+  readLiveCharts,
+  withApplicationValues,
+} from './kubernetes/liveCloud';
+export type {
+  LiveChart,
+  LiveCloudRef,
+  LiveDelivery,
+} from './kubernetes/liveCloud';
+export {
+  jobFromCronJob,
+  readCronJob,
+  runJobFromCronJob,
+} from './kubernetes/jobs';
+export { readSecretLabels, readSecretValues } from './kubernetes/secrets';
+export type { SecretValues } from './kubernetes/secrets';
+
+// Helm chart sources
+export { checkChartSource } from './helm/chartSource';
+export type {
+  ChartSourceCheck,
+  ChartSourceCheckOptions,
+} from './helm/chartSource';
+
+// The one resolver of a cloud's entity ref
 export { resolveCloud } from './cloud/resolveCloud';
 export type { ResolvedCloud } from './cloud/resolveCloud';
-export * from './openstack';
-export * from './status';
+
+// OpenStack
+export {
+  readOpenStackCloud,
+  readOpenStackClouds,
+  DEFAULT_OPENSTACK_MAX_CONCURRENCY,
+  DEFAULT_OPENSTACK_TIMEOUT_MS,
+} from './openstack/config';
+export type {
+  OpenStackCloudConfig,
+  OpenStackInterface,
+} from './openstack/config';
+export { OPENSTACK_API_SERVICES, OpenStackClient } from './openstack/client';
+export type { OpenStackClientOptions } from './openstack/client';
+export { OpenStackSession } from './openstack/session';
+export type {
+  OpenStackSessionOptions,
+  QueryParams,
+  SessionRequestOptions,
+} from './openstack/session';
+export { KeystoneAuth } from './openstack/keystone';
+export type {
+  CatalogEndpoint,
+  CatalogEntry,
+  KeystoneAuthOptions,
+  KeystoneToken,
+} from './openstack/keystone';
+export { OpenStackTransport } from './openstack/transport';
+export type {
+  HttpMethod,
+  OpenStackHttpRequest,
+  OpenStackHttpResponse,
+  OpenStackTransportOptions,
+  RetryPolicy,
+} from './openstack/transport';
+export { NovaClient } from './openstack/nova';
+export type { NovaPageOptions } from './openstack/nova';
+export { PlacementClient } from './openstack/placement';
+export { NeutronClient } from './openstack/neutron';
+export { CinderClient } from './openstack/cinder';
+export { GlanceClient } from './openstack/glance';
+export type {
+  Aggregate,
+  ApiHealth,
+  ComputeService,
+  Hypervisor,
+  Image,
+  Inventory,
+  NetworkAgent,
+  ResourceCapacity,
+  ResourceProvider,
+  VersionDocument,
+  VolumeService,
+} from './openstack/types';
+
+// Live status
+export { controlPlaneWorkloads } from './status/controlPlane';
+export { readLiveCloudView } from './status/liveCloudView';
+export type { LiveCloudTarget, LiveCloudView } from './status/liveCloudView';
+
+// Waiting
+export { pollUntil } from './util/pollUntil';

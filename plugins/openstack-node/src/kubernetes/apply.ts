@@ -13,14 +13,14 @@ import {
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
-  V1Deployment,
   V1Job,
   V1Pod,
-  V1StatefulSet,
   VersionApi,
 } from '@kubernetes/client-node';
 import { ClusterDetails, kubeConfigFor } from './clusters';
+import { kubeServerMessage, kubeStatusOf } from './kubeErrors';
 import { withKubeRetry } from './retry';
+import { KubeWorkload } from './workloads';
 
 /** The field manager of every server-side apply of the suite. @public */
 export const FIELD_MANAGER = 'backstage-openstack';
@@ -28,32 +28,34 @@ export const FIELD_MANAGER = 'backstage-openstack';
 /** The label that marks a namespace (and every object) as belonging to one cloud. @public */
 export const CLOUD_LABEL = 'openstack.backstage.io/cloud';
 
-/** HTTP status of a failed @kubernetes/client-node call, or undefined for other errors. @public */
-export function kubeStatusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** The `message` of the Kubernetes Status a call failed with (or the error's own message). */
-function serverMessage(error: unknown): string {
-  const body = (error as { body?: unknown }).body;
-  try {
-    const parsed = typeof body === 'string' ? JSON.parse(body) : body;
-    if (parsed && typeof parsed === 'object' && 'message' in parsed) {
-      return String((parsed as { message: unknown }).message);
-    }
-  } catch {
-    // not JSON
-  }
-  return error instanceof Error ? error.message.split('\n')[0] : String(error);
-}
-
 /** A random credential: 32 bytes from node:crypto, base64url (no characters YAML or URLs mind). @public */
 export function randomCredential(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** What `ensureSecret` did; never the values. @public */
+/**
+ * What {@link ClusterClient.ensureSecret} does with a Secret that exists already: `keep` leaves
+ * it exactly as it is; `add-missing-keys` adds a random value for each of the `randomKeys` it
+ * lacks. Neither ever changes a value the Secret has.
+ *
+ * @public
+ */
+export type ExistingSecretPolicy = 'keep' | 'add-missing-keys';
+
+/** The Secret {@link ClusterClient.ensureSecret} creates once. @public */
+export interface SecretOnce {
+  name: string;
+  namespace: string;
+  labels?: Record<string, string>;
+  /** Keys that get a random credential each (node:crypto, see {@link randomCredential}). */
+  randomKeys?: string[];
+  /** Values given by the caller (plain text; stored as the Secret's `stringData`). */
+  stringData?: Record<string, string>;
+  /** What to do when the Secret exists; default `keep`. */
+  existing?: ExistingSecretPolicy;
+}
+
+/** What {@link ClusterClient.ensureSecret} did; never the values. @public */
 export interface EnsuredSecret {
   name: string;
   namespace: string;
@@ -61,6 +63,8 @@ export interface EnsuredSecret {
   created: boolean;
   /** Keys added to a Secret that existed without them (existing keys are never touched). */
   addedKeys: string[];
+  /** The labels of the Secret as it is in the cluster (to check whose it is). */
+  labels: Record<string, string>;
 }
 
 /** Whether a namespace may hold a cloud's control plane. @public */
@@ -102,7 +106,7 @@ export class ClusterClient {
   fail(what: string, error: unknown): Error {
     const status = kubeStatusOf(error);
     const where = `Kubernetes cluster "${this.name}" (${this.url}): ${what}`;
-    const msg = serverMessage(error);
+    const msg = kubeServerMessage(error);
     switch (status) {
       case undefined:
         return new ServiceUnavailableError(
@@ -182,52 +186,62 @@ export class ClusterClient {
   }
 
   /**
-   * Creates a Secret once, with a random value (node:crypto) for each key. An existing Secret
-   * keeps its values: only keys it lacks are added. Values never leave this method.
+   * Creates a Secret once, with the caller's `stringData` and a random value (node:crypto) for
+   * each of `randomKeys`; a Secret that exists is handled as `existing` says (never overwritten).
+   * Values never leave this method. A Secret created by a concurrent run counts as existing.
    */
-  async ensureSecret(s: {
-    name: string;
-    namespace: string;
-    keys: string[];
-    labels?: Record<string, string>;
-  }): Promise<EnsuredSecret> {
+  async ensureSecret(s: SecretOnce): Promise<EnsuredSecret> {
+    const where = `${s.namespace}/${s.name}`;
     const random = (keys: string[]) =>
       Object.fromEntries(
         keys.map(k => [k, Buffer.from(randomCredential()).toString('base64')]),
       );
-    let existing: string[] | undefined;
-    try {
-      const got = await this.core.readNamespacedSecret({
-        name: s.name,
-        namespace: s.namespace,
-      });
-      existing = Object.keys(got.data ?? {});
-    } catch (e) {
-      if (kubeStatusOf(e) !== 404)
-        throw this.fail(`GET secret ${s.namespace}/${s.name}`, e);
-    }
-    if (!existing) {
+    const existing = async () => {
+      try {
+        return await this.core.readNamespacedSecret({
+          name: s.name,
+          namespace: s.namespace,
+        });
+      } catch (e) {
+        if (kubeStatusOf(e) === 404) return undefined;
+        throw this.fail(`GET secret ${where}`, e);
+      }
+    };
+    let got = await existing();
+    if (!got) {
       try {
         await this.core.createNamespacedSecret({
           namespace: s.namespace,
           body: {
             metadata: { name: s.name, labels: s.labels },
             type: 'Opaque',
-            data: random(s.keys),
+            data: random(s.randomKeys ?? []),
+            stringData: s.stringData,
           },
           fieldManager: FIELD_MANAGER,
         });
-        return { name: s.name, namespace: s.namespace, created: true, addedKeys: [] };
+        return {
+          name: s.name,
+          namespace: s.namespace,
+          created: true,
+          addedKeys: [],
+          labels: s.labels ?? {},
+        };
       } catch (e) {
-        // created by a concurrent run: keep that one
-        if (kubeStatusOf(e) !== 409)
-          throw this.fail(`create secret ${s.namespace}/${s.name}`, e);
-        return this.ensureSecret(s);
+        // created by a concurrent run: that one is the existing Secret
+        if (kubeStatusOf(e) !== 409) throw this.fail(`create secret ${where}`, e);
+        got = await existing();
+        if (!got) throw this.fail(`create secret ${where}`, e);
       }
     }
-    const missing = s.keys.filter(k => !existing!.includes(k));
+    const labels = got.metadata?.labels ?? {};
+    const have = Object.keys(got.data ?? {});
+    const missing =
+      (s.existing ?? 'keep') === 'add-missing-keys'
+        ? (s.randomKeys ?? []).filter(k => !have.includes(k))
+        : [];
     if (missing.length) {
-      await this.call(`patch secret ${s.namespace}/${s.name}`, () =>
+      await this.call(`patch secret ${where}`, () =>
         this.objects.patch(
           {
             apiVersion: 'v1',
@@ -243,7 +257,13 @@ export class ClusterClient {
         ),
       );
     }
-    return { name: s.name, namespace: s.namespace, created: false, addedKeys: missing };
+    return {
+      name: s.name,
+      namespace: s.namespace,
+      created: false,
+      addedKeys: missing,
+      labels,
+    };
   }
 
   /** Server-side apply (field manager `backstage-openstack`, force), optionally as a server dry run. */
@@ -288,27 +308,35 @@ export class ClusterClient {
     }
   }
 
-  /** Deployments and StatefulSets of a namespace matching a label selector. */
+  /**
+   * Deployments, StatefulSets, DaemonSets and Jobs of a namespace matching a label selector, each
+   * with its `kind` (four list calls in parallel).
+   */
   async listWorkloads(
     namespace: string,
     labelSelector: string,
-  ): Promise<Array<V1Deployment | V1StatefulSet>> {
-    const [deployments, statefulSets] = await Promise.all([
-      this.call(`list deployments in ${namespace}`, () =>
-        this.apps.listNamespacedDeployment({ namespace, labelSelector }),
-      ),
-      this.call(`list statefulsets in ${namespace}`, () =>
-        this.apps.listNamespacedStatefulSet({ namespace, labelSelector }),
-      ),
+  ): Promise<KubeWorkload[]> {
+    const list = <T>(what: string, fn: () => Promise<{ items: T[] }>) =>
+      this.call(`list ${what} in namespace ${namespace}`, fn).then(
+        r => r.items,
+      );
+    const q = { namespace, labelSelector };
+    const [deployments, statefulSets, daemonSets, jobs] = await Promise.all([
+      list('deployments', () => this.apps.listNamespacedDeployment(q)),
+      list('statefulsets', () => this.apps.listNamespacedStatefulSet(q)),
+      list('daemonsets', () => this.apps.listNamespacedDaemonSet(q)),
+      list('jobs', () => this.batch.listNamespacedJob(q)),
     ]);
     return [
-      ...deployments.items.map(x => ({ ...x, kind: 'Deployment' })),
-      ...statefulSets.items.map(x => ({ ...x, kind: 'StatefulSet' })),
+      ...deployments.map(x => ({ ...x, kind: 'Deployment' as const })),
+      ...statefulSets.map(x => ({ ...x, kind: 'StatefulSet' as const })),
+      ...daemonSets.map(x => ({ ...x, kind: 'DaemonSet' as const })),
+      ...jobs.map(x => ({ ...x, kind: 'Job' as const })),
     ];
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
-    const pods = await this.call(`list pods in ${namespace}`, () =>
+    const pods = await this.call(`list pods in namespace ${namespace}`, () =>
       this.core.listNamespacedPod({ namespace, labelSelector }),
     );
     return pods.items;

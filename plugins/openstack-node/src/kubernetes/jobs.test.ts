@@ -1,4 +1,5 @@
-import { jobFromCronJob, jobOutcome } from './jobs';
+import { jobFromCronJob } from './jobs';
+import { jobOutcome } from './rollout';
 
 describe('jobFromCronJob', () => {
   it('copies the template like kubectl create job --from=cronjob, owned by the CronJob', () => {

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@backstage/errors';
 import { V1CronJob, V1Job } from '@kubernetes/client-node';
-import { ClusterClient, FIELD_MANAGER, kubeStatusOf } from './apply';
+import { ClusterClient, FIELD_MANAGER } from './apply';
+import { kubeStatusOf } from './kubeErrors';
 
 /**
  * A Job made from a CronJob's template, as `kubectl create job <name> --from=cronjob/<cronjob>`
@@ -41,29 +42,6 @@ export function jobFromCronJob(
     },
     spec: JSON.parse(JSON.stringify(template?.spec ?? {})),
   };
-}
-
-/** Where a Job stands, from its conditions. @public */
-export type JobOutcome =
-  | { state: 'running' }
-  | { state: 'complete' }
-  | { state: 'failed'; reason: string };
-
-/** `Complete`/`Failed` condition of a Job (status True), else running. @public */
-export function jobOutcome(job: V1Job): JobOutcome {
-  const conditions = job.status?.conditions ?? [];
-  const on = (type: string) =>
-    conditions.find(c => c.type === type && c.status === 'True');
-  if (on('Complete')) return { state: 'complete' };
-  const failed = on('Failed');
-  if (failed) {
-    return {
-      state: 'failed',
-      reason:
-        [failed.reason, failed.message].filter(Boolean).join(': ') || 'Failed',
-    };
-  }
-  return { state: 'running' };
 }
 
 /**

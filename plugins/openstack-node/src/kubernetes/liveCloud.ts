@@ -1,7 +1,8 @@
-import { KubernetesObject, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
+import { KubernetesObject } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import {
   CHART_ORDER,
+  chartObjectName,
   ChartName,
   CloudSnapshot,
   ComputeHostRelease,
@@ -9,7 +10,8 @@ import {
   WorkloadHealth,
 } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterAccess } from './apply';
-import { applicationReadiness, helmReleaseReadiness, Readiness, workloadReadiness } from './rollout';
+import { applicationReadiness, helmReleaseReadiness, Readiness } from './rollout';
+import { LiveWorkload } from './workloads';
 
 /** How a live cloud's charts are delivered. @public */
 export type LiveDelivery = 'flux' | 'argocd' | 'direct';
@@ -30,17 +32,6 @@ export interface LiveChart {
   version: string;
   imageTags: Record<string, string>;
   readiness: Readiness;
-}
-
-/** A control-plane workload as read from the cluster. @public */
-export interface LiveWorkload extends WorkloadHealth {
-  image?: string;
-  readiness: Readiness;
-}
-
-/** The object name of a chart of a cloud (`<cloud>-<chart>`), as renderCloud names it. @public */
-export function chartObjectName(cloud: string, chart: ChartName): string {
-  return `${cloud}-${chart}`;
 }
 
 type ArgoApp = KubernetesObject & {
@@ -121,45 +112,6 @@ export async function readLiveCharts(client: ClusterAccess, ref: LiveCloudRef): 
 }
 
 /**
- * The openstack-helm workloads (Deployments, StatefulSets labelled `application=<chart>`) of the
- * namespace, with their pods' restarts.
- *
- * @public
- */
-export async function readLiveWorkloads(
-  client: ClusterAccess,
-  namespace: string,
-  charts: readonly ChartName[] = CHART_ORDER,
-): Promise<LiveWorkload[]> {
-  if (!charts.length) return [];
-  const selector = `application in (${charts.join(',')})`;
-  const [workloads, pods] = await Promise.all([
-    client.listWorkloads(namespace, selector),
-    client.listPods(namespace, selector),
-  ]);
-  return workloads.map(w => {
-    const labels = w.metadata?.labels ?? {};
-    const sel = (w as V1Deployment | V1StatefulSet).spec?.selector?.matchLabels ?? {};
-    const mine = pods.filter(p =>
-      Object.entries(sel).every(([k, v]) => p.metadata?.labels?.[k] === v),
-    );
-    const restarts = mine
-      .flatMap(p => p.status?.containerStatuses ?? [])
-      .reduce((n, c) => n + (c.restartCount ?? 0), 0);
-    return {
-      chart: labels.application as ChartName,
-      kind: (w as { kind?: string }).kind as LiveWorkload['kind'],
-      name: w.metadata?.name ?? '',
-      ready: w.status?.readyReplicas ?? 0,
-      desired: w.spec?.replicas ?? 1,
-      restarts,
-      image: w.spec?.template?.spec?.containers?.[0]?.image,
-      readiness: workloadReadiness(w),
-    };
-  });
-}
-
-/**
  * The planner's snapshot of a live cloud: charts from its HelmReleases/Applications, workloads
  * from the cluster, compute hosts from the caller (the status backend knows their releases).
  *
@@ -200,14 +152,12 @@ export function liveCloudSnapshot(
         },
       ]),
     ),
-    workloads: workloads.map(({ chart, kind, name, ready, desired, restarts }) => ({
-      chart,
-      kind,
-      name,
-      ready,
-      desired,
-      restarts,
-    })),
+    // the planner judges the charts' long-running workloads (Jobs run to completion)
+    workloads: workloads.flatMap(({ chart, kind, name, ready, desired, restarts }) =>
+      kind !== 'Job' && (CHART_ORDER as readonly string[]).includes(chart)
+        ? [{ chart: chart as ChartName, kind, name, ready, desired, restarts: restarts ?? 0 }]
+        : [],
+    ) satisfies WorkloadHealth[],
     computeHosts,
     galera: mariadb ? { clusterSize: mariadb.ready, replicas: mariadb.desired } : undefined,
     rabbitmq: rabbit ? { runningNodes: rabbit.ready, replicas: rabbit.desired } : undefined,

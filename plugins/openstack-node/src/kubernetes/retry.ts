@@ -1,4 +1,4 @@
-import { kubeStatusOf } from './apply';
+import { kubeStatusOf } from './kubeErrors';
 
 const MAX_WAIT_MS = 10_000;
 

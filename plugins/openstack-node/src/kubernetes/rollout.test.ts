@@ -1,4 +1,4 @@
-import { applicationReadiness, helmReleaseReadiness, pollUntil, workloadReadiness } from './rollout';
+import { applicationReadiness, helmReleaseReadiness, workloadReadiness } from './rollout';
 
 const hr = (generation: number, status?: unknown) =>
   ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'x', generation }, status }) as any;
@@ -32,11 +32,5 @@ describe('rollout readiness', () => {
       ready: false,
       detail: 'Deployment keystone-api: 2/2 ready, 1 updated',
     });
-  });
-
-  it('pollUntil returns the first value and names what it waited for on timeout', async () => {
-    let n = 0;
-    await expect(pollUntil('three', async () => (++n === 3 ? n : undefined), { timeoutMs: 1000, intervalMs: 1 })).resolves.toBe(3);
-    await expect(pollUntil('nothing', async () => undefined, { timeoutMs: 5, intervalMs: 2 })).rejects.toThrow(/Timed out after 0 s waiting for nothing/);
   });
 });

@@ -1,4 +1,4 @@
-import { KubernetesObject, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
+import { KubernetesObject, V1Deployment, V1Job, V1StatefulSet } from '@kubernetes/client-node';
 
 /** Whether an object finished what it was asked to do, and what it reports. @public */
 export interface Readiness {
@@ -83,25 +83,25 @@ export function workloadImage(w: V1Deployment | V1StatefulSet): string | undefin
   return w.spec?.template?.spec?.containers?.[0]?.image;
 }
 
-/**
- * Polls `check` until it returns a value, `timeoutMs` passes (error naming what it waited for)
- * or `signal` aborts.
- *
- * @public
- */
-export async function pollUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  opts: { timeoutMs: number; intervalMs: number; signal?: AbortSignal },
-): Promise<T> {
-  const end = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (opts.signal?.aborted) throw new Error(`Cancelled while waiting for ${what}`);
-    if (Date.now() + opts.intervalMs > end) {
-      throw new Error(`Timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${what}`);
-    }
-    await new Promise(r => setTimeout(r, opts.intervalMs));
+/** Where a Job stands, from its conditions. @public */
+export type JobOutcome =
+  | { state: 'running' }
+  | { state: 'complete' }
+  | { state: 'failed'; reason: string };
+
+/** `Complete`/`Failed` condition of a Job (status True), else running. @public */
+export function jobOutcome(job: V1Job): JobOutcome {
+  const conditions = job.status?.conditions ?? [];
+  const on = (type: string) =>
+    conditions.find(c => c.type === type && c.status === 'True');
+  if (on('Complete')) return { state: 'complete' };
+  const failed = on('Failed');
+  if (failed) {
+    return {
+      state: 'failed',
+      reason:
+        [failed.reason, failed.message].filter(Boolean).join(': ') || 'Failed',
+    };
   }
+  return { state: 'running' };
 }

@@ -1,4 +1,5 @@
-import { ClusterClient, FIELD_MANAGER, kubeStatusOf } from './apply';
+import type { ClusterClient } from './apply';
+import { kubeStatusOf } from './kubeErrors';
 
 /**
  * What {@link readSecretValues} found: the values of the keys asked for, or which Secret or keys
@@ -37,61 +38,6 @@ export async function readSecretValues(
     values: Object.fromEntries(
       keys.map(k => [k, Buffer.from(data[k], 'base64').toString('utf8')]),
     ),
-  };
-}
-
-/** What {@link createSecretOnce} did; never the values. @public */
-export interface CreatedOnce {
-  name: string;
-  namespace: string;
-  /** False when the Secret existed: it was left as it was. */
-  created: boolean;
-  /** The labels of the Secret as it is in the cluster (to check whose it is). */
-  labels: Record<string, string>;
-}
-
-/**
- * Creates a Secret with the given content unless one of that name exists, which is then left
- * untouched (created once, never overwritten). Values never leave this function.
- *
- * @public
- */
-export async function createSecretOnce(
-  client: ClusterClient,
-  s: {
-    name: string;
-    namespace: string;
-    labels: Record<string, string>;
-    stringData: Record<string, string>;
-  },
-): Promise<CreatedOnce> {
-  try {
-    await client.core.createNamespacedSecret({
-      namespace: s.namespace,
-      body: {
-        metadata: { name: s.name, labels: s.labels },
-        type: 'Opaque',
-        stringData: s.stringData,
-      },
-      fieldManager: FIELD_MANAGER,
-    });
-    return {
-      name: s.name,
-      namespace: s.namespace,
-      created: true,
-      labels: s.labels,
-    };
-  } catch (e) {
-    if (kubeStatusOf(e) !== 409) {
-      throw client.fail(`create secret ${s.namespace}/${s.name}`, e);
-    }
-  }
-  const labels = await readSecretLabels(client, s.namespace, s.name);
-  return {
-    name: s.name,
-    namespace: s.namespace,
-    created: false,
-    labels: labels ?? {},
   };
 }
 

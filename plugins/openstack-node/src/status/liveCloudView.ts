@@ -22,7 +22,8 @@ import {
   VolumeService,
 } from '../openstack/types';
 import { compareMicroversions } from '../openstack/util';
-import { readControlPlaneWorkloads } from './controlPlane';
+import { readLiveWorkloads } from '../kubernetes/workloads';
+import { controlPlaneWorkloads } from './controlPlane';
 
 /** From microversion 2.88 on, hypervisors carry no running_vms: servers are counted instead. */
 const HYPERVISOR_STATS_REMOVED = '2.88';
@@ -154,7 +155,7 @@ export async function readLiveCloudView(
     ? (async () => {
         const { cluster, namespace } = target.kubernetes!;
         try {
-          const read = await readControlPlaneWorkloads(cluster, namespace);
+          const read = await readLiveWorkloads(cluster, namespace);
           if (read.podsError) {
             errors.push({
               source: 'kubernetes pods',
@@ -162,7 +163,7 @@ export async function readLiveCloudView(
               url: cluster.url,
             });
           }
-          return read.workloads;
+          return controlPlaneWorkloads(read.workloads);
         } catch (e) {
           errors.push({
             source: 'kubernetes',

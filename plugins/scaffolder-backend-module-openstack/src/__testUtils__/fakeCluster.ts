@@ -54,20 +54,21 @@ export class FakeCluster implements ClusterAccess {
     return 'created' as const;
   }
 
-  async ensureSecret(s: { name: string; namespace: string; keys: string[] }) {
+  async ensureSecret(s: { name: string; namespace: string; randomKeys?: string[]; existing?: 'keep' | 'add-missing-keys' }) {
+    const keys = s.randomKeys ?? [];
     const k = `${s.namespace}/${s.name}`;
     const existing = this.secrets.get(k);
     if (existing) {
-      const missing = s.keys.filter(x => !(x in existing));
+      const missing = s.existing === 'add-missing-keys' ? keys.filter(x => !(x in existing)) : [];
       if (missing.length) {
         this.write(`secret ${k} add ${missing.join(',')}`);
         for (const m of missing) existing[m] = `value-${Math.random().toString(36).slice(2)}`;
       }
-      return { name: s.name, namespace: s.namespace, created: false, addedKeys: missing };
+      return { name: s.name, namespace: s.namespace, created: false, addedKeys: missing, labels: {} };
     }
     this.write(`secret ${k}`);
-    this.secrets.set(k, Object.fromEntries(s.keys.map(x => [x, `value-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`])));
-    return { name: s.name, namespace: s.namespace, created: true, addedKeys: [] };
+    this.secrets.set(k, Object.fromEntries(keys.map(x => [x, `value-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`])));
+    return { name: s.name, namespace: s.namespace, created: true, addedKeys: [], labels: {} };
   }
 
   async apply<T>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {

@@ -179,7 +179,7 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
     const r = await ctx.checkpoint({
       key: `create.${spec.name}.secret.${s.name}`,
       fn: async () => {
-        const got = await client.ensureSecret({ name: s.name, namespace: s.namespace, keys: s.keys, labels: nsObject.metadata.labels });
+        const got = await client.ensureSecret({ name: s.name, namespace: s.namespace, randomKeys: s.keys, labels: nsObject.metadata.labels, existing: 'add-missing-keys' });
         return { created: got.created, addedKeys: got.addedKeys };
       },
     });
@@ -239,7 +239,7 @@ export async function waitForCloudReady(
     `every chart of ${ref.cloud} to be Ready and rolled out`,
     async () => {
       const live = await readLiveCharts(client, ref);
-      const workloads = await readLiveWorkloads(client, ref.namespace, live.map(c => c.chart));
+      const { workloads } = await readLiveWorkloads(client, ref.namespace, live.map(c => c.chart));
       const waiting: string[] = [];
       for (const chart of charts) {
         const c = live.find(x => x.chart === chart);

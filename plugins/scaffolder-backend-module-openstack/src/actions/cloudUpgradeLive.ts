@@ -238,7 +238,7 @@ export async function openLiveUpgrade(
   const kind = delivery === 'argocd' ? 'Application' : 'HelmRelease';
   const observed = async (step: UpgradeStep) => ({
     chart: await readLiveChart(client, ref, step.chart),
-    workloads: await readLiveWorkloads(client, namespace),
+    workloads: (await readLiveWorkloads(client, namespace)).workloads,
     client,
     namespace,
   });
@@ -254,7 +254,7 @@ export async function openLiveUpgrade(
           } on ${cloud.cluster}; check the entity's annotations`,
         );
       }
-      return { charts, workloads: await readLiveWorkloads(client, namespace, charts.map(c => c.chart)) };
+      return { charts, workloads: (await readLiveWorkloads(client, namespace, charts.map(c => c.chart))).workloads };
     },
     async editManifests(plan) {
       const files = new Set<string>();

@@ -15,7 +15,6 @@ import {
 } from '@backstage-openstack/plugin-openstack-common';
 import {
   ClusterClient,
-  createSecretOnce,
   jobOutcome,
   OpenStackClient,
   readCronJob,
@@ -220,11 +219,12 @@ class LiveEnrollTarget implements EnrollTarget {
   async deliverBundle() {
     const { host, key } = this;
     const files = renderComputeBundle({ ...this.input, cloud: key }, this.settings.bundle, await this.readCredentials());
-    const r = await createSecretOnce(this.k8s, {
+    const r = await this.k8s.ensureSecret({
       name: this.bundleName,
       namespace: this.namespace,
       labels: { ...MANAGED_BY_LABELS, [COMPUTE_HOST_LABEL]: host, [LABEL_OPENSTACK_CLOUD]: key },
       stringData: files,
+      existing: 'keep',
     });
     if (!r.created && r.labels[COMPUTE_HOST_LABEL] !== host) throw new ConflictError(this.notBundleOf(r.labels));
     return {

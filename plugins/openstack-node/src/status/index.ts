@@ -1,2 +1,0 @@
-export * from './controlPlane';
-export * from './liveCloudView';
