@@ -9,34 +9,12 @@ export interface Config {
       hosts?: number;
     };
     /**
-     * The clouds the status backend talks to, by the key that the catalog annotation
-     * `openstack.backstage.io/cloud` names.
+     * Where the status backend finds each cloud's control plane (the connection keys of
+     * `openstack.clouds.<key>` are declared by @backstage-openstack/plugin-openstack-node, which
+     * reads them).
      */
     clouds?: {
       [key: string]: {
-        /** Keystone v3 URL, e.g. https://keystone.example.org/v3 */
-        authUrl: string;
-        /** Region whose endpoints are used (catalog region id). */
-        region?: string;
-        /** Endpoint interface picked from the catalog: public, internal or admin. Default public. */
-        interface?: 'public' | 'internal' | 'admin';
-        /** Application credential (preferred). */
-        applicationCredentialId?: string;
-        /** @visibility secret */
-        applicationCredentialSecret?: string;
-        /** Password auth, when no application credential is given. */
-        username?: string;
-        /** @visibility secret */
-        password?: string;
-        userDomainName?: string;
-        projectName?: string;
-        projectDomainName?: string;
-        /** PEM CA bundle that signs the cloud's API certificates. */
-        caData?: string;
-        /** Timeout of one HTTP request to the cloud, in ms. Default 10000. */
-        timeoutMs?: number;
-        /** Requests in flight at once against the cloud (a status read makes 2 per compute host). Default 8. */
-        maxConcurrency?: number;
         /**
          * The Kubernetes cluster of the control plane, by its name under
          * `kubernetes.clusterLocatorMethods`. Default: the catalog Resource's

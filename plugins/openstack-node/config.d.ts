@@ -1,5 +1,35 @@
-// openstack-node reads the clusters from the kubernetes backend's own configuration
-// (`kubernetes.clusterLocatorMethods`, type `config`) and the clouds from `openstack.clouds`,
-// both declared by the packages that own them (@backstage/plugin-kubernetes-backend and
-// @backstage-openstack/plugin-openstack-backend).
-export interface Config {}
+export interface Config {
+  openstack?: {
+    /**
+     * The OpenStack clouds the suite talks to, by the key that the catalog annotation
+     * `openstack.backstage.io/cloud` names (read by readOpenStackCloud/readOpenStackClouds).
+     */
+    clouds?: {
+      [key: string]: {
+        /** Keystone v3 URL, e.g. https://keystone.example.org/v3 */
+        authUrl: string;
+        /** Region whose endpoints are used (catalog region id). */
+        region?: string;
+        /** Endpoint interface picked from the catalog: public, internal or admin. Default public. */
+        interface?: 'public' | 'internal' | 'admin';
+        /** Application credential (preferred). */
+        applicationCredentialId?: string;
+        /** @visibility secret */
+        applicationCredentialSecret?: string;
+        /** Password auth, when no application credential is given. */
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        userDomainName?: string;
+        projectName?: string;
+        projectDomainName?: string;
+        /** PEM CA bundle that signs the cloud's API certificates. */
+        caData?: string;
+        /** Timeout of one HTTP request to the cloud, in ms. Default 10000. */
+        timeoutMs?: number;
+        /** Requests in flight at once against the cloud (a status read makes 2 per compute host). Default 8. */
+        maxConcurrency?: number;
+      };
+    };
+  };
+}

@@ -1,7 +1,7 @@
 export interface Config {
   openstack?: {
     /**
-     * Per cloud (the key of `openstack.clouds`, declared by the openstack backend): how
+     * Per cloud (the key of `openstack.clouds`, declared by @backstage-openstack/plugin-openstack-node): how
      * openstack:compute:enroll enrolls bare-metal hosts into it.
      */
     clouds?: {
@@ -56,8 +56,6 @@ export interface Config {
     };
     /** Settings of the OpenStack scaffolder actions. */
     scaffolder?: {
-      /** Field manager used for server-side apply. Default `backstage-openstack`. */
-      fieldManager?: string;
       /**
        * Where openstack:catalog:register keeps the entity files it registers as catalog
        * locations. Default: a folder in the OS temp directory.

@@ -66,8 +66,8 @@ export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = Object.freeze
   'app.kubernetes.io/managed-by': 'backstage-openstack',
 });
 
-/** Minimal shape of a catalog entity, so this package needs no catalog-model dependency. */
-interface EntityLike {
+/** Minimal shape of a catalog entity, so this package needs no catalog-model dependency. @public */
+export interface EntityLike {
   kind: string;
   metadata: { annotations?: Record<string, string> };
   spec?: Record<string, unknown> | object;

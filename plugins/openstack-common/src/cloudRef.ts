@@ -76,7 +76,7 @@ export function stringifyCloudRef(ref: CloudRef | string): string {
   return `resource:${r.namespace}/${r.name}`;
 }
 
-/** Minimal shape of a catalog entity, so this package needs no catalog-model dependency. */
+/** Minimal shape of a catalog entity, so this package needs no catalog-model dependency. @public */
 export interface CloudEntityLike {
   kind: string;
   metadata: { name: string; namespace?: string; annotations?: Record<string, string> };

@@ -8,7 +8,11 @@
  */
 
 // Kubernetes
-export { findCluster, kubeConfigFor, readClusters } from './kubernetes/clusters';
+export {
+  findCluster,
+  kubeConfigFor,
+  readClusters,
+} from './kubernetes/clusters';
 export type { ClusterDetails } from './kubernetes/clusters';
 export {
   CLOUD_LABEL,

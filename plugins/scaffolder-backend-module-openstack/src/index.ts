@@ -1,12 +1,7 @@
 /**
- * Scaffolder actions of the backstage-openstack suite.
+ * Scaffolder actions of the backstage-openstack suite (`openstack:*`), installed as one backend
+ * module; the actions are not exported one by one.
  *
  * @packageDocumentation
  */
 export { scaffolderModuleOpenstack as default } from './module';
-export { createCloudEntityAction } from './actions/cloudEntity';
-export { createCloudCreateAction } from './actions/cloudCreate';
-export { createCloudUpgradeAction } from './actions/cloudUpgrade';
-export { createComputeEnrollAction } from './actions/computeEnroll';
-export { createCatalogRegisterAction } from './actions/catalogRegister';
-export { createApprovalRequestAction } from './actions/approvalRequest';

@@ -1,4 +1,4 @@
-/** HTTP status of a failed @kubernetes/client-node call, or undefined for other errors. @public */
+/** HTTP status of a failed `@kubernetes/client-node` call, or undefined for other errors. @public */
 export function kubeStatusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' ? code : undefined;

@@ -94,7 +94,7 @@ export class NovaClient {
   }
 
   /**
-   * Enables or disables a compute service (PUT /os-services/{id}, microversion ≥ 2.53).
+   * Enables or disables a compute service (`PUT /os-services/{id}`, microversion ≥ 2.53).
    * Not retried.
    */
   async setComputeServiceStatus(

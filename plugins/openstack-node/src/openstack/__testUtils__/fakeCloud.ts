@@ -18,6 +18,43 @@ export const APP_CRED_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 export const APP_CRED_SECRET = 'sup3r-s3cret-app-cred';
 export const PASSWORD = 'ADMIN_PASS_very_secret';
 
+/** Where the fake cloud's services answer. @public */
+export interface FakeCloudUrls {
+  keystone: string;
+  nova: string;
+  placement: string;
+  neutron: string;
+  cinderRoot: string;
+  glance: string;
+}
+
+/** The unit tests' URLs: one host name per service. @public */
+export const FAKE_CLOUD_URLS: FakeCloudUrls = {
+  keystone: KEYSTONE,
+  nova: NOVA,
+  placement: PLACEMENT,
+  neutron: NEUTRON,
+  cinderRoot: CINDER_ROOT,
+  glance: GLANCE,
+};
+
+/**
+ * Every service under one origin (devstack's paths), for a fake cloud served by one local HTTP
+ * server (the benchmarks).
+ *
+ * @public
+ */
+export function fakeCloudUrlsAt(base: string): FakeCloudUrls {
+  return {
+    keystone: `${base}/identity/v3`,
+    nova: `${base}/compute/v2.1`,
+    placement: `${base}/placement`,
+    neutron: `${base}/network`,
+    cinderRoot: `${base}/volume/v3`,
+    glance: `${base}/image`,
+  };
+}
+
 export interface Recorded {
   method: string;
   url: URL;
@@ -70,27 +107,27 @@ function tag(base: string, region: string, iface: string): string {
   return u.toString().replace(/\/$/, '');
 }
 
-export function catalog() {
+export function catalog(urls: FakeCloudUrls = FAKE_CLOUD_URLS) {
   return [
     {
       type: 'identity',
       name: 'keystone',
-      endpoints: endpoints('identity', (r, i) => `${tag(KEYSTONE, r, i)}/`),
+      endpoints: endpoints('identity', (r, i) => `${tag(urls.keystone, r, i)}/`),
     },
     {
       type: 'compute',
       name: 'nova',
-      endpoints: endpoints('compute', (r, i) => tag(NOVA, r, i)),
+      endpoints: endpoints('compute', (r, i) => tag(urls.nova, r, i)),
     },
     {
       type: 'placement',
       name: 'placement',
-      endpoints: endpoints('placement', (r, i) => tag(PLACEMENT, r, i)),
+      endpoints: endpoints('placement', (r, i) => tag(urls.placement, r, i)),
     },
     {
       type: 'network',
       name: 'neutron',
-      endpoints: endpoints('network', (r, i) => tag(NEUTRON, r, i)),
+      endpoints: endpoints('network', (r, i) => tag(urls.neutron, r, i)),
     },
     // keystone leaves %(project_id)s in when the seed registered it so; the client fills it
     {
@@ -98,13 +135,13 @@ export function catalog() {
       name: 'cinderv3',
       endpoints: endpoints(
         'volumev3',
-        (r, i) => `${tag(CINDER_ROOT, r, i)}/%(project_id)s`,
+        (r, i) => `${tag(urls.cinderRoot, r, i)}/%(project_id)s`,
       ),
     },
     {
       type: 'image',
       name: 'glance',
-      endpoints: endpoints('image', (r, i) => tag(GLANCE, r, i)),
+      endpoints: endpoints('image', (r, i) => tag(urls.glance, r, i)),
     },
   ];
 }
@@ -113,7 +150,7 @@ export const HOSTS = ['compute1', 'compute2', 'compute3'];
 
 export function novaService(i: number, host: string, binary = 'nova-compute') {
   return {
-    id: `0b7e5e1c-0000-4000-8000-00000000000${i}`,
+    id: `0b7e5e1c-0000-4000-8000-${String(i).padStart(12, '0')}`,
     binary,
     host,
     zone: binary === 'nova-compute' ? 'nova' : 'internal',
@@ -127,7 +164,7 @@ export function novaService(i: number, host: string, binary = 'nova-compute') {
 
 export function hypervisor(i: number, host: string, microversion: string) {
   const h: any = {
-    id: `5a0c1e7e-0000-4000-8000-00000000000${i}`,
+    id: `5a0c1e7e-0000-4000-8000-${String(i).padStart(12, '0')}`,
     hypervisor_hostname: host,
     hypervisor_type: 'fake',
     hypervisor_version: 1000,
@@ -165,6 +202,12 @@ export interface FakeCloudState {
   novaMax: string;
   tokenTtlMs: number;
   servers: Array<{ id: string; 'OS-EXT-SRV-ATTR:host': string | null }>;
+  /** The compute hosts; default {@link HOSTS}. */
+  hosts?: string[];
+  /** Where the services answer; default {@link FAKE_CLOUD_URLS}. */
+  urls?: FakeCloudUrls;
+  /** Record every call in `calls` (default true; off for the benchmarks' thousands of calls). */
+  record?: boolean;
 }
 
 export function microversionOf(headers: Headers): string {
@@ -173,7 +216,10 @@ export function microversionOf(headers: Headers): string {
 
 /** Handlers of a healthy cloud; `state` records every call. */
 export function fakeCloud(state: FakeCloudState) {
+  const urls = state.urls ?? FAKE_CLOUD_URLS;
+  const hosts = state.hosts ?? HOSTS;
   const record = async (request: Request) => {
+    if (state.record === false) return;
     let body: any;
     if (request.method !== 'GET') {
       const text = await request.clone().text();
@@ -201,7 +247,7 @@ export function fakeCloud(state: FakeCloudState) {
     );
 
   return [
-    http.post(`${KEYSTONE}/auth/tokens`, async ({ request }) => {
+    http.post(`${urls.keystone}/auth/tokens`, async ({ request }) => {
       await record(request);
       const body = await request.json();
       state.authBodies.push(body);
@@ -229,14 +275,14 @@ export function fakeCloud(state: FakeCloudState) {
             },
             is_domain: false,
             roles: [{ id: 'r1', name: 'admin' }],
-            catalog: catalog(),
+            catalog: catalog(urls),
           },
         },
         { status: 201, headers: { 'X-Subject-Token': token } },
       );
     }),
 
-    http.get(`${NOVA}/`, async ({ request }) => {
+    http.get(`${urls.nova}/`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
         version: {
@@ -245,7 +291,7 @@ export function fakeCloud(state: FakeCloudState) {
           version: state.novaMax,
           min_version: '2.1',
           updated: '2013-07-23T11:33:21Z',
-          links: [{ rel: 'self', href: `${NOVA}/` }],
+          links: [{ rel: 'self', href: `${urls.nova}/` }],
           'media-types': [
             {
               base: 'application/json',
@@ -255,18 +301,18 @@ export function fakeCloud(state: FakeCloudState) {
         },
       });
     }),
-    http.get(`${NOVA}/os-services`, async ({ request }) => {
+    http.get(`${urls.nova}/os-services`, async ({ request }) => {
       await record(request);
       if (!authed(request)) return unauthorized();
       return HttpResponse.json({
         services: [
           novaService(1, 'controller', 'nova-conductor'),
           novaService(2, 'controller', 'nova-scheduler'),
-          ...HOSTS.map((h, i) => novaService(i + 3, h)),
+          ...hosts.map((h, i) => novaService(i + 3, h)),
         ],
       });
     }),
-    http.put(`${NOVA}/os-services/:id`, async ({ request, params }) => {
+    http.put(`${urls.nova}/os-services/:id`, async ({ request, params }) => {
       await record(request);
       if (!authed(request)) return unauthorized();
       const body: any = await request.json();
@@ -280,11 +326,11 @@ export function fakeCloud(state: FakeCloudState) {
         },
       });
     }),
-    http.get(`${NOVA}/os-hypervisors/detail`, async ({ request }) => {
+    http.get(`${urls.nova}/os-hypervisors/detail`, async ({ request }) => {
       await record(request);
       if (!authed(request)) return unauthorized();
       const url = new URL(request.url);
-      const all = HOSTS.map((h, i) =>
+      const all = hosts.map((h, i) =>
         hypervisor(i + 3, h, microversionOf(request.headers)),
       );
       return HttpResponse.json(
@@ -296,15 +342,15 @@ export function fakeCloud(state: FakeCloudState) {
         ),
       );
     }),
-    http.get(`${NOVA}/servers/detail`, async ({ request }) => {
+    http.get(`${urls.nova}/servers/detail`, async ({ request }) => {
       await record(request);
       if (!authed(request)) return unauthorized();
       const url = new URL(request.url);
       return HttpResponse.json(
-        page(state.servers, url, 'servers', `${NOVA}/servers/detail`),
+        page(state.servers, url, 'servers', `${urls.nova}/servers/detail`),
       );
     }),
-    http.get(`${NOVA}/os-aggregates`, async ({ request }) => {
+    http.get(`${urls.nova}/os-aggregates`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
         aggregates: [
@@ -323,7 +369,7 @@ export function fakeCloud(state: FakeCloudState) {
         ],
       });
     }),
-    http.post(`${NOVA}/os-aggregates`, async ({ request }) => {
+    http.post(`${urls.nova}/os-aggregates`, async ({ request }) => {
       await record(request);
       const { aggregate } = (await request.json()) as any;
       return HttpResponse.json({
@@ -340,7 +386,7 @@ export function fakeCloud(state: FakeCloudState) {
       });
     }),
     http.post(
-      `${NOVA}/os-aggregates/:id/action`,
+      `${urls.nova}/os-aggregates/:id/action`,
       async ({ request, params }) => {
         await record(request);
         const body = (await request.json()) as any;
@@ -356,10 +402,10 @@ export function fakeCloud(state: FakeCloudState) {
       },
     ),
 
-    http.get(`${PLACEMENT}/resource_providers`, async ({ request }) => {
+    http.get(`${urls.placement}/resource_providers`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
-        resource_providers: HOSTS.map((h, i) => ({
+        resource_providers: hosts.map((h, i) => ({
           uuid: `rp-${h}`,
           name: h,
           generation: 3 + i,
@@ -370,7 +416,7 @@ export function fakeCloud(state: FakeCloudState) {
       });
     }),
     http.get(
-      `${PLACEMENT}/resource_providers/:uuid/inventories`,
+      `${urls.placement}/resource_providers/:uuid/inventories`,
       async ({ request }) => {
         await record(request);
         return HttpResponse.json({
@@ -405,7 +451,7 @@ export function fakeCloud(state: FakeCloudState) {
       },
     ),
     http.get(
-      `${PLACEMENT}/resource_providers/:uuid/usages`,
+      `${urls.placement}/resource_providers/:uuid/usages`,
       async ({ request }) => {
         await record(request);
         return HttpResponse.json({
@@ -414,7 +460,7 @@ export function fakeCloud(state: FakeCloudState) {
         });
       },
     ),
-    http.get(`${PLACEMENT}/`, async ({ request }) => {
+    http.get(`${urls.placement}/`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
         versions: [
@@ -429,10 +475,10 @@ export function fakeCloud(state: FakeCloudState) {
       });
     }),
 
-    http.get(`${NEUTRON}/v2.0/agents`, async ({ request }) => {
+    http.get(`${urls.neutron}/v2.0/agents`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
-        agents: HOSTS.slice(0, 2).map((h, i) => ({
+        agents: hosts.filter((_, i) => i % 3 !== 2).map((h, i) => ({
           id: `agent-${i}`,
           agent_type: 'Open vSwitch agent',
           binary: 'neutron-openvswitch-agent',
@@ -451,7 +497,7 @@ export function fakeCloud(state: FakeCloudState) {
         })),
       });
     }),
-    http.get(`${NEUTRON}/`, async ({ request }) => {
+    http.get(`${urls.neutron}/`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
         versions: [{ id: 'v2.0', status: 'CURRENT', links: [] }],
@@ -459,7 +505,7 @@ export function fakeCloud(state: FakeCloudState) {
     }),
 
     http.get(
-      `${CINDER_ROOT}/${PROJECT_ID}/os-services`,
+      `${urls.cinderRoot}/${PROJECT_ID}/os-services`,
       async ({ request }) => {
         await record(request);
         return HttpResponse.json({
@@ -492,7 +538,7 @@ export function fakeCloud(state: FakeCloudState) {
         });
       },
     ),
-    http.get(`${CINDER_ROOT}/`, async ({ request }) => {
+    http.get(`${urls.cinderRoot}/`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
         versions: [
@@ -507,7 +553,7 @@ export function fakeCloud(state: FakeCloudState) {
       });
     }),
 
-    http.get(`${GLANCE}/versions`, async ({ request }) => {
+    http.get(`${urls.glance}/versions`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
         versions: [
@@ -516,7 +562,7 @@ export function fakeCloud(state: FakeCloudState) {
         ],
       });
     }),
-    http.get(`${GLANCE}/v2/images`, async ({ request }) => {
+    http.get(`${urls.glance}/v2/images`, async ({ request }) => {
       await record(request);
       const limit = Number(new URL(request.url).searchParams.get('limit'));
       const images = [

@@ -181,13 +181,18 @@ export interface FakeKubernetesState {
   failWith?: number;
   /** Kinds whose list alone is forbidden (403), e.g. `['Pod']`. */
   forbid?: string[];
+  /** The API server's URL; default {@link K8S}. */
+  url?: string;
+  /** Record every call in `calls` (default true). */
+  record?: boolean;
 }
 
 const list =
   (state: FakeKubernetesState, kind: string, items: object[]) =>
   ({ request }: { request: Request }) => {
     const url = new URL(request.url);
-    state.calls.push(
+    if (state.record !== false)
+      state.calls.push(
       `${url.pathname}?labelSelector=${url.searchParams.get('labelSelector')}`,
     );
     if (request.headers.get('authorization') !== `Bearer ${K8S_TOKEN}`) {
@@ -220,17 +225,18 @@ const list =
 
 /** Handlers of the namespace's list calls. */
 export function fakeKubernetes(state: FakeKubernetesState) {
-  const ns = `${K8S}/apis/apps/v1/namespaces/${NAMESPACE}`;
+  const k8s = state.url ?? K8S;
+  const ns = `${k8s}/apis/apps/v1/namespaces/${NAMESPACE}`;
   return [
     http.get(`${ns}/deployments`, list(state, 'Deployment', deployments)),
     http.get(`${ns}/statefulsets`, list(state, 'StatefulSet', statefulSets)),
     http.get(`${ns}/daemonsets`, list(state, 'DaemonSet', daemonSets)),
     http.get(
-      `${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/jobs`,
+      `${k8s}/apis/batch/v1/namespaces/${NAMESPACE}/jobs`,
       list(state, 'Job', jobs),
     ),
     http.get(
-      `${K8S}/api/v1/namespaces/${NAMESPACE}/pods`,
+      `${k8s}/api/v1/namespaces/${NAMESPACE}/pods`,
       list(state, 'Pod', pods),
     ),
   ];

@@ -158,6 +158,7 @@ const ApprovalRoute = () => {
   return <ApprovalView id={id!} />;
 };
 
+/** The approvals page: requests waiting for a decision and the decided ones. @public */
 export const ApprovalsPage = () => (
   <Page themeId="tool">
     <Header title="OpenStack approvals" subtitle="Risky changes wait here for a platform-team member other than the requester" />
@@ -170,5 +171,5 @@ export const ApprovalsPage = () => (
   </Page>
 );
 
-/** Pending requests of one cloud (by its cloud ref), for its entity page. */
+/** Pending requests of one cloud (by its cloud ref), for its entity page. @public */
 export const PendingApprovalsCard = ({ cloudRef }: { cloudRef: string }) => <ApprovalsList cloudRef={cloudRef} initialState="pending" />;

@@ -133,7 +133,7 @@ export const CloudStatusView = ({ cloudRef, horizonUrl }: { cloudRef: string; ho
   );
 };
 
-/** The cloud entity's OpenStack tab: the cloud's status, asked of the backend by its cloud ref. */
+/** The cloud entity's OpenStack tab: the cloud's status, asked of the backend by its cloud ref. @public */
 export const CloudStatusContent = () => {
   const { entity } = useEntity();
   // without its cloud key the backend cannot reach the cloud: show what the catalog says and how to fix it

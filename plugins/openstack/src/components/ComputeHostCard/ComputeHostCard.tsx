@@ -29,7 +29,7 @@ export function cloudRefOfHostEntity(spec: unknown): string | undefined {
   return undefined;
 }
 
-/** A compute host's live status, its recent operations and a link to its cloud. */
+/** A compute host's live status, its recent operations and a link to its cloud. @public */
 export const ComputeHostCard = () => {
   const { entity } = useEntity();
   const api = useApi(openstackApiRef);

@@ -36,7 +36,7 @@ export function useUpgradeTargets(cloudRef: string | undefined) {
   }, [cloudRef, openstack]);
 }
 
-/** Scaffolder field `OpenStackUpgradeTargetPicker`: a target release from the valid next hops. */
+/** Scaffolder field `OpenStackUpgradeTargetPicker`: a target release from the valid next hops. @public */
 export const UpgradeTargetPicker = (
   props: FieldExtensionComponentProps<string, { cloudField?: string }>,
 ) => {
