@@ -60,6 +60,10 @@ fi
 
 phase "type-check" yarn tsc
 phase "lint" yarn backstage-cli repo lint
+# The API reports (report*.api.md per published package) match the exports, as Backstage's CI
+# checks them; after changing an export, `yarn build:api-reports` regenerates them. The type-check
+# above emitted the declarations (dist-types) they are made from.
+phase "api reports" yarn build:api-reports:only --ci
 # A real PostgreSQL for the stores' tests (besides SQLite).
 start_postgres() {
   local env

@@ -1,12 +1,13 @@
 // Benchmark (prints figures; not a test): the live status source reading a synthetic cloud.
 //
-// A local HTTP process serves a synthetic OpenStack cloud of BSO_BENCH_HOSTS (2,000) compute
-// hosts — Keystone (application credential token + catalog), Nova 2.93 (os-services, paginated
-// os-hypervisors/detail and servers/detail, os-aggregates), Placement (providers, inventories,
-// usages), Neutron (OVN agents), Cinder, Glance — and the Kubernetes list calls of an
-// openstack-helm namespace, with JSON shaped like the real APIs' and 20–50 ms of added latency
-// per request. The real backend (packages/backend, started here on :7317 with the live cloud
-// `bench` configured; the demo off) reads it through /api/openstack.
+// A local HTTP process serves openstack-node's fake cloud and fake Kubernetes namespace (the
+// unit tests' msw models, from `@backstage-openstack/plugin-openstack-node/testUtils`) scaled
+// to BSO_BENCH_HOSTS (2,000) compute hosts — Keystone (application credential token +
+// catalog), Nova 2.93 (os-services, paginated os-hypervisors/detail and servers/detail,
+// os-aggregates), Placement (providers, inventories, usages), Neutron (OVN agents), Cinder,
+// Glance — and the Kubernetes list calls of an openstack-helm namespace, with 20–50 ms of
+// added latency per request. The real backend (packages/backend, started here on :7317 with
+// the live cloud `bench` configured; the demo off) reads it through /api/openstack.
 //
 // It prints: cold (cache bypassed, `refresh=true`) and warm p50/p95 of the status and hosts
 // routes, upstream requests per cold read, and the ratio of a cold read to the bare parallel
@@ -14,30 +15,39 @@
 // same concurrency cap and the same ordering constraints: pages in sequence, provider list
 // before per-provider calls).
 //
-// Usage: node scripts/bench/status.mjs   (BSO_BENCH_HOSTS, BSO_BENCH_CONCURRENCY, BSO_BENCH_ROUNDS)
+// Usage: yarn bench:status   (BSO_BENCH_HOSTS, BSO_BENCH_CONCURRENCY, BSO_BENCH_ROUNDS,
+// BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run)
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
-import {
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-  readFileSync,
-} from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile, spawnSync } from 'node:child_process';
-// the fake APIs' pager, shared with the unit tests' fake cloud (loaded with Node's type stripping)
-import { markerPage as page } from '../../plugins/openstack-node/src/openstack/__testUtils__/markerPage.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// the fakes are TypeScript: load them through Backstage's node transform, as the backend is
+const require = createRequire(join(root, 'plugins/openstack-node/package.json'));
+require(join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'));
+const {
+  fakeCloud,
+  fakeCloudUrlsAt,
+  fakeKubernetes,
+  newState,
+  APP_CRED_ID,
+  APP_CRED_SECRET,
+  K8S_TOKEN,
+  NAMESPACE,
+  PROJECT_ID,
+} = require('@backstage-openstack/plugin-openstack-node/testUtils');
+const { getResponse } = require('msw');
+
 const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
 const CONCURRENCY = Number(process.env.BSO_BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BSO_BENCH_ROUNDS ?? 40);
 const COLD_ROUNDS = Number(process.env.BSO_BENCH_COLD_ROUNDS ?? 5);
-const VMS_PER_HOST = 8;
+const VMS_PER_HOST = 7;
 const BACKEND_PORT = 7317;
 const BACKEND = `http://localhost:${BACKEND_PORT}`;
 const LATENCY = [20, 50];
@@ -50,634 +60,66 @@ const ms = x => `${x.toFixed(1)} ms`;
 const sleep = t => new Promise(r => setTimeout(r, t));
 
 // ------------------------------------------------------------------ the synthetic cloud
-const PROJECT = 'b7a4c0f93f1d2c6e5e8d7c6b5a493827';
 const zoneOf = i => `az${(i % 4) + 1}`;
 const hostName = i => `cmp-${zoneOf(i)}-${String(i).padStart(4, '0')}`;
-const fqdn = i => `${hostName(i)}.cloud.example.org`;
-const uuidOf = (kind, i) =>
-  `${kind.padEnd(8, '0').slice(0, 8)}-0000-4000-8000-${String(i).padStart(
-    12,
-    '0',
-  )}`;
-const updated = '2026-11-25T06:40:12.000000';
-const hosts = Array.from({ length: HOSTS }, (_, i) => i);
-const down = new Set([7, 1234]);
-const disabled = new Set([42, 999]);
-
-let base; // http://127.0.0.1:<port>, known once listening
-function catalog() {
-  const ep = (type, name, path) => ({
-    type,
-    name,
-    id: randomUUID(),
-    endpoints: ['public', 'internal', 'admin'].map(iface => ({
-      id: randomUUID(),
-      interface: iface,
-      region_id: 'RegionOne',
-      region: 'RegionOne',
-      url: `${base}${path}`,
-    })),
-  });
-  return [
-    ep('identity', 'keystone', '/identity/v3/'),
-    ep('compute', 'nova', '/compute/v2.1'),
-    ep('placement', 'placement', '/placement'),
-    ep('network', 'neutron', '/network'),
-    ep('volumev3', 'cinderv3', `/volume/v3/${PROJECT}`),
-    ep('image', 'glance', '/image'),
-  ];
-}
-
-const novaServices = [
-  ...[0, 1, 2].flatMap(n => [
-    { binary: 'nova-conductor', host: `nova-conductor-${n}`, zone: 'internal' },
-    { binary: 'nova-scheduler', host: `nova-scheduler-${n}`, zone: 'internal' },
-  ]),
-  ...hosts.map(i => ({
-    binary: 'nova-compute',
-    host: hostName(i),
-    zone: zoneOf(i),
-    i,
-  })),
-].map((s, n) => ({
-  id: uuidOf('svc', n),
-  binary: s.binary,
-  host: s.host,
-  zone: s.zone,
-  status: disabled.has(s.i) ? 'disabled' : 'enabled',
-  state: down.has(s.i) ? 'down' : 'up',
-  updated_at: updated,
-  disabled_reason: disabled.has(s.i) ? 'maintenance: firmware upgrade' : null,
-  forced_down: false,
-}));
-
-const hypervisors = hosts.map(i => ({
-  id: uuidOf('hyp', i),
-  hypervisor_hostname: fqdn(i),
-  hypervisor_type: 'QEMU',
-  hypervisor_version: 8002002,
-  host_ip: `10.${20 + (i % 4)}.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-  state: down.has(i) ? 'down' : 'up',
-  status: disabled.has(i) ? 'disabled' : 'enabled',
-  uptime:
-    ' 06:40:12 up 112 days,  3:02,  0 users,  load average: 1.02, 0.97, 0.93',
-  service: {
-    host: hostName(i),
-    id: novaServices[6 + i].id,
-    disabled_reason: disabled.has(i) ? 'maintenance: firmware upgrade' : null,
-  },
-}));
-
-const servers = [];
-for (const i of hosts) {
-  for (let v = 0; v < VMS_PER_HOST - (i % 3); v++) {
-    const id = uuidOf('srv', servers.length);
-    servers.push({
-      id,
-      name: `app-${servers.length}`,
-      status: 'ACTIVE',
-      tenant_id: PROJECT,
-      user_id: '5e8d7c6b5a4938273f1d2c6eb7a4c0f9',
-      metadata: { owner: 'team-a', tier: 'web' },
-      hostId: 'e3d0b3f1b1e54c4fa3f6f1b2c9d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4',
-      image: {
-        id: uuidOf('img', 1),
-        links: [
-          {
-            rel: 'bookmark',
-            href: `https://nova.cloud.example.org/images/${uuidOf('img', 1)}`,
-          },
-        ],
-      },
-      flavor: {
-        vcpus: 4,
-        ram: 8192,
-        disk: 40,
-        ephemeral: 0,
-        swap: 0,
-        original_name: 'm1.large',
-        extra_specs: { 'hw:cpu_policy': 'shared' },
-      },
-      created: '2026-10-01T10:00:00Z',
-      updated: '2026-11-20T10:00:00Z',
-      addresses: {
-        tenant: [
-          {
-            version: 4,
-            addr: `192.168.${v}.${(i % 250) + 2}`,
-            'OS-EXT-IPS:type': 'fixed',
-            'OS-EXT-IPS-MAC:mac_addr': 'fa:16:3e:12:34:56',
-          },
-        ],
-      },
-      accessIPv4: '',
-      accessIPv6: '',
-      links: [
-        {
-          rel: 'self',
-          href: `https://nova.cloud.example.org/v2.1/servers/${id}`,
-        },
-      ],
-      'OS-DCF:diskConfig': 'MANUAL',
-      progress: 0,
-      'OS-EXT-AZ:availability_zone': zoneOf(i),
-      config_drive: '',
-      key_name: 'ops',
-      'OS-SRV-USG:launched_at': '2026-10-01T10:00:30.000000',
-      'OS-SRV-USG:terminated_at': null,
-      'OS-EXT-SRV-ATTR:host': hostName(i),
-      'OS-EXT-SRV-ATTR:instance_name': `instance-${String(
-        servers.length,
-      ).padStart(8, '0')}`,
-      'OS-EXT-SRV-ATTR:hypervisor_hostname': fqdn(i),
-      'OS-EXT-STS:task_state': null,
-      'OS-EXT-STS:vm_state': 'active',
-      'OS-EXT-STS:power_state': 1,
-      'os-extended-volumes:volumes_attached': [],
-      security_groups: [{ name: 'default' }],
-      locked: false,
-      description: null,
-      tags: [],
-      trusted_image_certificates: null,
-      host_status: 'UP',
-    });
-  }
-}
-
-const aggregates = [1, 2, 3, 4].map(z => ({
-  id: z,
-  uuid: uuidOf('agg', z),
-  name: `az${z}-general`,
-  availability_zone: `az${z}`,
-  hosts: hosts.filter(i => zoneOf(i) === `az${z}`).map(hostName),
-  metadata: { availability_zone: `az${z}` },
-  created_at: '2026-01-01T00:00:00.000000',
-  updated_at: null,
-  deleted_at: null,
-  deleted: false,
-}));
-
-const providers = hosts.map(i => ({
-  uuid: uuidOf('rp', i),
-  name: fqdn(i),
-  generation: 17 + (i % 9),
-  parent_provider_uuid: null,
-  root_provider_uuid: uuidOf('rp', i),
-  links: [
-    { rel: 'self', href: `/resource_providers/${uuidOf('rp', i)}` },
-    {
-      rel: 'inventories',
-      href: `/resource_providers/${uuidOf('rp', i)}/inventories`,
-    },
-    { rel: 'usages', href: `/resource_providers/${uuidOf('rp', i)}/usages` },
-  ],
-}));
-const providerIndex = new Map(providers.map((p, i) => [p.uuid, i]));
-const inventories = i => ({
-  resource_provider_generation: 17 + (i % 9),
-  inventories: {
-    VCPU: {
-      total: 64,
-      reserved: 2,
-      min_unit: 1,
-      max_unit: 64,
-      step_size: 1,
-      allocation_ratio: 4.0,
-    },
-    MEMORY_MB: {
-      total: 515072,
-      reserved: 16384,
-      min_unit: 1,
-      max_unit: 515072,
-      step_size: 1,
-      allocation_ratio: 1.0,
-    },
-    DISK_GB: {
-      total: 3500,
-      reserved: 0,
-      min_unit: 1,
-      max_unit: 3500,
-      step_size: 1,
-      allocation_ratio: 1.0,
-    },
-  },
-});
-const usages = i => {
-  const vms = VMS_PER_HOST - (i % 3);
-  return {
-    resource_provider_generation: 17 + (i % 9),
-    usages: { VCPU: vms * 4, MEMORY_MB: vms * 8192, DISK_GB: vms * 40 },
-  };
-};
-
-const agents = hosts.flatMap(i =>
-  [
-    ['OVN Controller agent', 'ovn-controller'],
-    ['OVN Metadata agent', 'neutron-ovn-metadata-agent'],
-  ].map(([type, binary], k) => ({
-    id: uuidOf(k ? 'meta' : 'ovn', i),
-    agent_type: type,
-    binary,
-    host: hostName(i),
-    availability_zone: null,
-    topic: 'N/A',
-    admin_state_up: true,
-    alive: !down.has(i),
-    created_at: '2026-01-01 00:00:00',
-    started_at: '2026-11-01 00:00:00',
-    heartbeat_timestamp: '2026-11-25 06:40:11',
-    description: null,
-    resources_synced: null,
-    configurations: {
-      chassis_name: uuidOf('chassis', i),
-      'bridge-mappings': 'physnet1:br-ex',
-    },
-    resource_versions: {},
+const hostNames = Array.from({ length: HOSTS }, (_, i) => hostName(i));
+const servers = hostNames.flatMap((host, i) =>
+  Array.from({ length: VMS_PER_HOST }, (_, v) => ({
+    id: `5e7e0000-0000-4000-8000-${String(i * VMS_PER_HOST + v).padStart(12, '0')}`,
+    'OS-EXT-SRV-ATTR:host': host,
   })),
 );
-
-const volumeServices = [0, 1, 2].flatMap(n => [
-  {
-    binary: 'cinder-scheduler',
-    host: `cinder-scheduler-${n}`,
-    zone: 'nova',
-    status: 'enabled',
-    state: 'up',
-    updated_at: updated,
-    cluster: null,
-    disabled_reason: null,
-  },
-  {
-    binary: 'cinder-volume',
-    host: `cinder-volume-${n}@rbd1`,
-    zone: 'nova',
-    status: 'enabled',
-    state: 'up',
-    updated_at: updated,
-    cluster: null,
-    disabled_reason: null,
-    replication_status: 'disabled',
-    active_backend_id: null,
-    frozen: false,
-    backend_state: 'up',
-  },
-]);
-
-// Kubernetes: the openstack-helm control plane of namespace `openstack`
-const helm = [
-  ['Deployment', 'keystone', 'api', 'keystone-api', 3],
-  ['Deployment', 'glance', 'api', 'glance-api', 3],
-  ['Deployment', 'placement', 'api', 'placement-api', 3],
-  ['Deployment', 'nova', 'os-api', 'nova-api-osapi', 3],
-  ['Deployment', 'nova', 'metadata', 'nova-api-metadata', 3],
-  ['Deployment', 'nova', 'conductor', 'nova-conductor', 3],
-  ['Deployment', 'nova', 'scheduler', 'nova-scheduler', 3],
-  ['Deployment', 'nova', 'novnc-proxy', 'nova-novncproxy', 2],
-  ['Deployment', 'neutron', 'server', 'neutron-server', 3],
-  ['Deployment', 'cinder', 'api', 'cinder-api', 3],
-  ['Deployment', 'cinder', 'scheduler', 'cinder-scheduler', 2],
-  ['Deployment', 'cinder', 'volume', 'cinder-volume', 2],
-  ['Deployment', 'horizon', 'server', 'horizon', 2],
-  ['Deployment', 'ovn', 'ovn-northd', 'ovn-northd', 3],
-  ['StatefulSet', 'mariadb', 'server', 'mariadb-server', 3],
-  ['StatefulSet', 'rabbitmq', 'server', 'rabbitmq-rabbitmq', 3],
-  ['StatefulSet', 'memcached', 'server', 'memcached-memcached', 1],
-  ['StatefulSet', 'ovn', 'ovn-ovsdb-nb', 'ovn-ovsdb-nb', 3],
-  ['StatefulSet', 'ovn', 'ovn-ovsdb-sb', 'ovn-ovsdb-sb', 3],
-  ['Job', 'keystone', 'db-sync', 'keystone-db-sync', 1],
-  ['Job', 'nova', 'db-sync', 'nova-db-sync', 1],
-];
-const k8sMeta = (name, labels) => ({
-  name,
-  namespace: 'openstack',
-  uid: randomUUID(),
-  resourceVersion: '123456',
-  generation: 3,
-  creationTimestamp: '2026-11-01T00:00:00Z',
-  labels,
-  annotations: {
-    'meta.helm.sh/release-name': labels.application,
-    'meta.helm.sh/release-namespace': 'openstack',
-  },
-  managedFields: [
-    {
-      manager: 'helm-controller',
-      operation: 'Update',
-      apiVersion: 'apps/v1',
-      time: '2026-11-20T10:00:00Z',
-      fieldsType: 'FieldsV1',
-      fieldsV1: {},
-    },
-  ],
-});
-const image = app =>
-  ['mariadb', 'rabbitmq', 'memcached'].includes(app)
-    ? `docker.io/openstackhelm/${app}:latest-ubuntu_noble`
-    : `quay.io/airshipit/${app}:2025.1-ubuntu_noble`;
-const podSpec = (app, component) => ({
-  serviceAccountName: `${app}-${component}`,
-  containers: [
-    {
-      name: `${app}-${component}`,
-      image: image(app),
-      command: ['/tmp/start.sh'],
-      ports: [{ containerPort: 8080, protocol: 'TCP' }],
-      resources: { requests: { cpu: '100m', memory: '128Mi' } },
-      readinessProbe: { httpGet: { path: '/', port: 8080 } },
-      volumeMounts: [{ name: 'etc', mountPath: `/etc/${app}` }],
-    },
-  ],
-  volumes: [{ name: 'etc', secret: { secretName: `${app}-etc` } }],
-  nodeSelector: { 'openstack-control-plane': 'enabled' },
-});
-const k8sLists = { Deployment: [], StatefulSet: [], Job: [], Pod: [] };
-for (const [kind, app, component, name, replicas] of helm) {
-  const labels = { application: app, component, release_group: app };
-  const obj = {
-    apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1',
-    kind,
-    metadata: k8sMeta(name, labels),
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: podSpec(app, component) },
-    },
-    status:
-      kind === 'Job'
-        ? {
-            succeeded: 1,
-            startTime: '2026-11-20T10:00:00Z',
-            completionTime: '2026-11-20T10:01:00Z',
-          }
-        : {
-            replicas,
-            readyReplicas: replicas,
-            availableReplicas: replicas,
-            updatedReplicas: replicas,
-            observedGeneration: 3,
-            conditions: [
-              {
-                type: 'Available',
-                status: 'True',
-                lastUpdateTime: '2026-11-20T10:02:00Z',
-                lastTransitionTime: '2026-11-20T10:02:00Z',
-              },
-            ],
-          },
-  };
-  k8sLists[kind].push(obj);
-  for (let r = 0; r < (kind === 'Job' ? 1 : replicas); r++) {
-    k8sLists.Pod.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: k8sMeta(
-        `${name}-${kind === 'StatefulSet' ? r : `7d9f8b6c5-${r}x${r}z`}`,
-        labels,
-      ),
-      spec: { ...podSpec(app, component), nodeName: `ctl-${r}` },
-      status: {
-        phase: kind === 'Job' ? 'Succeeded' : 'Running',
-        podIP: `10.244.${r}.${k8sLists.Pod.length}`,
-        conditions: [
-          {
-            type: 'Ready',
-            status: 'True',
-            lastTransitionTime: '2026-11-20T10:02:00Z',
-          },
-        ],
-        containerStatuses: [
-          {
-            name: `${app}-${component}`,
-            image: image(app),
-            imageID: 'sha256:0',
-            ready: true,
-            restartCount: app === 'rabbitmq' ? 1 : 0,
-            started: true,
-            state: { running: { startedAt: '2026-11-20T10:01:00Z' } },
-          },
-        ],
-      },
-    });
-  }
-}
+// an unscheduled server (no host yet), as a real cloud has
+servers.push({ id: '5e7e0000-0000-4000-8000-ffffffffffff', 'OS-EXT-SRV-ATTR:host': null });
 
 // ------------------------------------------------------------------ the server
 let requests = 0;
-const json = (res, status, body, headers = {}) => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-};
-const TOKEN = `gAAAAABbench${'x'.repeat(160)}`;
-const k8sList = kind => ({
-  apiVersion: 'v1',
-  kind: `${kind}List`,
-  metadata: { resourceVersion: '123456' },
-  items: k8sLists[kind] ?? [],
-});
-
-function route(req, res, url) {
-  const p = url.pathname;
-  if (req.method === 'POST' && p === '/identity/v3/auth/tokens') {
-    return json(
-      res,
-      201,
-      {
-        token: {
-          methods: ['application_credential'],
-          user: {
-            id: 'u1',
-            name: 'backstage',
-            domain: { id: 'default', name: 'Default' },
-          },
-          project: {
-            id: PROJECT,
-            name: 'admin',
-            domain: { id: 'default', name: 'Default' },
-          },
-          roles: [
-            { id: 'r1', name: 'admin' },
-            { id: 'r2', name: 'reader' },
-          ],
-          application_credential: {
-            id: 'bench',
-            name: 'backstage',
-            restricted: true,
-          },
-          expires_at: new Date(Date.now() + 3600_000)
-            .toISOString()
-            .replace('Z', '000Z'),
-          issued_at: new Date().toISOString(),
-          audit_ids: ['bench'],
-          is_domain: false,
-          catalog: catalog(),
-        },
-      },
-      { 'X-Subject-Token': TOKEN },
-    );
-  }
-  if (p === '/identity/v3' || p === '/identity/v3/')
-    return json(res, 200, {
-      version: {
-        id: 'v3.14',
-        status: 'stable',
-        updated: '2020-04-07T00:00:00Z',
-        links: [],
-      },
-    });
-  if (p.startsWith('/api/') || p.startsWith('/apis/')) {
-    if (req.headers.authorization !== 'Bearer bench-sa-token')
-      return json(res, 401, { kind: 'Status', code: 401 });
-    const kind = {
-      deployments: 'Deployment',
-      statefulsets: 'StatefulSet',
-      daemonsets: 'DaemonSet',
-      jobs: 'Job',
-      pods: 'Pod',
-    }[p.split('/').pop()];
-    return json(res, 200, k8sList(kind));
-  }
-  if (
-    req.headers['x-auth-token'] !== TOKEN &&
-    ![
-      '/compute/',
-      '/compute/v2.1',
-      '/compute/v2.1/',
-      '/placement/',
-      '/network/',
-      '/volume/v3/',
-      '/image/versions',
-    ].includes(p)
-  ) {
-    return json(res, 401, {
-      error: {
-        code: 401,
-        message: 'The request you have made requires authentication.',
-      },
-    });
-  }
-  switch (p) {
-    case '/compute/':
-      return json(res, 200, {
-        versions: [
-          {
-            id: 'v2.1',
-            status: 'CURRENT',
-            version: '2.93',
-            min_version: '2.1',
-            updated: '2013-07-23T11:33:21Z',
-            links: [{ rel: 'self', href: `${base}/compute/v2.1/` }],
-          },
-        ],
-      });
-    case '/compute/v2.1':
-    case '/compute/v2.1/':
-      return json(res, 200, {
-        version: {
-          id: 'v2.1',
-          status: 'CURRENT',
-          version: '2.93',
-          min_version: '2.1',
-          updated: '2013-07-23T11:33:21Z',
-          links: [],
-        },
-      });
-    case '/compute/v2.1/os-services':
-      return json(res, 200, { services: novaServices });
-    case '/compute/v2.1/os-hypervisors/detail':
-      return json(
-        res,
-        200,
-        page(
-          hypervisors,
-          url,
-          'hypervisors',
-          `${base}/compute/v2.1/os-hypervisors/detail`,
-        ),
-      );
-    case '/compute/v2.1/servers/detail':
-      return json(
-        res,
-        200,
-        page(servers, url, 'servers', `${base}/compute/v2.1/servers/detail`),
-      );
-    case '/compute/v2.1/os-aggregates':
-      return json(res, 200, { aggregates });
-    case '/placement/':
-      return json(res, 200, {
-        versions: [
-          {
-            id: 'v1.0',
-            max_version: '1.39',
-            min_version: '1.0',
-            status: 'CURRENT',
-            links: [],
-          },
-        ],
-      });
-    case '/placement/resource_providers':
-      return json(res, 200, { resource_providers: providers });
-    case '/network/':
-      return json(res, 200, {
-        versions: [{ id: 'v2.0', status: 'CURRENT', links: [] }],
-      });
-    case '/network/v2.0/agents':
-      return json(res, 200, { agents });
-    case '/volume/v3/':
-      return json(res, 200, {
-        versions: [
-          {
-            id: 'v3.0',
-            status: 'CURRENT',
-            version: '3.70',
-            min_version: '3.0',
-            links: [],
-          },
-        ],
-      });
-    case `/volume/v3/${PROJECT}/os-services`:
-      return json(res, 200, { services: volumeServices });
-    case '/image/versions':
-      return json(res, 200, {
-        versions: [{ id: 'v2.16', status: 'CURRENT', links: [] }],
-      });
-    default: {
-      const m =
-        /^\/placement\/resource_providers\/([^/]+)\/(inventories|usages)$/.exec(
-          p,
-        );
-      const i = m ? providerIndex.get(m[1]) : undefined;
-      if (i !== undefined)
-        return json(
-          res,
-          200,
-          m[2] === 'inventories' ? inventories(i) : usages(i),
-        );
-      return json(res, 404, {
-        error: { code: 404, message: `${p} not found` },
-      });
-    }
-  }
-}
-
+let base; // http://127.0.0.1:<port>, known once listening
+let handlers = [];
 const upstream = createServer((req, res) => {
   requests++;
-  const url = new URL(req.url, base);
-  req.resume();
+  const chunks = [];
+  req.on('data', c => chunks.push(c));
   req.on('end', () => {
-    setTimeout(
-      () => route(req, res, url),
-      LATENCY[0] + Math.random() * (LATENCY[1] - LATENCY[0]),
-    );
+    setTimeout(async () => {
+      try {
+        const body = chunks.length ? Buffer.concat(chunks) : undefined;
+        const request = new Request(new URL(req.url, base), {
+          method: req.method,
+          headers: Object.entries(req.headers).flatMap(([k, v]) =>
+            v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]],
+          ),
+          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+        });
+        const answer = await getResponse(handlers, request);
+        if (!answer) {
+          res.writeHead(404, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 404, message: `${req.url} not found` } }));
+          return;
+        }
+        const text = Buffer.from(await answer.arrayBuffer());
+        res.writeHead(answer.status, {
+          ...Object.fromEntries(answer.headers),
+          'Content-Length': text.length,
+        });
+        res.end(text);
+      } catch (e) {
+        res.writeHead(500);
+        res.end(String(e));
+      }
+    }, LATENCY[0] + Math.random() * (LATENCY[1] - LATENCY[0]));
   });
 });
 upstream.keepAliveTimeout = 60_000;
 await new Promise(r => upstream.listen(0, '127.0.0.1', r));
 base = `http://127.0.0.1:${upstream.address().port}`;
+const urls = fakeCloudUrlsAt(base);
+const cloud = newState({ hosts: hostNames, urls, servers, record: false });
+handlers = [
+  ...fakeCloud(cloud),
+  ...fakeKubernetes({ calls: [], url: base, record: false }),
+];
+const agentCount = hostNames.filter((_, i) => i % 3 !== 2).length;
 
 // ------------------------------------------------------------------ the bare parallel fetch
 function semaphore(max) {
@@ -695,15 +137,34 @@ function semaphore(max) {
     }
   };
 }
+/** A token of the fake Keystone for the bare fetch (one POST, before the timed rounds). */
+async function bareToken() {
+  const res = await fetch(`${urls.keystone}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['application_credential'],
+          application_credential: { id: APP_CRED_ID, secret: APP_CRED_SECRET },
+        },
+      },
+    }),
+  });
+  return res.headers.get('x-subject-token');
+}
 /** The same upstream JSON as one cold read, fetched and parsed with nothing else done. */
-async function bareFetch() {
+async function bareFetch(token) {
   const limit = semaphore(CONCURRENCY);
-  const h = { 'X-Auth-Token': TOKEN, Accept: 'application/json' };
-  const get = (path, headers = h) =>
-    limit(() => fetch(`${base}${path}`, { headers })).then(r => r.json());
-  const k = { Authorization: 'Bearer bench-sa-token' };
-  const getK = path =>
-    fetch(`${base}${path}`, { headers: k }).then(r => r.json());
+  const h = {
+    'X-Auth-Token': token,
+    Accept: 'application/json',
+    'OpenStack-API-Version': 'compute 2.93',
+  };
+  const get = (url, headers = h) =>
+    limit(() => fetch(url, { headers })).then(r => r.json());
+  const k = { Authorization: `Bearer ${K8S_TOKEN}` };
+  const getK = path => fetch(`${base}${path}`, { headers: k }).then(r => r.json());
   const pages = async (path, key) => {
     let url = `${path}?limit=1000`;
     const out = [];
@@ -712,37 +173,37 @@ async function bareFetch() {
       out.push(...body[key]);
       const next = body[`${key}_links`]?.find(l => l.rel === 'next')?.href;
       if (!next) return out;
-      url = next.slice(base.length);
+      url = `${path}${new URL(next).search}`;
     }
   };
+  const ns = `namespaces/${NAMESPACE}`;
   await Promise.all([
     ...['deployments', 'statefulsets', 'daemonsets'].map(x =>
-      getK(`/apis/apps/v1/namespaces/openstack/${x}?labelSelector=application`),
+      getK(`/apis/apps/v1/${ns}/${x}?labelSelector=application`),
     ),
-    getK('/apis/batch/v1/namespaces/openstack/jobs?labelSelector=application'),
-    getK('/api/v1/namespaces/openstack/pods?labelSelector=application'),
+    getK(`/apis/batch/v1/${ns}/jobs?labelSelector=application`),
+    getK(`/api/v1/${ns}/pods?labelSelector=application`),
     ...[
-      '/identity/v3/',
-      '/compute/v2.1/',
-      '/placement/',
-      '/network/',
-      '/volume/v3/',
-      '/image/versions',
+      `${urls.nova}/`,
+      `${urls.placement}/`,
+      `${urls.neutron}/`,
+      `${urls.cinderRoot}/`,
+      `${urls.glance}/versions`,
     ].map(x => get(x)),
-    get('/compute/v2.1/os-services'),
-    pages('/compute/v2.1/os-hypervisors/detail', 'hypervisors'),
-    pages('/compute/v2.1/servers/detail', 'servers'),
-    get('/compute/v2.1/os-aggregates'),
-    get('/placement/resource_providers').then(b =>
+    get(`${urls.nova}/os-services`),
+    pages(`${urls.nova}/os-hypervisors/detail`, 'hypervisors'),
+    pages(`${urls.nova}/servers/detail`, 'servers'),
+    get(`${urls.nova}/os-aggregates`),
+    get(`${urls.placement}/resource_providers`).then(b =>
       Promise.all(
         b.resource_providers.flatMap(rp => [
-          get(`/placement/resource_providers/${rp.uuid}/inventories`),
-          get(`/placement/resource_providers/${rp.uuid}/usages`),
+          get(`${urls.placement}/resource_providers/${rp.uuid}/inventories`),
+          get(`${urls.placement}/resource_providers/${rp.uuid}/usages`),
         ]),
       ),
     ),
-    get('/network/v2.0/agents'),
-    get(`/volume/v3/${PROJECT}/os-services`),
+    get(`${urls.neutron}/v2.0/agents`),
+    get(`${urls.cinderRoot}/${PROJECT_ID}/os-services`),
   ]);
 }
 
@@ -791,13 +252,13 @@ openstack:
     enabled: false
   clouds:
     bench:
-      authUrl: ${base}/identity/v3
+      authUrl: ${urls.keystone}
       region: RegionOne
-      applicationCredentialId: bench
+      applicationCredentialId: ${APP_CRED_ID}
       applicationCredentialSecret: \${BSO_BENCH_APPCRED_SECRET}
       maxConcurrency: ${CONCURRENCY}
       cluster: bench
-      namespace: openstack
+      namespace: ${NAMESPACE}
 `,
 );
 const log = openSync(join(tmp, 'backend.log'), 'w');
@@ -820,8 +281,8 @@ const backend = spawn(
       ...process.env,
       NODE_ENV: 'development',
       BSO_SQLITE_DIR: tmp,
-      BSO_BENCH_SA_TOKEN: 'bench-sa-token',
-      BSO_BENCH_APPCRED_SECRET: 'bench-secret',
+      BSO_BENCH_SA_TOKEN: K8S_TOKEN,
+      BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET,
     },
     stdio: ['ignore', log, log],
     detached: true,
@@ -874,7 +335,7 @@ try {
       .map(x => x.toFixed(2))
       .join(' ');
   console.log(
-    `synthetic cloud: ${HOSTS} compute hosts, ${servers.length} servers, ${agents.length} agents; ` +
+    `synthetic cloud: ${HOSTS} compute hosts, ${servers.length} servers, ${agentCount} agents; ` +
       `${LATENCY[0]}–${
         LATENCY[1]
       } ms per upstream request; maxConcurrency ${CONCURRENCY}; backend up in ${(
@@ -917,6 +378,7 @@ try {
   );
 
   // cold reads (cache bypassed) vs the bare parallel fetch of the same JSON, interleaved
+  const upstreamToken = await bareToken();
   const cold = [];
   const bare = [];
   const perRead = [];
@@ -926,7 +388,7 @@ try {
     perRead.push(requests);
     requests = 0;
     const b0 = performance.now();
-    await bareFetch();
+    await bareFetch(upstreamToken);
     bare.push(performance.now() - b0);
   }
   // warm: the view fresh in the cache (the bare fetch above may have outlived its 10 s TTL)
@@ -1000,9 +462,9 @@ try {
     const env = {
       ...process.env,
       OS_AUTH_TYPE: 'v3applicationcredential',
-      OS_AUTH_URL: `${base}/identity/v3`,
-      OS_APPLICATION_CREDENTIAL_ID: 'bench',
-      OS_APPLICATION_CREDENTIAL_SECRET: 'bench-secret',
+      OS_AUTH_URL: urls.keystone,
+      OS_APPLICATION_CREDENTIAL_ID: APP_CRED_ID,
+      OS_APPLICATION_CREDENTIAL_SECRET: APP_CRED_SECRET,
       OS_REGION_NAME: 'RegionOne',
       OS_INTERFACE: 'public',
     };

@@ -8,24 +8,20 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-// the msw models of the cloud and the cluster are openstack-node's test fixtures (not part of its API)
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+// the msw models of the cloud and the cluster: openstack-node's test utilities
 import {
   APP_CRED_ID,
   APP_CRED_SECRET,
   CINDER_ROOT,
   fakeCloud,
   FakeCloudState,
-  KEYSTONE,
-  newState,
-} from '@backstage-openstack/plugin-openstack-node/src/openstack/__testUtils__/fakeCloud';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import {
   fakeKubernetes,
   FakeKubernetesState,
   K8S,
   K8S_TOKEN,
-} from '@backstage-openstack/plugin-openstack-node/src/status/__testUtils__/fakeKubernetes';
+  KEYSTONE,
+  newState,
+} from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { openstackPlugin } from '../plugin';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import https from 'node:https';
 import { AddressInfo } from 'node:net';
-import { TEST_CERT, TEST_KEY } from '../openstack/__testUtils__/tls';
+import { TEST_CERT, TEST_KEY } from '../testUtils/tls';
 import { checkChartSource } from './chartSource';
 
 // A real TLS server (no msw): the CA must reach the socket, as for a private chart repository.

@@ -1,3 +1,4 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse, delay } from 'msw';
 import {
@@ -20,12 +21,10 @@ import {
   NOVA,
   PASSWORD,
   PROJECT_ID,
-} from './__testUtils__/fakeCloud';
+} from '../testUtils/fakeCloud';
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 let state: FakeCloudState;
 beforeEach(() => {

@@ -1,3 +1,4 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { OpenStackClient } from './client';
@@ -9,12 +10,10 @@ import {
   microversionOf,
   newState,
   NOVA,
-} from './__testUtils__/fakeCloud';
+} from '../testUtils/fakeCloud';
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 let state: FakeCloudState;
 /** Hypervisors nova lists (mapped hosts); `cmp-new` reports in os-services but is not mapped. */

@@ -1,3 +1,4 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { NotImplementedError } from '@backstage/errors';
@@ -13,12 +14,10 @@ import {
   NEUTRON,
   NOVA,
   PROJECT_ID,
-} from './__testUtils__/fakeCloud';
+} from '../testUtils/fakeCloud';
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 let state: FakeCloudState;
 beforeEach(() => {

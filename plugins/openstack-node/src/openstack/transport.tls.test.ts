@@ -2,7 +2,7 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { OpenStackTransport } from './transport';
-import { TEST_CERT, TEST_KEY } from './__testUtils__/tls';
+import { TEST_CERT, TEST_KEY } from '../testUtils/tls';
 
 // A real TLS server (no msw): caData must reach the socket through the undici dispatcher.
 describe('transport with a custom CA', () => {

@@ -1,3 +1,4 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { ClusterClient } from '../kubernetes/apply';
@@ -11,7 +12,7 @@ import {
   NEUTRON,
   newState,
   PLACEMENT,
-} from '../openstack/__testUtils__/fakeCloud';
+} from '../testUtils/fakeCloud';
 import { readLiveCloudView } from './liveCloudView';
 import {
   fakeKubernetes,
@@ -19,12 +20,10 @@ import {
   K8S,
   K8S_TOKEN,
   NAMESPACE,
-} from './__testUtils__/fakeKubernetes';
+} from '../testUtils/fakeKubernetes';
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 let os: FakeCloudState;
 let kube: FakeKubernetesState;

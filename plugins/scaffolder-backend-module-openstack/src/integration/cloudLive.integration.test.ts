@@ -23,8 +23,7 @@ import {
   suiteKubeConfig,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/src/integration/peers';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { TEST_CERT, TEST_KEY } from '@backstage-openstack/plugin-openstack-node/src/openstack/__testUtils__/tls';
+import { TEST_CERT, TEST_KEY } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';

@@ -3,6 +3,8 @@
 /**
  * A Nova-style page of a fake API: at most `limit` items (capped at Nova's default
  * `max_limit` of 1000) after `marker`, with a `<key>_links` next link while more remain.
+ *
+ * @public
  */
 export function markerPage<T extends { id: string }>(
   all: T[],

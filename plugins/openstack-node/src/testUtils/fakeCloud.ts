@@ -4,18 +4,28 @@
  * Neutron ML2/OVS agents, Cinder 3.70 with the project id in its endpoint, Glance 2.15.
  */
 import { http, HttpResponse, delay } from 'msw';
-import { OpenStackCloudConfig } from '../config';
+import { OpenStackCloudConfig } from '../openstack/config';
 import { markerPage as page } from './markerPage';
 
+/** @public */
 export const KEYSTONE = 'http://keystone.test:5000/v3';
+/** @public */
 export const NOVA = 'http://nova.test:8774/v2.1';
+/** @public */
 export const PLACEMENT = 'http://placement.test:8778';
+/** @public */
 export const NEUTRON = 'http://neutron.test:9696';
+/** @public */
 export const CINDER_ROOT = 'http://cinder.test:8776/v3';
+/** @public */
 export const GLANCE = 'http://glance.test:9292';
+/** @public */
 export const PROJECT_ID = '3f1d2c6e5b7a4c0f9e8d7c6b5a493827';
+/** @public */
 export const APP_CRED_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+/** @public */
 export const APP_CRED_SECRET = 'sup3r-s3cret-app-cred';
+/** @public */
 export const PASSWORD = 'ADMIN_PASS_very_secret';
 
 /** Where the fake cloud's services answer. @public */
@@ -55,6 +65,7 @@ export function fakeCloudUrlsAt(base: string): FakeCloudUrls {
   };
 }
 
+/** @public */
 export interface Recorded {
   method: string;
   url: URL;
@@ -62,6 +73,7 @@ export interface Recorded {
   body?: any;
 }
 
+/** @public */
 export function cloudConfig(
   over: Partial<OpenStackCloudConfig> = {},
 ): OpenStackCloudConfig {
@@ -107,6 +119,7 @@ function tag(base: string, region: string, iface: string): string {
   return u.toString().replace(/\/$/, '');
 }
 
+/** @public */
 export function catalog(urls: FakeCloudUrls = FAKE_CLOUD_URLS) {
   return [
     {
@@ -146,8 +159,10 @@ export function catalog(urls: FakeCloudUrls = FAKE_CLOUD_URLS) {
   ];
 }
 
+/** @public */
 export const HOSTS = ['compute1', 'compute2', 'compute3'];
 
+/** @public */
 export function novaService(i: number, host: string, binary = 'nova-compute') {
   return {
     id: `0b7e5e1c-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -162,6 +177,7 @@ export function novaService(i: number, host: string, binary = 'nova-compute') {
   };
 }
 
+/** @public */
 export function hypervisor(i: number, host: string, microversion: string) {
   const h: any = {
     id: `5a0c1e7e-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -195,6 +211,7 @@ export function hypervisor(i: number, host: string, microversion: string) {
   return h;
 }
 
+/** @public */
 export interface FakeCloudState {
   calls: Recorded[];
   tokens: string[];
@@ -210,6 +227,7 @@ export interface FakeCloudState {
   record?: boolean;
 }
 
+/** @public */
 export function microversionOf(headers: Headers): string {
   return (headers.get('openstack-api-version') ?? 'compute 2.1').split(' ')[1];
 }
@@ -596,6 +614,7 @@ export function fakeCloud(state: FakeCloudState) {
   ];
 }
 
+/** @public */
 export function newState(over: Partial<FakeCloudState> = {}): FakeCloudState {
   return {
     calls: [],

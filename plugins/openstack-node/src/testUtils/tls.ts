@@ -1,4 +1,4 @@
-/* Self-signed certificate for 127.0.0.1/localhost, valid 100 years: TEST ONLY (the key is public). */
+/* Self-signed certificate for 127.0.0.1/localhost, valid 100 years: TEST ONLY (the key is public). @public */
 export const TEST_CERT = `-----BEGIN CERTIFICATE-----
 MIIBqjCCAVGgAwIBAgIUJdpl2C50HTTNomiN6kl46DS4QvgwCgYIKoZIzj0EAwIw
 HDEaMBgGA1UEAwwRb3BlbnN0YWNrLXRlc3QtY2EwIBcNMjYxMTI1MDQyNzM3WhgP
@@ -10,6 +10,7 @@ QpCUI5fx7SObo9/ZMA8GA1UdEwEB/wQFMAMBAf8wGgYDVR0RBBMwEYcEfwAAAYIJ
 bG9jYWxob3N0MAoGCCqGSM49BAMCA0cAMEQCIDBeLXipFuBTeWAbV9SrjMbqB7qQ
 j5/x8NhG4iuQ3NTyAiBlKsJC7jWs6dEp8KcvO2DK2GI8gnIOC+Gljwlz8caYwQ==
 -----END CERTIFICATE-----`;
+/** @public */
 export const TEST_KEY = `-----BEGIN PRIVATE KEY-----
 MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2pO/7QqWoDXdi0O7
 UBoEIuWXx/fOBj/SzvgXORcwqHehRANCAAQo60ip3hYDGaNZnlNrxP9g2w29T41Q

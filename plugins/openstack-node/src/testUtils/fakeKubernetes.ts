@@ -4,8 +4,11 @@
  */
 import { http, HttpResponse } from 'msw';
 
+/** @public */
 export const K8S = 'https://k8s.test:6443';
+/** @public */
 export const K8S_TOKEN = 'k8s-sa-token-not-a-real-one';
+/** @public */
 export const NAMESPACE = 'openstack';
 
 const meta = (
@@ -28,6 +31,7 @@ const helm = (application: string, component: string) => ({
   release_group: application,
 });
 
+/** @public */
 export const deployments = [
   {
     metadata: meta('keystone-api', helm('keystone', 'api')),
@@ -73,6 +77,7 @@ export const deployments = [
   },
 ];
 
+/** @public */
 export const statefulSets = [
   {
     metadata: meta('mariadb-server', helm('mariadb', 'server')),
@@ -103,6 +108,7 @@ export const statefulSets = [
   },
 ];
 
+/** @public */
 export const daemonSets = [
   {
     metadata: meta('openvswitch', helm('openvswitch', 'openvswitch-vswitchd')),
@@ -114,6 +120,7 @@ export const daemonSets = [
   },
 ];
 
+/** @public */
 export const jobs = [
   {
     metadata: meta('keystone-db-sync', helm('keystone', 'db-sync')),
@@ -167,6 +174,7 @@ const pod = (
   },
 });
 
+/** @public */
 export const pods = [
   pod('keystone-api-0', helm('keystone', 'api'), 1),
   pod('keystone-api-1', helm('keystone', 'api'), 2),
@@ -174,6 +182,7 @@ export const pods = [
   pod('mariadb-server-0', helm('mariadb', 'server'), 0),
 ];
 
+/** @public */
 export interface FakeKubernetesState {
   /** Paths asked, with their labelSelector. */
   calls: string[];
@@ -223,7 +232,7 @@ const list =
     });
   };
 
-/** Handlers of the namespace's list calls. */
+/** Handlers of the namespace's list calls. @public */
 export function fakeKubernetes(state: FakeKubernetesState) {
   const k8s = state.url ?? K8S;
   const ns = `${k8s}/apis/apps/v1/namespaces/${NAMESPACE}`;
