@@ -27,6 +27,11 @@ export type {
   NamespaceOwnership,
   SecretOnce,
 } from './kubernetes/apply';
+export {
+  HEADER_KUBERNETES_CLUSTER,
+  kubeConfigViaKubernetesBackend,
+} from './kubernetes/kubernetesBackend';
+export type { KubernetesBackendAccess } from './kubernetes/kubernetesBackend';
 export { kubeStatusOf } from './kubernetes/kubeErrors';
 export { retryAfterMs, withKubeRetry } from './kubernetes/retry';
 export {

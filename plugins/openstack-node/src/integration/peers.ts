@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { kubeConfigFor } from '../kubernetes/clusters';
 
+/** @public */
 export function peerEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
@@ -17,7 +18,7 @@ export function peerEnv(name: string): string {
   return value;
 }
 
-/** Unique, DNS-1123 friendly name for objects a test creates. */
+/** Unique, DNS-1123 friendly name for objects a test creates. @public */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
@@ -25,11 +26,13 @@ export function uniqueName(prefix: string): string {
 /**
  * describe() for the peer tests: they run under jest.integration.config.js (which loads peers.env
  * or fails). The unit-test runner also matches *.test.ts; there the block is reported as skipped.
+ *
+ * @public
  */
 export const describePeers: jest.Describe =
   process.env.BSO_PEERS_INTEGRATION === '1' ? describe : describe.skip;
 
-/** A value made on first use (clients need peers.env, which only the integration run has). */
+/** A value made on first use (clients need peers.env, which only the integration run has). @public */
 export function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => {
@@ -41,7 +44,7 @@ export function lazy<T>(make: () => T): () => T {
 export const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
 
-/** Polls `probe` until it returns a value other than undefined. */
+/** Polls `probe` until it returns a value other than undefined. @public */
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined>,
@@ -67,7 +70,7 @@ export async function eventually<T>(
 
 // ------------------------------------------------------------------ Kubernetes
 
-/** Cluster admin (client certificate of system:masters): test setup and cleanup only. */
+/** Cluster admin (client certificate of system:masters): test setup and cleanup only. @public */
 export function adminKubeConfig(): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(peerEnv('KUBECONFIG'));
@@ -77,6 +80,8 @@ export function adminKubeConfig(): k8s.KubeConfig {
 /**
  * The suite's production identity: a token of ServiceAccount backstage-openstack bound to
  * deploy/rbac/backstage-openstack.yaml, built the way the backend builds it (kubeConfigFor).
+ *
+ * @public
  */
 export function suiteKubeConfig(): k8s.KubeConfig {
   return kubeConfigFor({

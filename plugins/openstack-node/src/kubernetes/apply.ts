@@ -3,6 +3,7 @@ import {
   ConflictError,
   InputError,
   NotAllowedError,
+  NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
@@ -18,6 +19,10 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { ClusterDetails, kubeConfigFor } from './clusters';
+import {
+  KubernetesBackendAccess,
+  kubeConfigViaKubernetesBackend,
+} from './kubernetesBackend';
 import { kubeServerMessage, kubeStatusOf } from './kubeErrors';
 import { withKubeRetry } from './retry';
 import { KubeWorkload } from './workloads';
@@ -87,18 +92,44 @@ export class ClusterClient {
   readonly apps: AppsV1Api;
   readonly batch: BatchV1Api;
 
+  /** A cluster reached directly with its ServiceAccount token (tests, benchmarks). */
   static for(cluster: ClusterDetails): ClusterClient {
     return new ClusterClient(cluster.name, kubeConfigFor(cluster));
   }
 
-  constructor(readonly name: string, readonly kc: KubeConfig) {
+  /**
+   * A cluster as the Backstage Kubernetes backend knows it (any of its cluster locators and auth
+   * providers), reached through its proxy with the calling plugin's service credentials.
+   */
+  static viaKubernetesBackend(
+    name: string,
+    access: KubernetesBackendAccess,
+  ): ClusterClient {
+    return new ClusterClient(
+      name,
+      kubeConfigViaKubernetesBackend(name, access),
+      'the Kubernetes backend',
+    );
+  }
+
+  /**
+   * @param via - how the cluster is reached when not directly: named in errors instead of the
+   *   cluster's URL
+   */
+  constructor(
+    readonly name: string,
+    readonly kc: KubeConfig,
+    private readonly via?: string,
+  ) {
     this.objects = KubernetesObjectApi.makeApiClient(kc);
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.batch = kc.makeApiClient(BatchV1Api);
   }
 
+  /** The cluster's URL, or how it is reached (through the Kubernetes backend). */
   get url(): string {
+    if (this.via) return `through ${this.via}`;
     return this.kc.getCurrentCluster()?.server ?? '(no server)';
   }
 
@@ -114,7 +145,7 @@ export class ClusterClient {
         );
       case 401:
         return new NotAllowedError(
-          `${where}: HTTP 401, the serviceAccountToken was refused. Issue a new token of the backstage-openstack ServiceAccount and update the cluster's config`,
+          `${where}: HTTP 401, the cluster's credentials were refused. Issue a new token of the backstage-openstack ServiceAccount and update the cluster's config in kubernetes.clusterLocatorMethods`,
         );
       case 403:
         return new NotAllowedError(
@@ -122,6 +153,12 @@ export class ClusterClient {
         );
       case 409:
         return new ConflictError(`${where}: HTTP 409 ${msg}`);
+      case 404:
+        return this.via
+          ? new NotFoundError(
+              `${where}: HTTP 404 ${msg}. Is "${this.name}" a cluster of the Kubernetes backend (kubernetes.clusterLocatorMethods)?`,
+            )
+          : new ServiceUnavailableError(`${where}: HTTP 404 ${msg}`);
       case 422:
       case 400:
         return new InputError(

@@ -232,7 +232,7 @@ export function microversionOf(headers: Headers): string {
   return (headers.get('openstack-api-version') ?? 'compute 2.1').split(' ')[1];
 }
 
-/** Handlers of a healthy cloud; `state` records every call. */
+/** msw handlers of a healthy cloud; `state` records every call. @public */
 export function fakeCloud(state: FakeCloudState) {
   const urls = state.urls ?? FAKE_CLOUD_URLS;
   const hosts = state.hosts ?? HOSTS;

@@ -29,6 +29,7 @@ export {
   PROJECT_ID,
 } from './fakeCloud';
 export type { FakeCloudState, FakeCloudUrls, Recorded } from './fakeCloud';
+export type { OpenStackCloudConfig } from '../openstack/config';
 export {
   daemonSets,
   deployments,
@@ -45,3 +46,13 @@ export { markerPage } from './markerPage';
 export { TEST_CERT, TEST_KEY } from './tls';
 export { configKeyNames } from './configKeys';
 export type { ConfigKeyNames } from './configKeys';
+// the real peers of the integration tests (scripts/peers): their identities and waiting helpers
+export {
+  adminKubeConfig,
+  describePeers,
+  eventually,
+  lazy,
+  peerEnv,
+  suiteKubeConfig,
+  uniqueName,
+} from '../integration/peers';

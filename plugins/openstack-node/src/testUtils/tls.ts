@@ -1,4 +1,4 @@
-/* Self-signed certificate for 127.0.0.1/localhost, valid 100 years: TEST ONLY (the key is public). @public */
+/** Self-signed certificate for 127.0.0.1/localhost, valid 100 years: TEST ONLY (the key is public). @public */
 export const TEST_CERT = `-----BEGIN CERTIFICATE-----
 MIIBqjCCAVGgAwIBAgIUJdpl2C50HTTNomiN6kl46DS4QvgwCgYIKoZIzj0EAwIw
 HDEaMBgGA1UEAwwRb3BlbnN0YWNrLXRlc3QtY2EwIBcNMjYxMTI1MDQyNzM3WhgP

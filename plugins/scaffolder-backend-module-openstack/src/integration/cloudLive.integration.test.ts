@@ -14,16 +14,16 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterClient } from '@backstage-openstack/plugin-openstack-node';
 // test helpers of the node package: the peers' identities and a self-signed certificate
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   adminKubeConfig,
   describePeers,
   eventually,
   lazy,
   suiteKubeConfig,
+  TEST_CERT,
+  TEST_KEY,
   uniqueName,
-} from '@backstage-openstack/plugin-openstack-node/src/integration/peers';
-import { TEST_CERT, TEST_KEY } from '@backstage-openstack/plugin-openstack-node/testUtils';
+} from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';

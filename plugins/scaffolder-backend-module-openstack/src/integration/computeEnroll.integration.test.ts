@@ -12,8 +12,7 @@ import * as k8s from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
-// the peers' test helpers live with the node package's integration tests
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+// the peers' test helpers: the node package's testUtils
 import {
   adminKubeConfig,
   describePeers,
@@ -21,7 +20,7 @@ import {
   peerEnv,
   suiteKubeConfig,
   uniqueName,
-} from '@backstage-openstack/plugin-openstack-node/src/integration/peers';
+} from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { hostEntityName } from '@backstage-openstack/plugin-openstack-common';
 import { cloudStatus, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
