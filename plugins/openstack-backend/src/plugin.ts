@@ -56,7 +56,7 @@ export const openstackPlugin = createBackendPlugin({
           logger.info('Demo cloud enabled (openstack.demo.enabled): simulated clouds are marked as demo');
         }
         // Live clouds: every openstack.clouds.<key>, read from its OpenStack APIs and Kubernetes.
-        const live = LiveClouds.fromConfig(config, { catalog: deps.catalog, auth: deps.auth, logger });
+        const live = LiveClouds.fromConfig(config, { catalog: deps.catalog, auth: deps.auth, discovery: deps.discovery, logger });
         if (live.keys().length > 0) {
           sources.live = live;
           logger.info(`Live clouds (openstack.clouds): ${live.keys().join(', ')}`);

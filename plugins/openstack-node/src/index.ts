@@ -1,6 +1,6 @@
 /**
  * Backend clients of the backstage-openstack suite, shared by the backend plugin and the
- * scaffolder module: Kubernetes (clusters as the kubernetes backend configures them, server-side
+ * scaffolder module: Kubernetes (clusters reached through the Kubernetes backend, server-side
  * apply, create-once Secrets, rollout checks, the live state of a cloud), Helm chart sources and
  * OpenStack (Keystone, Nova, Placement, Neutron, Cinder, Glance).
  *
@@ -8,11 +8,7 @@
  */
 
 // Kubernetes
-export {
-  findCluster,
-  kubeConfigFor,
-  readClusters,
-} from './kubernetes/clusters';
+export { kubeConfigFor } from './kubernetes/clusters';
 export type { ClusterDetails } from './kubernetes/clusters';
 export {
   CLOUD_LABEL,

@@ -8,7 +8,7 @@ import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterClient, findCluster, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
+import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { readComputeEnrollSettings } from './computeEnrollSettings';
 import { serviceFetch } from './serviceFetch';
 import { createCloudDrivers } from './drivers';
@@ -36,8 +36,9 @@ export const scaffolderModuleOpenstack = createBackendModule({
       async init({ scaffolder, catalog, discovery, auth, config }) {
         // the suite's backend plugin, with the scaffolder's own service credentials
         const backend = new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: serviceFetch(auth, 'openstack') } });
-        // Live clouds: the clusters of kubernetes.clusterLocatorMethods (read when an action runs)
-        const cluster = (name: string) => ClusterClient.for(findCluster(config, name));
+        // Live clouds: the clusters of the Kubernetes backend (its cluster locators and auth
+        // providers), reached through its proxy with this plugin's service credentials
+        const cluster = (name: string) => ClusterClient.viaKubernetesBackend(name, { discovery, auth });
         const chartSourceCaData = config.getOptionalString('openstack.scaffolder.chartSourceCaData');
         // one OpenStack client (token, connections) per openstack.clouds key, made on first use
         const openstackClients = new Map<string, OpenStackClient>();

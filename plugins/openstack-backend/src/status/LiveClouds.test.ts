@@ -1,4 +1,8 @@
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -15,10 +19,9 @@ import {
   CINDER_ROOT,
   fakeCloud,
   FakeCloudState,
-  fakeKubernetes,
+  FAKE_KUBERNETES_BACKEND,
+  fakeKubernetesBackendProxy,
   FakeKubernetesState,
-  K8S,
-  K8S_TOKEN,
   KEYSTONE,
   newState,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
@@ -58,13 +61,27 @@ beforeEach(() => {
   kube = { calls: [] };
   server.use(
     ...fakeCloud(os),
-    ...fakeKubernetes(kube),
+    // the cluster behind the Kubernetes backend's proxy, which the plugin reads it through
+    fakeKubernetesBackendProxy(kube, { clusters: ['prod-k8s'] }),
     http.get(`${KEYSTONE}/`, () =>
       HttpResponse.json({
         version: { id: 'v3.14', status: 'stable', links: [] },
       }),
     ),
   );
+});
+
+/** Discovery that sends the kubernetes plugin's calls to the stand-in of its proxy. */
+const kubernetesBackendDiscovery = createServiceFactory({
+  service: coreServices.discovery,
+  deps: {},
+  factory: () => {
+    const url = async (pluginId: string) =>
+      pluginId === 'kubernetes'
+        ? FAKE_KUBERNETES_BACKEND
+        : `http://localhost:7007/api/${pluginId}`;
+    return { getBaseUrl: url, getExternalBaseUrl: url };
+  },
 });
 
 /** The catalog Resource names the cluster and namespace (the cloud's config does not). */
@@ -87,26 +104,11 @@ async function start(extra: any[] = [], entities: object[] = [zedCloud]) {
   const { server: app } = await startTestBackend({
     features: [
       openstackPlugin,
+      kubernetesBackendDiscovery,
       catalogServiceMock.factory({ entities: entities as any }),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'prod-k8s',
-                    url: K8S,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: K8S_TOKEN,
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
           openstack: {
             clouds: {
               zed: {
@@ -268,7 +270,7 @@ describe('a configured live cloud', () => {
       /^OpenStack cloud "zed": block-storage GET http:\/\/cinder\.test:8776\/v3\/\w+\/os-services failed: HTTP 503/,
     );
     expect(res.body.errors[1].message).toMatch(
-      /Kubernetes cluster "prod-k8s" \(https:\/\/k8s\.test:6443\).*HTTP 403/,
+      /Kubernetes cluster "prod-k8s" \(through the Kubernetes backend\).*HTTP 403/,
     );
     const cinder = res.body.services.find((s: any) => s.name === 'cinder');
     expect(cinder.verdict).toBe('Unknown');
@@ -299,7 +301,7 @@ describe('a configured live cloud', () => {
     expect(kube.calls).toEqual([]);
   });
 
-  it('app-config wins over the annotations, and a cluster missing from kubernetes config is named', async () => {
+  it('app-config wins over the annotations, and a cluster the Kubernetes backend does not know is named', async () => {
     const { server: app } = await startTestBackend({
       features: [
         openstackPlugin,
@@ -330,7 +332,7 @@ describe('a configured live cloud', () => {
       {
         source: 'kubernetes',
         message: expect.stringMatching(
-          /cluster "other" \(from catalog resource:default\/zed\) cannot be used: No Kubernetes cluster "other" in kubernetes\.clusterLocatorMethods/,
+          /Kubernetes cluster "other" \(through the Kubernetes backend\).*HTTP 404.*Is "other" a cluster of the Kubernetes backend \(kubernetes\.clusterLocatorMethods\)/,
         ),
       },
     ]);

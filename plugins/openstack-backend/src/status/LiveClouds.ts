@@ -1,4 +1,8 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -12,7 +16,6 @@ import {
 } from '@backstage-openstack/plugin-openstack-common';
 import {
   ClusterClient,
-  findCluster,
   LiveCloudTarget,
   OpenStackClient,
   OpenStackClientOptions,
@@ -43,7 +46,12 @@ export class LiveClouds implements CloudSource {
 
   static fromConfig(
     config: Config,
-    deps: { catalog: CatalogService; auth: AuthService; logger: LoggerService },
+    deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      discovery: DiscoveryService;
+      logger: LoggerService;
+    },
     options: OpenStackClientOptions = {},
   ): LiveClouds {
     return new LiveClouds(
@@ -59,6 +67,7 @@ export class LiveClouds implements CloudSource {
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
+      discovery: DiscoveryService;
       logger: LoggerService;
     },
   ) {}
@@ -100,7 +109,8 @@ export class LiveClouds implements CloudSource {
   private cluster(name: string): ClusterClient {
     let c = this.clusters.get(name);
     if (!c) {
-      c = ClusterClient.for(findCluster(this.config, name));
+      // the cluster as the Kubernetes backend knows it, through its proxy
+      c = ClusterClient.viaKubernetesBackend(name, this.deps);
       this.clusters.set(name, c);
     }
     return c;

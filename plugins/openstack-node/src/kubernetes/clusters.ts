@@ -1,11 +1,10 @@
-import { Config } from '@backstage/config';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 
 /**
- * A Kubernetes cluster as the Backstage kubernetes backend configures it
- * (`kubernetes.clusterLocatorMethods[].clusters[]` with `type: config`), so a team configures
- * each cluster once for both plugins.
+ * A Kubernetes cluster reached directly with a ServiceAccount token, in the shape of a `config`
+ * cluster of the Kubernetes backend (the integration tests and the benchmarks; the plugins reach
+ * clusters through the Kubernetes backend, see {@link ClusterClient.viaKubernetesBackend}).
  *
  * @public
  */
@@ -18,28 +17,6 @@ export interface ClusterDetails {
   caData?: string;
   caFile?: string;
   skipTLSVerify: boolean;
-}
-
-/**
- * Reads the clusters of every `config` cluster locator.
- *
- * @public
- */
-export function readClusters(config: Config): ClusterDetails[] {
-  const methods =
-    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
-  return methods
-    .filter(m => m.getString('type') === 'config')
-    .flatMap(m => m.getOptionalConfigArray('clusters') ?? [])
-    .map(c => ({
-      name: c.getString('name'),
-      url: c.getString('url'),
-      authProvider: c.getString('authProvider'),
-      serviceAccountToken: c.getOptionalString('serviceAccountToken'),
-      caData: c.getOptionalString('caData'),
-      caFile: c.getOptionalString('caFile'),
-      skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
-    }));
 }
 
 /**
@@ -76,19 +53,4 @@ export function kubeConfigFor(cluster: ClusterDetails): KubeConfig {
     currentContext: cluster.name,
   });
   return kc;
-}
-
-/**
- * Finds a configured cluster by name, or says how to configure it.
- *
- * @public
- */
-export function findCluster(config: Config, name: string): ClusterDetails {
-  const cluster = readClusters(config).find(c => c.name === name);
-  if (!cluster) {
-    throw new NotFoundError(
-      `No Kubernetes cluster "${name}" in kubernetes.clusterLocatorMethods (type: config); add it there with authProvider: serviceAccount`,
-    );
-  }
-  return cluster;
 }

@@ -4,7 +4,7 @@ export function kubeStatusOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** The `message` of the Kubernetes Status a call failed with (or the error's own message). */
+/** The `message` of the Kubernetes Status (or Backstage error) a call failed with, else the error's own message. @public */
 export function kubeServerMessage(error: unknown): string {
   const body = (error as { body?: unknown }).body;
   try {
@@ -12,6 +12,10 @@ export function kubeServerMessage(error: unknown): string {
     if (parsed && typeof parsed === 'object' && 'message' in parsed) {
       return String((parsed as { message: unknown }).message);
     }
+    // a Backstage error body (the Kubernetes backend's proxy refusing the request)
+    const backstage = (parsed as { error?: { message?: unknown } } | undefined)
+      ?.error?.message;
+    if (typeof backstage === 'string') return backstage;
   } catch {
     // not JSON
   }

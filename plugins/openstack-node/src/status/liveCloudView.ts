@@ -160,7 +160,7 @@ export async function readLiveCloudView(
             errors.push({
               source: 'kubernetes pods',
               message: `${read.podsError}; workloads judged without restart counts`,
-              url: cluster.url,
+              url: urlIn(cluster.url),
             });
           }
           return controlPlaneWorkloads(read.workloads);
@@ -168,7 +168,7 @@ export async function readLiveCloudView(
           errors.push({
             source: 'kubernetes',
             message: (e as Error).message,
-            url: cluster.url,
+            url: urlIn(cluster.url),
           });
           return undefined;
         }

@@ -2,7 +2,7 @@
  * An msw model of the Kubernetes API's list calls the live status source makes in one
  * namespace, with an openstack-helm control plane in it.
  */
-import { http, HttpResponse } from 'msw';
+import { getResponse, http, HttpResponse } from 'msw';
 
 /** @public */
 export const K8S = 'https://k8s.test:6443';
@@ -249,4 +249,52 @@ export function fakeKubernetes(state: FakeKubernetesState) {
       list(state, 'Pod', pods),
     ),
   ];
+}
+
+/** Where {@link fakeKubernetesBackendProxy} answers: the Kubernetes plugin of a test backend. @public */
+export const FAKE_KUBERNETES_BACKEND = 'http://backstage.test:7007/api/kubernetes';
+
+/**
+ * A stand-in for the Backstage Kubernetes backend's proxy (`/api/kubernetes/proxy`) as its
+ * documentation describes it, in front of {@link fakeKubernetes}: a Backstage token required,
+ * the target cluster named by the `Backstage-Kubernetes-Cluster` header among `clusters`
+ * (default `prod-eu`; any other is a 404 as the proxy answers it), the request forwarded to the
+ * fake API server with the cluster's own token. The real proxy cannot run under Jest (it loads
+ * `@kubernetes/client-node` with a dynamic import). `seen` collects each request's headers.
+ *
+ * @public
+ */
+export function fakeKubernetesBackendProxy(
+  state: FakeKubernetesState,
+  opts: { clusters?: string[]; base?: string; seen?: Headers[] } = {},
+) {
+  const base = opts.base ?? FAKE_KUBERNETES_BACKEND;
+  const clusters = opts.clusters ?? ['prod-eu'];
+  const cluster = fakeKubernetes(state);
+  return http.all(`${base}/proxy/*`, async ({ request }) => {
+    opts.seen?.push(request.headers);
+    if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
+      return HttpResponse.json(
+        { error: { name: 'AuthenticationError', message: 'Missing credentials' } },
+        { status: 401 },
+      );
+    }
+    const name = request.headers.get('backstage-kubernetes-cluster') ?? '';
+    if (!clusters.includes(name)) {
+      return HttpResponse.json(
+        { error: { name: 'NotFoundError', message: `Cluster '${name}' not found` } },
+        { status: 404 },
+      );
+    }
+    const url = new URL(request.url);
+    const path = url.pathname.slice(new URL(`${base}/proxy`).pathname.length);
+    const forwarded = new Request(`${state.url ?? K8S}${path}${url.search}`, {
+      method: request.method,
+      headers: { authorization: `Bearer ${K8S_TOKEN}` },
+    });
+    return (
+      (await getResponse(cluster, forwarded)) ??
+      HttpResponse.json({ kind: 'Status', code: 404 }, { status: 404 })
+    );
+  });
 }

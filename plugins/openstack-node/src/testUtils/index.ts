@@ -33,7 +33,9 @@ export type { OpenStackCloudConfig } from '../openstack/config';
 export {
   daemonSets,
   deployments,
+  FAKE_KUBERNETES_BACKEND,
   fakeKubernetes,
+  fakeKubernetesBackendProxy,
   jobs,
   K8S,
   K8S_TOKEN,
