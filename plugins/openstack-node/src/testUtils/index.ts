@@ -29,7 +29,10 @@ export {
   PROJECT_ID,
 } from './fakeCloud';
 export type { FakeCloudState, FakeCloudUrls, Recorded } from './fakeCloud';
-export type { OpenStackCloudConfig } from '../openstack/config';
+export type {
+  OpenStackCloudConfig,
+  OpenStackInterface,
+} from '../openstack/config';
 export {
   daemonSets,
   deployments,
