@@ -98,10 +98,9 @@ const upstream = createServer((req, res) => {
           return;
         }
         const text = Buffer.from(await answer.arrayBuffer());
-        res.writeHead(answer.status, {
-          ...Object.fromEntries(answer.headers),
-          'Content-Length': text.length,
-        });
+        const headers = Object.fromEntries(answer.headers);
+        delete headers['content-length'];
+        res.writeHead(answer.status, { ...headers, 'Content-Length': text.length });
         res.end(text);
       } catch (e) {
         res.writeHead(500);

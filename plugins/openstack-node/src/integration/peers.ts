@@ -29,8 +29,14 @@ export function uniqueName(prefix: string): string {
  *
  * @public
  */
-export const describePeers: jest.Describe =
-  process.env.BSO_PEERS_INTEGRATION === '1' ? describe : describe.skip;
+export const describePeers: jest.Describe = ((): jest.Describe => {
+  // outside Jest (the benchmarks load the testUtils) there is no describe: nothing to wrap
+  const jestDescribe = (globalThis as { describe?: jest.Describe }).describe;
+  if (!jestDescribe) return undefined as unknown as jest.Describe;
+  return process.env.BSO_PEERS_INTEGRATION === '1'
+    ? jestDescribe
+    : jestDescribe.skip;
+})();
 
 /** A value made on first use (clients need peers.env, which only the integration run has). @public */
 export function lazy<T>(make: () => T): () => T {
