@@ -34,6 +34,7 @@ function demoWorkloads(status: CloudStatus): LiveWorkload[] {
       .map(w => ({
         chart: svc.name as ChartName,
         kind: w.kind as LiveWorkload['kind'],
+        component: w.component,
         name: w.name,
         ready: w.ready,
         desired: w.desired,
