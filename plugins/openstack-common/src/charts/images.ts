@@ -41,6 +41,9 @@ interface ChartImages {
   only?: Record<string, Record<string, string | ((release: string) => string)>>;
 }
 
+/** The client-image jobs of every API service's chart: bootstrap, its database and its Keystone records. */
+const API_SERVICE_JOBS = ['bootstrap', 'db_init', 'db_drop', 'ks_user', 'ks_service', 'ks_endpoints'];
+
 function keys(f: (release: string) => string, ...names: string[]) {
   return Object.fromEntries(names.map(n => [n, f]));
 }
@@ -88,15 +91,7 @@ const IMAGES: Partial<Record<ChartName, ChartImages>> = {
   },
   glance: {
     released: {
-      ...keys(
-        client,
-        'bootstrap',
-        'db_init',
-        'db_drop',
-        'ks_user',
-        'ks_service',
-        'ks_endpoints',
-      ),
+      ...keys(client, ...API_SERVICE_JOBS),
       ...keys(
         osh('glance'),
         'glance_db_sync',
@@ -137,16 +132,7 @@ const IMAGES: Partial<Record<ChartName, ChartImages>> = {
   },
   nova: {
     released: {
-      ...keys(
-        client,
-        'bootstrap',
-        'db_drop',
-        'db_init',
-        'ks_user',
-        'ks_service',
-        'ks_endpoints',
-        'nova_cell_setup_init',
-      ),
+      ...keys(client, ...API_SERVICE_JOBS, 'nova_cell_setup_init'),
       ...keys(
         osh('nova'),
         'nova_api',
@@ -167,15 +153,7 @@ const IMAGES: Partial<Record<ChartName, ChartImages>> = {
   },
   neutron: {
     released: {
-      ...keys(
-        client,
-        'bootstrap',
-        'db_init',
-        'db_drop',
-        'ks_user',
-        'ks_service',
-        'ks_endpoints',
-      ),
+      ...keys(client, ...API_SERVICE_JOBS),
       ...keys(
         osh('neutron'),
         'neutron_db_sync',
@@ -195,15 +173,7 @@ const IMAGES: Partial<Record<ChartName, ChartImages>> = {
   },
   cinder: {
     released: {
-      ...keys(
-        client,
-        'db_init',
-        'db_drop',
-        'ks_user',
-        'ks_service',
-        'ks_endpoints',
-        'bootstrap',
-      ),
+      ...keys(client, ...API_SERVICE_JOBS),
       ...keys(
         osh('cinder'),
         'cinder_db_sync',
