@@ -2,6 +2,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { openstackPermissions } from '@backstage-openstack/plugin-openstack-common';
 import { openstackPlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -175,5 +176,16 @@ describe('lagging hosts', () => {
       ['cmp-az2-11', '2024.2', true],
       ['cmp-az2-12', '2024.2', true],
     ]);
+  });
+});
+
+describe('permissions registry', () => {
+  it('registers every permission of the suite', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/openstack/.well-known/backstage/permissions/metadata');
+    expect(res.status).toBe(200);
+    expect(res.body.permissions.map((p: { name: string }) => p.name).sort()).toEqual(
+      openstackPermissions.map(p => p.name).sort(),
+    );
   });
 });

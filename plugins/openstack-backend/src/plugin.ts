@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { openstackPermissions } from '@backstage-openstack/plugin-openstack-common';
 import { ApprovalStore, createApprovalsRouter } from './approvals';
 import { createRouter } from './service/router';
 import { DemoCloudStore } from './demo/DemoCloudStore';
@@ -30,6 +31,7 @@ export const openstackPlugin = createBackendPlugin({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         database: coreServices.database,
         cache: coreServices.cache,
         catalog: catalogServiceRef,
@@ -37,6 +39,8 @@ export const openstackPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, httpRouter, database, cache, notifications } = deps;
+        // every permission of the suite, so policies and the permission UI can list them
+        deps.permissionsRegistry.addPermissions(openstackPermissions);
         const db = await database.getClient();
         if (!database.migrations?.skip) {
           await db.migrate.latest({
