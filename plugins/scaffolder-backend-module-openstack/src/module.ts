@@ -32,8 +32,9 @@ export const scaffolderModuleOpenstack = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, catalog, discovery, auth, config }) {
+      async init({ scaffolder, catalog, discovery, auth, config, permissions }) {
         // the suite's backend plugin, with the scaffolder's own service credentials
         const backend = new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: serviceFetch(auth, 'openstack') } });
         // Live clouds: the clusters of the Kubernetes backend (its cluster locators and auth
@@ -59,11 +60,12 @@ export const scaffolderModuleOpenstack = createBackendModule({
         });
         scaffolder.addActions(
           createCloudEntityAction(),
-          createCloudCreateAction({ api, live: { cluster, chartSource } }),
-          createCloudUpgradeAction({ catalog, api, drivers }),
-          createComputeEnrollAction({ catalog, api, drivers }),
+          createCloudCreateAction({ permissions, api, live: { cluster, chartSource } }),
+          createCloudUpgradeAction({ permissions, catalog, api, drivers }),
+          createComputeEnrollAction({ permissions, catalog, api, drivers }),
           createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({
+            permissions,
             catalog,
             directory:
               config.getOptionalString('openstack.scaffolder.catalogDirectory') ??

@@ -1,6 +1,7 @@
 // Test helpers shared by the action tests: a scripted OpenStack backend and a checkpoint store
 // that survives a simulated crash, the way scaffolder task recovery keeps checkpoints.
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CloudStatus, ComputeHostStatus, ControlPlaneServiceStatus, WorkloadStatus } from '@backstage-openstack/plugin-openstack-common';
 import { createCloudDrivers, LiveDriverDeps } from '../drivers';
@@ -127,3 +128,6 @@ export function capturingLogger() {
   const logger: any = { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), child: () => logger };
   return { logger, lines };
 }
+
+/** The permission service of a deployment whose policy allows everything (the actions' own guard passes). */
+export const allowAll = () => mockServices.permissions();

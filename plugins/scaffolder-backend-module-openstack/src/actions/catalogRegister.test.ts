@@ -2,7 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { readFileSync } from 'node:fs';
 import yaml from 'yaml';
-import { recoverableContext } from '../__testUtils__/testing';
+import { recoverableContext, allowAll } from '../__testUtils__/testing';
 import { createCatalogRegisterAction } from './catalogRegister';
 import { examples } from './catalogRegister.examples';
 
@@ -12,7 +12,7 @@ describe('openstack:catalog:register', () => {
 
   it('writes the entity and adds its file as a location, once', async () => {
     const catalog = catalogServiceMock.mock();
-    const action = createCatalogRegisterAction({ catalog, directory: dir.path });
+    const action = createCatalogRegisterAction({ permissions: allowAll(), catalog, directory: dir.path });
     const store = new Map<string, unknown>();
     const ctx = recoverableContext({ entity }, store);
     await action.handler(ctx as any);
@@ -27,14 +27,14 @@ describe('openstack:catalog:register', () => {
   it('refreshes when the location exists already', async () => {
     const catalog = catalogServiceMock.mock();
     catalog.addLocation.mockRejectedValue(Object.assign(new Error('exists'), { name: 'ConflictError' }));
-    const action = createCatalogRegisterAction({ catalog, directory: dir.path });
+    const action = createCatalogRegisterAction({ permissions: allowAll(), catalog, directory: dir.path });
     await action.handler(recoverableContext({ entity }, new Map()) as any);
     expect(catalog.refreshEntity).toHaveBeenCalledWith('resource:default/edge-1', expect.anything());
   });
 
   it('refuses an entity without a name, and writes nothing in a dry run', async () => {
     const catalog = catalogServiceMock.mock();
-    const action = createCatalogRegisterAction({ catalog, directory: dir.path });
+    const action = createCatalogRegisterAction({ permissions: allowAll(), catalog, directory: dir.path });
     await expect(action.handler(recoverableContext({ entity: { kind: 'Resource' } }, new Map()) as any)).rejects.toThrow(/input\.entity/);
     await action.handler(recoverableContext({ entity }, new Map(), { isDryRun: true }) as any);
     expect(catalog.addLocation).not.toHaveBeenCalled();

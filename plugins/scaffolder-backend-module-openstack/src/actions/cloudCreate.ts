@@ -1,3 +1,4 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -7,14 +8,18 @@ import {
   componentIssues,
   DEPLOYABLE_RELEASES,
   isDeployableRelease,
+  openstackCloudCreatePermission,
 } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { SuiteApi } from '../drivers/suiteApi';
 import { buildCloudEntity, DNS_LABEL } from './cloudEntity';
 import { examples } from './cloudCreate.examples';
 import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
+import { authorizeAction } from './authorize';
 
 export interface CloudCreateDeps {
+  /** Asked for openstack.cloud.create with the initiator's credentials before anything else. */
+  permissions: PermissionsService;
   api: SuiteApi;
   /** Live clouds: the configured clusters and the chart source check. */
   live?: Omit<LiveCreateDeps, 'pollMs'>;
@@ -78,6 +83,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       },
     },
     async handler(ctx) {
+      await authorizeAction(deps.permissions, ctx, 'openstack:cloud:create', openstackCloudCreatePermission);
       // the scaffolder does not apply the schema's defaults to the input
       const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
       const delivery = ctx.input.delivery ?? (readMode(ctx.input.spec) as CloudDelivery | undefined) ?? 'demo';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedApi } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
 
@@ -43,6 +43,7 @@ function setup() {
   const cluster = new FakeCluster();
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1') });
   const action = createCloudCreateAction({
+    permissions: allowAll(),
     api,
     pollMs: 1,
     live: {

@@ -1,13 +1,17 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ComputeHostRelease } from '@backstage-openstack/plugin-openstack-common';
+import { ComputeHostRelease, openstackCloudUpgradePermission } from '@backstage-openstack/plugin-openstack-common';
 import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './cloudUpgrade.examples';
 import { upgradeCloud } from './upgradeSteps';
+import { authorizeAction } from './authorize';
 
 export interface CloudUpgradeDeps {
+  /** Asked for openstack.cloud.upgrade with the initiator's credentials before anything else. */
+  permissions: PermissionsService;
   catalog: CatalogService;
   api: SuiteApi;
   drivers: CloudDrivers;
@@ -63,7 +67,8 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
     async handler(ctx) {
       // the scaffolder does not apply the schema's defaults to the input
       const { targetRelease, timeoutMinutes = 30, planOnly = false, waitForRollout = false } = ctx.input;
-      const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, await ctx.getInitiatorCredentials(), 'input.cloud');
+      const credentials = await authorizeAction(deps.permissions, ctx, 'openstack:cloud:upgrade', openstackCloudUpgradePermission);
+      const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
       const target = await deps.drivers[cloud.driver].openUpgrade(ctx, cloud, { argocdNamespace: ctx.input.argocdNamespace });
       await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs }, { targetRelease, timeoutMinutes, planOnly, waitForRollout });
     },

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
@@ -50,6 +50,7 @@ async function runningCloud(delivery = 'direct') {
   let hosts = [computeHost('cmp-1', '2025.1')];
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => hosts });
   const action = createCloudUpgradeAction({
+    permissions: allowAll(),
     catalog: catalogServiceMock({ entities: [entity] }),
     api,
     drivers: testDrivers(api, { cluster: () => cluster as any }),
@@ -187,6 +188,7 @@ describe('openstack:cloud:upgrade: the demo and live drivers run the same steps'
     };
     const { api, calls } = scriptedApi({ status, hosts: () => hosts });
     const action = createCloudUpgradeAction({
+      permissions: allowAll(),
       catalog: catalogServiceMock({ entities: [demoCloudEntity] }),
       api,
       drivers: testDrivers(api),

@@ -1,3 +1,4 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -7,6 +8,7 @@ import {
   ANNOTATION_OPENSTACK_RELEASE,
   hostEntityName,
   OPENSTACK_COMPUTE_HOST_TYPE,
+  openstackComputeEnrollPermission,
   validateComputeEnrollInput,
 } from '@backstage-openstack/plugin-openstack-common';
 import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
@@ -14,8 +16,11 @@ import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './computeEnroll.examples';
 import { enrollHost, EnrollStepDeps } from './enrollSteps';
+import { authorizeAction } from './authorize';
 
 export interface ComputeEnrollDeps extends EnrollStepDeps {
+  /** Asked for openstack.compute.enroll with the initiator's credentials before anything else. */
+  permissions: PermissionsService;
   catalog: CatalogService;
   api: SuiteApi;
   drivers: CloudDrivers;
@@ -59,6 +64,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       },
     },
     async handler(ctx) {
+      const credentials = await authorizeAction(deps.permissions, ctx, 'openstack:compute:enroll', openstackComputeEnrollPermission);
       // the scaffolder does not apply the schema's defaults to the input
       const { host, managementIp, overlayIp, availabilityZone, timeoutMinutes = 15 } = ctx.input;
       // a form field left empty arrives as ""
@@ -68,7 +74,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       if (issues.length) {
         throw new InputError(issues.map(i => `input.${i.field} ${i.message}`).join('\n'));
       }
-      const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, await ctx.getInitiatorCredentials(), 'input.cloud');
+      const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
       const input = { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes };
       const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);
       ctx.logger.info(

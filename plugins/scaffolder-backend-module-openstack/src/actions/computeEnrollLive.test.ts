@@ -10,7 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
-import { recoverableContext, scriptedApi, cloudStatus, testDrivers } from '../__testUtils__/testing';
+import { recoverableContext, scriptedApi, cloudStatus, testDrivers, allowAll } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from './computeEnroll';
 
@@ -307,6 +307,7 @@ function setup(over: Partial<Model> = {}, data: any = configData) {
   const noNs = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/delivery': 'direct' };
   const readOnly = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/namespace': NS };
   const action = createComputeEnrollAction({
+    permissions: allowAll(),
     catalog: catalogServiceMock({
       entities: [
         liveCloud,

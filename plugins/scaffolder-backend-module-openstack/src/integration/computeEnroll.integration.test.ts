@@ -22,7 +22,7 @@ import {
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { hostEntityName } from '@backstage-openstack/plugin-openstack-common';
-import { cloudStatus, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
+import { cloudStatus, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
 import { CellSetupJobController, HostProvisioning, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
@@ -148,6 +148,7 @@ describePeers('openstack:compute:enroll on the real peers', () => {
     });
     const { api } = scriptedApi({ status: () => cloudStatus('2025.1') });
     const action = createComputeEnrollAction({
+      permissions: allowAll(),
       catalog,
       api,
       drivers: testDrivers(api, {
