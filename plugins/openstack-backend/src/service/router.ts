@@ -14,14 +14,21 @@ import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_CLUSTER,
   ANNOTATION_OPENSTACK_NAMESPACE,
+  CHART_ORDER,
+  ChartName,
   CloudListItem,
   ComputeHostStatus,
+  DNS_LABEL,
+  findRelease,
   HOST_FILTERS,
+  HOST_NAME,
   HOST_SORT_FIELDS,
   hostEntityRef,
   OPENSTACK_CLOUD_TYPE,
+  OPENSTACK_COMPONENTS,
   openstackCloudReadPermission,
   queryHosts,
+  safeNameField,
   stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
 import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
@@ -55,21 +62,29 @@ const hostsQuery = z.object({
   refresh: z.enum(['true', 'false']).optional(),
 });
 
+// The demo store's bodies: every string is a closed set of characters with a bound length (it is
+// stored, and shown as a Kubernetes name, label or config value); releases, components and charts
+// are the suite's own.
+const releaseField = z.string().max(20).refine(r => !!findRelease(r), 'is not an OpenStack release. Use one like 2025.2');
 const createBody = z.object({
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(40),
-  release: z.string(),
-  region: z.string().optional(),
-  cluster: z.string().optional(),
-  namespace: z.string().optional(),
-  components: z.array(z.string()).min(1),
+  name: z.string().max(40).regex(DNS_LABEL),
+  release: releaseField,
+  region: safeNameField('RegionOne').optional(),
+  cluster: safeNameField('demo-cluster').optional(),
+  namespace: z.string().max(63).regex(DNS_LABEL).optional(),
+  components: z.array(z.enum(OPENSTACK_COMPONENTS)).min(1),
   rolloutSeconds: z.number().int().min(0).max(3600).optional(),
 });
 const upgradeBody = z.object({
-  to: z.string(),
-  order: z.array(z.string()).min(1),
+  to: releaseField,
+  order: z.array(z.enum(CHART_ORDER as [ChartName, ...ChartName[]])).min(1).max(CHART_ORDER.length),
   stepSeconds: z.number().int().min(0).max(600).optional(),
 });
-const enrollBody = z.object({ host: z.string(), zone: z.string(), aggregate: z.string().optional() });
+const enrollBody = z.object({
+  host: z.string().max(63).regex(HOST_NAME),
+  zone: safeNameField('az1'),
+  aggregate: safeNameField('az1-general').optional(),
+});
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const r = schema.safeParse(value);

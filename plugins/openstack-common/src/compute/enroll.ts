@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHART_CREDENTIALS } from '../charts/credentials';
+import { quoteValue, SAFE_NAME } from '../spec/fields';
 
 /**
  * What `openstack:compute:enroll` is asked to do: a bare-metal host to join a cloud.
@@ -26,15 +27,15 @@ export interface EnrollIssue {
   message: string;
 }
 
-/** Lower-case DNS name; each label 1–63 characters. */
-const HOST_NAME =
+/** A compute host's name: a lower-case DNS name (each label and the whole at most 63 characters, checked apart). @public */
+export const HOST_NAME =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /**
  * Availability zone and aggregate names: Nova refuses ':' in zone names (it separates
  * `zone:host` in boot requests) and stores 255 characters; the suite keeps to characters that
  * are also valid in Kubernetes label values and URLs.
  */
-const ZONE_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+const ZONE_NAME = SAFE_NAME;
 
 const isIp = (v: string) =>
   z.ipv4().safeParse(v).success || z.ipv6().safeParse(v).success;
@@ -65,7 +66,7 @@ export function validateComputeEnrollInput(
   ) {
     issues.push({
       field: 'host',
-      message: `"${host}" is not a host name; use at most 63 lower-case letters, digits, "-" and "." (the name nova-compute reports, e.g. cmp-az1-13)`,
+      message: `${quoteValue(host)} is not a host name; use at most 63 lower-case letters, digits, "-" and "." (the name nova-compute reports, e.g. cmp-az1-13)`,
     });
   }
   for (const [field, value] of [
@@ -75,7 +76,7 @@ export function validateComputeEnrollInput(
     if (typeof value !== 'string' || !isIp(value)) {
       issues.push({
         field,
-        message: `"${value}" is not an IP address; give the host's IPv4 or IPv6 address, e.g. 10.0.12.21`,
+        message: `${quoteValue(value)} is not an IP address; give the host's IPv4 or IPv6 address, e.g. 10.0.12.21`,
       });
     }
   }
@@ -85,7 +86,7 @@ export function validateComputeEnrollInput(
   ) {
     issues.push({
       field: 'availabilityZone',
-      message: `"${availabilityZone}" is not a usable zone name; use 1-63 letters, digits, ".", "_" or "-" (no ":"), e.g. az1`,
+      message: `${quoteValue(availabilityZone)} is not a usable zone name; use 1-64 letters, digits, ".", "_" or "-" (no ":"), e.g. az1`,
     });
   }
   if (
@@ -94,7 +95,7 @@ export function validateComputeEnrollInput(
   ) {
     issues.push({
       field: 'aggregate',
-      message: `"${aggregate}" is not a usable aggregate name; use 1-63 letters, digits, ".", "_" or "-", e.g. az1-general, or leave it out to use the zone's name`,
+      message: `${quoteValue(aggregate)} is not a usable aggregate name; use 1-64 letters, digits, ".", "_" or "-", e.g. az1-general, or leave it out to use the zone's name`,
     });
   }
   if (
@@ -105,7 +106,7 @@ export function validateComputeEnrollInput(
   ) {
     issues.push({
       field: 'bmcAddress',
-      message: `"${bmcAddress}" is neither an IP address nor a host name; give the BMC's address, e.g. 10.0.30.13 or bmc-cmp-az1-13.example.org, or leave it out`,
+      message: `${quoteValue(bmcAddress)} is neither an IP address nor a host name; give the BMC's address, e.g. 10.0.30.13 or bmc-cmp-az1-13.example.org, or leave it out`,
     });
   }
   return issues;

@@ -100,7 +100,7 @@ describe('the cloud spec', () => {
     [
       { chartSource: { url: 'ftp://charts' } },
       'spec.chartSource.url',
-      /neither an https:\/\/ Helm repository nor an oci:\/\/ registry\. Use/,
+      /is not an https:\/\/ or oci:\/\/ URL\. Use/,
     ],
   ])('refuses %j at %s, saying how to fix it', (change, path, message) => {
     const { issues } = validateCloudSpec({ ...minimal, ...change });

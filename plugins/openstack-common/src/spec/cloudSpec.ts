@@ -7,12 +7,13 @@ import {
   OPENSTACK_HELM_CHART_VERSION,
 } from '../releases/catalog';
 import { componentIssues, OPENSTACK_COMPONENTS } from './components';
+import { publicUrlField, relativePathField, safeNameField } from './fields';
 
 /** A DNS-1123 label (a Kubernetes namespace, a cloud name); the length is checked apart. @public */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME =
   /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -33,6 +34,7 @@ const quorumReplicas = z
 const k8sName = (what: string) =>
   z
     .string()
+    .max(253, `is longer than 253 characters. Use e.g. ${what}`)
     .regex(
       K8S_NAME,
       `must be a Kubernetes name. Use lower-case letters, digits, "-" and ".", e.g. ${what}`,
@@ -41,24 +43,25 @@ const k8sName = (what: string) =>
 const storage = z.discriminatedUnion('backend', [
   z.strictObject({
     backend: z.literal('ceph-rbd'),
-    pool: z.string().min(1).default('volumes'),
-    user: z.string().min(1).default('cinder'),
+    pool: safeNameField('volumes').default('volumes'),
+    user: safeNameField('cinder').default('cinder'),
     monitors: z
       .array(
         z
           .string()
           .regex(
-            /^[^\s:]+(:\d+)?$/,
+            /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:\d{1,5})?$/,
             'is not a monitor address. Use host or host:port, e.g. 10.0.0.11:6789',
           ),
       )
-      .min(1, 'is empty. List at least one Ceph monitor, e.g. 10.0.0.11:6789'),
+      .min(1, 'is empty. List at least one Ceph monitor, e.g. 10.0.0.11:6789')
+      .max(9, 'lists more than 9 monitors. List the cluster\'s monitors, e.g. 10.0.0.11:6789'),
     /** Name of the Kubernetes Secret that holds the Ceph client key (never the key itself). */
     secretName: k8sName('ceph-client-key'),
   }),
   z.strictObject({
     backend: z.literal('lvm'),
-    volumeGroup: z.string().min(1).default('cinder-volumes'),
+    volumeGroup: safeNameField('cinder-volumes').default('cinder-volumes'),
   }),
   z.strictObject({
     backend: z.literal('nfs'),
@@ -67,20 +70,26 @@ const storage = z.discriminatedUnion('backend', [
         z
           .string()
           .regex(
-            /^[^:/\s]+:\/\S*$/,
+            /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:(\/[A-Za-z0-9_.-]+)+$/,
             'is not an NFS share. Use host:/export, e.g. nfs01:/srv/cinder',
-          ),
+          )
+          .max(512, 'is longer than 512 characters. Use host:/export, e.g. nfs01:/srv/cinder')
+          .refine(s => !/\/\.\.?(\/|$)/.test(s), {
+            message: 'has a "." or ".." segment. Use the export\'s own path, e.g. nfs01:/srv/cinder',
+          }),
       )
-      .min(1, 'is empty. List at least one share, e.g. nfs01:/srv/cinder'),
+      .min(1, 'is empty. List at least one share, e.g. nfs01:/srv/cinder')
+      .max(16, 'lists more than 16 shares. Use at most 16'),
   }),
 ]);
 
 const gitops = {
   /** Directory of the GitOps repository the rendered files go to. */
-  repositoryPath: z.string().min(1).default('clusters/openstack'),
+  repositoryPath: relativePathField('clusters/openstack').default('clusters/openstack'),
   /** Namespace of the control plane; defaults to the cloud name. */
   namespace: z
     .string()
+    .max(63, 'is longer than 63 characters. Use a DNS-1123 label, e.g. edge-1')
     .regex(
       DNS_LABEL,
       'must be a DNS-1123 label. Use lower-case letters, digits and "-"',
@@ -107,8 +116,8 @@ export const cloudSpecSchema = z
         DNS_LABEL,
         'is not a DNS-1123 label. Use lower-case letters, digits and "-", e.g. edge-1',
       ),
-    region: z.string().min(1).default('RegionOne'),
-    release: z.string(),
+    region: safeNameField('RegionOne').default('RegionOne'),
+    release: z.string().max(20, 'is longer than 20 characters. Use a release, e.g. 2026.1'),
     components: z
       .array(z.enum(OPENSTACK_COMPONENTS))
       .default([...OPENSTACK_COMPONENTS]),
@@ -153,10 +162,11 @@ export const cloudSpecSchema = z
             z
               .string()
               .regex(
-                /^[A-Za-z0-9_-]+:[A-Za-z0-9_.-]+$/,
-                'is not a mapping. Use physnet:bridge, e.g. physnet1:br-ex',
+                /^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_.-]{1,15}$/,
+                'is not a mapping. Use physnet:bridge (a bridge name has at most 15 characters), e.g. physnet1:br-ex',
               ),
           )
+          .max(16, 'has more than 16 mappings. Use at most 16')
           .default([]),
       })
       .default({ backend: 'ovn', bridgeMappings: [] }),
@@ -183,32 +193,33 @@ export const cloudSpecSchema = z
       z.strictObject({
         mode: z.literal('argocd'),
         ...gitops,
-        project: z.string().min(1).default('default'),
+        project: k8sName('default').default('default'),
         /** Namespace Argo CD watches for Applications. */
-        argocdNamespace: z.string().regex(DNS_LABEL).default('argocd'),
+        argocdNamespace: z
+          .string()
+          .max(63, 'is longer than 63 characters. Use e.g. argocd')
+          .regex(DNS_LABEL, 'must be a DNS-1123 label. Use e.g. argocd')
+          .default('argocd'),
+        /** The API server Argo CD deploys to, as Argo CD names it (the backend never fetches it). */
         destinationServer: z
           .string()
-          .url()
+          .max(2048, 'is longer than 2048 characters. Use e.g. https://kubernetes.default.svc')
+          .regex(
+            /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9_.\/-]*)?$/,
+            'is not an https:// API server URL. Use e.g. https://kubernetes.default.svc',
+          )
           .default('https://kubernetes.default.svc'),
         /** Secret store path prefix argocd-vault-plugin resolves credential placeholders under. */
-        secretPathPrefix: z
-          .string()
-          .regex(
-            /^[A-Za-z0-9_./-]+$/,
-            'is not a path. Use e.g. secret/data/openstack',
-          )
-          .default('secret/data/openstack'),
+        secretPathPrefix: relativePathField('secret/data/openstack').default(
+          'secret/data/openstack',
+        ),
       }),
       z.strictObject({
         mode: z.literal('direct'),
-        cluster: z
-          .string()
-          .min(
-            1,
-            'is empty. Name the Kubernetes cluster to apply to, as the kubernetes plugin knows it',
-          ),
+        cluster: safeNameField('prod-eu (the cluster as the kubernetes plugin names it)'),
         namespace: z
           .string()
+          .max(63, 'is longer than 63 characters. Use e.g. openstack')
           .regex(
             DNS_LABEL,
             'must be a DNS-1123 label. Use lower-case letters, digits and "-", e.g. openstack',
@@ -217,12 +228,7 @@ export const cloudSpecSchema = z
     ]),
     chartSource: z
       .strictObject({
-        url: z
-          .string()
-          .regex(
-            /^(https:\/\/|oci:\/\/)\S+$/,
-            `is neither an https:// Helm repository nor an oci:// registry. Use e.g. ${OPENSTACK_HELM_REPOSITORY}`,
-          ),
+        url: publicUrlField(['https', 'oci'], OPENSTACK_HELM_REPOSITORY),
         version: z
           .string()
           .regex(

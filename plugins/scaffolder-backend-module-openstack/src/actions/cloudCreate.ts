@@ -9,6 +9,9 @@ import {
   DEPLOYABLE_RELEASES,
   isDeployableRelease,
   openstackCloudCreatePermission,
+  OWNER_REF,
+  quoteValue,
+  SAFE_NAME,
 } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { SuiteApi } from '../drivers/suiteApi';
@@ -87,6 +90,17 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       // the scaffolder does not apply the schema's defaults to the input
       const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
       const delivery = ctx.input.delivery ?? (readMode(ctx.input.spec) as CloudDelivery | undefined) ?? 'demo';
+      // fields of both paths that reach the entity (owner) and the manifests' directory (cluster)
+      const common: string[] = [];
+      if (!OWNER_REF.test(owner)) {
+        common.push(`input.owner ${quoteValue(owner)}: not a group or user entity ref; use e.g. group:default/platform-team`);
+      }
+      if (ctx.input.cluster !== undefined && !SAFE_NAME.test(ctx.input.cluster)) {
+        common.push(
+          `input.cluster ${quoteValue(ctx.input.cluster)}: not a cluster name; use 1-64 letters, digits, ".", "_" or "-" as kubernetes.clusterLocatorMethods names it, e.g. prod-eu`,
+        );
+      }
+      if (common.length) throw new InputError(common.join('\n'));
       if (cloudDriverKind(delivery) === 'live') {
         if (!ctx.input.spec) {
           throw new InputError(`input.spec is required with delivery ${delivery}: give the full cloud spec (openstack-common cloudSpecSchema)`);
@@ -108,13 +122,19 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       const namespace = ctx.input.namespace ?? name;
       const issues: string[] = [];
       if (!DNS_LABEL.test(name) || name.length > 40) {
-        issues.push(`input.name "${name}": not a DNS-1123 label of at most 40 characters; use lower-case letters, digits and "-"`);
+        issues.push(`input.name ${quoteValue(name)}: not a DNS-1123 label of at most 40 characters; use lower-case letters, digits and "-"`);
       }
       if (!isDeployableRelease(release)) {
-        issues.push(`input.release "${release}": the pinned openstack-helm charts deploy ${DEPLOYABLE_RELEASES.join(', ')}; pick one of them`);
+        issues.push(`input.release ${quoteValue(release)}: the pinned openstack-helm charts deploy ${DEPLOYABLE_RELEASES.join(', ')}; pick one of them`);
       }
       issues.push(...componentIssues(components).map(i => `input.${i}`));
-      if (!DNS_LABEL.test(namespace)) issues.push(`input.namespace "${namespace}": not a DNS-1123 label`);
+      // the default namespace is the name, which is reported above when it is bad
+      if (ctx.input.namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
+        issues.push(`input.namespace ${quoteValue(namespace)}: not a DNS-1123 label of at most 63 characters`);
+      }
+      if (!SAFE_NAME.test(region)) {
+        issues.push(`input.region ${quoteValue(region)}: use 1-64 letters, digits, ".", "_" or "-" (no spaces, line breaks or quotes), e.g. RegionOne`);
+      }
       if (issues.length) throw new InputError(issues.join('\n'));
 
       const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack', delivery: 'demo' });

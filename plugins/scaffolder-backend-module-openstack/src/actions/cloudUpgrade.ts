@@ -1,7 +1,8 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ComputeHostRelease, openstackCloudUpgradePermission } from '@backstage-openstack/plugin-openstack-common';
+import { InputError } from '@backstage/errors';
+import { ComputeHostRelease, DNS_LABEL, findRelease, openstackCloudUpgradePermission, quoteValue } from '@backstage-openstack/plugin-openstack-common';
 import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
@@ -68,8 +69,17 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       // the scaffolder does not apply the schema's defaults to the input
       const { targetRelease, timeoutMinutes = 30, planOnly = false, waitForRollout = false } = ctx.input;
       const credentials = await authorizeAction(deps.permissions, ctx, 'openstack:cloud:upgrade', openstackCloudUpgradePermission);
+      const issues: string[] = [];
+      if (typeof targetRelease !== 'string' || targetRelease.length > 20 || !findRelease(targetRelease)) {
+        issues.push(`input.targetRelease ${quoteValue(targetRelease)} is not an OpenStack release; use one like 2025.2`);
+      }
+      const { argocdNamespace } = ctx.input;
+      if (argocdNamespace !== undefined && (!DNS_LABEL.test(argocdNamespace) || argocdNamespace.length > 63)) {
+        issues.push(`input.argocdNamespace ${quoteValue(argocdNamespace)}: not a DNS-1123 label; use e.g. argocd`);
+      }
+      if (issues.length) throw new InputError(issues.join('\n'));
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
-      const target = await deps.drivers[cloud.driver].openUpgrade(ctx, cloud, { argocdNamespace: ctx.input.argocdNamespace });
+      const target = await deps.drivers[cloud.driver].openUpgrade(ctx, cloud, { argocdNamespace });
       await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs }, { targetRelease, timeoutMinutes, planOnly, waitForRollout });
     },
   });

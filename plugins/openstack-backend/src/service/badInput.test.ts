@@ -1,0 +1,93 @@
+// The bad-input table of the demo store's routes: each body field is refused where it enters
+// (the route's zod body) with a 400 naming exactly that field, and nothing reaches the demo
+// store (no create, no update). The actions' rows are in the scaffolder module's badInput.test.ts.
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { DemoCloudStore } from '../demo/DemoCloudStore';
+import { openstackPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+/** The demo cloud's entity: the routes resolve the cloud the path names in the catalog. */
+const demoCloud = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'demo-cloud',
+    namespace: 'default',
+    annotations: { 'openstack.backstage.io/cloud': 'demo', 'openstack.backstage.io/delivery': 'demo' },
+  },
+  spec: { type: 'openstack-cloud', owner: 'platform-team' },
+};
+const LONG = 'a'.repeat(300);
+const create = { name: 'edge-7', release: '2026.1', components: ['keystone'] };
+const upgrade = { to: '2025.2', order: ['keystone'] };
+const enroll = { host: 'cmp-az1-13', zone: 'az1' };
+
+type Row = [string, string, Record<string, unknown>, string];
+const rows: Row[] = [
+  ['empty name', '/demo/clouds', { ...create, name: '' }, 'body.name'],
+  ['too long name', '/demo/clouds', { ...create, name: LONG }, 'body.name'],
+  ['../ in the name', '/demo/clouds', { ...create, name: '../x' }, 'body.name'],
+  ['unicode name', '/demo/clouds', { ...create, name: 'édge' }, 'body.name'],
+  ['line break in the release', '/demo/clouds', { ...create, release: '2026.1\n' }, 'body.release'],
+  ['unknown release', '/demo/clouds', { ...create, release: 'zed' }, 'body.release'],
+  ['INI injection in the region', '/demo/clouds', { ...create, region: 'One\n[DEFAULT]' }, 'body.region'],
+  ['empty region', '/demo/clouds', { ...create, region: '' }, 'body.region'],
+  ['too long region', '/demo/clouds', { ...create, region: LONG }, 'body.region'],
+  ['../ in the cluster', '/demo/clouds', { ...create, cluster: '../../x' }, 'body.cluster'],
+  ['YAML in the namespace', '/demo/clouds', { ...create, namespace: 'ns: {a: 1}' }, 'body.namespace'],
+  ['unknown component', '/demo/clouds', { ...create, components: ['keystone', 'evil\n'] }, 'body.components.1'],
+  ['unknown target release', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, to: '2099.1' }, 'body.to'],
+  ['line break in the target release', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, to: '2025.2\nx' }, 'body.to'],
+  ['shell in the chart order', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, order: ['nova; reboot'] }, 'body.order.0'],
+  ['empty chart order', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, order: [] }, 'body.order'],
+  ['line break in the host', '/demo/clouds/default/demo-cloud/hosts', { ...enroll, host: 'cmp\n1' }, 'body.host'],
+  ['too long host', '/demo/clouds/default/demo-cloud/hosts', { ...enroll, host: LONG }, 'body.host'],
+  ['zone:host in the zone', '/demo/clouds/default/demo-cloud/hosts', { ...enroll, zone: 'az1:cmp' }, 'body.zone'],
+  ['unicode zone', '/demo/clouds/default/demo-cloud/hosts', { ...enroll, zone: 'ゾーン' }, 'body.zone'],
+  ['shell in the aggregate', '/demo/clouds/default/demo-cloud/hosts', { ...enroll, aggregate: '$(id)' }, 'body.aggregate'],
+];
+
+describe('bad input to the demo routes', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  beforeAll(async () => {
+    ({ server } = await startTestBackend({
+      features: [
+        openstackPlugin,
+        catalogServiceMock.factory({ entities: [demoCloud] }),
+        mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { demo: { enabled: true } } } }),
+      ],
+    }));
+  });
+
+  it.each(rows)('%s (POST %s %j): 400 naming %s, the store untouched', async (_what, path, body, field) => {
+    const created = jest.spyOn(DemoCloudStore.prototype, 'create');
+    const updated = jest.spyOn(DemoCloudStore.prototype, 'update');
+    try {
+      const res = await request(server)
+        .post(`/api/openstack${path}`)
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+      expect(res.status).toBe(400);
+      const named = String(res.body.error.message)
+        .split('; ')
+        .map(m => m.split(':')[0]);
+      expect(named).toEqual([field]);
+      expect(created).not.toHaveBeenCalled();
+      expect(updated).not.toHaveBeenCalled();
+    } finally {
+      created.mockRestore();
+      updated.mockRestore();
+    }
+  });
+
+  it.each([
+    ['/demo/clouds', create],
+    ['/demo/clouds/default/demo-cloud/hosts', enroll],
+  ])('accepts the valid base body of POST %s', async (path, body) => {
+    const res = await request(server).post(`/api/openstack${path}`).set('Authorization', mockCredentials.service.header()).send(body);
+    expect(res.status).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,89 @@
+// Every state-changing action of the module over fakes that record whatever reaches them (the
+// demo store, clusters, OpenStack, the chart repository, the catalog, the disk), for the tests
+// that prove an action changed nothing: the permission tests and the bad-input table.
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { http, HttpResponse } from 'msw';
+import { readdirSync } from 'node:fs';
+import yaml from 'yaml';
+import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
+import { FakeCluster } from './fakeCluster';
+import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers } from './testing';
+import { createCatalogRegisterAction } from '../actions/catalogRegister';
+import { examples as registerExamples } from '../actions/catalogRegister.examples';
+import { createCloudCreateAction } from '../actions/cloudCreate';
+import { examples as createExamples } from '../actions/cloudCreate.examples';
+import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
+import { createComputeEnrollAction } from '../actions/computeEnroll';
+import { examples as enrollExamples } from '../actions/computeEnroll.examples';
+
+/** The official chart repository serving every chart (an msw handler); each request is pushed to `requests`. */
+export function chartRepository(requests: string[]) {
+  return http.get(`${OPENSTACK_HELM_REPOSITORY}index.yaml`, ({ request }) => {
+    requests.push(request.url);
+    return HttpResponse.text(JSON.stringify({ entries: Object.fromEntries(CHART_ORDER.map(c => [c, [{ version: OPENSTACK_HELM_CHART_VERSION }]])) }));
+  });
+}
+
+const step = (examples: { example: string }[], i = 0) => yaml.parse(examples[i].example).steps[0].input;
+const liveCreate = createExamples.map(e => yaml.parse(e.example).steps[0].input).find(i => i.spec);
+const demoCreate = createExamples.map(e => yaml.parse(e.example).steps[0].input).find(i => !i.spec);
+
+/** Every state-changing action of the module with a valid input each (its example's), over recording fakes. */
+export function rig(permissions: PermissionsService, chartRequests: string[]) {
+  const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
+  const clusters: FakeCluster[] = [];
+  const cluster = jest.fn(() => {
+    const c = new FakeCluster();
+    clusters.push(c);
+    return c;
+  });
+  const openstack = jest.fn((key: string): never => {
+    throw new Error(`no OpenStack cloud ${key} in this test`);
+  });
+  const catalog = catalogServiceMock({ entities: [demoCloudEntity] });
+  const catalogRead = jest.spyOn(catalog, 'getEntityByRef');
+  // the mock catalog keeps no locations: record the call and answer as the catalog does
+  const addLocation = jest.spyOn(catalog, 'addLocation').mockImplementation(async location => ({ location: { id: 'l1', type: 'file', entityRef: 'location:default/l1', ...location }, entities: [] }));
+  const drivers = testDrivers(api, { cluster: cluster as any, openstack });
+  const directory = createMockDirectory();
+  const actions = {
+    'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, api, live: { cluster }, pollMs: 1 }), demoCreate],
+    'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, api, live: { cluster }, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
+    'openstack:cloud:upgrade': [
+      createCloudUpgradeAction({ permissions, catalog, api, drivers, pollMs: 1 }),
+      { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1 },
+    ],
+    'openstack:compute:enroll': [
+      createComputeEnrollAction({ permissions, catalog, api, drivers, pollMs: 1 }),
+      { ...step(enrollExamples), cloud: 'resource:default/demo-cloud' },
+    ],
+    'openstack:catalog:register': [createCatalogRegisterAction({ permissions, catalog, directory: directory.path }), step(registerExamples)],
+  } as const;
+  /** Everything that reached a cloud, the demo store, the chart repository, the catalog or the disk. */
+  const touched = () => ({
+    demoStore: [...calls, ...api.status.mock.calls, ...api.demoStatus.mock.calls, ...api.hosts.mock.calls],
+    clusters: cluster.mock.calls.length,
+    clusterWrites: clusters.flatMap(c => c.writes),
+    openstack: openstack.mock.calls.length,
+    chartRepository: [...chartRequests],
+    catalogReads: catalogRead.mock.calls.length,
+    catalogLocations: addLocation.mock.calls.length,
+    files: readdirSync(directory.path),
+  });
+  return { actions, touched, calls, clusters, addLocation };
+}
+
+
+/** What `touched()` answers when nothing reached any fake. */
+export const NOTHING_TOUCHED = {
+  demoStore: [],
+  clusters: 0,
+  clusterWrites: [],
+  openstack: 0,
+  chartRepository: [],
+  catalogReads: 0,
+  catalogLocations: 0,
+  files: [],
+};
