@@ -117,7 +117,7 @@ describe('bad input to the actions', () => {
     let input: Record<string, unknown> = { ...base, ...change };
     if (action === 'create (live)') input = { spec: { ...liveSpec, ...change }, waitForReady: false };
     if (action === 'register') input = { entity: { ...(base as { entity: object }).entity, ...change } };
-    const ctx = createMockActionContext({ input });
+    const ctx = createMockActionContext({ input } as Parameters<typeof createMockActionContext>[0]);
     const error = await (handlerOwner.handler as (c: unknown) => Promise<void>)(ctx).then(
       () => undefined,
       e => e,
