@@ -67,7 +67,7 @@ export const openstackPlugin = createBackendPlugin({
         }
         const status = new StatusService(sources, cache, logger);
 
-        httpRouter.use(await createRouter({ ...deps, status, demo }));
+        httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys() }));
 
         const appBaseUrl = config.getString('app.baseUrl');
         httpRouter.use(

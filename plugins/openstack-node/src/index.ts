@@ -73,6 +73,7 @@ export type {
 
 // The one resolver of a cloud's entity ref
 export { resolveCloud } from './cloud/resolveCloud';
+export { cloudKeyHolders } from './cloud/cloudKeyHolders';
 export type { ResolvedCloud } from './cloud/resolveCloud';
 
 // OpenStack

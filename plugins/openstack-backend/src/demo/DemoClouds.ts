@@ -1,5 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { ComputeHostStatus, CloudStatus, NewDemoCloud } from '@backstage-openstack/plugin-openstack-common';
+import { ComputeHostStatus, CloudStatus, isValidHop, NewDemoCloud, validNextHops } from '@backstage-openstack/plugin-openstack-common';
 import { DemoCloudStore } from './DemoCloudStore';
 import { DemoCloudState } from './model';
 import { demoHost, prng } from './seed';
@@ -61,6 +61,10 @@ export class DemoClouds {
    */
   async startUpgrade(name: string, to: string, order: string[], stepSeconds = 8): Promise<DemoCloudState> {
     const now = this.clock();
+    // refused before the store is written; checked again in its transaction
+    const current = await this.store.get(name);
+    const at = current.upgrade && !upgradeFinished(current, now) ? undefined : current.upgrade?.to ?? current.release;
+    if (at && at !== to) assertOneHop(at, to);
     return this.store.update(name, now, s => {
       if (s.upgrade && !upgradeFinished(s, now)) {
         if (s.upgrade.to === to) return s; // idempotent: the same upgrade is already rolling
@@ -68,6 +72,7 @@ export class DemoClouds {
       }
       const from = s.upgrade ? s.upgrade.to : s.release;
       if (from === to) return { ...s, release: to, upgrade: undefined };
+      assertOneHop(from, to);
       return {
         ...s,
         release: from,
@@ -88,4 +93,15 @@ export class DemoClouds {
       return { ...s, hosts: [...s.hosts, { ...h, vms: 0, vcpuUsed: 0, memoryMbUsed: 0, diskGbUsed: 0, enrolledAt: now.toISOString() }] };
     });
   }
+}
+
+/** The live rule for a demo hop: one valid hop (N → N+1, SLURP → next SLURP), never a downgrade or a skip. */
+function assertOneHop(from: string, to: string) {
+  if (isValidHop(from, to)) return;
+  const next = validNextHops(from);
+  throw new InputError(
+    `body.to: ${from} → ${to} is not one upgrade hop (no downgrades, no skipped releases). ${
+      next.length ? `From ${from} go to ${next.join(' or ')}` : `${from} is the newest release`
+    }`,
+  );
 }

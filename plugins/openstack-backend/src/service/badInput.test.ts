@@ -39,6 +39,10 @@ const rows: Row[] = [
   ['../ in the cluster', '/demo/clouds', { ...create, cluster: '../../x' }, 'body.cluster'],
   ['YAML in the namespace', '/demo/clouds', { ...create, namespace: 'ns: {a: 1}' }, 'body.namespace'],
   ['unknown component', '/demo/clouds', { ...create, components: ['keystone', 'evil\n'] }, 'body.components.1'],
+  ['the key of a configured live cloud', '/demo/clouds', { ...create, name: 'prod-eu' }, 'body.name'],
+  ["the key of a catalog cloud (the demo cloud's)", '/demo/clouds', { ...create, name: 'demo' }, 'body.name'],
+  ['a downgrade', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, to: '2024.2' }, 'body.to'],
+  ['a skipped release', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, to: '2026.2' }, 'body.to'],
   ['unknown target release', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, to: '2099.1' }, 'body.to'],
   ['line break in the target release', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, to: '2025.2\nx' }, 'body.to'],
   ['shell in the chart order', '/demo/clouds/default/demo-cloud/upgrade', { ...upgrade, order: ['nova; reboot'] }, 'body.order.0'],
@@ -57,7 +61,7 @@ describe('bad input to the demo routes', () => {
       features: [
         openstackPlugin,
         catalogServiceMock.factory({ entities: [demoCloud] }),
-        mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { demo: { enabled: true } } } }),
+        mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { demo: { enabled: true }, clouds: { 'prod-eu': { authUrl: 'https://keystone.prod-eu.example.org:5000', applicationCredentialId: 'id', applicationCredentialSecret: 'secret' } } } } }),
       ],
     }));
   });

@@ -35,6 +35,7 @@ describe('openapi.yaml', () => {
       status: new StatusService({}, mockServices.cache.mock(), mockServices.logger.mock()),
       // with the demo on, so its routes are registered too
       demo: {} as DemoClouds,
+      liveCloudKeys: [],
     });
     const approvals = createApprovalsRouter({
       store: {} as any,

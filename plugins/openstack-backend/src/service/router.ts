@@ -31,7 +31,7 @@ import {
   safeNameField,
   stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
-import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
+import { cloudKeyHolders, resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { readFileSync } from 'node:fs';
@@ -50,6 +50,8 @@ export interface RouterOptions extends OperationsDeps {
   catalog: CatalogService;
   status: StatusService;
   demo?: DemoClouds;
+  /** The keys of openstack.clouds: no demo cloud may take one. */
+  liveCloudKeys: readonly string[];
 }
 
 const hostsQuery = z.object({
@@ -197,6 +199,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     router.post('/demo/clouds', async (req, res) => {
       await serviceOnly(req);
       const body = parse(createBody, req.body, 'body');
+      // a demo cloud never takes a live cloud's key or another catalog cloud's: it would shadow it
+      const holders = await cloudKeyHolders(catalog, body.name, await options.auth.getOwnServiceCredentials(), options.liveCloudKeys);
+      if (holders.length) {
+        throw new InputError(`body.name: "${body.name}" is already the key of ${holders.join(' and ')}. Pick another name`);
+      }
       const state = await demo.createCloud(body);
       res.status(201).json({ name: state.name, createdAt: state.createdAt });
     });
