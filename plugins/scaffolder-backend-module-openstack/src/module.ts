@@ -8,7 +8,7 @@ import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
+import { ClusterClient, cloudKeyHolders, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { readComputeEnrollSettings } from './computeEnrollSettings';
 import { serviceFetch } from './serviceFetch';
 import { createCloudDrivers } from './drivers';
@@ -52,6 +52,7 @@ export const scaffolderModuleOpenstack = createBackendModule({
           return client;
         };
         const api = suiteApi(backend);
+        const liveCloudKeys = config.getOptionalConfig('openstack.clouds')?.keys() ?? [];
         const chartSource = { caData: chartSourceCaData };
         const drivers = createCloudDrivers(api, {
           cluster,
@@ -60,7 +61,13 @@ export const scaffolderModuleOpenstack = createBackendModule({
         });
         scaffolder.addActions(
           createCloudEntityAction(),
-          createCloudCreateAction({ permissions, api, live: { cluster, chartSource } }),
+          createCloudCreateAction({
+            permissions,
+            api,
+            // asked with the scaffolder's own credentials: a cloud the user cannot see is still taken
+            cloudKeyHolders: async key => cloudKeyHolders(catalog, key, await auth.getOwnServiceCredentials(), liveCloudKeys),
+            live: { cluster, chartSource },
+          }),
           createCloudUpgradeAction({ permissions, catalog, api, drivers }),
           createComputeEnrollAction({ permissions, catalog, api, drivers }),
           createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),

@@ -2,7 +2,8 @@
 // demo store, clusters, OpenStack, the chart repository, the catalog, the disk), for the tests
 // that prove an action changed nothing: the permission tests and the bad-input table.
 import { PermissionsService } from '@backstage/backend-plugin-api';
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockDirectory, mockCredentials } from '@backstage/backend-test-utils';
+import { cloudKeyHolders as holders } from '@backstage-openstack/plugin-openstack-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { http, HttpResponse } from 'msw';
 import { readdirSync } from 'node:fs';
@@ -44,13 +45,16 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
   });
   const catalog = catalogServiceMock({ entities: [demoCloudEntity] });
   const catalogRead = jest.spyOn(catalog, 'getEntityByRef');
+  const catalogList = jest.spyOn(catalog, 'getEntities');
+  // the keys held: the catalog's clouds (the demo cloud's "demo") and a configured live cloud
+  const cloudKeyHolders = (key: string) => holders(catalog, key, mockCredentials.service(), ['prod-eu']);
   // the mock catalog keeps no locations: record the call and answer as the catalog does
   const addLocation = jest.spyOn(catalog, 'addLocation').mockImplementation(async location => ({ location: { id: 'l1', type: 'file', entityRef: 'location:default/l1', ...location }, entities: [] }));
   const drivers = testDrivers(api, { cluster: cluster as any, openstack });
   const directory = createMockDirectory();
   const actions = {
-    'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, api, live: { cluster }, pollMs: 1 }), demoCreate],
-    'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, api, live: { cluster }, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
+    'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), demoCreate],
+    'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
     'openstack:cloud:upgrade': [
       createCloudUpgradeAction({ permissions, catalog, api, drivers, pollMs: 1 }),
       { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1 },
@@ -68,7 +72,7 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
     clusterWrites: clusters.flatMap(c => c.writes),
     openstack: openstack.mock.calls.length,
     chartRepository: [...chartRequests],
-    catalogReads: catalogRead.mock.calls.length,
+    catalogReads: catalogRead.mock.calls.length + catalogList.mock.calls.length,
     catalogLocations: addLocation.mock.calls.length,
     files: readdirSync(directory.path),
   });

@@ -2,6 +2,7 @@
 // that survives a simulated crash, the way scaffolder task recovery keeps checkpoints.
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
+import { NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CloudStatus, ComputeHostStatus, ControlPlaneServiceStatus, WorkloadStatus } from '@backstage-openstack/plugin-openstack-common';
 import { createCloudDrivers, LiveDriverDeps } from '../drivers';
@@ -71,7 +72,11 @@ export function scriptedApi(script: {
   const calls: string[] = [];
   const api = {
     status: jest.fn(async (_c: SuiteCloud) => script.status()),
-    demoStatus: jest.fn(async (_key: string) => script.status()),
+    // as the route: a cloud the demo store does not have is not found
+    demoStatus: jest.fn(async (key: string) => {
+      if (!calls.includes(`create ${key}`)) throw new NotFoundError(`The demo store has no cloud "${key}"`);
+      return script.status();
+    }),
     hosts: jest.fn(async (_c: SuiteCloud) => script.hosts?.() ?? []),
     host: jest.fn(async (_c: SuiteCloud, h: string) => (script.hosts?.() ?? []).find(x => x.host === h)),
     createDemoCloud: jest.fn(async (b: { name: string }) => {
@@ -131,3 +136,6 @@ export function capturingLogger() {
 
 /** The permission service of a deployment whose policy allows everything (the actions' own guard passes). */
 export const allowAll = () => mockServices.permissions();
+
+/** A deployment where no cloud key is held yet (no live config, no catalog cloud of the name). */
+export const noHolders = async (_cloudKey: string): Promise<string[]> => [];

@@ -18,14 +18,17 @@ import { SuiteApi } from '../drivers/suiteApi';
 import { buildCloudEntity, DNS_LABEL } from './cloudEntity';
 import { examples } from './cloudCreate.examples';
 import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
+import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
 import { authorizeAction } from './authorize';
 
 export interface CloudCreateDeps {
   /** Asked for openstack.cloud.create with the initiator's credentials before anything else. */
   permissions: PermissionsService;
   api: SuiteApi;
+  /** Who already holds a cloud key (live config, catalog): create never takes one over. */
+  cloudKeyHolders: CloudKeyHolders;
   /** Live clouds: the configured clusters and the chart source check. */
-  live?: Omit<LiveCreateDeps, 'pollMs'>;
+  live?: Omit<LiveCreateDeps, 'pollMs' | 'cloudKeyHolders'>;
   pollMs?: number;
 }
 
@@ -112,7 +115,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         if (!deps.live) {
           throw new InputError(`input.delivery ${delivery}: live clouds are not configured in this backend (no kubernetes.clusterLocatorMethods)`);
         }
-        await createLiveCloud(ctx, { ...deps.live, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
+        await createLiveCloud(ctx, { ...deps.live, cloudKeyHolders: deps.cloudKeyHolders, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
         return;
       }
       if (ctx.input.spec) {
@@ -139,6 +142,13 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
 
       const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack', delivery: 'demo' });
       ctx.logger.info(`Cloud ${name}: ${release} in ${cluster}/${namespace}, region ${region}, components ${components.join(', ')}`);
+      // a demo cloud of this name in the demo store is taken too
+      await claimCloudKey(ctx, deps.cloudKeyHolders, name, 'input.name', async () =>
+        deps.api.demoStatus(name).then(
+          () => [`the demo cloud "${name}" in the demo store`],
+          e => (isNotFound(e) ? [] : Promise.reject(e)),
+        ),
+      );
       if (ctx.isDryRun) {
         ctx.logger.info('Dry run: nothing created');
         ctx.output('entity', entity);
@@ -173,6 +183,12 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       ctx.output('entity', entity);
     },
   });
+}
+
+/** A not-found answer of the suite's backend (a `ResponseError` of 404, or a `NotFoundError`). */
+function isNotFound(e: unknown): boolean {
+  const err = e as { name?: string; response?: { status?: number } };
+  return err?.response?.status === 404 || err?.name === 'NotFoundError';
 }
 
 /** The `delivery.mode` of a raw spec input, when it has one. */

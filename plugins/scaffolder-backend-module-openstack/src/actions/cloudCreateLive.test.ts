@@ -4,7 +4,7 @@ import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
 
@@ -44,6 +44,7 @@ function setup() {
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1') });
   const action = createCloudCreateAction({
     permissions: allowAll(),
+    cloudKeyHolders: noHolders,
     api,
     pollMs: 1,
     live: {
@@ -139,12 +140,24 @@ describe('openstack:cloud:create on a live cluster', () => {
     for (const v of cluster.secretValues()) expect(everything).not.toContain(v);
   });
 
+  it('refuses the name of a running cloud (its namespace labelled with it) to any other task, changing nothing', async () => {
+    const { cluster, run } = setup();
+    cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-1' });
+    for (const isDryRun of [true, false]) {
+      await expect(run({ spec: spec() }, new Map(), { isDryRun }).done).rejects.toThrow(
+        /^input\.spec\.name: "edge-1" is already taken by namespace edge-1 on fake \(labelled openstack\.backstage\.io\/cloud=edge-1\)\. Pick another name/,
+      );
+    }
+    expect(cluster.writes).toEqual([]);
+  });
+
   it('keeps existing Secrets (never regenerated) and only adds a missing key', async () => {
     const { cluster, run } = setup();
     cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-1' });
     cluster.secrets.set('edge-1/edge-1-keystone-admin', { password: 'kept' });
     cluster.secrets.set('edge-1/edge-1-memcache', {});
-    const { lines, done } = run({ spec: spec() });
+    // the task resuming its own work: its first run claimed the name and made the namespace
+    const { lines, done } = run({ spec: spec() }, new Map([['create.edge-1.claim', true]]));
     await done;
     expect(cluster.secrets.get('edge-1/edge-1-keystone-admin')).toEqual({ password: 'kept' });
     expect(cluster.writes).not.toContain('secret edge-1/edge-1-keystone-admin');

@@ -24,12 +24,15 @@ import {
   readLiveWorkloads,
 } from '@backstage-openstack/plugin-openstack-node';
 import { buildCloudEntity } from './cloudEntity';
+import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
 
 /** What the live create needs besides its input. */
 export interface LiveCreateDeps {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
   cluster: (name: string) => ClusterAccess;
   chartSource?: ChartSourceCheckOptions;
+  /** Who already holds a cloud key (live config, catalog). */
+  cloudKeyHolders: CloudKeyHolders;
   pollMs?: number;
 }
 
@@ -110,7 +113,11 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
       }; pick a free namespace (delivery.namespace) or label it ${LABEL_OPENSTACK_CLOUD}=${spec.name} if it is this cloud's`,
     );
   }
-  ctx.logger.info(owner.state === 'free' ? `Namespace ${namespace} is free` : `Namespace ${namespace} is already this cloud's; continuing`);
+  // a namespace labelled with this name holds a cloud already: only this task's own first run may have made it
+  await claimCloudKey(ctx, deps.cloudKeyHolders, spec.name, 'input.spec.name', async () =>
+    owner.state === 'owned' ? [`namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name})`] : [],
+  );
+  ctx.logger.info(owner.state === 'free' ? `Namespace ${namespace} is free` : `Namespace ${namespace} is this task's own from its first run; continuing`);
   const charts = chartsFor(spec.components);
   const source = await checkChartSource(spec.chartSource, charts, 'input.spec.chartSource.url', deps.chartSource);
   ctx.logger.info(`Chart source ${source.url}: ${source.detail}`);

@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noHolders } from '../__testUtils__/testing';
 import { examples as createExamples } from './cloudCreate.examples';
 import { examples as upgradeExamples } from './cloudUpgrade.examples';
 import { examples as enrollExamples } from './computeEnroll.examples';
@@ -26,7 +26,7 @@ describe('action examples', () => {
   const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
   const drivers = testDrivers(api);
   const actions = {
-    'openstack:cloud:create': createCloudCreateAction({ permissions: allowAll(), api, live: { cluster: () => new FakeCluster() } }),
+    'openstack:cloud:create': createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: { cluster: () => new FakeCluster() } }),
     'openstack:cloud:upgrade': createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
     'openstack:compute:enroll': createComputeEnrollAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
   };

@@ -24,7 +24,7 @@ import {
   TEST_KEY,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
-import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll } from '../__testUtils__/testing';
+import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll, noHolders } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { HelmControllerStandIn } from '../__testUtils__/helmControllerStandIn';
@@ -108,7 +108,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = name;
     namespaces.push(ns);
     const input = { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
-    const create = createCloudCreateAction({ permissions: allowAll(), api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
     controllers.push(controller);
     controller.start(300);
@@ -187,7 +187,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = uniqueName('it-foreign');
     namespaces.push(ns);
     await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': 'another-cloud' } } } });
-    const create = createCloudCreateAction({ permissions: allowAll(), api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const ctx = recoverableContext(
       { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
       new Map(),
@@ -222,7 +222,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = name;
     namespaces.push(ns);
     const ws = workspace();
-    const create = createCloudCreateAction({ permissions: allowAll(), api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const ctx = recoverableContext({ spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
       workspacePath: ws,
     });
