@@ -77,6 +77,7 @@ export {
   computeBundleSecretName,
   computeCredentialSources,
   enrollAggregateName,
+  HOST_NAME,
   renderComputeBundle,
   validateComputeEnrollInput,
 } from './compute/enroll';
@@ -142,6 +143,16 @@ export {
   OPENSTACK_COMPONENTS,
 } from './spec/components';
 export type { OpenStackComponent } from './spec/components';
+export {
+  internalHostReason,
+  MAX_URL_LENGTH,
+  OWNER_REF,
+  publicUrlField,
+  quoteValue,
+  relativePathField,
+  SAFE_NAME,
+  safeNameField,
+} from './spec/fields';
 export {
   assembleCloudView,
   capacityByZone,
