@@ -66,6 +66,12 @@ export interface Config {
        * repository index.yaml or OCI registry). Default: the system CAs.
        */
       chartSourceCaData?: string;
+      /**
+       * Chart-source URLs (Helm repository or OCI) that openstack:cloud:create may fetch although
+       * their host is internal (private, loopback, link-local). A URL a user types on such a host
+       * is refused unless it is listed here exactly. Default: none.
+       */
+      trustedChartSources?: string[];
     };
   };
 }

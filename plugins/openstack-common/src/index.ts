@@ -145,6 +145,7 @@ export {
 export type { OpenStackComponent } from './spec/components';
 export {
   internalHostReason,
+  internalUrlReason,
   MAX_URL_LENGTH,
   OWNER_REF,
   publicUrlField,

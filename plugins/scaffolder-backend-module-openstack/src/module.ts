@@ -66,7 +66,11 @@ export const scaffolderModuleOpenstack = createBackendModule({
             api,
             // asked with the scaffolder's own credentials: a cloud the user cannot see is still taken
             cloudKeyHolders: async key => cloudKeyHolders(catalog, key, await auth.getOwnServiceCredentials(), liveCloudKeys),
-            live: { cluster, chartSource },
+            live: {
+              cluster,
+              chartSource,
+              trustedChartSources: config.getOptionalStringArray('openstack.scaffolder.trustedChartSources') ?? [],
+            },
           }),
           createCloudUpgradeAction({ permissions, catalog, api, drivers }),
           createComputeEnrollAction({ permissions, catalog, api, drivers }),

@@ -84,8 +84,9 @@ export function internalHostReason(hostname: string): string | undefined {
 }
 
 /**
- * A URL the backend will fetch: one of `schemes`, no whitespace, no credentials in it, a host
- * that is not internal ({@link internalHostReason}), at most {@link MAX_URL_LENGTH} characters.
+ * A URL the backend will fetch: one of `schemes`, no whitespace, no credentials in it, at most
+ * {@link MAX_URL_LENGTH} characters. Whether its host may be reached is the fetching action's
+ * rule ({@link internalUrlReason}): an operator may trust an internal source by config.
  *
  * @public
  */
@@ -111,6 +112,22 @@ function publicUrlProblem(value: string, schemes: string[]): string | undefined 
   }
   if (!url.hostname) return 'has no host';
   if (url.username || url.password) return 'carries credentials; keep them out of the URL';
+  return undefined;
+}
+
+/**
+ * Why the backend will not fetch `value` for a user (its host is loopback, private, link-local…,
+ * see {@link internalHostReason}), or undefined. `oci://` is read as the `https://` it is fetched over.
+ *
+ * @public
+ */
+export function internalUrlReason(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.replace(/^oci:/, 'https:'));
+  } catch {
+    return 'is not a URL';
+  }
   const reason = internalHostReason(url.hostname);
   return reason ? `has a host that ${reason}, which the backend does not reach for a user` : undefined;
 }

@@ -12,6 +12,8 @@ import {
   LABEL_OPENSTACK_CLOUD,
   renderCloud,
   toYaml,
+  internalUrlReason,
+  OPENSTACK_HELM_REPOSITORY,
   validateCloudSpec,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
@@ -31,6 +33,11 @@ export interface LiveCreateDeps {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
   cluster: (name: string) => ClusterAccess;
   chartSource?: ChartSourceCheckOptions;
+  /**
+   * Chart-source URLs the operator trusts although their host is internal (private, loopback…):
+   * `openstack.scaffolder.trustedChartSources`. A user-typed URL on an internal host is refused.
+   */
+  trustedChartSources?: readonly string[];
   /** Who already holds a cloud key (live config, catalog). */
   cloudKeyHolders: CloudKeyHolders;
   pollMs?: number;
@@ -55,14 +62,23 @@ export function manifestsDir(spec: CloudSpec, cluster: string): string {
   return path.posix.join(repo, cluster, cloudNamespace(spec));
 }
 
-/** Validates the spec and names each bad field as `input.spec.<path>`. */
-export function parseSpecInput(raw: unknown): CloudSpec {
+/**
+ * Validates the spec and names each bad field as `input.spec.<path>`. The chart source's host must
+ * be one the backend may reach for a user, unless the operator trusts that exact URL.
+ */
+export function parseSpecInput(raw: unknown, trustedChartSources: readonly string[] = []): CloudSpec {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError('input.spec: must be a cloud spec object (see cloudSpecJsonSchema in openstack-common)');
   }
   const { spec, issues } = validateCloudSpec(raw);
   if (!spec) {
     throw new InputError(`Invalid cloud spec:\n${issues.map(i => `input.${i.path}: ${i.message}`).join('\n')}`);
+  }
+  const internal = internalUrlReason(spec.chartSource.url);
+  if (internal && !trustedChartSources.includes(spec.chartSource.url)) {
+    throw new InputError(
+      `Invalid cloud spec:\ninput.spec.chartSource.url: ${internal}. Use a public repository, e.g. ${OPENSTACK_HELM_REPOSITORY}, or ask the platform team to list this source under openstack.scaffolder.trustedChartSources`,
+    );
   }
   return spec;
 }
@@ -92,7 +108,7 @@ function targetCluster(spec: CloudSpec, cluster: string | undefined): string {
  * optional wait. Each write is in a checkpoint with a stable key.
  */
 export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: LiveCreateInput) {
-  const spec = parseSpecInput(input.spec);
+  const spec = parseSpecInput(input.spec, deps.trustedChartSources);
   const clusterName = targetCluster(spec, input.cluster);
   const namespace = cloudNamespace(spec);
   let client: ClusterAccess;

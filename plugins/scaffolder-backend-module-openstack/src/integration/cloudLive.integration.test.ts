@@ -85,6 +85,8 @@ describePeers('live clouds on the real kube-apiserver', () => {
       return suite();
     },
     chartSource: { caData: TEST_CERT },
+    // the test's chart repository listens on loopback: the operator trusts it by config
+    trustedChartSources: [repo.url],
   });
   const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
   const workspace = () => {
@@ -114,7 +116,8 @@ describePeers('live clouds on the real kube-apiserver', () => {
     controller.start(300);
     try {
       const { logger, lines } = capturingLogger();
-      const first = recoverableContext(input, new Map(), { logger, workspacePath: workspace() });
+      const checkpoints = new Map<string, unknown>();
+      const first = recoverableContext(input, checkpoints, { logger, workspacePath: workspace() });
       await create.handler(first as any);
 
       // objects as the real CRD schemas accepted them, written by the suite's field manager
@@ -143,8 +146,14 @@ describePeers('live clouds on the real kube-apiserver', () => {
         expect.objectContaining({ metadata: expect.objectContaining({ annotations: expect.objectContaining({ 'openstack.backstage.io/delivery': 'direct' }) }) }),
       );
 
-      // a second task (no checkpoints) on the same cloud: the namespace is owned, Secrets are kept
-      const again = recoverableContext({ ...input, waitForReady: false }, new Map(), { logger: capturingLogger().logger, workspacePath: workspace() });
+      // another task may not take the running cloud over: refused, naming the field, nothing changed
+      const other = recoverableContext({ ...input, waitForReady: false }, new Map(), { logger: capturingLogger().logger, workspacePath: workspace() });
+      await expect(create.handler(other as any)).rejects.toThrow(/input\.spec\.name: .* is already taken by namespace/);
+      // the same task resumed with only its name claim kept (every other step runs again): the
+      // namespace is its own, the Secrets are kept, the objects are applied again unchanged
+      const claim = [...checkpoints].filter(([k]) => k.endsWith('.claim'));
+      expect(claim).toHaveLength(1);
+      const again = recoverableContext({ ...input, waitForReady: false }, new Map(claim), { logger: capturingLogger().logger, workspacePath: workspace() });
       await create.handler(again as any);
       expect(await secretValue(ns, `${name}-keystone-admin`)).toBe(adminPw);
 
