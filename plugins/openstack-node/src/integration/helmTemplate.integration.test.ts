@@ -13,10 +13,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
 import fc from 'fast-check';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
   chartsFor,
+  CloudSpec,
+  cloudNamespace,
   COMPONENT_REQUIREMENTS,
   DEPLOYABLE_RELEASES,
   KubernetesObject,
@@ -27,7 +30,8 @@ import {
   RequiredSecret,
 } from '@backstage-openstack/plugin-openstack-common';
 import { randomCredential } from '../kubernetes/apply';
-import { describePeers, peerEnv } from './peers';
+import { dependencyClosure, ExternalNames } from './dependencyClosure';
+import { adminKubeConfig, describePeers, peerEnv, uniqueName } from './peers';
 
 const run = promisify(execFile);
 const VENDORED = path.resolve(
@@ -39,6 +43,17 @@ const VENDORED = path.resolve(
 const CLOUDS = Number(process.env.BSO_HELM_SWEEP_CLOUDS ?? 15);
 /** `helm template` processes at once (2 cores). */
 const PARALLEL = 2;
+/** Clouds (the first with ingress exposure) whose objects the kube-apiserver dry-runs. */
+const DRY_RUN_CLOUDS = 4;
+
+/** What a cloud's objects may depend on outside the cloud: only what its spec names. */
+function externalNames(spec: CloudSpec): ExternalNames {
+  return {
+    storageClasses: [],
+    secrets:
+      spec.storage?.backend === 'ceph-rbd' ? [spec.storage.secretName] : [],
+  };
+}
 
 type Credentials = Map<string, Record<string, string>>;
 
@@ -309,6 +324,7 @@ describePeers(
     let helmEnv: NodeJS.ProcessEnv;
     let helm: string;
     let vendoredVersion: string;
+    let dryRunNs: string | undefined;
 
     beforeAll(async () => {
       helm = peerEnv('BSO_HELM');
@@ -352,11 +368,60 @@ describePeers(
       }
     });
 
-    afterAll(() => {
+    afterAll(async () => {
       if (work) fs.rmSync(work, { recursive: true, force: true });
+      if (dryRunNs)
+        await k8s.KubernetesObjectApi.makeApiClient(adminKubeConfig()).delete({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: dryRunNs },
+        });
     });
 
-    async function helmTemplate(r: ChartRender, file: string): Promise<number> {
+    /**
+     * Server-side dry run (`dryRun: All`, server-side apply) of every object of a cloud in a
+     * namespace of the peer cluster made for it (the apiserver refuses objects, dry-run or not, in
+     * a namespace that does not exist). Returns how many objects it accepted; throws at the first
+     * refusal.
+     */
+    async function dryRun(objects: KubernetesObject[]): Promise<number> {
+      const api = k8s.KubernetesObjectApi.makeApiClient(adminKubeConfig());
+      if (!dryRunNs) {
+        dryRunNs = uniqueName('bso-dryrun');
+        await api.create({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: dryRunNs },
+        });
+      }
+      for (const o of objects) {
+        try {
+          // the client drops the namespace of cluster-scoped kinds
+          await api.patch(
+            { ...o, metadata: { ...o.metadata, namespace: dryRunNs } },
+            undefined,
+            'All',
+            'bso-dry-run',
+            true,
+            k8s.PatchStrategy.ServerSideApply,
+          );
+        } catch (e: any) {
+          throw new Error(
+            `the kube-apiserver refused ${o.apiVersion} ${o.kind} ${
+              o.metadata.name
+            } (server-side dry run): ${e.code ?? ''} ${
+              String(e.body?.message ?? e.body ?? e.message).slice(0, 500)
+            }`,
+          );
+        }
+      }
+      return objects.length;
+    }
+
+    async function helmTemplate(
+      r: ChartRender,
+      file: string,
+    ): Promise<KubernetesObject[]> {
       fs.writeFileSync(file, stringify(r.values), { mode: 0o600 });
       try {
         const { stdout } = await run(
@@ -369,14 +434,23 @@ describePeers(
             r.namespace,
             '--values',
             file,
+            // `helm test` Pods: neither helm-controller (test.enable defaults to false) nor Argo CD
+            // creates them
+            '--skip-tests',
           ],
           { env: helmEnv, maxBuffer: 256 * 1024 * 1024 },
         );
-        const docs = parseAllDocuments(stdout).filter(d => d.contents !== null);
+        // YAML 1.1, as Kubernetes reads it: `defaultMode: 0555` is octal there, decimal in 1.2
+        const docs = parseAllDocuments(stdout, { version: '1.1' }).filter(
+          d => d.contents !== null,
+        );
         const broken = docs.find(d => d.errors.length > 0);
         if (broken)
           throw new Error(`output is not YAML: ${broken.errors[0].message}`);
-        return docs.length;
+        // a document of only comments (a template that rendered nothing) is null
+        return docs
+          .map(d => d.toJS() as KubernetesObject | null)
+          .filter((o): o is KubernetesObject => o !== null);
       } catch (e: any) {
         // helm's own message (stderr), never its output: that carries the credentials
         throw new Error(
@@ -389,10 +463,18 @@ describePeers(
       }
     }
 
-    it('renders every chart of every sampled cloud with the values its objects carry', async () => {
+    it('renders every chart of every sampled cloud with the values its objects carry; every dependency resolves; the apiserver accepts a sample', async () => {
       let clouds = 0;
       let charts = 0;
       let manifests = 0;
+      let dryRunClouds = 0;
+      let dryRunObjects = 0;
+      const closure = {
+        checked: {} as Record<string, number>,
+        external: 0,
+        unresolved: 0,
+      };
+      const unresolved = new Map<string, number>();
       const modes: Record<string, number> = {};
       await fc.assert(
         fc.asyncProperty(choiceArb, async choice => {
@@ -408,19 +490,54 @@ describePeers(
           );
           for (const r of renders) expect(r.version).toBe(vendoredVersion);
           const queue = [...renders];
-          const counts = await Promise.all(
+          const produced = await Promise.all(
             Array.from({ length: PARALLEL }, async (_, w) => {
-              let n = 0;
+              const out: KubernetesObject[] = [];
               for (let r = queue.shift(); r; r = queue.shift())
-                n += await helmTemplate(r, path.join(work, `values-${w}.yaml`));
-              return n;
+                for (const o of await helmTemplate(
+                  r,
+                  path.join(work, `values-${w}.yaml`),
+                ))
+                  out.push({
+                    ...o,
+                    metadata: { namespace: r.namespace, ...o.metadata },
+                  });
+              return out;
             }),
           );
+          const chartObjects = produced.flat();
           clouds += 1;
           charts += renders.length;
-          manifests += counts.reduce((a, b) => a + b, 0);
+          manifests += chartObjects.length;
           const key = `${spec.delivery.mode} ${spec.release}`;
           modes[key] = (modes[key] ?? 0) + 1;
+
+          // the cloud = the suite's objects, the Secrets the create action writes, the charts' objects
+          const ns = cloudNamespace(spec);
+          const cloud = [
+            ...rendered.objects,
+            ...rendered.requiredSecrets.map(
+              s =>
+                ({
+                  apiVersion: 'v1',
+                  kind: 'Secret',
+                  metadata: { name: s.name, namespace: ns },
+                } as KubernetesObject),
+            ),
+            ...chartObjects,
+          ];
+          const c = dependencyClosure(cloud, ns, externalNames(spec));
+          for (const [k, n] of Object.entries(c.checked))
+            closure.checked[k] = (closure.checked[k] ?? 0) + n;
+          closure.external += c.external;
+          closure.unresolved += c.unresolved.length;
+          for (const u of c.unresolved)
+            unresolved.set(u, (unresolved.get(u) ?? 0) + 1);
+
+          if (dryRunClouds < DRY_RUN_CLOUDS && spec.exposure === 'ingress') {
+            dryRunObjects += await dryRun(cloud);
+            dryRunClouds += 1;
+          }
         }),
         {
           numRuns: EXAMPLES.length + CLOUDS, // the examples count among the runs
@@ -428,13 +545,26 @@ describePeers(
           endOnFailure: true,
         },
       );
+      const checked = Object.values(closure.checked).reduce((a, b) => a + b, 0);
       // eslint-disable-next-line no-console
       console.log(
-        `helm template sweep: ${clouds} clouds rendered, ${charts} charts rendered (${manifests} Kubernetes objects) with helm ${helm}; by delivery and release: ${JSON.stringify(
-          modes,
-        )}`,
+        [
+          `helm template sweep: ${clouds} clouds rendered, ${charts} charts rendered (${manifests} Kubernetes objects) with helm ${helm}; by delivery and release: ${JSON.stringify(
+            modes,
+          )}`,
+          `server-side dry run: ${dryRunObjects} objects of ${dryRunClouds} clouds accepted by the kube-apiserver`,
+          `dependency closure: ${checked} dependencies checked (${JSON.stringify(
+            closure.checked,
+          )}), ${
+            checked - closure.external - closure.unresolved
+          } within the cloud, ${closure.external} outside it and named by the spec, ${
+            unresolved.size
+          } distinct unresolved`,
+        ].join('\n'),
       );
+      expect([...unresolved.keys()].sort()).toEqual([]);
       expect(clouds).toBe(CLOUDS + EXAMPLES.length);
+      expect(dryRunClouds).toBe(DRY_RUN_CLOUDS);
     });
   },
 );
