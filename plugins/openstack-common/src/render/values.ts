@@ -1,6 +1,6 @@
 import { chartInfo } from '../charts/charts';
 import { ChartName, releaseImageTags } from '../charts/images';
-import type { CloudSpec } from '../spec/cloudSpec';
+import { CloudSpec, storageClassOf } from '../spec/cloudSpec';
 
 /** Helm values: plain JSON data. @public */
 export type HelmValues = { [key: string]: unknown };
@@ -47,7 +47,14 @@ function cinderBackends(spec: CloudSpec): HelmValues {
       },
     };
     // The Ceph client key is read from the named Secret by the chart; only the name is rendered.
-    extra.ceph_client = { user_secret_name: s.secretName };
+    // The pools and the client exist in the platform's Ceph: no storage-init Job (it needs the
+    // Ceph admin key and writes the volume keyring Secret at run time), the volume keyring is
+    // the spec's Secret.
+    extra.ceph_client = {
+      user_secret_name: s.secretName,
+      configmap: s.configMapName,
+    };
+    extra.secrets = { rbd: { volume: s.secretName } };
     extra.conf = { ceph: { monitors: [...s.monitors] } };
   } else if (s.backend === 'lvm') {
     backends = {
@@ -91,8 +98,41 @@ function cinderBackends(spec: CloudSpec): HelmValues {
     manifests: {
       deployment_backup: false,
       job_backup_storage_init: false,
-      ...(s.backend === 'ceph-rbd' ? {} : { job_storage_init: false }),
+      job_storage_init: false,
     },
+  };
+}
+
+/**
+ * Where glance stores images: Ceph RBD (the spec's pool and client, `imagePool`) when the cloud's
+ * storage is Ceph, else a PersistentVolumeClaim of the glance StorageClass (ReadWriteMany when
+ * more than one API replica mounts it). Never the chart default `swift`: no object store is
+ * deployed.
+ */
+function glanceStore(spec: CloudSpec): HelmValues {
+  const s = spec.storage;
+  if (s?.backend === 'ceph-rbd')
+    return {
+      storage: 'rbd',
+      ceph_client: { configmap: s.configMapName, user_secret_name: s.secretName },
+      secrets: { rbd: s.secretName },
+      conf: {
+        ceph: { monitors: [...s.monitors] },
+        glance: { rbd: { rbd_store_pool: s.imagePool, rbd_store_user: s.user } },
+      },
+      // the pool and the client exist in the platform's Ceph (the Job needs the admin key)
+      manifests: { job_storage_init: false },
+    };
+  const claim = {
+    class_name: storageClassOf(spec, 'glance'),
+    accessModes: [spec.apiReplicas > 1 ? 'ReadWriteMany' : 'ReadWriteOnce'],
+  };
+  // images and the staging area (pvc_tmp)
+  return {
+    storage: 'pvc',
+    volume: claim,
+    volume_staging: claim,
+    manifests: { job_storage_init: false },
   };
 }
 
@@ -105,9 +145,20 @@ function chartSpecific(spec: CloudSpec, chart: ChartName): HelmValues {
   const infra = spec.infrastructure;
   switch (chart) {
     case 'mariadb':
-      return { pod: { replicas: { server: infra.mariadbReplicas } } };
+      return {
+        pod: { replicas: { server: infra.mariadbReplicas } },
+        volume: {
+          class_name: storageClassOf(spec, 'mariadb'),
+          backup: { class_name: storageClassOf(spec, 'mariadb') },
+        },
+      };
     case 'rabbitmq':
-      return { pod: { replicas: { server: infra.rabbitmqReplicas } } };
+      return {
+        pod: { replicas: { server: infra.rabbitmqReplicas } },
+        volume: { class_name: storageClassOf(spec, 'rabbitmq') },
+      };
+    case 'glance':
+      return glanceStore(spec);
     case 'memcached':
       return { pod: { replicas: { server: infra.memcachedReplicas } } };
     case 'ovn':
@@ -119,12 +170,21 @@ function chartSpecific(spec: CloudSpec, chart: ChartName): HelmValues {
             ovn_northd: infra.ovnDbReplicas,
           },
         },
+        volume: {
+          ovn_ovsdb_nb: { class_name: storageClassOf(spec, 'ovn') },
+          ovn_ovsdb_sb: { class_name: storageClassOf(spec, 'ovn') },
+        },
         // ovn-controller runs on the bare-metal hosts, outside the cluster.
         manifests: { daemonset_ovn_controller: false },
       };
     case 'nova':
-      // nova-compute runs on the bare-metal hosts, outside the cluster.
-      return { manifests: { daemonset_compute: false } };
+      // nova-compute runs on the bare-metal hosts, outside the cluster: no compute DaemonSet, no
+      // Ceph pool setup for its ephemeral disks, and nova-cell-setup must not wait for compute
+      // pods that never run in the cluster (the suite's compute enrolment discovers the hosts).
+      return {
+        manifests: { daemonset_compute: false, job_storage_init: false },
+        dependencies: { static: { cell_setup: { pod: [] } } },
+      };
     case 'neutron':
       return {
         network: { backend: ['ovn'] },

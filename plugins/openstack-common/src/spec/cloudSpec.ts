@@ -58,6 +58,10 @@ const storage = z.discriminatedUnion('backend', [
       .max(9, 'lists more than 9 monitors. List the cluster\'s monitors, e.g. 10.0.0.11:6789'),
     /** Name of the Kubernetes Secret that holds the Ceph client key (never the key itself). */
     secretName: k8sName('ceph-client-key'),
+    /** Pool glance stores images in, with the same client user. */
+    imagePool: z.string().min(1).default('images'),
+    /** ConfigMap with the Ceph client's `ceph.conf` (e.g. Rook's ceph-adapter writes `ceph-etc`). */
+    configMapName: k8sName('ceph-etc').default('ceph-etc'),
   }),
   z.strictObject({
     backend: z.literal('lvm'),
@@ -171,6 +175,20 @@ export const cloudSpecSchema = z
       })
       .default({ backend: 'ovn', bridgeMappings: [] }),
     storage: storage.optional(),
+    /**
+     * StorageClasses of the control plane's volumes: MariaDB, RabbitMQ, OVN's databases, and
+     * glance's image volume when the cloud has no Ceph. `default` for each one not named.
+     */
+    storageClasses: z
+      .strictObject({
+        default: k8sName('general').default('general'),
+        mariadb: k8sName('fast-ssd').optional(),
+        rabbitmq: k8sName('fast-ssd').optional(),
+        ovn: k8sName('fast-ssd').optional(),
+        /** glance's image volume: with more than one API replica it must offer ReadWriteMany. */
+        glance: k8sName('shared-rwx').optional(),
+      })
+      .default({ default: 'general' }),
     publicDomain: z
       .string()
       .regex(
@@ -414,6 +432,25 @@ export function cloudSpecJsonSchema(): Record<string, unknown> {
     io: 'input',
     unrepresentable: 'any',
   }) as Record<string, unknown>;
+}
+
+/** The StorageClass of one of the control plane's volumes. @public */
+export function storageClassOf(
+  spec: CloudSpec,
+  volume: 'mariadb' | 'rabbitmq' | 'ovn' | 'glance',
+): string {
+  return spec.storageClasses[volume] ?? spec.storageClasses.default;
+}
+
+/** Every StorageClass a cloud's volumes use. @public */
+export function storageClassesOf(spec: CloudSpec): string[] {
+  return [
+    ...new Set(
+      (['mariadb', 'rabbitmq', 'ovn', 'glance'] as const).map(v =>
+        storageClassOf(spec, v),
+      ),
+    ),
+  ];
 }
 
 /** The namespace the control plane runs in. @public */

@@ -2,7 +2,7 @@
  * The dependency closure of a cloud rendered through the real charts: every dependency the
  * charts' own pods declare for kubernetes-entrypoint, and every object their pod templates name,
  * must resolve to an object of the same rendered cloud, or to something outside it that the
- * cloud spec names (a storage class, the Ceph client key Secret).
+ * cloud spec names (a storage class, the Ceph client key Secret and ceph.conf ConfigMap).
  *
  * kubernetes-entrypoint (the charts' `init` container, helm-toolkit's
  * `kubernetes_entrypoint_init_container` snippet) waits on:
@@ -23,6 +23,7 @@ import type { KubernetesObject } from '@backstage-openstack/plugin-openstack-com
 export interface ExternalNames {
   storageClasses: string[];
   secrets: string[];
+  configMaps: string[];
 }
 
 export interface ClosureResult {
@@ -205,7 +206,8 @@ export function dependencyClosure(
       p.where,
       name,
       has(kind, p.namespace, name),
-      kind === 'Secret' && external.secrets.includes(name),
+      (kind === 'Secret' && external.secrets.includes(name)) ||
+        (kind === 'ConfigMap' && external.configMaps.includes(name)),
     );
   }
 

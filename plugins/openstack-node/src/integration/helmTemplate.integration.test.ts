@@ -28,6 +28,7 @@ import {
   parseCloudSpec,
   renderCloud,
   RequiredSecret,
+  storageClassesOf,
 } from '@backstage-openstack/plugin-openstack-common';
 import { randomCredential } from '../kubernetes/apply';
 import { dependencyClosure, ExternalNames } from './dependencyClosure';
@@ -48,10 +49,11 @@ const DRY_RUN_CLOUDS = 4;
 
 /** What a cloud's objects may depend on outside the cloud: only what its spec names. */
 function externalNames(spec: CloudSpec): ExternalNames {
+  const ceph = spec.storage?.backend === 'ceph-rbd' ? spec.storage : undefined;
   return {
-    storageClasses: [],
-    secrets:
-      spec.storage?.backend === 'ceph-rbd' ? [spec.storage.secretName] : [],
+    storageClasses: storageClassesOf(spec),
+    secrets: ceph ? [ceph.secretName] : [],
+    configMaps: ceph ? [ceph.configMapName] : [],
   };
 }
 
