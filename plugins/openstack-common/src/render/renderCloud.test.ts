@@ -123,6 +123,61 @@ describe('renderCloud with Flux', () => {
     expect(values('cinder').ceph_client.user_secret_name).toBe('ceph-client');
   });
 
+  it('backs glance by the spec storage and puts every volume on the spec storage classes', () => {
+    const valuesOf = (s: CloudSpec, chart: string) =>
+      (
+        byKind(renderCloud(s).objects, 'HelmRelease').find(
+          o => o.metadata.name === `${s.name}-${chart}`,
+        )!.spec as any
+      ).values;
+    // Ceph: glance on RBD with the spec's client, its Secret and ceph.conf ConfigMap; no pool setup
+    const ceph = spec();
+    expect(valuesOf(ceph, 'glance')).toMatchObject({
+      storage: 'rbd',
+      ceph_client: { configmap: 'ceph-etc', user_secret_name: 'ceph-client' },
+      secrets: { rbd: 'ceph-client' },
+      conf: {
+        ceph: { monitors: ['10.0.0.11:6789'] },
+        glance: { rbd: { rbd_store_pool: 'images', rbd_store_user: 'cinder' } },
+      },
+      manifests: { job_storage_init: false },
+    });
+    expect(valuesOf(ceph, 'cinder')).toMatchObject({
+      secrets: { rbd: { volume: 'ceph-client' } },
+      manifests: { job_storage_init: false },
+    });
+    // no Ceph: a claim of the glance class, shared by the API replicas; never swift
+    const lvm = spec({
+      storage: { backend: 'lvm' },
+      storageClasses: { default: 'local-path', glance: 'cephfs' },
+    });
+    expect(valuesOf(lvm, 'glance')).toMatchObject({
+      storage: 'pvc',
+      volume: { class_name: 'cephfs', accessModes: ['ReadWriteMany'] },
+      volume_staging: { class_name: 'cephfs' },
+    });
+    expect(
+      valuesOf(spec({ storage: { backend: 'lvm' }, apiReplicas: 1 }), 'glance')
+        .volume,
+    ).toEqual({ class_name: 'general', accessModes: ['ReadWriteOnce'] });
+    expect(valuesOf(lvm, 'mariadb').volume).toEqual({
+      class_name: 'local-path',
+      backup: { class_name: 'local-path' },
+    });
+    expect(valuesOf(lvm, 'rabbitmq').volume.class_name).toBe('local-path');
+    expect(valuesOf(lvm, 'ovn').volume.ovn_ovsdb_nb.class_name).toBe(
+      'local-path',
+    );
+    // nova-compute runs outside the cluster: cell setup waits for no compute pod
+    expect(valuesOf(lvm, 'nova').dependencies.static.cell_setup.pod).toEqual(
+      [],
+    );
+    expect(
+      validateCloudSpec({ ...base, storageClasses: { default: 'Bad_Class' } })
+        .issues.map(i => i.path),
+    ).toEqual(['spec.storageClasses.default']);
+  });
+
   it('brings credentials in through valuesFrom Secrets with targetPath, and lists them without values', () => {
     const keystone = byKind(r.objects, 'HelmRelease').find(
       o => o.metadata.name === 'edge-1-keystone',
