@@ -173,8 +173,10 @@ describe('renderCloud with Flux', () => {
       [],
     );
     expect(
-      validateCloudSpec({ ...base, storageClasses: { default: 'Bad_Class' } })
-        .issues.map(i => i.path),
+      validateCloudSpec({
+        ...base,
+        storageClasses: { default: 'Bad_Class' },
+      }).issues.map(i => i.path),
     ).toEqual(['spec.storageClasses.default']);
   });
 

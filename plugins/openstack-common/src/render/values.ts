@@ -114,11 +114,16 @@ function glanceStore(spec: CloudSpec): HelmValues {
   if (s?.backend === 'ceph-rbd')
     return {
       storage: 'rbd',
-      ceph_client: { configmap: s.configMapName, user_secret_name: s.secretName },
+      ceph_client: {
+        configmap: s.configMapName,
+        user_secret_name: s.secretName,
+      },
       secrets: { rbd: s.secretName },
       conf: {
         ceph: { monitors: [...s.monitors] },
-        glance: { rbd: { rbd_store_pool: s.imagePool, rbd_store_user: s.user } },
+        glance: {
+          rbd: { rbd_store_pool: s.imagePool, rbd_store_user: s.user },
+        },
       },
       // the pool and the client exist in the platform's Ceph (the Job needs the admin key)
       manifests: { job_storage_init: false },

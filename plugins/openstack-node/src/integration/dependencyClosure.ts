@@ -49,7 +49,14 @@ function podTemplates(o: Obj, defaultNs: string): PodTemplate[] {
   const where = `${o.kind} ${ns}/${o.metadata.name}`;
   const t = (tpl: any): PodTemplate[] =>
     tpl?.spec
-      ? [{ where, namespace: ns, labels: tpl.metadata?.labels ?? {}, spec: tpl.spec }]
+      ? [
+          {
+            where,
+            namespace: ns,
+            labels: tpl.metadata?.labels ?? {},
+            spec: tpl.spec,
+          },
+        ]
       : [];
   switch (o.kind) {
     case 'Pod':
@@ -73,8 +80,10 @@ const list = (v: string | undefined) =>
     .map(s => s.trim())
     .filter(Boolean);
 
-const matches = (labels: Record<string, string>, want: Record<string, string>) =>
-  Object.entries(want).every(([k, v]) => labels[k] === v);
+const matches = (
+  labels: Record<string, string>,
+  want: Record<string, string>,
+) => Object.entries(want).every(([k, v]) => labels[k] === v);
 
 /**
  * Checks the closure of `objects` (every object helm rendered for one cloud, plus the suite's own
@@ -191,7 +200,8 @@ export function dependencyClosure(
       if (v.persistentVolumeClaim)
         refCheck('PersistentVolumeClaim', p, v.persistentVolumeClaim.claimName);
       for (const s of v.projected?.sources ?? []) {
-        if (s.secret && !s.secret.optional) refCheck('Secret', p, s.secret.name);
+        if (s.secret && !s.secret.optional)
+          refCheck('Secret', p, s.secret.name);
         if (s.configMap && !s.configMap.optional)
           refCheck('ConfigMap', p, s.configMap.name);
       }
@@ -215,12 +225,17 @@ export function dependencyClosure(
   const claims: Array<{ where: string; spec: any }> = [
     ...objs
       .filter(o => o.kind === 'PersistentVolumeClaim')
-      .map(o => ({ where: `PersistentVolumeClaim ${nsOf(o)}/${o.metadata.name}`, spec: o.spec })),
+      .map(o => ({
+        where: `PersistentVolumeClaim ${nsOf(o)}/${o.metadata.name}`,
+        spec: o.spec,
+      })),
     ...objs
       .filter(o => o.kind === 'StatefulSet')
       .flatMap(o =>
         (o.spec?.volumeClaimTemplates ?? []).map((t: any) => ({
-          where: `StatefulSet ${nsOf(o)}/${o.metadata.name} claim ${t.metadata?.name}`,
+          where: `StatefulSet ${nsOf(o)}/${o.metadata.name} claim ${
+            t.metadata?.name
+          }`,
           spec: t.spec,
         })),
       ),
@@ -231,7 +246,9 @@ export function dependencyClosure(
     if (sc && external.storageClasses.includes(sc)) result.external += 1;
     else
       result.unresolved.push(
-        `${c.where}: storageClass ${sc ?? '(cluster default)'} is not one the spec names`,
+        `${c.where}: storageClass ${
+          sc ?? '(cluster default)'
+        } is not one the spec names`,
       );
   }
   return result;

@@ -411,9 +411,9 @@ describePeers(
           throw new Error(
             `the kube-apiserver refused ${o.apiVersion} ${o.kind} ${
               o.metadata.name
-            } (server-side dry run): ${e.code ?? ''} ${
-              String(e.body?.message ?? e.body ?? e.message).slice(0, 500)
-            }`,
+            } (server-side dry run): ${e.code ?? ''} ${String(
+              e.body?.message ?? e.body ?? e.message,
+            ).slice(0, 500)}`,
           );
         }
       }
@@ -559,7 +559,9 @@ describePeers(
             closure.checked,
           )}), ${
             checked - closure.external - closure.unresolved
-          } within the cloud, ${closure.external} outside it and named by the spec, ${
+          } within the cloud, ${
+            closure.external
+          } outside it and named by the spec, ${
             unresolved.size
           } distinct unresolved`,
         ].join('\n'),
