@@ -8,15 +8,11 @@
  * secret-store placeholders (Argo CD) resolved from credentials generated the way the create
  * action generates them. Every render must succeed. Prints the sweep's size.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import fc from 'fast-check';
-import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
+  chartInfo,
+  ChartName,
   chartsFor,
   CloudSpec,
   cloudNamespace,
@@ -27,25 +23,45 @@ import {
   OpenStackComponent,
   parseCloudSpec,
   renderCloud,
-  RequiredSecret,
   storageClassesOf,
 } from '@backstage-openstack/plugin-openstack-common';
-import { randomCredential } from '../kubernetes/apply';
+import {
+  ChartRender,
+  chartRenders,
+  generateCredentials,
+  RealCharts,
+} from './charts';
 import { dependencyClosure, ExternalNames } from './dependencyClosure';
-import { adminKubeConfig, describePeers, peerEnv, uniqueName } from './peers';
+import { adminKubeConfig, describePeers, uniqueName } from './peers';
 
-const run = promisify(execFile);
-const VENDORED = path.resolve(
-  __dirname,
-  '../../../..',
-  'third_party/openstack-helm',
-);
 /** Random clouds in the sample (besides the examples); each renders 4–11 charts. */
 const CLOUDS = Number(process.env.BSO_HELM_SWEEP_CLOUDS ?? 15);
 /** `helm template` processes at once (2 cores). */
 const PARALLEL = 2;
 /** Clouds (the first with ingress exposure) whose objects the kube-apiserver dry-runs. */
 const DRY_RUN_CLOUDS = 4;
+
+/**
+ * The upgrade action's `db-sync-succeeded` check (cloudUpgradeLive.ts) waits for the Job
+ * `<chart>-db-sync` and compares its first container's image with the values'
+ * `images.tags.<chart>_db_sync`: the chart must create that Job with that image, and not as a
+ * Helm hook deleted once it succeeds (the wait would never see it complete).
+ */
+function expectDbSyncJob(r: ChartRender, objects: KubernetesObject[]) {
+  const job = objects.find(
+    o => o.kind === 'Job' && o.metadata.name === `${r.chart}-db-sync`,
+  ) as any;
+  if (!job)
+    throw new Error(
+      `${r.via}: the chart creates no Job ${r.chart}-db-sync, which the upgrade waits for`,
+    );
+  expect(job.spec.template.spec.containers[0].image).toBe(
+    (r.values as any).images.tags[`${r.chart}_db_sync`],
+  );
+  expect(
+    job.metadata.annotations?.['helm.sh/hook-delete-policy'] ?? '',
+  ).not.toContain('hook-succeeded');
+}
 
 /** What a cloud's objects may depend on outside the cloud: only what its spec names. */
 function externalNames(spec: CloudSpec): ExternalNames {
@@ -55,150 +71,6 @@ function externalNames(spec: CloudSpec): ExternalNames {
     secrets: ceph ? [ceph.secretName] : [],
     configMaps: ceph ? [ceph.configMapName] : [],
   };
-}
-
-type Credentials = Map<string, Record<string, string>>;
-
-/** One random value per key of every Secret the cloud needs, as the create action makes them. */
-function generateCredentials(required: RequiredSecret[]): Credentials {
-  return new Map(
-    required.map(s => [
-      s.name,
-      Object.fromEntries(s.keys.map(k => [k, randomCredential()])),
-    ]),
-  );
-}
-
-function credential(
-  creds: Credentials,
-  secret: string,
-  key: string,
-  where: string,
-): string {
-  const value = creds.get(secret)?.[key];
-  if (value === undefined)
-    throw new Error(
-      `${where} reads ${secret}#${key}, which is not among the cloud's required Secrets`,
-    );
-  return value;
-}
-
-function setPath(values: Record<string, any>, dotted: string, value: unknown) {
-  const parts = dotted.split('.');
-  let cur = values;
-  for (const p of parts.slice(0, -1)) {
-    if (!cur[p] || typeof cur[p] !== 'object') cur[p] = {};
-    cur = cur[p];
-  }
-  cur[parts[parts.length - 1]] = value;
-}
-
-/** Argo CD secret-store placeholders `<path:<prefix>/<secret>#<key>>`, replaced by the values. */
-function resolvePlaceholders(
-  v: unknown,
-  creds: Credentials,
-  where: string,
-): unknown {
-  if (typeof v === 'string')
-    return v.replace(/<path:([^#>]+)#([^>]+)>/g, (_, p: string, key: string) =>
-      credential(creds, p.split('/').pop()!, key, where),
-    );
-  if (Array.isArray(v)) return v.map(x => resolvePlaceholders(x, creds, where));
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [
-        k,
-        resolvePlaceholders(x, creds, where),
-      ]),
-    );
-  return v;
-}
-
-/** What one chart install of a rendered cloud asks Helm for. */
-interface ChartRender {
-  via: string;
-  chart: string;
-  version: string;
-  releaseName: string;
-  namespace: string;
-  values: Record<string, unknown>;
-}
-
-const lastSegment = (url: string) => url.replace(/\/+$/, '').split('/').pop()!;
-
-/** The chart installs a rendered cloud carries: its HelmReleases, or its Applications. */
-function chartRenders(
-  objects: KubernetesObject[],
-  creds: Credentials,
-): ChartRender[] {
-  const ociRepos = new Map(
-    objects
-      .filter(o => o.kind === 'OCIRepository')
-      .map(o => [o.metadata.name, o.spec as any]),
-  );
-  const out: ChartRender[] = [];
-  for (const o of objects) {
-    const spec = o.spec as any;
-    const via = `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
-    if (o.kind === 'HelmRelease') {
-      let chart: string;
-      let version: string;
-      if (spec.chartRef) {
-        const repo = ociRepos.get(spec.chartRef.name);
-        if (!repo) throw new Error(`${via}: chartRef names no OCIRepository`);
-        chart = lastSegment(repo.url);
-        version = repo.ref.tag;
-      } else {
-        chart = spec.chart.spec.chart;
-        version = spec.chart.spec.version;
-      }
-      const values = structuredClone(spec.values ?? {});
-      for (const from of spec.valuesFrom ?? []) {
-        if (from.kind !== 'Secret' || !from.targetPath)
-          throw new Error(
-            `${via}: valuesFrom ${JSON.stringify(
-              from,
-            )} is not a Secret key with a targetPath, which this test resolves`,
-          );
-        setPath(
-          values,
-          from.targetPath,
-          credential(creds, from.name, from.valuesKey ?? 'values.yaml', via),
-        );
-      }
-      out.push({
-        via,
-        chart,
-        version,
-        releaseName: spec.releaseName ?? o.metadata.name,
-        namespace: spec.targetNamespace ?? o.metadata.namespace!,
-        values,
-      });
-    } else if (o.kind === 'Application') {
-      const source = spec.source;
-      const env = Object.fromEntries(
-        (source.plugin?.env ?? []).map((e: any) => [e.name, e.value]),
-      );
-      const carried =
-        env.HELM_VALUES !== undefined
-          ? parse(env.HELM_VALUES)
-          : source.helm?.valuesObject ??
-            (source.helm?.values ? parse(source.helm.values) : {});
-      out.push({
-        via,
-        chart: source.chart ?? lastSegment(source.repoURL),
-        version: source.targetRevision,
-        releaseName:
-          env.HELM_RELEASE_NAME ?? source.helm?.releaseName ?? o.metadata.name,
-        namespace: spec.destination.namespace,
-        values: resolvePlaceholders(carried ?? {}, creds, via) as Record<
-          string,
-          unknown
-        >,
-      });
-    }
-  }
-  return out;
 }
 
 /**
@@ -322,56 +194,19 @@ const EXAMPLES: Choice[] = DEPLOYABLE_RELEASES.flatMap((release, r) =>
 describePeers(
   'every renderable cloud through the real charts (helm template)',
   () => {
-    let work: string;
-    let helmEnv: NodeJS.ProcessEnv;
+    let real: RealCharts;
     let helm: string;
     let vendoredVersion: string;
     let dryRunNs: string | undefined;
 
     beforeAll(async () => {
-      helm = peerEnv('BSO_HELM');
-      if (!fs.existsSync(helm))
-        throw new Error(
-          `BSO_HELM=${helm} does not exist: build it with scripts/peers/prepare.sh (or up.sh)`,
-        );
-      for (const chart of ['helm-toolkit', ...chartsFor(OPENSTACK_COMPONENTS)])
-        if (!fs.existsSync(path.join(VENDORED, chart, 'Chart.yaml')))
-          throw new Error(
-            `${VENDORED}/${chart} is missing: the vendored openstack-helm charts are incomplete (see third_party/README.md)`,
-          );
-      vendoredVersion = parse(
-        fs.readFileSync(
-          path.join(VENDORED, 'helm-toolkit', 'Chart.yaml'),
-          'utf8',
-        ),
-      ).version;
-      // a private copy with helm-toolkit packaged into each chart: the vendored tree stays untouched
-      work = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-helm-'));
-      helmEnv = {
-        ...process.env,
-        HELM_CACHE_HOME: path.join(work, 'cache'),
-        HELM_CONFIG_HOME: path.join(work, 'config'),
-        HELM_DATA_HOME: path.join(work, 'data'),
-      };
-      fs.cpSync(VENDORED, path.join(work, 'charts'), { recursive: true });
-      await run(helm, ['package', 'helm-toolkit', '-d', 'pkg'], {
-        cwd: path.join(work, 'charts'),
-        env: helmEnv,
-      });
-      const toolkit = fs.readdirSync(path.join(work, 'charts', 'pkg'))[0];
-      for (const chart of chartsFor(OPENSTACK_COMPONENTS)) {
-        fs.mkdirSync(path.join(work, 'charts', chart, 'charts'), {
-          recursive: true,
-        });
-        fs.copyFileSync(
-          path.join(work, 'charts', 'pkg', toolkit),
-          path.join(work, 'charts', chart, 'charts', toolkit),
-        );
-      }
+      real = await RealCharts.prepare();
+      helm = real.helm;
+      vendoredVersion = real.version;
     });
 
     afterAll(async () => {
-      if (work) fs.rmSync(work, { recursive: true, force: true });
+      real?.close();
       if (dryRunNs)
         await k8s.KubernetesObjectApi.makeApiClient(adminKubeConfig()).delete({
           apiVersion: 'v1',
@@ -420,56 +255,12 @@ describePeers(
       return objects.length;
     }
 
-    async function helmTemplate(
-      r: ChartRender,
-      file: string,
-    ): Promise<KubernetesObject[]> {
-      fs.writeFileSync(file, stringify(r.values), { mode: 0o600 });
-      try {
-        const { stdout } = await run(
-          helm,
-          [
-            'template',
-            r.releaseName,
-            path.join(work, 'charts', r.chart),
-            '--namespace',
-            r.namespace,
-            '--values',
-            file,
-            // `helm test` Pods: neither helm-controller (test.enable defaults to false) nor Argo CD
-            // creates them
-            '--skip-tests',
-          ],
-          { env: helmEnv, maxBuffer: 256 * 1024 * 1024 },
-        );
-        // YAML 1.1, as Kubernetes reads it: `defaultMode: 0555` is octal there, decimal in 1.2
-        const docs = parseAllDocuments(stdout, { version: '1.1' }).filter(
-          d => d.contents !== null,
-        );
-        const broken = docs.find(d => d.errors.length > 0);
-        if (broken)
-          throw new Error(`output is not YAML: ${broken.errors[0].message}`);
-        // a document of only comments (a template that rendered nothing) is null
-        return docs
-          .map(d => d.toJS() as KubernetesObject | null)
-          .filter((o): o is KubernetesObject => o !== null);
-      } catch (e: any) {
-        // helm's own message (stderr), never its output: that carries the credentials
-        throw new Error(
-          `helm template of ${r.chart} for ${r.via} failed: ${
-            e.stderr?.trim() || e.message
-          }`,
-        );
-      } finally {
-        fs.rmSync(file, { force: true });
-      }
-    }
-
     it('renders every chart of every sampled cloud with the values its objects carry; every dependency resolves; the apiserver accepts a sample', async () => {
       let clouds = 0;
       let charts = 0;
       let manifests = 0;
       let dryRunClouds = 0;
+      let dbSyncJobs = 0;
       let dryRunObjects = 0;
       const closure = {
         checked: {} as Record<string, number>,
@@ -495,15 +286,18 @@ describePeers(
           const produced = await Promise.all(
             Array.from({ length: PARALLEL }, async (_, w) => {
               const out: KubernetesObject[] = [];
-              for (let r = queue.shift(); r; r = queue.shift())
-                for (const o of await helmTemplate(
-                  r,
-                  path.join(work, `values-${w}.yaml`),
-                ))
+              for (let r = queue.shift(); r; r = queue.shift()) {
+                const objects = await real.template(r, `values-${w}.yaml`);
+                if (chartInfo(r.chart as ChartName).role === 'openstack') {
+                  expectDbSyncJob(r, objects);
+                  dbSyncJobs += 1;
+                }
+                for (const o of objects)
                   out.push({
                     ...o,
                     metadata: { namespace: r.namespace, ...o.metadata },
                   });
+              }
               return out;
             }),
           );
@@ -554,6 +348,7 @@ describePeers(
           `helm template sweep: ${clouds} clouds rendered, ${charts} charts rendered (${manifests} Kubernetes objects) with helm ${helm}; by delivery and release: ${JSON.stringify(
             modes,
           )}`,
+          `db-sync: ${dbSyncJobs} charts create the Job <chart>-db-sync the upgrade action waits for, running the image the values name, kept after it completes`,
           `server-side dry run: ${dryRunObjects} objects of ${dryRunClouds} clouds accepted by the kube-apiserver`,
           `dependency closure: ${checked} dependencies checked (${JSON.stringify(
             closure.checked,
