@@ -1,0 +1,243 @@
+/*
+ * The status reader on the real charts' objects: one cloud rendered by the suite, every chart
+ * through the real `helm template` (charts.ts), and the charts' objects applied into a namespace
+ * of the peer cluster, where kwok readies the pods. The live view (readLiveCloudView, with the
+ * suite's ServiceAccount and the real OpenStack peer) must list every service with the release
+ * its real images and labels carry, turn Healthy once kwok readies the workloads, and turn
+ * keystone Degraded when a keystone-api pod keeps failing.
+ */
+import fs from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
+import { ConfigReader } from '@backstage/config';
+import {
+  chartsFor,
+  KubernetesObject,
+  parseCloudSpec,
+  renderCloud,
+  RESTART_THRESHOLD,
+} from '@backstage-openstack/plugin-openstack-common';
+import { ClusterClient } from '../kubernetes/apply';
+import { OpenStackClient } from '../openstack/client';
+import { readOpenStackCloud } from '../openstack/config';
+import { readLiveCloudView } from '../status/liveCloudView';
+import { chartRenders, generateCredentials, RealCharts } from './charts';
+import {
+  adminKubeConfig,
+  describePeers,
+  eventually,
+  lazy,
+  peerEnv,
+  uniqueName,
+} from './peers';
+
+const RELEASE = '2025.2';
+const admin = lazy(adminKubeConfig);
+const objectsApi = lazy(() => k8s.KubernetesObjectApi.makeApiClient(admin()));
+const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
+
+const openstack = lazy(
+  () =>
+    new OpenStackClient(
+      readOpenStackCloud(
+        'peers',
+        new ConfigReader({
+          authUrl: peerEnv('OS_AUTH_URL'),
+          region: peerEnv('OS_REGION_NAME'),
+          applicationCredentialId: peerEnv('OS_APPLICATION_CREDENTIAL_ID'),
+          applicationCredentialSecret: fs
+            .readFileSync(
+              peerEnv('OS_APPLICATION_CREDENTIAL_SECRET_FILE'),
+              'utf8',
+            )
+            .trim(),
+        }),
+      ),
+    ),
+);
+const cluster = lazy(() =>
+  ClusterClient.for({
+    name: 'peers',
+    url: peerEnv('BSO_K8S_URL'),
+    authProvider: 'serviceAccount',
+    serviceAccountToken: fs
+      .readFileSync(peerEnv('BSO_K8S_SA_TOKEN_FILE'), 'utf8')
+      .trim(),
+    caFile: peerEnv('BSO_K8S_CA_FILE'),
+    skipTLSVerify: false,
+  }),
+);
+
+/**
+ * A PersistentVolume pre-bound to each claim the objects will make (the peer cluster has no
+ * volume provisioner): StatefulSet claims `<template>-<set>-<ordinal>` and standalone claims.
+ */
+function volumesFor(objects: KubernetesObject[], namespace: string) {
+  const claims: Array<{ name: string; spec: any }> = [];
+  for (const o of objects as any[]) {
+    if (o.kind === 'PersistentVolumeClaim')
+      claims.push({ name: o.metadata.name, spec: o.spec });
+    if (o.kind === 'StatefulSet')
+      for (const t of o.spec.volumeClaimTemplates ?? [])
+        for (let i = 0; i < (o.spec.replicas ?? 1); i++)
+          claims.push({
+            name: `${t.metadata.name}-${o.metadata.name}-${i}`,
+            spec: t.spec,
+          });
+  }
+  return claims.map(c => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: `${namespace}-${c.name}` },
+    spec: {
+      capacity: { storage: c.spec.resources.requests.storage },
+      accessModes: c.spec.accessModes,
+      storageClassName: c.spec.storageClassName,
+      hostPath: { path: `/tmp/${namespace}/${c.name}` },
+      claimRef: { namespace, name: c.name },
+    },
+  }));
+}
+
+describePeers('the status reader on the real charts’ objects', () => {
+  const namespace = uniqueName('bso-charts');
+  let real: RealCharts;
+  let volumes: KubernetesObject[] = [];
+  const spec = parseCloudSpec({
+    name: 'charts',
+    release: RELEASE,
+    apiReplicas: 1,
+    infrastructure: {
+      mariadbReplicas: 1,
+      rabbitmqReplicas: 1,
+      memcachedReplicas: 1,
+      ovnDbReplicas: 1,
+    },
+    // the peer's kwok nodes carry type=kwok
+    nodeSelector: { key: 'type', value: 'kwok' },
+    storage: { backend: 'lvm' },
+    publicDomain: 'cloud.example.org',
+    delivery: { mode: 'direct', cluster: 'peers', namespace },
+  });
+  const read = () =>
+    readLiveCloudView({
+      cloud: 'peers',
+      openstack: openstack(),
+      kubernetes: { cluster: cluster(), namespace },
+    });
+
+  beforeAll(async () => {
+    real = await RealCharts.prepare();
+    const rendered = renderCloud(spec);
+    const objects: KubernetesObject[] = [];
+    for (const r of chartRenders(
+      rendered.objects,
+      generateCredentials(rendered.requiredSecrets),
+    ))
+      objects.push(...(await real.template(r, 'values.yaml')));
+    await adminCore().createNamespace({
+      body: { metadata: { name: namespace } },
+    });
+    volumes = volumesFor(objects, namespace) as KubernetesObject[];
+    for (const o of [...volumes, ...objects])
+      await objectsApi().patch(
+        { ...o, metadata: { ...o.metadata, namespace } },
+        undefined,
+        undefined,
+        'bso-test',
+        true,
+        k8s.PatchStrategy.ServerSideApply,
+      );
+  }, 300_000);
+
+  afterAll(async () => {
+    real?.close();
+    await adminCore()
+      .deleteNamespace({ name: namespace })
+      .catch(() => undefined);
+    for (const v of volumes)
+      await objectsApi()
+        .delete(v)
+        .catch(() => undefined);
+    await openstack().close();
+  });
+
+  it('lists every service with the release of its real images, Healthy once kwok readies the workloads; a failing keystone-api pod makes keystone Degraded', async () => {
+    const charts = chartsFor(spec.components);
+    const view = await eventually(
+      'every workload of the real charts ready in the live view',
+      async () => {
+        const v = await read();
+        const ws = v.status.services
+          .filter(s => (charts as string[]).includes(s.name))
+          .flatMap(s => s.workloads)
+          .filter(w => w.kind !== 'Job');
+        return ws.length > 0 && ws.every(w => w.ready === w.desired)
+          ? v
+          : undefined;
+      },
+      240_000,
+    );
+    expect(view.status.errors).toEqual([]);
+    const svc = (name: string) =>
+      view.status.services.find(s => s.name === name)!;
+    for (const chart of charts) {
+      // every chart's workloads are found by the charts' own `application` label
+      expect(svc(chart).workloads.length).toBeGreaterThan(0);
+    }
+    for (const chart of [
+      'keystone',
+      'glance',
+      'placement',
+      'nova',
+      'neutron',
+      'cinder',
+      'horizon',
+    ])
+      expect({ chart, release: svc(chart).release }).toEqual({
+        chart,
+        release: RELEASE,
+      });
+    expect(view.status.release).toBe(RELEASE);
+    expect(svc('keystone')).toMatchObject({ verdict: 'Healthy', reasons: [] });
+    // eslint-disable-next-line no-console
+    console.log(
+      `status on real chart objects: ${view.status.services
+        .filter(s => (charts as string[]).includes(s.name))
+        .map(
+          s =>
+            `${s.name} ${s.verdict} ${s.release ?? '-'} (${
+              s.workloads.length
+            } workloads)`,
+        )
+        .join(', ')}`,
+    );
+
+    // a keystone-api pod that keeps failing
+    const pods = await adminCore().listNamespacedPod({
+      namespace,
+      labelSelector: 'application=keystone,component=api',
+    });
+    const pod = pods.items[0];
+    const statuses = (pod.status?.containerStatuses ?? []).map(c => ({
+      ...c,
+      restartCount: RESTART_THRESHOLD + 1,
+    }));
+    await adminCore().patchNamespacedPodStatus(
+      {
+        name: pod.metadata!.name!,
+        namespace,
+        body: { status: { containerStatuses: statuses } },
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    const degraded = await eventually('keystone Degraded', async () => {
+      const k = (await read()).status.services.find(
+        s => s.name === 'keystone',
+      )!;
+      return k.verdict === 'Degraded' ? k : undefined;
+    });
+    expect(degraded.reasons).toEqual(
+      expect.arrayContaining([expect.stringMatching(/keystone-api.*restarts/)]),
+    );
+  });
+});
