@@ -134,6 +134,8 @@ export {
   DNS_LABEL,
   OPENSTACK_HELM_REPOSITORY,
   parseCloudSpec,
+  storageClassesOf,
+  storageClassOf,
   validateCloudSpec,
 } from './spec/cloudSpec';
 export type { CloudSpec, CloudSpecInput, SpecIssue } from './spec/cloudSpec';
