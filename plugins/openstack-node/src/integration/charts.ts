@@ -20,6 +20,8 @@ import { peerEnv } from './peers';
 
 const run = promisify(execFile);
 const VENDORED = path.resolve(
+  // integration-test support, only ever run from the source tree by jest.integration.config.js
+  // eslint-disable-next-line no-restricted-syntax
   __dirname,
   '../../../..',
   'third_party/openstack-helm',
