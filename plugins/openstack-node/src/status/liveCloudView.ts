@@ -117,7 +117,8 @@ function toProviderUsage(
  * Reads a live cloud: the control plane's workloads from Kubernetes and, from OpenStack, the
  * API health of every catalog service, Nova and Cinder services, Neutron agents, hypervisors
  * (and servers per host where the hypervisors no longer count them), Placement inventories and
- * usages of every compute node, and aggregates. Every source runs in parallel under the
+ * usages of every compute node (in a few requests: see
+ * {@link PlacementClient.readComputeCapacities}), and aggregates. Every source runs in parallel under the
  * client's concurrency limit (`openstack.clouds.<key>.maxConcurrency`); one that fails leaves
  * its part Unknown with a {@link @backstage-openstack/plugin-openstack-common#SourceError} that
  * names the cloud, service and URL, and never fails the whole read.
@@ -187,31 +188,20 @@ export async function readLiveCloudView(
     'placement resource providers',
     'placement',
     async () => {
-      const all = await placement.listResourceProviders();
       // compute nodes are root providers; nested ones (PCI, vGPU) are part of their root
-      const roots = all.filter(p => !p.parentProviderUuid);
-      const failures: Error[] = [];
-      const usages = await Promise.all(
-        roots.map(p =>
-          placement.getCapacity(p.uuid).then(
-            c => toProviderUsage(p.name, c),
-            (e: Error) => {
-              failures.push(e);
-              return undefined;
-            },
-          ),
-        ),
-      );
-      if (failures.length > 0) {
-        const message = `${failures.length} of ${roots.length} resource providers' inventories/usages could not be read; first: ${failures[0].message}`;
+      const read = await placement.readComputeCapacities();
+      if (read.failed > 0) {
+        const first = read.firstError?.message ?? 'unknown error';
         errors.push({
           source: 'placement inventories and usages',
           service: 'placement',
-          message,
-          url: urlIn(failures[0].message),
+          message: `${read.failed} of ${read.roots} resource providers' inventories/usages could not be read; first: ${first}`,
+          url: urlIn(first),
         });
       }
-      return usages.filter((u): u is ProviderUsage => !!u);
+      return read.providers.map(p =>
+        toProviderUsage(p.provider.name, p.capacity),
+      );
     },
   );
 
