@@ -127,6 +127,28 @@ describePeers('OpenStack client against the real services', () => {
     expect(byName.name).toBe('compute1');
   });
 
+  it("reads every compute node's capacity in a few requests, equal to Placement's per-provider answers", async () => {
+    const first = await os.placement.readComputeCapacities();
+    // the real Placement answers the allocation-candidate summaries (1.29) the bulk read uses
+    const summaries = await os.placement.getProviderSummaries('VCPU:1');
+    expect(summaries.size).toBeGreaterThan(0);
+    const again = await os.placement.readComputeCapacities();
+    for (const read of [first, again]) {
+      expect(read.failed).toBe(0);
+      expect(read.providers.map(p => p.provider.name)).toEqual(
+        expect.arrayContaining(COMPUTES),
+      );
+      for (const p of read.providers) {
+        expect(p.capacity).toEqual(
+          await os.placement.getCapacity(p.provider.uuid),
+        );
+      }
+    }
+    // the first read fetches each node's inventories; the next only what moved
+    expect(first.requests).toBeGreaterThanOrEqual(4 + first.roots);
+    expect(again.requests).toBeLessThan(first.requests);
+  });
+
   it('lists Neutron agents and Cinder services', async () => {
     const agents = await os.neutron.listAgents();
     for (const host of COMPUTES) {
