@@ -24,6 +24,14 @@ import {
  */
 export const NOVA_CLIENT_MAX_MICROVERSION = '2.96';
 
+/**
+ * The last microversion whose hypervisors carry their statistics (`running_vms`, vcpus,
+ * memory, disk): 2.88 removed them.
+ *
+ * @public
+ */
+export const HYPERVISOR_STATS_MICROVERSION = '2.87';
+
 /** PUT /os-services/{service_id} with `status` needs this. */
 const SERVICE_UPDATE_MICROVERSION = '2.53';
 
@@ -125,12 +133,26 @@ export class NovaClient {
     return toComputeService(res.body.service);
   }
 
-  /** `openstack hypervisor list --long`, every page. */
-  async listHypervisors(options: NovaPageOptions = {}): Promise<Hypervisor[]> {
+  /**
+   * `openstack hypervisor list --long`, every page. With `stats`, asked at microversion
+   * {@link HYPERVISOR_STATS_MICROVERSION} at most, so that each hypervisor still carries
+   * `running_vms` (the VMs per host in two pages instead of every server of the cloud).
+   */
+  async listHypervisors(
+    options: NovaPageOptions & { stats?: boolean } = {},
+  ): Promise<Hypervisor[]> {
+    let microversion: string | undefined;
+    if (options.stats) {
+      const mv = await this.microversion();
+      if (mv && compareMicroversions(mv, HYPERVISOR_STATS_MICROVERSION) > 0)
+        microversion = HYPERVISOR_STATS_MICROVERSION;
+    }
     const raw = await this.paginate(
       'os-hypervisors/detail',
       'hypervisors',
       options,
+      {},
+      microversion,
     );
     return raw.map(toHypervisor);
   }
@@ -231,7 +253,10 @@ export class NovaClient {
     return counts;
   }
 
-  /** A request with the negotiated microversion headers. */
+  /**
+   * A request with the negotiated microversion headers (or `microversion`, one the cloud
+   * supports below the negotiated one).
+   */
   async call(
     path: string,
     options: {
@@ -239,8 +264,9 @@ export class NovaClient {
       query?: QueryParams;
       body?: unknown;
     } = {},
+    microversion?: string,
   ) {
-    const mv = await this.microversion();
+    const mv = microversion ?? (await this.microversion());
     const headers: Record<string, string> = mv
       ? {
           'OpenStack-API-Version': `compute ${mv}`,
@@ -256,15 +282,18 @@ export class NovaClient {
     key: string,
     options: NovaPageOptions,
     query: QueryParams = {},
+    microversion?: string,
   ): Promise<any[]> {
     const limit = options.pageSize ?? 1000;
     const items: any[] = [];
     const seen = new Set<string>();
     let marker: string | undefined;
     for (;;) {
-      const { body } = await this.call(path, {
-        query: { ...query, limit, marker },
-      });
+      const { body } = await this.call(
+        path,
+        { query: { ...query, limit, marker } },
+        microversion,
+      );
       const page: any[] = body?.[key] ?? [];
       items.push(...page);
       const next = nextPageQuery(body?.[`${key}_links`])?.marker;

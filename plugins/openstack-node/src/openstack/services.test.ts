@@ -49,6 +49,7 @@ describe('nova microversions', () => {
 
   it('server max 2.60: uses 2.60, and the hypervisors still carry vcpus/memory', async () => {
     state.novaMax = '2.60';
+    state.servers = [{ id: 's1', 'OS-EXT-SRV-ATTR:host': 'compute1' }];
     const c = client();
     expect(await c.nova.microversion()).toBe('2.60');
     const [h] = await c.nova.listHypervisors();

@@ -9,7 +9,10 @@ import {
   KEYSTONE,
   fakeCloud,
   FakeCloudState,
+  HOSTS,
+  hypervisor,
   NEUTRON,
+  NOVA,
   newState,
   PLACEMENT,
 } from '../testUtils/fakeCloud';
@@ -189,7 +192,7 @@ describe('readLiveCloudView', () => {
         allocationRatio: 1,
         capacity: 600000,
       },
-      // nova 2.93: hypervisors carry no running_vms, so servers were counted per host
+      // nova 2.93, but the hypervisors asked at 2.87 still carry running_vms
       runningVms: 2,
       ovnAgentAlive: true,
       release: undefined,
@@ -231,6 +234,31 @@ describe('readLiveCloudView', () => {
     expect(
       os.calls.filter(c => c.url.pathname.startsWith('/resource_providers/')),
     ).toHaveLength(6);
+    // VMs per host from the hypervisors (asked at 2.87), not from every server of the cloud
+    const hypervisorCalls = os.calls.filter(
+      c => c.url.pathname === '/v2.1/os-hypervisors/detail',
+    );
+    expect(
+      hypervisorCalls.map(c => c.headers.get('openstack-api-version')),
+    ).toEqual(['compute 2.87']);
+    expect(
+      os.calls.filter(c => c.url.pathname === '/v2.1/servers/detail'),
+    ).toEqual([]);
+  });
+
+  it('hypervisors without running_vms: the servers are counted per host instead', async () => {
+    server.use(
+      http.get(`${NOVA}/os-hypervisors/detail`, () =>
+        HttpResponse.json({
+          hypervisors: HOSTS.map((h, i) => hypervisor(i + 3, h, '2.93')),
+        }),
+      ),
+    );
+    const { hosts } = await readLiveCloudView(target());
+    expect(hosts.map(h => h.runningVms)).toEqual([2, 1, 0]);
+    expect(
+      os.calls.filter(c => c.url.pathname === '/v2.1/servers/detail'),
+    ).toHaveLength(1);
   });
 
   it('pods alone forbidden: workloads still judged, restarts unknown, the reason reported', async () => {
@@ -238,13 +266,22 @@ describe('readLiveCloudView', () => {
     const { status } = await readLiveCloudView(target());
 
     expect(status.errors).toHaveLength(1);
-    expect(status.errors[0]).toMatchObject({ source: 'kubernetes pods', url: K8S });
+    expect(status.errors[0]).toMatchObject({
+      source: 'kubernetes pods',
+      url: K8S,
+    });
     expect(status.errors[0].message).toContain('HTTP 403');
-    expect(status.errors[0].message).toMatch(/workloads judged without restart counts$/);
+    expect(status.errors[0].message).toMatch(
+      /workloads judged without restart counts$/,
+    );
     const keystone = status.services.find(s => s.name === 'keystone')!;
     expect(keystone.workloads.length).toBeGreaterThan(0);
-    expect(keystone.workloads.every(w => w.restarts === undefined && w.desired > 0)).toBe(true);
-    expect(keystone.reasons).not.toContain('Kubernetes workloads could not be read');
+    expect(
+      keystone.workloads.every(w => w.restarts === undefined && w.desired > 0),
+    ).toBe(true);
+    expect(keystone.reasons).not.toContain(
+      'Kubernetes workloads could not be read',
+    );
   });
 
   it('one service answering 503 and Kubernetes 403: a partial answer naming the cloud, service and URL', async () => {
@@ -353,7 +390,6 @@ describe('readLiveCloudView', () => {
       'nova os-aggregates',
       'nova os-hypervisors',
       'nova os-services',
-      'nova servers per host',
       'placement resource providers',
     ]);
     const keystone = status.services.find(s => s.name === 'keystone')!;
@@ -363,7 +399,7 @@ describe('readLiveCloudView', () => {
     );
     // nova-api-osapi at 1/2 keeps the cloud Degraded; the unread sources are named
     expect(status.verdict).toBe('Degraded');
-    expect(status.reasons).toContain('8 source(s) could not be read');
+    expect(status.reasons).toContain('7 source(s) could not be read');
     expect(JSON.stringify(status)).not.toContain(APP_CRED_SECRET);
   });
 

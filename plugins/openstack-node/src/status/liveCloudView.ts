@@ -21,12 +21,8 @@ import {
   ResourceCapacity,
   VolumeService,
 } from '../openstack/types';
-import { compareMicroversions } from '../openstack/util';
 import { readLiveWorkloads } from '../kubernetes/workloads';
 import { controlPlaneWorkloads } from './controlPlane';
-
-/** From microversion 2.88 on, hypervisors carry no running_vms: servers are counted instead. */
-const HYPERVISOR_STATS_REMOVED = '2.88';
 
 /**
  * Where a live cloud is read from: its OpenStack client and, when known, the Kubernetes
@@ -205,6 +201,17 @@ export async function readLiveCloudView(
     },
   );
 
+  // hypervisors asked at 2.87 at most carry running_vms; servers are counted (every page of
+  // every server) only where they still lack it
+  const hypervisorsP = source('nova os-hypervisors', 'nova', () =>
+    nova.listHypervisors({ stats: true }),
+  );
+  const serversByHostP = hypervisorsP.then(hs =>
+    hs && hs.some(h => h.runningVms === undefined)
+      ? source('nova servers per host', 'nova', () => nova.countServersByHost())
+      : undefined,
+  );
+
   const [
     workloads,
     apis,
@@ -224,13 +231,8 @@ export async function readLiveCloudView(
       openstack.session.projectId(),
     ),
     source('nova os-services', 'nova', () => nova.listComputeServices()),
-    source('nova os-hypervisors', 'nova', () => nova.listHypervisors()),
-    source('nova servers per host', 'nova', async () => {
-      const mv = await nova.microversion();
-      if (!mv || compareMicroversions(mv, HYPERVISOR_STATS_REMOVED) < 0)
-        return undefined;
-      return nova.countServersByHost();
-    }),
+    hypervisorsP,
+    serversByHostP,
     source('nova os-aggregates', 'nova', () => nova.listAggregates()),
     providersP,
     source('neutron agents', 'neutron', () => neutron.listAgents()),

@@ -177,8 +177,13 @@ export function novaService(i: number, host: string, binary = 'nova-compute') {
   };
 }
 
-/** @public */
-export function hypervisor(i: number, host: string, microversion: string) {
+/** A hypervisor as nova shows it at `microversion`; below 2.88 with `runningVms` VMs. @public */
+export function hypervisor(
+  i: number,
+  host: string,
+  microversion: string,
+  runningVms = 1,
+) {
   const h: any = {
     id: `5a0c1e7e-0000-4000-8000-${String(i).padStart(12, '0')}`,
     hypervisor_hostname: host,
@@ -200,7 +205,7 @@ export function hypervisor(i: number, host: string, microversion: string) {
       vcpus_used: 1,
       memory_mb_used: 1024,
       local_gb_used: 1,
-      running_vms: 1,
+      running_vms: runningVms,
       free_ram_mb: 798976,
       free_disk_gb: 599999,
       current_workload: 0,
@@ -348,8 +353,14 @@ export function fakeCloud(state: FakeCloudState) {
       await record(request);
       if (!authed(request)) return unauthorized();
       const url = new URL(request.url);
+      // running_vms as nova's resource tracker counts them: the servers on the host
+      const vms = new Map<string, number>();
+      for (const s of state.servers) {
+        const on = s['OS-EXT-SRV-ATTR:host'];
+        if (on) vms.set(on, (vms.get(on) ?? 0) + 1);
+      }
       const all = hosts.map((h, i) =>
-        hypervisor(i + 3, h, microversionOf(request.headers)),
+        hypervisor(i + 3, h, microversionOf(request.headers), vms.get(h) ?? 0),
       );
       return HttpResponse.json(
         page(
