@@ -1,7 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { CloudSource, CloudView, StatusService, StatusTarget } from './StatusService';
+import {
+  CloudSource,
+  CloudView,
+  StatusService,
+  StatusTarget,
+} from './StatusService';
 
-const prod: StatusTarget = { entityRef: 'resource:default/prod', driver: 'live', cloudKey: 'prod' };
+const prod: StatusTarget = {
+  entityRef: 'resource:default/prod',
+  driver: 'live',
+  cloudKey: 'prod',
+};
 
 /** A source whose reads the test finishes by hand, counting them. */
 function manualSource() {
@@ -160,7 +169,13 @@ describe('StatusService', () => {
 
   it('says how to configure an unknown cloud', async () => {
     const { source } = manualSource();
-    await expect(make(source).view({ ...prod, entityRef: 'resource:team-a/staging', cloudKey: 'staging' })).rejects.toThrow(
+    await expect(
+      make(source).view({
+        ...prod,
+        entityRef: 'resource:team-a/staging',
+        cloudKey: 'staging',
+      }),
+    ).rejects.toThrow(
       'resource:team-a/staging: cloud "staging" is not configured: add openstack.clouds.staging',
     );
   });
@@ -179,18 +194,95 @@ describe('StatusService', () => {
           },
         },
       },
-      mockServices.cache.mock({ get: async () => undefined, set: async () => {}, delete: async () => {} } as any),
+      mockServices.cache.mock({
+        get: async () => undefined,
+        set: async () => {},
+        delete: async () => {},
+      } as any),
       mockServices.logger.mock(),
     );
     // the same key under both drivers is two clouds, cached apart
-    expect((await svc.view({ ...prod, driver: 'demo' })).status.fetchedAt).toBe('demo');
+    expect((await svc.view({ ...prod, driver: 'demo' })).status.fetchedAt).toBe(
+      'demo',
+    );
     const fromLive = svc.view(prod);
     await flush();
     live.finish('live');
     expect((await fromLive).status.fetchedAt).toBe('live');
     expect([demoReads, live.source.reads]).toEqual([['prod'], 1]);
-    await expect(svc.view({ entityRef: 'resource:default/lab', driver: 'demo', cloudKey: 'lab' })).rejects.toThrow(
+    await expect(
+      svc.view({
+        entityRef: 'resource:default/lab',
+        driver: 'demo',
+        cloudKey: 'lab',
+      }),
+    ).rejects.toThrow(
       'resource:default/lab is a demo cloud (openstack.backstage.io/delivery: demo), but the demo store has no cloud "lab"',
     );
+  });
+});
+
+describe('StatusService across replicas', () => {
+  /** A cache shared by replicas, recording the keys read. */
+  function sharedCache() {
+    const store = new Map<string, unknown>();
+    const gets: string[] = [];
+    const cache = mockServices.cache.mock({
+      get: async (k: string) => {
+        gets.push(k);
+        return structuredClone(store.get(k));
+      },
+      set: async (k: string, v: unknown) => {
+        store.set(k, structuredClone(v));
+      },
+      delete: async (k: string) => {
+        store.delete(k);
+      },
+    } as any);
+    return { cache, gets };
+  }
+
+  it("takes another replica's newer view, and reads no whole view from the cache while its own is as new", async () => {
+    let clock = 1_000_000;
+    const { cache, gets } = sharedCache();
+    let reads = 0;
+    const source: CloudSource = {
+      has: async c => c === 'prod',
+      read: async () => ({
+        status: { fetchedAt: `t${++reads}` } as any,
+        hosts: [],
+      }),
+    };
+    const replica = () =>
+      new StatusService(
+        { live: source },
+        cache,
+        mockServices.logger.mock(),
+        10_000,
+        60_000,
+        () => clock,
+      );
+    const a = replica();
+    const b = replica();
+    expect((await a.view(prod)).status.fetchedAt).toBe('t1');
+    // b has no copy: it takes a's from the shared cache, without reading upstream
+    expect((await b.view(prod)).status.fetchedAt).toBe('t1');
+    expect(reads).toBe(1);
+
+    // both copies stale: b refreshes in the background; a then sees a newer stamp and takes it
+    clock += 20_000;
+    expect((await b.view(prod)).status.fetchedAt).toBe('t1');
+    await flush();
+    expect(reads).toBe(2);
+    gets.length = 0;
+    expect((await a.view(prod)).status.fetchedAt).toBe('t2');
+    expect(gets).toEqual(['view:live:prod:readAt', 'view:live:prod']);
+
+    // b's copy is as new as the shared one: stale reads check only the stamp
+    clock += 11_000;
+    gets.length = 0;
+    await b.view(prod);
+    await flush();
+    expect(gets).toEqual(['view:live:prod:readAt']);
   });
 });

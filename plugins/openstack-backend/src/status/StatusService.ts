@@ -24,7 +24,10 @@ export interface CloudSource {
 export type CloudSources = Partial<Record<'demo' | 'live', CloudSource>>;
 
 /** A cloud as the status service reads it: its ref (for messages), driver, key and control plane. */
-export type StatusTarget = Pick<ResolvedCloud, 'entityRef' | 'driver' | 'cloudKey' | 'cluster' | 'namespace'>;
+export type StatusTarget = Pick<
+  ResolvedCloud,
+  'entityRef' | 'driver' | 'cloudKey' | 'cluster' | 'namespace'
+>;
 
 /** A view and when it was read. */
 interface Stamped {
@@ -66,11 +69,17 @@ export class StatusService {
 
     let known = this.local.get(key);
     if (!known || this.now() - known.readAt >= this.ttlMs) {
-      // another replica may have read it more recently
-      const shared = (await this.cache.get(key)) as Stamped | undefined;
-      if (shared && (!known || shared.readAt > known.readAt)) {
-        known = shared;
-        this.local.set(key, shared);
+      // another replica may have read it more recently: its stamp says so without the whole
+      // view being fetched and parsed (thousands of hosts) on every read of a stale copy
+      const sharedAt = (await this.cache.get(StatusService.stampKey(key))) as
+        | number
+        | undefined;
+      if (typeof sharedAt === 'number' && (!known || sharedAt > known.readAt)) {
+        const shared = (await this.cache.get(key)) as Stamped | undefined;
+        if (shared && (!known || shared.readAt > known.readAt)) {
+          known = shared;
+          this.local.set(key, shared);
+        }
       }
     }
     if (!known) return this.read(cloud, key);
@@ -80,9 +89,11 @@ export class StatusService {
       if (!this.inFlight.has(key)) {
         this.read(cloud, key).catch(e =>
           this.logger.warn(
-            `Background refresh of cloud ${cloud.entityRef} failed; serving the view read ${Math.round(
-              age / 1000,
-            )} s ago: ${(e as Error).message}`,
+            `Background refresh of cloud ${
+              cloud.entityRef
+            } failed; serving the view read ${Math.round(age / 1000)} s ago: ${
+              (e as Error).message
+            }`,
           ),
         );
       }
@@ -95,12 +106,20 @@ export class StatusService {
   async invalidate(cloud: StatusTarget) {
     const key = StatusService.cacheKey(cloud);
     this.local.delete(key);
-    await this.cache.delete(key);
+    await Promise.all([
+      this.cache.delete(key),
+      this.cache.delete(StatusService.stampKey(key)),
+    ]);
   }
 
   /** The cache key of a cloud's view: its driver and cloud key, the source's own name for it. */
   private static cacheKey(cloud: StatusTarget): string {
     return `view:${cloud.driver}:${cloud.cloudKey}`;
+  }
+
+  /** The key of when the shared view was read (a number, cheap to compare). */
+  private static stampKey(key: string): string {
+    return `${key}:readAt`;
   }
 
   /** One upstream read of `cloud`, shared by everyone asking while it runs. */
@@ -111,10 +130,17 @@ export class StatusService {
       const source = await this.sourceFor(cloud);
       const t0 = this.now();
       const view = await source.read(cloud);
-      this.logger.debug(`read cloud ${cloud.entityRef} (${cloud.driver} ${cloud.cloudKey}) in ${this.now() - t0} ms`);
+      this.logger.debug(
+        `read cloud ${cloud.entityRef} (${cloud.driver} ${cloud.cloudKey}) in ${
+          this.now() - t0
+        } ms`,
+      );
       const stamped: Stamped = { view, readAt: this.now() };
       this.local.set(key, stamped);
       await this.cache.set(key, stamped as any, { ttl: this.maxStaleMs });
+      await this.cache.set(StatusService.stampKey(key), stamped.readAt, {
+        ttl: this.maxStaleMs,
+      });
       return view;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);
@@ -127,7 +153,11 @@ export class StatusService {
     if (source && (await source.has(cloud.cloudKey))) return source;
     if (cloud.driver === 'demo') {
       throw new NotFoundError(
-        `${cloud.entityRef} is a demo cloud (openstack.backstage.io/delivery: demo), but the demo store has no cloud "${cloud.cloudKey}"${
+        `${
+          cloud.entityRef
+        } is a demo cloud (openstack.backstage.io/delivery: demo), but the demo store has no cloud "${
+          cloud.cloudKey
+        }"${
           source ? '' : ' (the demo is off: openstack.demo.enabled)'
         }; fix its openstack.backstage.io/cloud annotation or create it with the New OpenStack cloud template`,
       );
