@@ -40,6 +40,8 @@ import { z } from 'zod';
 import { DemoClouds } from '../demo/DemoClouds';
 import { StatusService } from '../status/StatusService';
 import { listOperations, OperationsDeps } from './operations';
+import { CloudReadAccess } from './readAccess';
+import { ViewJson } from './viewJson';
 
 export interface RouterOptions extends OperationsDeps {
   logger: LoggerService;
@@ -101,6 +103,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 /** The HTTP routes of the plugin, mounted at /api/openstack (described in openapi.yaml). */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, catalog, status, demo } = options;
+  const readAccess = new CloudReadAccess(permissions, catalog);
+  const viewJson = new ViewJson();
   const router = Router();
   router.use(express.json());
 
@@ -152,22 +156,41 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ items: clouds });
   });
 
+  /**
+   * The cloud a read route names, if the caller may read it: the permission decision and the
+   * catalog resolution, both with the caller's credentials, asked at once and remembered per
+   * caller for a few seconds (CloudReadAccess).
+   */
+  async function readableCloudOf(req: express.Request): Promise<ResolvedCloud> {
+    const credentials = await httpAuth.credentials(req);
+    return readAccess.resolve(credentials, openstackCloudReadPermission, `resource:${req.params.namespace}/${req.params.name}`, 'path');
+  }
+  const sendJson = (res: express.Response, json: string) => res.type('json').send(json);
+
   router.get('/clouds/:namespace/:name/status', async (req, res) => {
-    const cloud = await cloudOf(req, await authorize(req, openstackCloudReadPermission));
+    const cloud = await readableCloudOf(req);
     const view = await status.view(cloud, { refresh: req.query.refresh === 'true' });
-    res.json(view.status);
+    sendJson(res, viewJson.get(view, 'status', () => view.status));
   });
 
   router.get('/clouds/:namespace/:name/hosts', async (req, res) => {
-    const cloud = await cloudOf(req, await authorize(req, openstackCloudReadPermission));
-    const q = parse(hostsQuery, req.query, 'query');
-    const view = await status.view(cloud, { refresh: q.refresh === 'true' });
-    const page = queryHosts(view.hosts, q);
-    res.json({ ...page, items: page.items.map(withEntityRef(cloud)) });
+    const cloud = await readableCloudOf(req);
+    const { refresh, ...q } = parse(hostsQuery, req.query, 'query');
+    const view = await status.view(cloud, { refresh: refresh === 'true' });
+    // the page, serialized once per view: the key names all it depends on (rows carry entity
+    // refs named from the cloud's ref and key)
+    const key = JSON.stringify(['hosts', cloud.entityRef, cloud.cloudKey, q.filter, q.search, q.sort, q.order, q.offset, q.limit]);
+    sendJson(
+      res,
+      viewJson.get(view, key, () => {
+        const page = queryHosts(view.hosts, q);
+        return { ...page, items: page.items.map(withEntityRef(cloud)) };
+      }),
+    );
   });
 
   router.get('/clouds/:namespace/:name/hosts/:host', async (req, res) => {
-    const cloud = await cloudOf(req, await authorize(req, openstackCloudReadPermission));
+    const cloud = await readableCloudOf(req);
     const view = await status.view(cloud);
     const host = view.hosts.find(h => h.host === req.params.host);
     if (!host) {
