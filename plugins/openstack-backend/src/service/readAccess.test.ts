@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -34,7 +35,7 @@ function setup(result = AuthorizeResult.ALLOW) {
     () => clock,
   );
   const resolve = (
-    who = mockCredentials.user('user:default/alice'),
+    who: BackstageCredentials = mockCredentials.user('user:default/alice'),
     ref = 'resource:default/prod',
   ) => access.resolve(who, openstackCloudReadPermission, ref, 'path');
   return {
