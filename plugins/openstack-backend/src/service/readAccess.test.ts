@@ -16,9 +16,9 @@ const entity = {
   spec: { type: 'openstack-cloud', owner: 'group:default/platform-team' },
 };
 
-function setup(result = AuthorizeResult.ALLOW) {
+function setup(result: AuthorizeResult = AuthorizeResult.ALLOW) {
   let clock = 1_000_000;
-  const decision = { result };
+  const decision: { result: AuthorizeResult } = { result };
   const permissions = {
     authorize: jest.fn(async () => [decision]),
     authorizeConditional: jest.fn(),
