@@ -93,6 +93,24 @@ describe('openstack backend plugin', () => {
     expect(bad.body.error.message).toMatch(/query\.limit/);
   });
 
+  it('serves the same page again from its serialized copy, gzipped when the client takes gzip', async () => {
+    const server = await start();
+    const path = '/api/openstack/clouds/default/demo-cloud/hosts?sort=vcpu&order=desc&limit=10';
+    const plain = await request(server).get(path).set('Authorization', user).set('Accept-Encoding', 'identity');
+    const zipped = await request(server).get(path).set('Authorization', user).set('Accept-Encoding', 'gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-type']).toMatch(/^application\/json/);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['content-type']).toMatch(/^application\/json/);
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+    // supertest gunzips: the same answer either way
+    expect(zipped.body).toEqual(plain.body);
+    expect(plain.body.items).toHaveLength(10);
+    // another query is another page
+    const other = await request(server).get(`${path}&offset=10`).set('Authorization', user);
+    expect(other.body.items.map((h: any) => h.host)).not.toEqual(plain.body.items.map((h: any) => h.host));
+  });
+
   it('serves one host, and names a missing host or cloud', async () => {
     const server = await start();
     const one = await request(server).get('/api/openstack/clouds/default/demo-cloud/hosts/cmp-az1-04').set('Authorization', user);

@@ -41,7 +41,7 @@ import { DemoClouds } from '../demo/DemoClouds';
 import { StatusService } from '../status/StatusService';
 import { listOperations, OperationsDeps } from './operations';
 import { CloudReadAccess } from './readAccess';
-import { ViewJson } from './viewJson';
+import { SerializedAnswer, ViewJson } from './viewJson';
 
 export interface RouterOptions extends OperationsDeps {
   logger: LoggerService;
@@ -165,12 +165,23 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await httpAuth.credentials(req);
     return readAccess.resolve(credentials, openstackCloudReadPermission, `resource:${req.params.namespace}/${req.params.name}`, 'path');
   }
-  const sendJson = (res: express.Response, json: string) => res.type('json').send(json);
+  /**
+   * Sends a serialized answer; gzipped from its cache when the client takes gzip (the root
+   * router's compression then leaves it as it is), so a warm read compresses nothing.
+   */
+  function sendJson(req: express.Request, res: express.Response, answer: SerializedAnswer) {
+    res.type('json');
+    if (answer.json.length >= 1024 && req.acceptsEncodings('gzip') === 'gzip') {
+      res.vary('Accept-Encoding').set('Content-Encoding', 'gzip').send(answer.gzip());
+    } else {
+      res.send(answer.json);
+    }
+  }
 
   router.get('/clouds/:namespace/:name/status', async (req, res) => {
     const cloud = await readableCloudOf(req);
     const view = await status.view(cloud, { refresh: req.query.refresh === 'true' });
-    sendJson(res, viewJson.get(view, 'status', () => view.status));
+    sendJson(req, res, viewJson.get(view, 'status', () => view.status));
   });
 
   router.get('/clouds/:namespace/:name/hosts', async (req, res) => {
@@ -181,6 +192,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     // refs named from the cloud's ref and key)
     const key = JSON.stringify(['hosts', cloud.entityRef, cloud.cloudKey, q.filter, q.search, q.sort, q.order, q.offset, q.limit]);
     sendJson(
+      req,
       res,
       viewJson.get(view, key, () => {
         const page = queryHosts(view.hosts, q);

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { ViewJson } from './viewJson';
 
 describe('ViewJson', () => {
@@ -5,10 +6,14 @@ describe('ViewJson', () => {
     const json = new ViewJson(2);
     const make = jest.fn(() => ({ total: 3 }));
     const view = {};
-    expect(json.get(view, 'status', make)).toBe('{"total":3}');
-    expect(json.get(view, 'status', make)).toBe('{"total":3}');
+    const answer = json.get(view, 'status', make);
+    expect(answer.json).toBe('{"total":3}');
+    expect(json.get(view, 'status', make)).toBe(answer);
     expect(make).toHaveBeenCalledTimes(1);
-    expect(json.get({}, 'status', make)).toBe('{"total":3}');
+    // gzipped once, to the same JSON
+    expect(answer.gzip()).toBe(answer.gzip());
+    expect(gunzipSync(answer.gzip()).toString()).toBe('{"total":3}');
+    expect(json.get({}, 'status', make).json).toBe('{"total":3}');
     expect(make).toHaveBeenCalledTimes(2);
   });
 
