@@ -229,11 +229,27 @@ describe('readLiveCloudView', () => {
       '/apis/apps/v1/namespaces/openstack/statefulsets?labelSelector=application',
       '/apis/batch/v1/namespaces/openstack/jobs?labelSelector=application',
     ]);
-    // one token for the whole read; Placement per root provider: inventories + usages
+    // one token for the whole read; Placement: the providers, three allocation-candidate
+    // summaries (usages) and, on this first read, each provider's inventories
     expect(os.tokens).toHaveLength(1);
     expect(
-      os.calls.filter(c => c.url.pathname.startsWith('/resource_providers/')),
-    ).toHaveLength(6);
+      os.calls
+        .filter(
+          c =>
+            c.url.pathname.includes('resource_providers') ||
+            c.url.pathname.includes('allocation_candidates'),
+        )
+        .map(c => `${c.url.pathname}${c.url.search}`)
+        .sort(),
+    ).toEqual([
+      '/allocation_candidates?resources=DISK_GB%3A1',
+      '/allocation_candidates?resources=MEMORY_MB%3A1',
+      '/allocation_candidates?resources=VCPU%3A1',
+      '/resource_providers',
+      '/resource_providers/rp-compute1/inventories',
+      '/resource_providers/rp-compute2/inventories',
+      '/resource_providers/rp-compute3/inventories',
+    ]);
     // VMs per host from the hypervisors (asked at 2.87), not from every server of the cloud
     const hypervisorCalls = os.calls.filter(
       c => c.url.pathname === '/v2.1/os-hypervisors/detail',
@@ -342,7 +358,7 @@ describe('readLiveCloudView', () => {
 
   it('one Placement provider failing leaves that host without usage and says how many failed', async () => {
     server.use(
-      http.get(`${PLACEMENT}/resource_providers/rp-compute2/usages`, () =>
+      http.get(`${PLACEMENT}/resource_providers/rp-compute2/inventories`, () =>
         HttpResponse.json(
           { errors: [{ status: 500, title: 'Internal Server Error' }] },
           { status: 500 },
@@ -354,7 +370,7 @@ describe('readLiveCloudView', () => {
       expect.objectContaining({
         source: 'placement inventories and usages',
         service: 'placement',
-        url: `${PLACEMENT}/resource_providers/rp-compute2/usages`,
+        url: `${PLACEMENT}/resource_providers/rp-compute2/inventories`,
       }),
     ]);
     expect(status.errors[0].message).toMatch(/^1 of 3 resource providers/);

@@ -6,6 +6,11 @@
 import { http, HttpResponse, delay } from 'msw';
 import { OpenStackCloudConfig } from '../openstack/config';
 import { markerPage as page } from './markerPage';
+import {
+  fakePlacement,
+  FakePlacementState,
+  uniformPlacement,
+} from './fakePlacement';
 
 /** @public */
 export const KEYSTONE = 'http://keystone.test:5000/v3';
@@ -125,7 +130,10 @@ export function catalog(urls: FakeCloudUrls = FAKE_CLOUD_URLS) {
     {
       type: 'identity',
       name: 'keystone',
-      endpoints: endpoints('identity', (r, i) => `${tag(urls.keystone, r, i)}/`),
+      endpoints: endpoints(
+        'identity',
+        (r, i) => `${tag(urls.keystone, r, i)}/`,
+      ),
     },
     {
       type: 'compute',
@@ -230,6 +238,11 @@ export interface FakeCloudState {
   urls?: FakeCloudUrls;
   /** Record every call in `calls` (default true; off for the benchmarks' thousands of calls). */
   record?: boolean;
+  /**
+   * Placement's providers and allocations; default {@link uniformPlacement} of the hosts (made
+   * on the first request).
+   */
+  placement?: FakePlacementState;
 }
 
 /** @public */
@@ -431,63 +444,10 @@ export function fakeCloud(state: FakeCloudState) {
       },
     ),
 
-    http.get(`${urls.placement}/resource_providers`, async ({ request }) => {
-      await record(request);
-      return HttpResponse.json({
-        resource_providers: hosts.map((h, i) => ({
-          uuid: `rp-${h}`,
-          name: h,
-          generation: 3 + i,
-          parent_provider_uuid: null,
-          root_provider_uuid: `rp-${h}`,
-          links: [],
-        })),
-      });
-    }),
-    http.get(
-      `${urls.placement}/resource_providers/:uuid/inventories`,
-      async ({ request }) => {
-        await record(request);
-        return HttpResponse.json({
-          resource_provider_generation: 3,
-          inventories: {
-            VCPU: {
-              total: 1000,
-              reserved: 0,
-              min_unit: 1,
-              max_unit: 1000,
-              step_size: 1,
-              allocation_ratio: 16.0,
-            },
-            MEMORY_MB: {
-              total: 800000,
-              reserved: 512,
-              min_unit: 1,
-              max_unit: 800000,
-              step_size: 1,
-              allocation_ratio: 1.5,
-            },
-            DISK_GB: {
-              total: 600000,
-              reserved: 0,
-              min_unit: 1,
-              max_unit: 600000,
-              step_size: 1,
-              allocation_ratio: 1.0,
-            },
-          },
-        });
-      },
-    ),
-    http.get(
-      `${urls.placement}/resource_providers/:uuid/usages`,
-      async ({ request }) => {
-        await record(request);
-        return HttpResponse.json({
-          resource_provider_generation: 3,
-          usages: { VCPU: 2, MEMORY_MB: 1024, DISK_GB: 2 },
-        });
-      },
+    ...fakePlacement(
+      (state.placement ??= uniformPlacement(hosts)),
+      urls.placement,
+      record,
     ),
     http.get(`${urls.placement}/`, async ({ request }) => {
       await record(request);
@@ -507,23 +467,25 @@ export function fakeCloud(state: FakeCloudState) {
     http.get(`${urls.neutron}/v2.0/agents`, async ({ request }) => {
       await record(request);
       return HttpResponse.json({
-        agents: hosts.filter((_, i) => i % 3 !== 2).map((h, i) => ({
-          id: `agent-${i}`,
-          agent_type: 'Open vSwitch agent',
-          binary: 'neutron-openvswitch-agent',
-          topic: 'N/A',
-          host: h,
-          admin_state_up: true,
-          created_at: '2026-11-25 09:00:00',
-          started_at: '2026-11-25 09:00:00',
-          heartbeat_timestamp: '2026-11-25 10:00:05',
-          description: null,
-          resources_synced: null,
-          availability_zone: null,
-          alive: true,
-          configurations: {},
-          resource_versions: {},
-        })),
+        agents: hosts
+          .filter((_, i) => i % 3 !== 2)
+          .map((h, i) => ({
+            id: `agent-${i}`,
+            agent_type: 'Open vSwitch agent',
+            binary: 'neutron-openvswitch-agent',
+            topic: 'N/A',
+            host: h,
+            admin_state_up: true,
+            created_at: '2026-11-25 09:00:00',
+            started_at: '2026-11-25 09:00:00',
+            heartbeat_timestamp: '2026-11-25 10:00:05',
+            description: null,
+            resources_synced: null,
+            availability_zone: null,
+            alive: true,
+            configurations: {},
+            resource_versions: {},
+          })),
       });
     }),
     http.get(`${urls.neutron}/`, async ({ request }) => {

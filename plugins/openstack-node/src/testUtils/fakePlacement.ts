@@ -14,6 +14,7 @@
  */
 import { http, HttpResponse } from 'msw';
 
+/** @public */
 export interface FakeInventory {
   total: number;
   reserved: number;
@@ -23,6 +24,7 @@ export interface FakeInventory {
   allocation_ratio: number;
 }
 
+/** @public */
 export interface FakeProvider {
   uuid: string;
   name: string;
@@ -31,6 +33,7 @@ export interface FakeProvider {
   inventories: Record<string, FakeInventory>;
 }
 
+/** @public */
 export interface FakeAllocation {
   consumer: string;
   provider: string;
@@ -38,6 +41,7 @@ export interface FakeAllocation {
   used: number;
 }
 
+/** @public */
 export interface FakePlacementState {
   providers: FakeProvider[];
   allocations: FakeAllocation[];
@@ -57,12 +61,12 @@ function microversion(headers: Headers): [number, number] {
 const above = (a: number[], b: number[]) =>
   a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 
-/** Placement's capacity of one inventory. */
+/** Placement's capacity of one inventory. @public */
 export function fakeCapacity(inv: FakeInventory): number {
   return Math.floor((inv.total - inv.reserved) * inv.allocation_ratio);
 }
 
-/** The sum of allocations per resource class of one provider. */
+/** The sum of allocations per resource class of one provider. @public */
 export function fakeUsages(
   state: FakePlacementState,
   uuid: string,
@@ -77,7 +81,7 @@ export function fakeUsages(
   return out;
 }
 
-/** Replaces a consumer's allocations (PUT /allocations/{consumer}): bumps the new providers. */
+/** Replaces a consumer's allocations (PUT /allocations/{consumer}): bumps the new providers. @public */
 export function setAllocations(
   state: FakePlacementState,
   consumer: string,
@@ -90,12 +94,12 @@ export function setAllocations(
   }
 }
 
-/** Deletes a consumer's allocations (DELETE /allocations/{consumer}): no generation moves. */
+/** Deletes a consumer's allocations (DELETE /allocations/{consumer}): no generation moves. @public */
 export function deleteAllocations(state: FakePlacementState, consumer: string) {
   state.allocations = state.allocations.filter(a => a.consumer !== consumer);
 }
 
-/** Writes one inventory of a provider (PUT …/inventories/{rc}): bumps its generation. */
+/** Writes one inventory of a provider (PUT …/inventories/{rc}): bumps its generation. @public */
 export function setInventory(
   state: FakePlacementState,
   uuid: string,
@@ -127,10 +131,20 @@ function parseResources(q: string | null): Record<string, number> | string {
   return out;
 }
 
-/** msw handlers of Placement at `base` (e.g. http://placement.test:8778) over `state`. */
-export function fakePlacement(state: FakePlacementState, base: string) {
+/**
+ * msw handlers of Placement at `base` (e.g. http://placement.test:8778) over `state`;
+ * `onRequest` sees every request first (the fake cloud records them).
+ *
+ * @public
+ */
+export function fakePlacement(
+  state: FakePlacementState,
+  base: string,
+  onRequest?: (request: Request) => unknown,
+) {
   const served = (request: Request) => {
     const u = new URL(request.url);
+    onRequest?.(request);
     state.requests.push(`${request.method} ${u.pathname}${u.search}`);
     if (above(microversion(request.headers), ZED_MAX)) {
       return HttpResponse.json(
@@ -286,6 +300,8 @@ export function fakePlacement(state: FakePlacementState, base: string) {
  * memory and disk, allocation ratios 16/4/1.5/1, hosts full in every class (absent from
  * allocation candidates), a host without inventory, nested vGPU providers, and instances of
  * several flavours allocated across them. Names are `names(i)`.
+ *
+ * @public
  */
 export function syntheticPlacement(
   hosts: number,
@@ -367,4 +383,49 @@ export function syntheticPlacement(
     }
   }
   return state;
+}
+
+/**
+ * Every host alike: provider `rp-<host>` (generation 3 + its index) with VCPU 1000 × 16,
+ * MEMORY_MB 800,000 (512 reserved) × 1.5 and DISK_GB 600,000, and one instance using 2 VCPU,
+ * 1,024 MB and 2 GB.
+ *
+ * @public
+ */
+export function uniformPlacement(hosts: string[]): FakePlacementState {
+  const inv = (total: number, reserved: number, ratio: number) => ({
+    total,
+    reserved,
+    min_unit: 1,
+    max_unit: total,
+    step_size: 1,
+    allocation_ratio: ratio,
+  });
+  return {
+    providers: hosts.map((h, i) => ({
+      uuid: `rp-${h}`,
+      name: h,
+      generation: 3 + i,
+      inventories: {
+        VCPU: inv(1000, 0, 16),
+        MEMORY_MB: inv(800000, 512, 1.5),
+        DISK_GB: inv(600000, 0, 1),
+      },
+    })),
+    allocations: hosts.flatMap(h =>
+      (
+        [
+          ['VCPU', 2],
+          ['MEMORY_MB', 1024],
+          ['DISK_GB', 2],
+        ] as const
+      ).map(([resourceClass, used]) => ({
+        consumer: `vm-${h}`,
+        provider: `rp-${h}`,
+        resourceClass,
+        used,
+      })),
+    ),
+    requests: [],
+  };
 }

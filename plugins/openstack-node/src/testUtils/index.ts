@@ -47,6 +47,22 @@ export {
   statefulSets,
 } from './fakeKubernetes';
 export type { FakeKubernetesState } from './fakeKubernetes';
+export {
+  deleteAllocations,
+  fakeCapacity,
+  fakePlacement,
+  fakeUsages,
+  setAllocations,
+  setInventory,
+  syntheticPlacement,
+  uniformPlacement,
+} from './fakePlacement';
+export type {
+  FakeAllocation,
+  FakeInventory,
+  FakePlacementState,
+  FakeProvider,
+} from './fakePlacement';
 export { markerPage } from './markerPage';
 export { TEST_CERT, TEST_KEY } from './tls';
 export { configKeyNames } from './configKeys';
