@@ -110,9 +110,20 @@ export type {
   OpenStackTransportOptions,
   RetryPolicy,
 } from './openstack/transport';
-export { NovaClient } from './openstack/nova';
+export {
+  HYPERVISOR_STATS_MICROVERSION,
+  NovaClient,
+} from './openstack/nova';
 export type { NovaPageOptions } from './openstack/nova';
-export { PlacementClient } from './openstack/placement';
+export {
+  PLACEMENT_SUMMARIES_MICROVERSION,
+  PlacementClient,
+} from './openstack/placement';
+export type {
+  ComputeCapacityRead,
+  ProviderCapacity,
+  ProviderSummaryResource,
+} from './openstack/placement';
 export { NeutronClient } from './openstack/neutron';
 export { CinderClient } from './openstack/cinder';
 export { GlanceClient } from './openstack/glance';

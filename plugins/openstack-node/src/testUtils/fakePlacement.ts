@@ -81,7 +81,7 @@ export function fakeUsages(
   return out;
 }
 
-/** Replaces a consumer's allocations (PUT /allocations/{consumer}): bumps the new providers. @public */
+/** Replaces a consumer's allocations (PUT /allocations/<consumer>): bumps the new providers. @public */
 export function setAllocations(
   state: FakePlacementState,
   consumer: string,
@@ -94,12 +94,12 @@ export function setAllocations(
   }
 }
 
-/** Deletes a consumer's allocations (DELETE /allocations/{consumer}): no generation moves. @public */
+/** Deletes a consumer's allocations (DELETE /allocations/<consumer>): no generation moves. @public */
 export function deleteAllocations(state: FakePlacementState, consumer: string) {
   state.allocations = state.allocations.filter(a => a.consumer !== consumer);
 }
 
-/** Writes one inventory of a provider (PUT …/inventories/{rc}): bumps its generation. @public */
+/** Writes one inventory of a provider (PUT …/inventories/<rc>): bumps its generation. @public */
 export function setInventory(
   state: FakePlacementState,
   uuid: string,
