@@ -273,12 +273,17 @@ export class PlacementClient {
             if (!agrees(inventories, summary))
               inventories = await readInventories(provider);
           }
-          const usages =
-            summary && agrees(inventories, summary)
-              ? Object.fromEntries(
-                  Object.entries(summary).map(([rc, r]) => [rc, r.used]),
-                )
-              : await counted(this.getUsages(provider.uuid));
+          let usages: Record<string, number>;
+          if (Object.keys(inventories).length === 0) {
+            // a provider without inventories has no capacity to use: nothing to ask
+            usages = {};
+          } else if (summary && agrees(inventories, summary)) {
+            usages = Object.fromEntries(
+              Object.entries(summary).map(([rc, r]) => [rc, r.used]),
+            );
+          } else {
+            usages = await counted(this.getUsages(provider.uuid));
+          }
           return { provider, capacity: combine(inventories, usages) };
         } catch (e) {
           failed++;
