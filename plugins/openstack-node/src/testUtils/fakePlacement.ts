@@ -111,11 +111,27 @@ export function setInventory(
   p.generation++;
 }
 
-const rootOf = (state: FakePlacementState, p: FakeProvider): FakeProvider => {
-  let cur = p;
-  while (cur.parent) cur = state.providers.find(x => x.uuid === cur.parent)!;
-  return cur;
-};
+/** The providers by uuid, the root of each, and the sums of allocations: one pass each. */
+function indexOf(state: FakePlacementState) {
+  const byUuid = new Map(state.providers.map(p => [p.uuid, p]));
+  const rootOf = (p: FakeProvider): FakeProvider => {
+    let cur = p;
+    while (cur.parent) cur = byUuid.get(cur.parent)!;
+    return cur;
+  };
+  const used = new Map<string, Record<string, number>>();
+  for (const p of state.providers) {
+    used.set(
+      p.uuid,
+      Object.fromEntries(Object.keys(p.inventories).map(rc => [rc, 0])),
+    );
+  }
+  for (const a of state.allocations) {
+    const u = used.get(a.provider);
+    if (u) u[a.resourceClass] = (u[a.resourceClass] ?? 0) + a.used;
+  }
+  return { byUuid, rootOf, used };
+}
 
 function parseResources(q: string | null): Record<string, number> | string {
   if (!q)
@@ -174,6 +190,7 @@ export function fakePlacement(
       const refused = served(request);
       if (refused) return refused;
       const name = new URL(request.url).searchParams.get('name');
+      const { rootOf } = indexOf(state);
       return HttpResponse.json({
         resource_providers: state.providers
           .filter(p => !name || p.name === name)
@@ -182,7 +199,7 @@ export function fakePlacement(
             name: p.name,
             generation: p.generation,
             parent_provider_uuid: p.parent ?? null,
-            root_provider_uuid: rootOf(state, p).uuid,
+            root_provider_uuid: rootOf(p).uuid,
             links: [],
           })),
       });
@@ -232,9 +249,12 @@ export function fakePlacement(
           { status: 400 },
         );
       }
-      const usages = new Map(
-        state.providers.map(p => [p.uuid, fakeUsages(state, p.uuid)]),
-      );
+      const { rootOf, used: usages } = indexOf(state);
+      const trees = new Map<string, FakeProvider[]>();
+      for (const p of state.providers) {
+        const root = rootOf(p).uuid;
+        trees.set(root, [...(trees.get(root) ?? []), p]);
+      }
       const fits = (p: FakeProvider, rc: string, n: number) => {
         const inv = p.inventories[rc];
         return (
@@ -247,9 +267,7 @@ export function fakePlacement(
       const requests: any[] = [];
       const summaries: Record<string, any> = {};
       for (const root of roots) {
-        const tree = state.providers.filter(
-          p => rootOf(state, p).uuid === root.uuid,
-        );
+        const tree = trees.get(root.uuid)!;
         const picks: Record<string, { resources: Record<string, number> }> = {};
         let ok = true;
         for (const [rc, n] of Object.entries(wanted)) {
