@@ -111,6 +111,22 @@ export function setInventory(
   p.generation++;
 }
 
+/** An inventory of `total` units, `reserved` of them, at allocation ratio `ratio`. */
+function fakeInventory(
+  total: number,
+  reserved: number,
+  ratio: number,
+): FakeInventory {
+  return {
+    total,
+    reserved,
+    min_unit: 1,
+    max_unit: total,
+    step_size: 1,
+    allocation_ratio: ratio,
+  };
+}
+
 /** The providers by uuid, the root of each, and the sums of allocations: one pass each. */
 function indexOf(state: FakePlacementState) {
   const byUuid = new Map(state.providers.map(p => [p.uuid, p]));
@@ -204,31 +220,25 @@ export function fakePlacement(
           })),
       });
     }),
-    http.get(
-      `${base}/resource_providers/:uuid/inventories`,
-      ({ request, params }) => {
-        const refused = served(request);
-        if (refused) return refused;
-        const p = find(String(params.uuid));
-        if (!p) return notFound(String(params.uuid));
-        return HttpResponse.json({
-          resource_provider_generation: p.generation,
-          inventories: p.inventories,
-        });
-      },
-    ),
-    http.get(
-      `${base}/resource_providers/:uuid/usages`,
-      ({ request, params }) => {
-        const refused = served(request);
-        if (refused) return refused;
-        const p = find(String(params.uuid));
-        if (!p) return notFound(String(params.uuid));
-        return HttpResponse.json({
-          resource_provider_generation: p.generation,
-          usages: fakeUsages(state, p.uuid),
-        });
-      },
+    ...(
+      [
+        ['inventories', p => p.inventories],
+        ['usages', p => fakeUsages(state, p.uuid)],
+      ] as Array<[string, (p: FakeProvider) => unknown]>
+    ).map(([what, answer]) =>
+      http.get(
+        `${base}/resource_providers/:uuid/${what}`,
+        ({ request, params }) => {
+          const refused = served(request);
+          if (refused) return refused;
+          const p = find(String(params.uuid));
+          if (!p) return notFound(String(params.uuid));
+          return HttpResponse.json({
+            resource_provider_generation: p.generation,
+            [what]: answer(p),
+          });
+        },
+      ),
     ),
     http.get(`${base}/allocation_candidates`, ({ request }) => {
       const refused = served(request);
@@ -330,31 +340,23 @@ export function syntheticPlacement(
     allocations: [],
     requests: [],
   };
-  const inv = (
-    total: number,
-    reserved: number,
-    ratio: number,
-  ): FakeInventory => ({
-    total,
-    reserved,
-    min_unit: 1,
-    max_unit: total,
-    step_size: 1,
-    allocation_ratio: ratio,
-  });
   for (let i = 0; i < hosts; i++) {
     const uuid = `00000000-0000-4000-a000-${String(i).padStart(12, '0')}`;
     const inventories: Record<string, FakeInventory> =
       i % 97 === 96
         ? {}
         : {
-            VCPU: inv(32 + (i % 5) * 16, i % 3, [16, 4, 1.5, 1][i % 4]),
-            MEMORY_MB: inv(
+            VCPU: fakeInventory(
+              32 + (i % 5) * 16,
+              i % 3,
+              [16, 4, 1.5, 1][i % 4],
+            ),
+            MEMORY_MB: fakeInventory(
               65536 * (1 + (i % 4)),
               512 * (i % 3),
               1.5 - (i % 2) * 0.5,
             ),
-            DISK_GB: inv(500 + (i % 7) * 100, i % 11, 1),
+            DISK_GB: fakeInventory(500 + (i % 7) * 100, i % 11, 1),
           };
     state.providers.push({
       uuid,
@@ -368,7 +370,7 @@ export function syntheticPlacement(
         name: `${names(i)}_pci_0000_81_00_0`,
         generation: 1,
         parent: uuid,
-        inventories: { VGPU: inv(4, 0, 1) },
+        inventories: { VGPU: fakeInventory(4, 0, 1) },
       });
     }
     if (!inventories.VCPU) continue;
@@ -411,23 +413,15 @@ export function syntheticPlacement(
  * @public
  */
 export function uniformPlacement(hosts: string[]): FakePlacementState {
-  const inv = (total: number, reserved: number, ratio: number) => ({
-    total,
-    reserved,
-    min_unit: 1,
-    max_unit: total,
-    step_size: 1,
-    allocation_ratio: ratio,
-  });
   return {
     providers: hosts.map((h, i) => ({
       uuid: `rp-${h}`,
       name: h,
       generation: 3 + i,
       inventories: {
-        VCPU: inv(1000, 0, 16),
-        MEMORY_MB: inv(800000, 512, 1.5),
-        DISK_GB: inv(600000, 0, 1),
+        VCPU: fakeInventory(1000, 0, 16),
+        MEMORY_MB: fakeInventory(800000, 512, 1.5),
+        DISK_GB: fakeInventory(600000, 0, 1),
       },
     })),
     allocations: hosts.flatMap(h =>
