@@ -1,40 +1,30 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import { BasicPermission, createPermission } from '@backstage/plugin-permission-common';
+
+/** A basic permission of the suite: its name and the CRUD action it guards. */
+function suitePermission(
+  name: string,
+  action: 'create' | 'read' | 'update' | 'delete',
+): BasicPermission {
+  return createPermission({ name, attributes: { action } });
+}
 
 /** Read a cloud's status, hosts and operation history. @public */
-export const openstackCloudReadPermission = createPermission({
-  name: 'openstack.cloud.read',
-  attributes: { action: 'read' },
-});
+export const openstackCloudReadPermission = suitePermission('openstack.cloud.read', 'read');
 
 /** Create a new cloud (the "New OpenStack cloud" template's action). @public */
-export const openstackCloudCreatePermission = createPermission({
-  name: 'openstack.cloud.create',
-  attributes: { action: 'create' },
-});
+export const openstackCloudCreatePermission = suitePermission('openstack.cloud.create', 'create');
 
 /** Upgrade a cloud to a newer OpenStack release. @public */
-export const openstackCloudUpgradePermission = createPermission({
-  name: 'openstack.cloud.upgrade',
-  attributes: { action: 'update' },
-});
+export const openstackCloudUpgradePermission = suitePermission('openstack.cloud.upgrade', 'update');
 
 /** Enroll a bare-metal compute host into a cloud. @public */
-export const openstackComputeEnrollPermission = createPermission({
-  name: 'openstack.compute.enroll',
-  attributes: { action: 'create' },
-});
+export const openstackComputeEnrollPermission = suitePermission('openstack.compute.enroll', 'create');
 
 /** Read approval requests and their audit trail. @public */
-export const openstackApprovalReadPermission = createPermission({
-  name: 'openstack.approval.read',
-  attributes: { action: 'read' },
-});
+export const openstackApprovalReadPermission = suitePermission('openstack.approval.read', 'read');
 
 /** Approve or reject an approval request (never one's own). @public */
-export const openstackApprovalDecidePermission = createPermission({
-  name: 'openstack.approval.decide',
-  attributes: { action: 'update' },
-});
+export const openstackApprovalDecidePermission = suitePermission('openstack.approval.decide', 'update');
 
 /** Every permission of the suite, for the permission backend's integration. @public */
 export const openstackPermissions = [
