@@ -16,25 +16,45 @@ const A = 'openstack_approval_audit';
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : undefined);
 
+/**
+ * The request's plain fields and their columns, declared once for both directions of the
+ * mapping: a missing value is stored as NULL and read back as undefined. `id`, `plan`, `state`
+ * and the timestamps need a conversion and are mapped beside.
+ */
+const COLUMNS = {
+  taskId: 'task_id',
+  stepId: 'step_id',
+  templateRef: 'template_ref',
+  requester: 'requester',
+  approverGroup: 'approver_group',
+  cloud: 'cloud',
+  title: 'title',
+  summary: 'summary',
+  decidedBy: 'decided_by',
+  comment: 'comment',
+} as const;
+
+type PlainField = keyof typeof COLUMNS;
+
 function fromRow(r: any): ApprovalRequest {
+  const plain = Object.fromEntries(
+    Object.entries(COLUMNS).map(([field, column]) => [field, r[column] ?? undefined]),
+  ) as Pick<ApprovalRequest, PlainField>;
   return {
     id: r.id,
-    taskId: r.task_id,
-    stepId: r.step_id,
-    templateRef: r.template_ref ?? undefined,
-    requester: r.requester,
-    approverGroup: r.approver_group,
-    cloud: r.cloud ?? undefined,
-    title: r.title,
-    summary: r.summary,
+    ...plain,
     plan: JSON.parse(r.plan),
     state: r.state,
     createdAt: iso(r.created_at)!,
     expiresAt: iso(r.expires_at)!,
-    decidedBy: r.decided_by ?? undefined,
     decidedAt: iso(r.decided_at),
-    comment: r.comment ?? undefined,
   };
+}
+
+function toColumns(req: Partial<Record<PlainField, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(COLUMNS).map(([field, column]) => [column, req[field as PlainField] ?? null]),
+  );
 }
 
 /**
@@ -53,14 +73,7 @@ export class ApprovalStore {
       const now = this.clock();
       const row = {
         id: randomUUID(),
-        task_id: req.taskId,
-        step_id: req.stepId,
-        template_ref: req.templateRef ?? null,
-        requester: req.requester,
-        approver_group: req.approverGroup,
-        cloud: req.cloud ?? null,
-        title: req.title,
-        summary: req.summary,
+        ...toColumns(req),
         plan: JSON.stringify(req.plan ?? null),
         state: 'pending',
         created_at: now,
