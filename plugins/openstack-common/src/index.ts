@@ -16,9 +16,11 @@ export {
   ANNOTATION_OPENSTACK_NAMESPACE,
   ANNOTATION_OPENSTACK_RELEASE,
   CLOUD_DELIVERIES,
+  type CloudDelivery,
   cloudDriverKind,
   cloudKubernetesAnnotations,
   controlPlaneLabelSelector,
+  type EntityLike,
   isOpenStackCloudEntity,
   isOpenStackComputeHostEntity,
   LABEL_OPENSTACK_CLOUD,
@@ -26,43 +28,43 @@ export {
   OPENSTACK_CLOUD_TYPE,
   OPENSTACK_COMPUTE_HOST_TYPE,
 } from './annotations';
-export type { CloudDelivery, EntityLike } from './annotations';
 export {
+  type ApprovalAuditEntry,
+  type ApprovalRequest,
+  type ApprovalState,
   MAX_APPROVAL_TIMEOUT_MINUTES,
+  type NewApprovalRequest,
   newApprovalRequestSchema,
 } from './approvals';
-export type {
-  ApprovalAuditEntry,
-  ApprovalRequest,
-  ApprovalState,
-  NewApprovalRequest,
-} from './approvals';
-export { CHART_ORDER, chartInfo, CHARTS, chartsFor } from './charts/charts';
-export type { ChartInfo, ChartRole } from './charts/charts';
-export { CHART_CREDENTIALS } from './charts/credentials';
-export type { CredentialSlot } from './charts/credentials';
-export { chartsWithReleaseImages, releaseImageTags } from './charts/images';
-export type { ChartName } from './charts/images';
-export { CHART_WORKLOADS, chartWorkloads } from './charts/workloads';
-export type { ChartWorkload } from './charts/workloads';
 export {
+  CHART_ORDER,
+  chartInfo,
+  type ChartInfo,
+  type ChartRole,
+  CHARTS,
+  chartsFor,
+} from './charts/charts';
+export { CHART_CREDENTIALS, type CredentialSlot } from './charts/credentials';
+export { type ChartName, chartsWithReleaseImages, releaseImageTags } from './charts/images';
+export { CHART_WORKLOADS, type ChartWorkload, chartWorkloads } from './charts/workloads';
+export {
+  type ApprovalDetail,
+  type ApprovalFilter,
+  type CloudListItem,
+  type DemoUpgrade,
+  type HostPageQuery,
+  type NewDemoCloud,
   OPENSTACK_PLUGIN_ROUTES,
+  type OpenStackPluginApi,
   OpenStackPluginClient,
-} from './client/OpenStackPluginClient';
-export type {
-  ApprovalDetail,
-  ApprovalFilter,
-  CloudListItem,
-  DemoUpgrade,
-  HostPageQuery,
-  NewDemoCloud,
-  OpenStackPluginApi,
-  OpenStackPluginClientDeps,
-  OpenStackPluginRoute,
+  type OpenStackPluginClientDeps,
+  type OpenStackPluginRoute,
 } from './client/OpenStackPluginClient';
 export {
   chartObjectName,
+  type CloudEntityLike,
   cloudEntityPath,
+  type CloudRef,
   cloudRefOfEntity,
   cloudRoutePath,
   hostEntityName,
@@ -71,22 +73,19 @@ export {
   parseCloudRef,
   stringifyCloudRef,
 } from './cloudRef';
-export type { CloudEntityLike, CloudRef } from './cloudRef';
 export {
   COMPUTE_HOST_LABEL,
+  type ComputeBundleCredentials,
   computeBundleSecretName,
+  type ComputeBundleSettings,
+  type ComputeCredentialSource,
   computeCredentialSources,
+  type ComputeEnrollInput,
   enrollAggregateName,
+  type EnrollIssue,
   HOST_NAME,
   renderComputeBundle,
   validateComputeEnrollInput,
-} from './compute/enroll';
-export type {
-  ComputeBundleCredentials,
-  ComputeBundleSettings,
-  ComputeCredentialSource,
-  ComputeEnrollInput,
-  EnrollIssue,
 } from './compute/enroll';
 export {
   openstackApprovalDecidePermission,
@@ -105,46 +104,42 @@ export {
   isDeployableRelease,
   OPENSTACK_HELM_CHART_VERSION,
   OPENSTACK_RELEASES,
+  type OpenStackRelease,
   releaseFromImage,
   releaseIndex,
 } from './releases/catalog';
-export type { OpenStackRelease } from './releases/catalog';
 export {
   checkComputeLag,
+  type ComputeHostRelease,
+  type ComputeLagResult,
   isValidHop,
   upgradePath,
   validNextHops,
 } from './releases/upgradePath';
-export type {
-  ComputeHostRelease,
-  ComputeLagResult,
-} from './releases/upgradePath';
-export { toYaml } from './render/objects';
-export type { KubernetesObject } from './render/objects';
-export { renderCloud } from './render/renderCloud';
-export type { RenderedCloud } from './render/renderCloud';
-export { requiredSecretsFor } from './render/secrets';
-export type { RequiredSecret } from './render/secrets';
-export { chartValues, valuePaths } from './render/values';
-export type { HelmValues } from './render/values';
+export { type KubernetesObject, toYaml } from './render/objects';
+export { renderCloud, type RenderedCloud } from './render/renderCloud';
+export { type RequiredSecret, requiredSecretsFor } from './render/secrets';
+export { chartValues, type HelmValues, valuePaths } from './render/values';
 export {
   cloudNamespace,
+  type CloudSpec,
+  type CloudSpecInput,
   cloudSpecJsonSchema,
   cloudSpecSchema,
   DNS_LABEL,
   OPENSTACK_HELM_REPOSITORY,
   parseCloudSpec,
+  type SpecIssue,
   storageClassesOf,
   storageClassOf,
   validateCloudSpec,
 } from './spec/cloudSpec';
-export type { CloudSpec, CloudSpecInput, SpecIssue } from './spec/cloudSpec';
 export {
   COMPONENT_REQUIREMENTS,
   componentIssues,
   OPENSTACK_COMPONENTS,
+  type OpenStackComponent,
 } from './spec/components';
-export type { OpenStackComponent } from './spec/components';
 export {
   internalHostReason,
   internalUrlReason,
@@ -159,70 +154,64 @@ export {
 export {
   assembleCloudView,
   capacityByZone,
+  type CloudEvidence,
   CONTROL_PLANE_APPLICATIONS,
   controlPlaneServiceOf,
+  type ServiceWorkload,
   summarizeHosts,
 } from './status/assemble';
-export type { CloudEvidence, ServiceWorkload } from './status/assemble';
 export {
+  type ComputeHostSources,
+  type HostQuery,
+  type HypervisorRecord,
   markLaggingHosts,
   mergeComputeHosts,
+  type ProviderUsage,
   queryHosts,
 } from './status/hosts';
-export type {
-  ComputeHostSources,
-  HostQuery,
-  HypervisorRecord,
-  ProviderUsage,
-} from './status/hosts';
 export {
+  type AgentRecord,
   API_SERVICE_TYPES,
+  type ApiHealth,
+  type CloudStatus,
+  type ComputeHostPage,
+  type ComputeHostStatus,
   CONTROL_PLANE_SERVICES,
+  type ControlPlaneServiceName,
+  type ControlPlaneServiceStatus,
   HOST_FILTERS,
   HOST_SORT_FIELDS,
-} from './status/types';
-export type {
-  AgentRecord,
-  ApiHealth,
-  CloudStatus,
-  ComputeHostPage,
-  ComputeHostStatus,
-  ControlPlaneServiceName,
-  ControlPlaneServiceStatus,
-  HostFilter,
-  HostSortField,
-  OperationRecord,
-  ResourceUsage,
-  ServiceRecord,
-  SourceError,
-  Verdict,
-  WorkloadStatus,
+  type HostFilter,
+  type HostSortField,
+  type OperationRecord,
+  type ResourceUsage,
+  type ServiceRecord,
+  type SourceError,
+  type Verdict,
+  type WorkloadStatus,
 } from './status/types';
 export {
   cloudVerdict,
   isHostAgentRecord,
   isHostServiceRecord,
   RESTART_THRESHOLD,
+  type ServiceEvidence,
   serviceVerdict,
   worstVerdict,
 } from './status/verdict';
-export type { ServiceEvidence } from './status/verdict';
-export { planUpgrade } from './upgrade/planner';
-export type {
-  ComputeFollowUp,
-  StepCheck,
-  UpgradePlan,
-  UpgradeStep,
-  ValueChange,
+export {
+  type ComputeFollowUp,
+  planUpgrade,
+  type StepCheck,
+  type UpgradePlan,
+  type UpgradeStep,
+  type ValueChange,
 } from './upgrade/planner';
-export { PREFLIGHT_CHECKS, runPreflight } from './upgrade/preflight';
-export type {
-  CheckSeverity,
-  PreflightCheck,
-  PreflightResult,
+export {
+  type CheckSeverity,
+  PREFLIGHT_CHECKS,
+  type PreflightCheck,
+  type PreflightResult,
+  runPreflight,
 } from './upgrade/preflight';
-export type {
-  ChartSnapshot,
-  CloudSnapshot,
-  WorkloadHealth,
-} from './upgrade/snapshot';
+export { type ChartSnapshot, type CloudSnapshot, type WorkloadHealth } from './upgrade/snapshot';
