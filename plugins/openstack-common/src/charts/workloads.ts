@@ -13,18 +13,17 @@ export interface ChartWorkload {
   imageKey: string;
 }
 
-const d = (name: string, component: string, imageKey: string): ChartWorkload => ({
-  kind: 'Deployment',
-  name,
-  component,
-  imageKey,
-});
-const s = (name: string, component: string, imageKey: string): ChartWorkload => ({
-  kind: 'StatefulSet',
-  name,
-  component,
-  imageKey,
-});
+/** A constructor of the workloads of one kind, positional for the table below. */
+const workloadOf =
+  (kind: ChartWorkload['kind']) =>
+  (name: string, component: string, imageKey: string): ChartWorkload => ({
+    kind,
+    name,
+    component,
+    imageKey,
+  });
+const d = workloadOf('Deployment');
+const s = workloadOf('StatefulSet');
 
 /**
  * The control-plane workloads of each chart, as the openstack-helm charts name and label them
