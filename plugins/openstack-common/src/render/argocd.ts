@@ -5,7 +5,7 @@ import { CHART_CREDENTIALS } from '../charts/credentials';
 import type { ChartName } from '../charts/images';
 import { chartObjectName } from '../cloudRef';
 import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
-import { isOci, labels, ociUrl, RenderEntry, toYaml, typed } from './objects';
+import { chartObjectMeta, isOci, ociUrl, RenderEntry, toYaml, typed } from './objects';
 import { chartValues, HelmValues } from './values';
 
 type ArgoDelivery = Extract<CloudSpec['delivery'], { mode: 'argocd' }>;
@@ -66,9 +66,7 @@ function application(
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: {
-        name: chartObjectName(spec.name, chart),
-        namespace: d.argocdNamespace,
-        labels: labels(spec, { 'openstack.backstage.io/chart': chart }),
+        ...chartObjectMeta(spec, chart, d.argocdNamespace),
         // Sync waves follow CHART_ORDER: an app-of-apps syncs each chart after the ones before.
         annotations: { 'argocd.argoproj.io/sync-wave': String(i) },
       },

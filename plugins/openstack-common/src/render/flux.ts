@@ -8,11 +8,8 @@ import { CHART_CREDENTIALS } from '../charts/credentials';
 import type { ChartName } from '../charts/images';
 import { chartObjectName } from '../cloudRef';
 import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
-import { isOci, labels, ociUrl, RenderEntry, typed } from './objects';
+import { chartObjectMeta, isOci, labels, ociUrl, RenderEntry, typed } from './objects';
 import { chartValues } from './values';
-
-const chartLabels = (spec: CloudSpec, chart: ChartName) =>
-  labels(spec, { 'openstack.backstage.io/chart': chart });
 
 /** The one HelmRepository of an HTTP chart source. */
 function helmRepository(spec: CloudSpec, dir: string): RenderEntry {
@@ -42,11 +39,7 @@ function ociRepository(
     typed<IOCIRepository>({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'OCIRepository',
-      metadata: {
-        name: chartObjectName(spec.name, chart),
-        namespace: cloudNamespace(spec),
-        labels: chartLabels(spec, chart),
-      },
+      metadata: chartObjectMeta(spec, chart),
       spec: {
         url: ociUrl(spec, chart),
         ref: { tag: spec.chartSource.version },
@@ -104,11 +97,7 @@ function helmRelease(
     typed<IHelmRelease>({
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
-      metadata: {
-        name: chartObjectName(spec.name, chart),
-        namespace: cloudNamespace(spec),
-        labels: chartLabels(spec, chart),
-      },
+      metadata: chartObjectMeta(spec, chart),
       spec: {
         interval: '10m',
         releaseName: chart,

@@ -2,7 +2,9 @@
 // writes, the model helpers and the deterministic YAML.
 import { stringify } from 'yaml';
 import { LABEL_OPENSTACK_CLOUD, MANAGED_BY_LABELS } from '../annotations';
-import { CloudSpec } from '../spec/cloudSpec';
+import type { ChartName } from '../charts/images';
+import { chartObjectName } from '../cloudRef';
+import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
 
 /** A rendered Kubernetes object (plain JSON, validated against its CRD/API schema). @public */
 export interface KubernetesObject {
@@ -23,6 +25,22 @@ export type RenderEntry = [string, KubernetesObject];
 /** The labels of every object of a cloud: managed by the suite, the cloud's key, and `extra`. */
 export function labels(spec: CloudSpec, extra: Record<string, string> = {}) {
   return { ...MANAGED_BY_LABELS, [LABEL_OPENSTACK_CLOUD]: spec.name, ...extra };
+}
+
+/**
+ * The metadata of a chart's object (HelmRelease, source, Application): named
+ * `<cloud>-<chart>`, labelled with the cloud and the chart, in `namespace` (default: the cloud's).
+ */
+export function chartObjectMeta(
+  spec: CloudSpec,
+  chart: ChartName,
+  namespace: string = cloudNamespace(spec),
+) {
+  return {
+    name: chartObjectName(spec.name, chart),
+    namespace,
+    labels: labels(spec, { 'openstack.backstage.io/chart': chart }),
+  };
 }
 
 /** A model instance of kubernetes-models, validated against its schema, as plain JSON. */
