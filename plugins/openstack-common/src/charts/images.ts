@@ -48,6 +48,23 @@ function keys(f: (release: string) => string, ...names: string[]) {
   return Object.fromEntries(names.map(n => [n, f]));
 }
 
+/**
+ * An OpenStack service chart whose 2025.1 override pins `rabbit_init` to RabbitMQ 3.13: the jobs
+ * that run the client image, the keys that run the service's own image, and fixed tags.
+ */
+function serviceChart(
+  chart: ChartName,
+  clientJobs: string[],
+  ownImages: string[],
+  fixed?: Record<string, string>,
+): ChartImages {
+  return {
+    released: { ...keys(client, ...clientJobs), ...keys(osh(chart), ...ownImages) },
+    ...(fixed && { fixed }),
+    only: { '2025.1': RABBIT_INIT_313 },
+  };
+}
+
 const IMAGES: Partial<Record<ChartName, ChartImages>> = {
   mariadb: {
     released: keys(client, 'prometheus_mysql_exporter_helm_tests', 'ks_user'),
@@ -66,42 +83,25 @@ const IMAGES: Partial<Record<ChartName, ChartImages>> = {
       },
     },
   },
-  keystone: {
-    released: {
-      ...keys(
-        client,
-        'bootstrap',
-        'db_init',
-        'db_drop',
-        'keystone_bootstrap',
-        'ks_user',
-      ),
-      ...keys(
-        osh('keystone'),
-        'keystone_api',
-        'keystone_credential_rotate',
-        'keystone_credential_setup',
-        'keystone_db_sync',
-        'keystone_domain_manage',
-        'keystone_fernet_rotate',
-        'keystone_fernet_setup',
-      ),
-    },
-    only: { '2025.1': RABBIT_INIT_313 },
-  },
-  glance: {
-    released: {
-      ...keys(client, ...API_SERVICE_JOBS),
-      ...keys(
-        osh('glance'),
-        'glance_db_sync',
-        'glance_api',
-        'glance_metadefs_load',
-      ),
-    },
-    fixed: { glance_storage_init: CEPH_HELPER },
-    only: { '2025.1': RABBIT_INIT_313 },
-  },
+  keystone: serviceChart(
+    'keystone',
+    ['bootstrap', 'db_init', 'db_drop', 'keystone_bootstrap', 'ks_user'],
+    [
+      'keystone_api',
+      'keystone_credential_rotate',
+      'keystone_credential_setup',
+      'keystone_db_sync',
+      'keystone_domain_manage',
+      'keystone_fernet_rotate',
+      'keystone_fernet_setup',
+    ],
+  ),
+  glance: serviceChart(
+    'glance',
+    API_SERVICE_JOBS,
+    ['glance_db_sync', 'glance_api', 'glance_metadefs_load'],
+    { glance_storage_init: CEPH_HELPER },
+  ),
   placement: {
     released: {
       ...keys(osh('placement'), 'placement', 'placement_db_sync'),
@@ -130,67 +130,51 @@ const IMAGES: Partial<Record<ChartName, ChartImages>> = {
       },
     },
   },
-  nova: {
-    released: {
-      ...keys(client, ...API_SERVICE_JOBS, 'nova_cell_setup_init'),
-      ...keys(
-        osh('nova'),
-        'nova_api',
-        'nova_cell_setup',
-        'nova_compute',
-        'nova_compute_ssh',
-        'nova_conductor',
-        'nova_db_sync',
-        'nova_novncproxy',
-        'nova_novncproxy_assets',
-        'nova_scheduler',
-        'nova_spiceproxy',
-        'nova_spiceproxy_assets',
-      ),
-    },
-    fixed: { nova_service_cleaner: CEPH_HELPER },
-    only: { '2025.1': RABBIT_INIT_313 },
-  },
-  neutron: {
-    released: {
-      ...keys(client, ...API_SERVICE_JOBS),
-      ...keys(
-        osh('neutron'),
-        'neutron_db_sync',
-        'neutron_dhcp',
-        'neutron_l3',
-        'neutron_l2gw',
-        'neutron_metadata',
-        'neutron_ovn_metadata',
-        'neutron_openvswitch_agent',
-        'neutron_server',
-        'neutron_rpc_server',
-        'neutron_bagpipe_bgp',
-        'neutron_netns_cleanup_cron',
-      ),
-    },
-    only: { '2025.1': RABBIT_INIT_313 },
-  },
-  cinder: {
-    released: {
-      ...keys(client, ...API_SERVICE_JOBS),
-      ...keys(
-        osh('cinder'),
-        'cinder_db_sync',
-        'cinder_api',
-        'cinder_scheduler',
-        'cinder_volume',
-        'cinder_volume_usage_audit',
-        'cinder_db_purge',
-        'cinder_backup',
-      ),
-    },
-    fixed: {
-      cinder_storage_init: CEPH_HELPER,
-      cinder_backup_storage_init: CEPH_HELPER,
-    },
-    only: { '2025.1': RABBIT_INIT_313 },
-  },
+  nova: serviceChart(
+    'nova',
+    [...API_SERVICE_JOBS, 'nova_cell_setup_init'],
+    [
+      'nova_api',
+      'nova_cell_setup',
+      'nova_compute',
+      'nova_compute_ssh',
+      'nova_conductor',
+      'nova_db_sync',
+      'nova_novncproxy',
+      'nova_novncproxy_assets',
+      'nova_scheduler',
+      'nova_spiceproxy',
+      'nova_spiceproxy_assets',
+    ],
+    { nova_service_cleaner: CEPH_HELPER },
+  ),
+  neutron: serviceChart('neutron', API_SERVICE_JOBS, [
+    'neutron_db_sync',
+    'neutron_dhcp',
+    'neutron_l3',
+    'neutron_l2gw',
+    'neutron_metadata',
+    'neutron_ovn_metadata',
+    'neutron_openvswitch_agent',
+    'neutron_server',
+    'neutron_rpc_server',
+    'neutron_bagpipe_bgp',
+    'neutron_netns_cleanup_cron',
+  ]),
+  cinder: serviceChart(
+    'cinder',
+    API_SERVICE_JOBS,
+    [
+      'cinder_db_sync',
+      'cinder_api',
+      'cinder_scheduler',
+      'cinder_volume',
+      'cinder_volume_usage_audit',
+      'cinder_db_purge',
+      'cinder_backup',
+    ],
+    { cinder_storage_init: CEPH_HELPER, cinder_backup_storage_init: CEPH_HELPER },
+  ),
   horizon: {
     released: {
       ...keys(client, 'db_init', 'db_drop'),
