@@ -89,6 +89,21 @@ const check = (id: string, description: string): StepCheck => ({
   description,
 });
 
+/** The checks a chart's step always has besides the generic ones, before and after it. */
+const CHART_CHECKS: Partial<Record<ChartName, { before?: StepCheck[]; after?: StepCheck[] }>> = {
+  mariadb: {
+    before: [check('galera-synced', 'every Galera node reports wsrep_local_state_comment = Synced')],
+  },
+  keystone: {
+    after: [check('token-issue', 'a token can be issued at the public identity endpoint')],
+  },
+  ovn: {
+    before: [
+      check('ovn-controllers-upgraded', 'every host in ovnControllersFirst runs the new ovn-controller'),
+    ],
+  },
+};
+
 function rabbitMajor(tag: string | null | undefined): number | undefined {
   const m = tag ? /rabbitmq:(\d+)\./.exec(tag) : null;
   return m ? Number(m[1]) : undefined;
@@ -184,13 +199,8 @@ export function planUpgrade(
       after.push(
         check('db-sync-succeeded', `the ${chart}-db-sync Job completed`),
       );
-    if (chart === 'mariadb')
-      before.push(
-        check(
-          'galera-synced',
-          'every Galera node reports wsrep_local_state_comment = Synced',
-        ),
-      );
+    before.push(...(CHART_CHECKS[chart]?.before ?? []));
+    after.push(...(CHART_CHECKS[chart]?.after ?? []));
     if (chart === 'rabbitmq') {
       const rabbit = images.find(c => c.path === 'images.tags.rabbitmq');
       const fromMajor = rabbitMajor(rabbit?.from);
@@ -207,22 +217,7 @@ export function planUpgrade(
         );
       }
     }
-    if (chart === 'keystone')
-      after.push(
-        check(
-          'token-issue',
-          'a token can be issued at the public identity endpoint',
-        ),
-      );
-    if (chart === 'ovn') {
-      ovnChanges = true;
-      before.push(
-        check(
-          'ovn-controllers-upgraded',
-          'every host in ovnControllersFirst runs the new ovn-controller',
-        ),
-      );
-    }
+    if (chart === 'ovn') ovnChanges = true;
     if (chart === 'neutron' && ovnChanges)
       before.push(
         check(
