@@ -4,6 +4,7 @@ import { MAX_APPROVAL_TIMEOUT_MINUTES } from '@backstage-openstack/plugin-openst
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { OpenStackPluginApi, parseCloudRef, stringifyCloudRef } from '@backstage-openstack/plugin-openstack-common';
 import { examples } from './approvalRequest.examples';
+import { timeoutMinutesField } from './inputFields';
 
 export interface ApprovalRequestDeps {
   backend: OpenStackPluginApi;
@@ -34,7 +35,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
         plan: z => z.unknown().describe('Structured plan shown to the approver (no secrets)'),
         cloud: z => z.string({ description: 'The cloud it concerns (key or entity ref), for the cloud page' }).optional(),
         approverGroup: z => z.string({ description: 'Group whose members may decide' }).default('group:default/platform-team'),
-        timeoutMinutes: z => z.number({ description: 'The request expires after this long' }).int().min(1).max(MAX_APPROVAL_TIMEOUT_MINUTES).default(1440),
+        timeoutMinutes: timeoutMinutesField('The request expires after this long', MAX_APPROVAL_TIMEOUT_MINUTES, 1440),
       },
       output: {
         requestId: z => z.string().describe('The approval request'),

@@ -17,6 +17,7 @@ import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { SuiteApi } from '../drivers/suiteApi';
 import { buildCloudEntity, DNS_LABEL } from './cloudEntity';
 import { examples } from './cloudCreate.examples';
+import { timeoutMinutesField } from './inputFields';
 import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
 import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
 import { authorizeAction } from './authorize';
@@ -81,7 +82,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         namespace: z => z.string({ description: 'Namespace of the control plane (default: the cloud name)' }).optional(),
         owner: z => z.string({ description: 'Owner entity ref' }).default('group:default/platform-team'),
         waitForReady: z => z.boolean({ description: 'Wait until every service is Healthy' }).default(true),
-        timeoutMinutes: z => z.number().int().min(1).max(240).default(30),
+        timeoutMinutes: timeoutMinutesField('How long to wait until every service is Healthy (waitForReady)', 240, 30),
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('The cloud catalog entity'),

@@ -7,6 +7,7 @@ import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-opensta
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './cloudUpgrade.examples';
+import { cloudRefField, timeoutMinutesField } from './inputFields';
 import { upgradeCloud } from './upgradeSteps';
 import { authorizeAction } from './authorize';
 
@@ -44,9 +45,9 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
     supportsDryRun: true,
     schema: {
       input: {
-        cloud: z => z.string({ description: 'Entity ref of the cloud, e.g. resource:default/demo-cloud' }),
+        cloud: cloudRefField(),
         targetRelease: z => z.string({ description: 'The release to reach, e.g. 2025.2; one hop is done per task' }),
-        timeoutMinutes: z => z.number({ description: 'How long to follow the rollout' }).int().min(1).max(720).default(30),
+        timeoutMinutes: timeoutMinutesField('How long to follow the rollout', 720, 30),
         planOnly: z =>
           z.boolean({ description: 'Only plan: run the preflight checks and output the plan, change nothing (for an approval step)' }).default(false),
         waitForRollout: z =>

@@ -15,6 +15,7 @@ import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-opensta
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './computeEnroll.examples';
+import { cloudRefField, timeoutMinutesField } from './inputFields';
 import { enrollHost, EnrollStepDeps } from './enrollSteps';
 import { authorizeAction } from './authorize';
 
@@ -45,14 +46,14 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
     supportsDryRun: true,
     schema: {
       input: {
-        cloud: z => z.string({ description: 'Entity ref of the cloud' }),
+        cloud: cloudRefField(),
         host: z => z.string({ description: 'Host name as nova-compute will report it (DNS name)' }),
         managementIp: z => z.string({ description: 'Management network IP (message queue, APIs, live migration)' }),
         overlayIp: z => z.string({ description: 'Overlay (Geneve tunnel) IP for the OVN encapsulation' }),
         availabilityZone: z => z.string({ description: 'Availability zone' }),
         aggregate: z => z.string({ description: 'Host aggregate to add the host to (created in the zone if missing); default: the zone name' }).optional(),
         bmcAddress: z => z.string({ description: 'BMC (IPMI/Redfish) address, optional' }).optional(),
-        timeoutMinutes: z => z.number({ description: 'How long to wait for the host' }).int().min(1).max(120).default(15),
+        timeoutMinutes: timeoutMinutesField('How long to wait for the host', 120, 15),
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('Catalog entity of the host (Resource openstack-compute-host)'),
