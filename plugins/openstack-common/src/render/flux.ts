@@ -8,8 +8,34 @@ import { CHART_CREDENTIALS } from '../charts/credentials';
 import type { ChartName } from '../charts/images';
 import { chartObjectName } from '../cloudRef';
 import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
-import { chartObjectMeta, isOci, labels, ociUrl, RenderEntry, typed } from './objects';
+import {
+  chartObjectMeta,
+  isOci,
+  labels,
+  ociUrl,
+  RenderEntry,
+  typed,
+} from './objects';
 import { chartValues } from './values';
+
+/**
+ * A Flux object of one chart with the chart's metadata, in `<dir>/<chart>-<kind>.yaml`
+ * (kind in lower case, e.g. `keystone-helmrelease.yaml`).
+ */
+function chartEntry<T extends { apiVersion: string; kind: string }>(
+  spec: CloudSpec,
+  chart: ChartName,
+  dir: string,
+  obj: Omit<T, 'metadata'>,
+): RenderEntry {
+  return [
+    `${dir}/${chart}-${obj.kind.toLowerCase()}.yaml`,
+    typed<T>({
+      ...obj,
+      metadata: chartObjectMeta(spec, chart),
+    } as unknown as T),
+  ];
+}
 
 /** The one HelmRepository of an HTTP chart source. */
 function helmRepository(spec: CloudSpec, dir: string): RenderEntry {
@@ -34,23 +60,19 @@ function ociRepository(
   chart: ChartName,
   dir: string,
 ): RenderEntry {
-  return [
-    `${dir}/${chart}-ocirepository.yaml`,
-    typed<IOCIRepository>({
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'OCIRepository',
-      metadata: chartObjectMeta(spec, chart),
-      spec: {
-        url: ociUrl(spec, chart),
-        ref: { tag: spec.chartSource.version },
-        interval: '1h',
-        layerSelector: {
-          mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
-          operation: 'copy',
-        },
+  return chartEntry<IOCIRepository>(spec, chart, dir, {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'OCIRepository',
+    spec: {
+      url: ociUrl(spec, chart),
+      ref: { tag: spec.chartSource.version },
+      interval: '1h',
+      layerSelector: {
+        mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+        operation: 'copy',
       },
-    }),
-  ];
+    },
+  });
 }
 
 /**
@@ -92,43 +114,39 @@ function helmRelease(
   const chart = charts[i];
   const deps = dependsOn(spec, charts, i);
   const from = valuesFrom(spec, chart);
-  return [
-    `${dir}/${chart}-helmrelease.yaml`,
-    typed<IHelmRelease>({
-      apiVersion: 'helm.toolkit.fluxcd.io/v2',
-      kind: 'HelmRelease',
-      metadata: chartObjectMeta(spec, chart),
-      spec: {
-        interval: '10m',
-        releaseName: chart,
-        ...(isOci(spec)
-          ? {
-              chartRef: {
-                kind: 'OCIRepository',
-                name: chartObjectName(spec.name, chart),
-              },
-            }
-          : {
-              chart: {
-                spec: {
-                  chart,
-                  version: spec.chartSource.version,
-                  sourceRef: {
-                    kind: 'HelmRepository',
-                    name: `${spec.name}-openstack-helm`,
-                  },
+  return chartEntry<IHelmRelease>(spec, chart, dir, {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    spec: {
+      interval: '10m',
+      releaseName: chart,
+      ...(isOci(spec)
+        ? {
+            chartRef: {
+              kind: 'OCIRepository',
+              name: chartObjectName(spec.name, chart),
+            },
+          }
+        : {
+            chart: {
+              spec: {
+                chart,
+                version: spec.chartSource.version,
+                sourceRef: {
+                  kind: 'HelmRepository',
+                  name: `${spec.name}-openstack-helm`,
                 },
               },
-            }),
-        ...(deps.length ? { dependsOn: deps } : {}),
-        install: { remediation: { retries: 3 } },
-        // Never roll back automatically: a database migration already ran.
-        upgrade: { remediation: { retries: 0 } },
-        values: chartValues(spec, chart) as any,
-        ...(from.length ? { valuesFrom: from } : {}),
-      },
-    }),
-  ];
+            },
+          }),
+      ...(deps.length ? { dependsOn: deps } : {}),
+      install: { remediation: { retries: 3 } },
+      // Never roll back automatically: a database migration already ran.
+      upgrade: { remediation: { retries: 0 } },
+      values: chartValues(spec, chart) as any,
+      ...(from.length ? { valuesFrom: from } : {}),
+    },
+  });
 }
 
 /**
