@@ -137,6 +137,7 @@ export type {
   NetworkAgent,
   ResourceCapacity,
   ResourceProvider,
+  ServiceRecord,
   VersionDocument,
   VolumeService,
 } from './openstack/types';

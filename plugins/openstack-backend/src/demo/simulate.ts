@@ -6,42 +6,25 @@ import {
   ControlPlaneServiceName,
   ServiceRecord,
   ServiceWorkload,
-  WorkloadStatus,
   API_SERVICE_TYPES,
   CONTROL_PLANE_SERVICES,
   assembleCloudView,
+  chartWorkloads,
   mergeComputeHosts,
 } from '@backstage-openstack/plugin-openstack-common';
 import { DemoCloudState } from './model';
 import { prng } from './seed';
 
-/** openstack-helm workloads per chart: kind, name, component, image, replicas. */
-const WORKLOADS: Record<ControlPlaneServiceName, Array<[WorkloadStatus['kind'], string, string, string, number]>> = {
-  keystone: [['Deployment', 'keystone-api', 'api', 'keystone', 3]],
-  glance: [['Deployment', 'glance-api', 'api', 'glance', 3]],
-  placement: [['Deployment', 'placement-api', 'api', 'placement', 3]],
-  nova: [
-    ['Deployment', 'nova-api-osapi', 'os-api', 'nova', 3],
-    ['Deployment', 'nova-api-metadata', 'metadata', 'nova', 3],
-    ['Deployment', 'nova-conductor', 'conductor', 'nova', 3],
-    ['Deployment', 'nova-scheduler', 'scheduler', 'nova', 3],
-    ['Deployment', 'nova-novncproxy', 'novnc-proxy', 'nova', 2],
-  ],
-  neutron: [['Deployment', 'neutron-server', 'server', 'neutron', 3]],
-  cinder: [
-    ['Deployment', 'cinder-api', 'api', 'cinder', 3],
-    ['Deployment', 'cinder-scheduler', 'scheduler', 'cinder', 2],
-    ['Deployment', 'cinder-volume', 'volume', 'cinder', 2],
-  ],
-  horizon: [['Deployment', 'horizon', 'server', 'horizon', 2]],
-  mariadb: [['StatefulSet', 'mariadb-server', 'server', 'mariadb', 3]],
-  rabbitmq: [['StatefulSet', 'rabbitmq-rabbitmq', 'server', 'rabbitmq', 3]],
-  memcached: [['StatefulSet', 'memcached-memcached', 'server', 'memcached', 1]],
-  ovn: [
-    ['StatefulSet', 'ovn-ovsdb-nb', 'ovsdb-nb', 'ovn', 3],
-    ['StatefulSet', 'ovn-ovsdb-sb', 'ovsdb-sb', 'ovn', 3],
-    ['Deployment', 'ovn-northd', 'northd', 'ovn', 3],
-  ],
+/**
+ * The demo runs the workloads the real charts make (openstack-common's CHART_WORKLOADS), with
+ * these replica counts: 3 unless listed here.
+ */
+const DEMO_REPLICAS: Readonly<Record<string, number>> = {
+  'nova-novncproxy': 2,
+  'cinder-scheduler': 2,
+  'cinder-volume': 2,
+  horizon: 2,
+  'memcached-memcached': 1,
 };
 
 const INFRA: ControlPlaneServiceName[] = ['mariadb', 'rabbitmq', 'memcached'];
@@ -149,7 +132,8 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
     const { release, rolling } = serviceRelease(state, name, now);
     const frac = readyFraction(state, name, now);
     const isOpenStack = OPENSTACK_SERVICES.has(name);
-    return WORKLOADS[name].map(([kind, wname, component, image, replicas]) => {
+    return chartWorkloads(name).map(({ kind, name: wname, component }) => {
+      const replicas = DEMO_REPLICAS[wname] ?? 3;
       // Infrastructure images are not tied to an OpenStack release.
       const tag = isOpenStack ? `${release}-ubuntu_noble` : 'latest-ubuntu_noble';
       let ready = Math.floor(replicas * frac);
@@ -162,7 +146,7 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
         ready,
         desired: replicas,
         restarts: name === 'rabbitmq' ? 2 : Math.floor(rnd() * 2),
-        imageTag: `quay.io/airshipit/${image}:${tag}`,
+        imageTag: `quay.io/airshipit/${name}:${tag}`,
         // infrastructure charts run their release's overrides too (openstack-helm pins their job images per release)
         release,
         lastChange: state.upgrade && state.upgrade.order.includes(name) && release === state.upgrade.to

@@ -1,6 +1,6 @@
 import { OpenStackSession } from './session';
 import { VolumeService } from './types';
-import { utc } from './util';
+import { toServiceRecord } from './util';
 
 /**
  * Volume microversion sent: 3.7 (Ocata+) adds `cluster` to os-services.
@@ -30,13 +30,7 @@ export class CinderClient {
       },
     );
     return (body?.services ?? []).map((s: any) => ({
-      binary: s.binary,
-      host: s.host,
-      zone: s.zone,
-      status: s.status,
-      state: s.state,
-      updatedAt: utc(s.updated_at),
-      disabledReason: s.disabled_reason ?? null,
+      ...toServiceRecord(s),
       cluster: s.cluster,
       frozen: s.frozen,
       replicationStatus: s.replication_status,

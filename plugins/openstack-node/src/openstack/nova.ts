@@ -14,7 +14,7 @@ import {
   compareMicroversions,
   nextPageQuery,
   parseVersionDocument,
-  utc,
+  toServiceRecord,
 } from './util';
 
 /**
@@ -187,13 +187,21 @@ export class NovaClient {
   }
 
   /** Removes a compute host from an aggregate. Not retried. */
-  async removeHostFromAggregate(
+  removeHostFromAggregate(
     aggregateId: number | string,
     host: string,
   ): Promise<Aggregate> {
+    return this.aggregateAction(aggregateId, { remove_host: { host } });
+  }
+
+  /** `POST os-aggregates/<id>/action` (add_host, remove_host): the aggregate after it. */
+  private async aggregateAction(
+    aggregateId: number | string,
+    action: Record<string, unknown>,
+  ): Promise<Aggregate> {
     const { body } = await this.call(
       `os-aggregates/${encodeURIComponent(String(aggregateId))}/action`,
-      { method: 'POST', body: { remove_host: { host } } },
+      { method: 'POST', body: action },
     );
     return toAggregate(body.aggregate);
   }
@@ -224,15 +232,11 @@ export class NovaClient {
   }
 
   /** Adds a compute host to an aggregate. Not retried. */
-  async addHostToAggregate(
+  addHostToAggregate(
     aggregateId: number | string,
     host: string,
   ): Promise<Aggregate> {
-    const { body } = await this.call(
-      `os-aggregates/${encodeURIComponent(String(aggregateId))}/action`,
-      { method: 'POST', body: { add_host: { host } } },
-    );
-    return toAggregate(body.aggregate);
+    return this.aggregateAction(aggregateId, { add_host: { host } });
   }
 
   /**
@@ -324,14 +328,8 @@ function sameHost(h: Hypervisor, host: string): boolean {
 
 function toComputeService(s: any): ComputeService {
   return {
+    ...toServiceRecord(s),
     id: String(s.id),
-    binary: s.binary,
-    host: s.host,
-    zone: s.zone,
-    status: s.status,
-    state: s.state,
-    updatedAt: utc(s.updated_at),
-    disabledReason: s.disabled_reason ?? null,
     forcedDown: !!s.forced_down,
   };
 }

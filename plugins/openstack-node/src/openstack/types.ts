@@ -19,13 +19,12 @@ export interface VersionDocument {
 }
 
 /**
- * A nova service (`os-services`), e.g. nova-compute on one host.
+ * What Nova's and Cinder's `os-services` both say of a service: `openstack compute service list`
+ * and `openstack volume service list` share these columns.
  *
  * @public
  */
-export interface ComputeService {
-  /** UUID at microversion ≥ 2.53, else the integer id as a string. */
-  id: string;
+export interface ServiceRecord {
   binary: string;
   host: string;
   zone: string;
@@ -33,6 +32,16 @@ export interface ComputeService {
   state: 'up' | 'down';
   updatedAt: string | null;
   disabledReason: string | null;
+}
+
+/**
+ * A nova service (`os-services`), e.g. nova-compute on one host.
+ *
+ * @public
+ */
+export interface ComputeService extends ServiceRecord {
+  /** UUID at microversion ≥ 2.53, else the integer id as a string. */
+  id: string;
   forcedDown: boolean;
 }
 
@@ -144,14 +153,7 @@ export interface NetworkAgent {
  *
  * @public
  */
-export interface VolumeService {
-  binary: string;
-  host: string;
-  zone: string;
-  status: 'enabled' | 'disabled';
-  state: 'up' | 'down';
-  updatedAt: string | null;
-  disabledReason: string | null;
+export interface VolumeService extends ServiceRecord {
   cluster?: string | null;
   frozen?: boolean;
   replicationStatus?: string;

@@ -1,10 +1,23 @@
-import { VersionDocument } from './types';
+import { ServiceRecord, VersionDocument } from './types';
 
 /** Naive UTC timestamps of nova/neutron/cinder → ISO 8601 with `Z`; null stays null. */
 export function utc(value: unknown): string | null {
   if (typeof value !== 'string' || !value) return null;
   const iso = value.includes('T') ? value : value.replace(' ', 'T');
   return /(Z|[+-]\d\d:?\d\d)$/.test(iso) ? iso : `${iso}Z`;
+}
+
+/** The columns Nova's and Cinder's `os-services` records share. */
+export function toServiceRecord(s: any): ServiceRecord {
+  return {
+    binary: s.binary,
+    host: s.host,
+    zone: s.zone,
+    status: s.status,
+    state: s.state,
+    updatedAt: utc(s.updated_at),
+    disabledReason: s.disabled_reason ?? null,
+  };
 }
 
 /** `2.93` → [2, 93]. */
