@@ -24,6 +24,12 @@ const workloadOf =
   });
 const d = workloadOf('Deployment');
 const s = workloadOf('StatefulSet');
+/**
+ * Deployments named by openstack-helm's convention: `<chart>-<component>`, image key
+ * `<chart>_<component>` (with `_` for `-`).
+ */
+const deployments = (chart: string, ...components: string[]): ChartWorkload[] =>
+  components.map(c => d(`${chart}-${c}`, c, `${chart}_${c.replace(/-/g, '_')}`));
 
 /**
  * The control-plane workloads of each chart, as the openstack-helm charts name and label them
@@ -39,12 +45,11 @@ export const CHART_WORKLOADS: Readonly<Partial<Record<ChartName, readonly ChartW
   mariadb: [s('mariadb-server', 'server', 'mariadb')],
   rabbitmq: [s('rabbitmq-rabbitmq', 'server', 'rabbitmq')],
   memcached: [s('memcached-memcached', 'server', 'memcached')],
-  keystone: [d('keystone-api', 'api', 'keystone_api')],
-  glance: [d('glance-api', 'api', 'glance_api')],
+  keystone: deployments('keystone', 'api'),
+  glance: deployments('glance', 'api'),
   placement: [d('placement-api', 'api', 'placement')],
   nova: [
-    d('nova-conductor', 'conductor', 'nova_conductor'),
-    d('nova-scheduler', 'scheduler', 'nova_scheduler'),
+    ...deployments('nova', 'conductor', 'scheduler'),
     d('nova-api-osapi', 'os-api', 'nova_api'),
     d('nova-api-metadata', 'metadata', 'nova_api'),
     d('nova-novncproxy', 'novnc-proxy', 'nova_novncproxy'),
@@ -54,15 +59,8 @@ export const CHART_WORKLOADS: Readonly<Partial<Record<ChartName, readonly ChartW
     s('ovn-ovsdb-sb', 'ovn-ovsdb-sb', 'ovn_ovsdb_sb'),
     d('ovn-northd', 'ovn-northd', 'ovn_northd'),
   ],
-  neutron: [
-    d('neutron-server', 'server', 'neutron_server'),
-    d('neutron-rpc-server', 'rpc-server', 'neutron_rpc_server'),
-  ],
-  cinder: [
-    d('cinder-api', 'api', 'cinder_api'),
-    d('cinder-scheduler', 'scheduler', 'cinder_scheduler'),
-    d('cinder-volume', 'volume', 'cinder_volume'),
-  ],
+  neutron: deployments('neutron', 'server', 'rpc-server'),
+  cinder: deployments('cinder', 'api', 'scheduler', 'volume'),
   horizon: [d('horizon', 'server', 'horizon')],
 };
 
