@@ -4,7 +4,7 @@ const prodEu = {
   name: 'prod-eu',
   url: 'https://10.0.0.1:6443',
   authProvider: 'serviceAccount',
-  serviceAccountToken: 'sa-token-value',
+  serviceAccountToken: 'test-token-not-a-secret',
   caData: 'Q0FEQVRB',
   skipTLSVerify: false,
 };
@@ -14,7 +14,7 @@ describe('a cluster reached directly', () => {
     const kc = kubeConfigFor(prodEu);
     expect(kc.getCurrentCluster()?.server).toBe('https://10.0.0.1:6443');
     expect(kc.getCurrentCluster()?.caData).toBe('Q0FEQVRB');
-    expect(kc.getCurrentUser()?.token).toBe('sa-token-value');
+    expect(kc.getCurrentUser()?.token).toBe('test-token-not-a-secret');
   });
 
   it('says how to fix an unsupported auth provider', () => {
