@@ -85,6 +85,7 @@ export {
 } from './openstack/config';
 export type {
   OpenStackCloudConfig,
+  OpenStackCloudStringSetting,
   OpenStackInterface,
 } from './openstack/config';
 export { OPENSTACK_API_SERVICES, OpenStackClient } from './openstack/client';

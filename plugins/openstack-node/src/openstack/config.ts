@@ -9,35 +9,36 @@ import { InputError } from '@backstage/errors';
 export type OpenStackInterface = 'public' | 'internal' | 'admin';
 
 /**
- * One cloud of `openstack.clouds.<key>` in app-config.
+ * The optional string settings of one cloud, as `config.d.ts` documents them: credentials
+ * (an application credential is preferred to a password), region and CA bundle.
  *
  * @public
  */
-export interface OpenStackCloudConfig {
-  /** The key under `openstack.clouds`; named in every error. */
+export type OpenStackCloudStringSetting =
+  | 'region'
+  | 'applicationCredentialId'
+  | 'applicationCredentialSecret'
+  | 'username'
+  | 'password'
+  | 'userDomainName'
+  | 'projectName'
+  | 'projectDomainName'
+  | 'caData';
+
+/**
+ * One cloud of `openstack.clouds.<key>` in app-config, validated and with its defaults
+ * (see `config.d.ts` for each setting): `key` is the key under `openstack.clouds`, named in
+ * every error; `authUrl` ends in `/v3`.
+ *
+ * @public
+ */
+export type OpenStackCloudConfig = {
   key: string;
-  /** Keystone v3 URL, e.g. `https://keystone.example.com:5000/v3` (`/v3` is added if missing). */
   authUrl: string;
-  /** Region of the endpoints (`region_id` in the catalog). */
-  region?: string;
-  /** Endpoint interface, default `public`. */
   interface: OpenStackInterface;
-  /** Application credential (preferred). */
-  applicationCredentialId?: string;
-  applicationCredentialSecret?: string;
-  /** Password authentication, when no application credential is configured. */
-  username?: string;
-  password?: string;
-  userDomainName?: string;
-  projectName?: string;
-  projectDomainName?: string;
-  /** PEM bundle of the CA(s) that signed the API certificates. */
-  caData?: string;
-  /** Timeout of one HTTP request, default 10000 ms. */
   timeoutMs: number;
-  /** Requests in flight at once against this cloud, default 8. */
   maxConcurrency: number;
-}
+} & Partial<Record<OpenStackCloudStringSetting, string>>;
 
 /** Default timeout of one request. @public */
 export const DEFAULT_OPENSTACK_TIMEOUT_MS = 10_000;

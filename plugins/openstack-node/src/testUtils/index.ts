@@ -31,6 +31,7 @@ export {
 export type { FakeCloudState, FakeCloudUrls, Recorded } from './fakeCloud';
 export type {
   OpenStackCloudConfig,
+  OpenStackCloudStringSetting,
   OpenStackInterface,
 } from '../openstack/config';
 export {
