@@ -4,7 +4,6 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleOpenStackPolicy } from './permissionPolicy';
-import { catalogModuleFileLocations } from './catalogLocations';
 import { authModuleDemoUsers } from './demoUsersAuth';
 
 const backend = createBackend();
@@ -22,7 +21,10 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
-backend.add(catalogModuleFileLocations);
+// the clouds and hosts the OpenStack actions made, from the suite's database (no files)
+backend.add(
+  import('@backstage-openstack/plugin-catalog-backend-module-openstack'),
+);
 
 // scaffolder, with the OpenStack actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));

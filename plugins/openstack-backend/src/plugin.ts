@@ -12,10 +12,14 @@ import { DemoCloudStore } from './demo/DemoCloudStore';
 import { DemoClouds } from './demo/DemoClouds';
 import { CloudSources, StatusService } from './status/StatusService';
 import { LiveClouds } from './status/LiveClouds';
+import { suiteEntityChangesServiceRef } from '@backstage-openstack/plugin-openstack-node';
+import { LeaseStore } from './suite/LeaseStore';
+import { SuiteEntityStore } from './suite/SuiteEntityStore';
+import { createSuiteRouter } from './suite/router';
 
 /**
- * The OpenStack backend plugin: the cloud status API, operation history, the demo cloud and
- * approvals.
+ * The OpenStack backend plugin: the cloud status API, operation history, the demo cloud,
+ * approvals, the catalog entities the actions made and the clouds' leases.
  *
  * @public
  */
@@ -36,6 +40,7 @@ export const openstackPlugin = createBackendPlugin({
         cache: coreServices.cache,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        changes: suiteEntityChangesServiceRef,
       },
       async init(deps) {
         const { config, logger, httpRouter, database, cache, notifications } = deps;
@@ -68,6 +73,10 @@ export const openstackPlugin = createBackendPlugin({
         const status = new StatusService(sources, cache, logger);
 
         httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys() }));
+        // the entities the actions made (for the suite's entity provider) and the clouds' leases
+        httpRouter.use(
+          createSuiteRouter({ ...deps, entities: new SuiteEntityStore(db), leases: new LeaseStore(db) }),
+        );
 
         const appBaseUrl = config.getString('app.baseUrl');
         httpRouter.use(

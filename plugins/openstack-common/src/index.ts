@@ -200,6 +200,15 @@ export {
   worstVerdict,
 } from './status/verdict';
 export {
+  CLOUD_OPERATION_KINDS,
+  CLOUD_OPERATION_PERMISSIONS,
+  type CloudLease,
+  type CloudOperationKind,
+  OPENSTACK_SUITE_LOCATION,
+  type SuiteEntityRecord,
+  suiteEntityPermission,
+} from './suite/suite';
+export {
   type ComputeFollowUp,
   planUpgrade,
   type StepCheck,

@@ -76,6 +76,22 @@ export { resolveCloud } from './cloud/resolveCloud';
 export { cloudKeyHolders } from './cloud/cloudKeyHolders';
 export type { ResolvedCloud } from './cloud/resolveCloud';
 
+// Calls to other plugins of the backend
+export { pluginFetch } from './util/pluginFetch';
+
+// The suite's catalog entities: their names as the catalog validates them, and changes from
+// the backend plugin to its entity provider
+export { checkEntityName } from './catalog/entityName';
+export type { EntityName } from './catalog/entityName';
+export {
+  createSuiteEntityChanges,
+  suiteEntityChangesServiceRef,
+} from './catalog/suiteEntityChanges';
+export type {
+  SuiteEntityChange,
+  SuiteEntityChanges,
+} from './catalog/suiteEntityChanges';
+
 // OpenStack
 export {
   readOpenStackCloud,

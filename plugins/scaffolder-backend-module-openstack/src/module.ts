@@ -8,13 +8,10 @@ import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterClient, cloudKeyHolders, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
+import { ClusterClient, cloudKeyHolders, OpenStackClient, pluginFetch, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { readComputeEnrollSettings } from './computeEnrollSettings';
-import { serviceFetch } from './serviceFetch';
 import { createCloudDrivers } from './drivers';
 import { suiteApi } from './drivers/suiteApi';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 /**
  * Registers the OpenStack scaffolder actions with the scaffolder backend.
@@ -36,7 +33,7 @@ export const scaffolderModuleOpenstack = createBackendModule({
       },
       async init({ scaffolder, catalog, discovery, auth, config, permissions }) {
         // the suite's backend plugin, with the scaffolder's own service credentials
-        const backend = new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: serviceFetch(auth, 'openstack') } });
+        const backend = new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: pluginFetch(auth, 'openstack') } });
         // Live clouds: the clusters of the Kubernetes backend (its cluster locators and auth
         // providers), reached through its proxy with this plugin's service credentials
         const cluster = (name: string) => ClusterClient.viaKubernetesBackend(name, { discovery, auth });
@@ -51,7 +48,10 @@ export const scaffolderModuleOpenstack = createBackendModule({
           }
           return client;
         };
-        const api = suiteApi(backend);
+        // the same client on behalf of a task's initiator: leases and entities check their permission
+        const api = suiteApi(backend, credentials =>
+          new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: pluginFetch(auth, 'openstack', async () => credentials) } }),
+        );
         const liveCloudKeys = config.getOptionalConfig('openstack.clouds')?.keys() ?? [];
         const chartSource = { caData: chartSourceCaData };
         const drivers = createCloudDrivers(api, {
@@ -75,13 +75,7 @@ export const scaffolderModuleOpenstack = createBackendModule({
           createCloudUpgradeAction({ permissions, catalog, api, drivers }),
           createComputeEnrollAction({ permissions, catalog, api, drivers }),
           createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
-          createCatalogRegisterAction({
-            permissions,
-            catalog,
-            directory:
-              config.getOptionalString('openstack.scaffolder.catalogDirectory') ??
-              join(tmpdir(), 'backstage-openstack-catalog'),
-          }),
+          createCatalogRegisterAction({ permissions, api }),
         );
       },
     });

@@ -3,6 +3,7 @@ import { ApprovalAuditEntry, ApprovalRequest, NewApprovalRequest } from '../appr
 import { CloudRef, parseCloudRef } from '../cloudRef';
 import { HostQuery } from '../status/hosts';
 import { CloudStatus, ComputeHostPage, ComputeHostStatus, OperationRecord } from '../status/types';
+import { CloudLease, CloudOperationKind, SuiteEntityRecord } from '../suite/suite';
 
 /**
  * The routes of the suite's backend plugin (`/api/openstack`) that the client calls, as
@@ -15,6 +16,12 @@ export const OPENSTACK_PLUGIN_ROUTES = {
   getHosts: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts' },
   getHost: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts/{host}' },
   getOperations: { method: 'GET', path: '/clouds/{namespace}/{name}/operations' },
+  getCloudLease: { method: 'GET', path: '/clouds/{namespace}/{name}/lease' },
+  acquireCloudLease: { method: 'POST', path: '/clouds/{namespace}/{name}/lease' },
+  releaseCloudLease: { method: 'DELETE', path: '/clouds/{namespace}/{name}/lease/{taskId}' },
+  listSuiteEntities: { method: 'GET', path: '/catalog/entities' },
+  putSuiteEntity: { method: 'POST', path: '/catalog/entities' },
+  deleteSuiteEntity: { method: 'DELETE', path: '/catalog/entities/{kind}/{namespace}/{name}' },
   createDemoCloud: { method: 'POST', path: '/demo/clouds' },
   getDemoCloudStatus: { method: 'GET', path: '/demo/clouds/{cloudKey}/status' },
   startDemoUpgrade: { method: 'POST', path: '/demo/clouds/{namespace}/{name}/upgrade' },
@@ -96,6 +103,21 @@ export interface OpenStackPluginApi {
   /** The host, or undefined when the cloud has no such host. */
   findHost(cloudRef: CloudRef | string, host: string, opts?: { refresh?: boolean }): Promise<ComputeHostStatus | undefined>;
   getOperations(cloudRef: CloudRef | string): Promise<OperationRecord[]>;
+  /** The operation running on the cloud (its lease), or undefined when none runs. */
+  getCloudLease(cloudRef: CloudRef | string): Promise<CloudLease | undefined>;
+  /**
+   * Takes (or renews) the cloud's lease for a task; a `ResponseError` of 409 naming the running
+   * task and its initiator when another task holds it.
+   */
+  acquireCloudLease(cloudRef: CloudRef | string, body: { taskId: string; kind: CloudOperationKind; ttlSeconds?: number }): Promise<CloudLease>;
+  /** Releases the task's lease; false when the task held none. */
+  releaseCloudLease(cloudRef: CloudRef | string, taskId: string): Promise<boolean>;
+  /** The catalog entities the suite keeps (its entity provider's source; services only). */
+  listSuiteEntities(): Promise<SuiteEntityRecord[]>;
+  /** Stores an entity an action made (a cloud or a compute host) for the suite's entity provider. */
+  putSuiteEntity(entity: Record<string, unknown>): Promise<{ entityRef: string }>;
+  /** Removes an entity the suite keeps; false when it kept none of that ref. */
+  deleteSuiteEntity(ref: { kind: string; namespace: string; name: string }): Promise<boolean>;
   createDemoCloud(body: NewDemoCloud): Promise<{ name: string; createdAt: string }>;
   /**
    * The status of a demo cloud by its cloud key, fresh: for the create action, which waits for
@@ -197,6 +219,33 @@ export class OpenStackPluginClient implements OpenStackPluginApi {
 
   async getOperations(cloudRef: CloudRef | string): Promise<OperationRecord[]> {
     return (await this.call<{ items: OperationRecord[] }>('getOperations', OpenStackPluginClient.cloudParams(cloudRef))).items;
+  }
+
+  async getCloudLease(cloudRef: CloudRef | string): Promise<CloudLease | undefined> {
+    return (await this.call<{ lease: CloudLease | null }>('getCloudLease', OpenStackPluginClient.cloudParams(cloudRef))).lease ?? undefined;
+  }
+
+  async acquireCloudLease(
+    cloudRef: CloudRef | string,
+    body: { taskId: string; kind: CloudOperationKind; ttlSeconds?: number },
+  ): Promise<CloudLease> {
+    return (await this.call<{ lease: CloudLease }>('acquireCloudLease', OpenStackPluginClient.cloudParams(cloudRef), { body })).lease;
+  }
+
+  async releaseCloudLease(cloudRef: CloudRef | string, taskId: string): Promise<boolean> {
+    return (await this.call<{ released: boolean }>('releaseCloudLease', { ...OpenStackPluginClient.cloudParams(cloudRef), taskId })).released;
+  }
+
+  async listSuiteEntities(): Promise<SuiteEntityRecord[]> {
+    return (await this.call<{ items: SuiteEntityRecord[] }>('listSuiteEntities')).items;
+  }
+
+  async putSuiteEntity(entity: Record<string, unknown>): Promise<{ entityRef: string }> {
+    return this.call('putSuiteEntity', {}, { body: { entity } });
+  }
+
+  async deleteSuiteEntity(ref: { kind: string; namespace: string; name: string }): Promise<boolean> {
+    return (await this.call<{ removed: boolean }>('deleteSuiteEntity', { kind: ref.kind, namespace: ref.namespace, name: ref.name })).removed;
   }
 
   async createDemoCloud(body: NewDemoCloud): Promise<{ name: string; createdAt: string }> {

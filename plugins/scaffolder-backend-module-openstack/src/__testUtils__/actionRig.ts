@@ -1,12 +1,12 @@
 // Every state-changing action of the module over fakes that record whatever reaches them (the
-// demo store, clusters, OpenStack, the chart repository, the catalog, the disk), for the tests
-// that prove an action changed nothing: the permission tests and the bad-input table.
+// demo store, clusters, OpenStack, the chart repository, the catalog, the suite's entities and
+// leases), for the tests that prove an action changed nothing: the permission tests and the
+// bad-input table.
 import { PermissionsService } from '@backstage/backend-plugin-api';
-import { createMockDirectory, mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { cloudKeyHolders as holders } from '@backstage-openstack/plugin-openstack-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { http, HttpResponse } from 'msw';
-import { readdirSync } from 'node:fs';
 import yaml from 'yaml';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from './fakeCluster';
@@ -33,7 +33,7 @@ const demoCreate = createExamples.map(e => yaml.parse(e.example).steps[0].input)
 
 /** Every state-changing action of the module with a valid input each (its example's), over recording fakes. */
 export function rig(permissions: PermissionsService, chartRequests: string[]) {
-  const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
+  const { api, calls, entities } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
   const clusters: FakeCluster[] = [];
   const cluster = jest.fn(() => {
     const c = new FakeCluster();
@@ -48,10 +48,7 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
   const catalogList = jest.spyOn(catalog, 'getEntities');
   // the keys held: the catalog's clouds (the demo cloud's "demo") and a configured live cloud
   const cloudKeyHolders = (key: string) => holders(catalog, key, mockCredentials.service(), ['prod-eu']);
-  // the mock catalog keeps no locations: record the call and answer as the catalog does
-  const addLocation = jest.spyOn(catalog, 'addLocation').mockImplementation(async location => ({ location: { id: 'l1', type: 'file', entityRef: 'location:default/l1', ...location }, entities: [] }));
   const drivers = testDrivers(api, { cluster: cluster as any, openstack });
-  const directory = createMockDirectory();
   const actions = {
     'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), demoCreate],
     'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
@@ -63,9 +60,9 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
       createComputeEnrollAction({ permissions, catalog, api, drivers, pollMs: 1 }),
       { ...step(enrollExamples), cloud: 'resource:default/demo-cloud' },
     ],
-    'openstack:catalog:register': [createCatalogRegisterAction({ permissions, catalog, directory: directory.path }), step(registerExamples)],
+    'openstack:catalog:register': [createCatalogRegisterAction({ permissions, api }), step(registerExamples)],
   } as const;
-  /** Everything that reached a cloud, the demo store, the chart repository, the catalog or the disk. */
+  /** Everything that reached a cloud, the demo store, the chart repository, the catalog, the suite's entities or leases. */
   const touched = () => ({
     demoStore: [...calls, ...api.status.mock.calls, ...api.demoStatus.mock.calls, ...api.hosts.mock.calls],
     clusters: cluster.mock.calls.length,
@@ -73,10 +70,10 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
     openstack: openstack.mock.calls.length,
     chartRepository: [...chartRequests],
     catalogReads: catalogRead.mock.calls.length + catalogList.mock.calls.length,
-    catalogLocations: addLocation.mock.calls.length,
-    files: readdirSync(directory.path),
+    suiteEntities: [...entities.keys()],
+    leases: api.acquireLease.mock.calls.length,
   });
-  return { actions, touched, calls, clusters, addLocation };
+  return { actions, touched, calls, clusters, entities };
 }
 
 
@@ -88,6 +85,6 @@ export const NOTHING_TOUCHED = {
   openstack: 0,
   chartRepository: [],
   catalogReads: 0,
-  catalogLocations: 0,
-  files: [],
+  suiteEntities: [],
+  leases: 0,
 };

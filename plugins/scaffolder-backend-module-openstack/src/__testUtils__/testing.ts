@@ -2,9 +2,17 @@
 // that survives a simulated crash, the way scaffolder task recovery keeps checkpoints.
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
-import { NotFoundError } from '@backstage/errors';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { CloudStatus, ComputeHostStatus, ControlPlaneServiceStatus, WorkloadStatus } from '@backstage-openstack/plugin-openstack-common';
+import {
+  CloudLease,
+  CloudOperationKind,
+  CloudStatus,
+  ComputeHostStatus,
+  ControlPlaneServiceStatus,
+  WorkloadStatus,
+} from '@backstage-openstack/plugin-openstack-common';
 import { createCloudDrivers, LiveDriverDeps } from '../drivers';
 import { SuiteApi, SuiteCloud } from '../drivers/suiteApi';
 
@@ -70,6 +78,8 @@ export function scriptedApi(script: {
   hosts?: () => ComputeHostStatus[];
 }) {
   const calls: string[] = [];
+  const leases = new Map<string, CloudLease>();
+  const entities = new Map<string, Record<string, unknown>>();
   const api = {
     status: jest.fn(async (_c: SuiteCloud) => script.status()),
     // as the route: a cloud the demo store does not have is not found
@@ -91,8 +101,22 @@ export function scriptedApi(script: {
       calls.push(`enroll ${c.cloudKey} ${b.host}`);
       return { host: b.host };
     }),
+    // the leases and entities the backend keeps, by ref (the real routes: openstack-backend's suite router)
+    acquireLease: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, b: { taskId: string; kind: CloudOperationKind }) => {
+      const held = leases.get(cloudRef);
+      if (held && held.taskId !== b.taskId) throw new ConflictError(`${cloudRef} is busy: ${held.kind} task ${held.taskId} is running on it`);
+      const lease = { cloudRef, taskId: b.taskId, kind: b.kind, initiator: 'user:default/mock', acquiredAt: 'now', renewedAt: 'now', expiresAt: 'later' };
+      leases.set(cloudRef, lease);
+      return lease;
+    }),
+    releaseLease: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, taskId: string) => leases.get(cloudRef)?.taskId === taskId && leases.delete(cloudRef)),
+    putEntity: jest.fn(async (_cr: BackstageCredentials, entity: Record<string, any>) => {
+      const entityRef = `resource:${entity.metadata?.namespace ?? 'default'}/${entity.metadata?.name}`;
+      entities.set(entityRef, entity);
+      return { entityRef };
+    }),
   };
-  return { api: api as SuiteApi & typeof api, calls };
+  return { api: api as SuiteApi & typeof api, calls, leases, entities };
 }
 
 /** The demo and live drivers over `api`; live clusters and clouds the test does not give are unknown. */

@@ -1,42 +1,45 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { readFileSync } from 'node:fs';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
-import { recoverableContext, allowAll } from '../__testUtils__/testing';
+import { recoverableContext, allowAll, scriptedApi, cloudStatus } from '../__testUtils__/testing';
 import { createCatalogRegisterAction } from './catalogRegister';
 import { examples } from './catalogRegister.examples';
 
 describe('openstack:catalog:register', () => {
-  const dir = createMockDirectory();
   const entity = yaml.parse(examples[0].example).steps[0].input.entity;
+  const suite = () => scriptedApi({ status: () => cloudStatus('2025.1') });
 
-  it('writes the entity and adds its file as a location, once', async () => {
-    const catalog = catalogServiceMock.mock();
-    const action = createCatalogRegisterAction({ permissions: allowAll(), catalog, directory: dir.path });
+  it("stores the entity in the suite's backend as the task's initiator, once, and writes no file", async () => {
+    const { api, entities } = suite();
+    const action = createCatalogRegisterAction({ permissions: allowAll(), api });
     const store = new Map<string, unknown>();
     const ctx = recoverableContext({ entity }, store);
     await action.handler(ctx as any);
-    await action.handler(recoverableContext({ entity }, store) as any); // resumed: no second location
-    expect(catalog.addLocation).toHaveBeenCalledTimes(1);
-    const [[location]] = catalog.addLocation.mock.calls;
-    expect(location.type).toBe('file');
-    expect(yaml.parse(readFileSync(location.target, 'utf8'))).toEqual(entity);
+    await action.handler(recoverableContext({ entity }, store) as any); // resumed: not stored again
+    expect(api.putEntity).toHaveBeenCalledTimes(1);
+    expect(api.putEntity).toHaveBeenCalledWith(mockCredentials.user(), entity);
+    expect(entities.get('resource:default/edge-1')).toEqual(entity);
     expect(ctx.output).toHaveBeenCalledWith('entityRef', 'resource:default/edge-1');
   });
 
-  it('refreshes when the location exists already', async () => {
-    const catalog = catalogServiceMock.mock();
-    catalog.addLocation.mockRejectedValue(Object.assign(new Error('exists'), { name: 'ConflictError' }));
-    const action = createCatalogRegisterAction({ permissions: allowAll(), catalog, directory: dir.path });
-    await action.handler(recoverableContext({ entity }, new Map()) as any);
-    expect(catalog.refreshEntity).toHaveBeenCalledWith('resource:default/edge-1', expect.anything());
+  it.each([
+    [{ kind: 'Resource', spec: { type: 'openstack-cloud' } }, /input\.entity\.metadata\.name: not a valid entity name/],
+    [{ kind: 'Resource', metadata: { name: 'config.local', namespace: '/../../../app' }, spec: { type: 'openstack-cloud' } }, /input\.entity\.metadata\.namespace: not a valid entity namespace/],
+    [{ kind: 'Resource', metadata: { name: '../x' }, spec: { type: 'openstack-compute-host' } }, /input\.entity\.metadata\.name/],
+    [{ kind: 'Component', metadata: { name: 'x' }, spec: { type: 'openstack-cloud' } }, /input\.entity: only a Resource/],
+    [{ kind: 'Resource', metadata: { name: 'x' }, spec: { type: 'database' } }, /input\.entity: only a Resource/],
+  ])('refuses %j before anything is stored', async (bad, message) => {
+    const { api } = suite();
+    const action = createCatalogRegisterAction({ permissions: allowAll(), api });
+    await expect(action.handler(recoverableContext({ entity: bad }, new Map()) as any)).rejects.toThrow(message);
+    expect(api.putEntity).not.toHaveBeenCalled();
   });
 
-  it('refuses an entity without a name, and writes nothing in a dry run', async () => {
-    const catalog = catalogServiceMock.mock();
-    const action = createCatalogRegisterAction({ permissions: allowAll(), catalog, directory: dir.path });
-    await expect(action.handler(recoverableContext({ entity: { kind: 'Resource' } }, new Map()) as any)).rejects.toThrow(/input\.entity/);
-    await action.handler(recoverableContext({ entity }, new Map(), { isDryRun: true }) as any);
-    expect(catalog.addLocation).not.toHaveBeenCalled();
+  it('stores nothing in a dry run', async () => {
+    const { api } = suite();
+    const action = createCatalogRegisterAction({ permissions: allowAll(), api });
+    const ctx = recoverableContext({ entity }, new Map(), { isDryRun: true });
+    await action.handler(ctx as any);
+    expect(api.putEntity).not.toHaveBeenCalled();
+    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'resource:default/edge-1');
   });
 });

@@ -5,6 +5,7 @@ import {
   CLOUD_DELIVERIES,
   CloudDelivery,
   cloudDriverKind,
+  cloudRefOfEntity,
   componentIssues,
   DEPLOYABLE_RELEASES,
   isDeployableRelease,
@@ -12,6 +13,7 @@ import {
   OWNER_REF,
   quoteValue,
   SAFE_NAME,
+  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { SuiteApi } from '../drivers/suiteApi';
@@ -21,6 +23,7 @@ import { timeoutMinutesField } from './inputFields';
 import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
 import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
 import { authorizeAction } from './authorize';
+import { holdCloudLease } from './cloudLease';
 
 export interface CloudCreateDeps {
   /** Asked for openstack.cloud.create with the initiator's credentials before anything else. */
@@ -29,7 +32,7 @@ export interface CloudCreateDeps {
   /** Who already holds a cloud key (live config, catalog): create never takes one over. */
   cloudKeyHolders: CloudKeyHolders;
   /** Live clouds: the configured clusters and the chart source check. */
-  live?: Omit<LiveCreateDeps, 'pollMs' | 'cloudKeyHolders'>;
+  live?: Omit<LiveCreateDeps, 'pollMs' | 'cloudKeyHolders' | 'holdLease'>;
   pollMs?: number;
 }
 
@@ -90,7 +93,9 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       },
     },
     async handler(ctx) {
-      await authorizeAction(deps.permissions, ctx, 'openstack:cloud:create', openstackCloudCreatePermission);
+      const credentials = await authorizeAction(deps.permissions, ctx, 'openstack:cloud:create', openstackCloudCreatePermission);
+      // one operation per cloud: the create's changes hold the new cloud's lease
+      const holdLease = (cloudRef: string, fn: () => Promise<void>) => holdCloudLease(ctx, deps.api, credentials, cloudRef, 'create', fn);
       // the scaffolder does not apply the schema's defaults to the input
       const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
       const delivery = ctx.input.delivery ?? (readMode(ctx.input.spec) as CloudDelivery | undefined) ?? 'demo';
@@ -116,7 +121,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         if (!deps.live) {
           throw new InputError(`input.delivery ${delivery}: live clouds are not configured in this backend (no kubernetes.clusterLocatorMethods)`);
         }
-        await createLiveCloud(ctx, { ...deps.live, cloudKeyHolders: deps.cloudKeyHolders, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
+        await createLiveCloud(ctx, { ...deps.live, cloudKeyHolders: deps.cloudKeyHolders, holdLease, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
         return;
       }
       if (ctx.input.spec) {
@@ -155,32 +160,34 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         ctx.output('entity', entity);
         return;
       }
-      await ctx.checkpoint({
-        key: `create.${name}.cloud`,
-        fn: async () => {
-          await deps.api.createDemoCloud({ name, release, region, cluster, namespace, components });
-          ctx.logger.info(`Created ${name}; its charts now roll out`);
-          return true;
-        },
-      });
-      if (waitForReady) {
-        const ready = new Set<string>();
-        await pollUntil(
-          `every service of ${name} to be Healthy`,
-          async () => {
-            const s = await deps.api.demoStatus(name);
-            for (const svc of s.services) {
-              if (svc.verdict === 'Healthy' && !ready.has(svc.name)) {
-                ready.add(svc.name);
-                ctx.logger.info(`${svc.name} is ready`);
-              }
-            }
-            return s.verdict === 'Healthy' ? s : undefined;
+      await holdLease(stringifyCloudRef(cloudRefOfEntity(entity)), async () => {
+        await ctx.checkpoint({
+          key: `create.${name}.cloud`,
+          fn: async () => {
+            await deps.api.createDemoCloud({ name, release, region, cluster, namespace, components });
+            ctx.logger.info(`Created ${name}; its charts now roll out`);
+            return true;
           },
-          { timeoutMs: timeoutMinutes * 60_000, intervalMs: pollMs, signal: ctx.signal },
-        );
-        ctx.logger.info(`Cloud ${name} is Healthy`);
-      }
+        });
+        if (waitForReady) {
+          const ready = new Set<string>();
+          await pollUntil(
+            `every service of ${name} to be Healthy`,
+            async () => {
+              const s = await deps.api.demoStatus(name);
+              for (const svc of s.services) {
+                if (svc.verdict === 'Healthy' && !ready.has(svc.name)) {
+                  ready.add(svc.name);
+                  ctx.logger.info(`${svc.name} is ready`);
+                }
+              }
+              return s.verdict === 'Healthy' ? s : undefined;
+            },
+            { timeoutMs: timeoutMinutes * 60_000, intervalMs: pollMs, signal: ctx.signal },
+          );
+          ctx.logger.info(`Cloud ${name} is Healthy`);
+        }
+      });
       ctx.output('entity', entity);
     },
   });

@@ -9,11 +9,13 @@ import {
   chartsFor,
   CloudSpec,
   cloudNamespace,
+  cloudRefOfEntity,
   LABEL_OPENSTACK_CLOUD,
   renderCloud,
   toYaml,
   internalUrlReason,
   OPENSTACK_HELM_REPOSITORY,
+  stringifyCloudRef,
   validateCloudSpec,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
@@ -40,6 +42,8 @@ export interface LiveCreateDeps {
   trustedChartSources?: readonly string[];
   /** Who already holds a cloud key (live config, catalog). */
   cloudKeyHolders: CloudKeyHolders;
+  /** Runs the changes holding the new cloud's lease (`holdCloudLease`, bound to the task). */
+  holdLease: (cloudRef: string, fn: () => Promise<void>) => Promise<void>;
   pollMs?: number;
 }
 
@@ -180,70 +184,73 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
     return;
   }
 
-  const nsObject = rendered.objects.find(o => o.kind === 'Namespace')!;
-  await ctx.checkpoint({
-    key: `create.${spec.name}.namespace`,
-    fn: async () => {
-      const r = await client.ensureNamespace(namespace, nsObject.metadata.labels ?? {});
-      ctx.logger.info(r === 'created' ? `Created namespace ${namespace}` : `Namespace ${namespace} exists`);
-      return r;
-    },
-  });
-
-  const toApply = rendered.objects.filter(o => o.kind !== 'Namespace');
-  if (spec.delivery.mode === 'direct') {
-    // The API server validates every object (CRD schemas included) before any Secret or object
-    // is created, so a rejected object changes nothing but the namespace.
-    for (const obj of toApply) await client.apply(obj, { dryRun: true });
-    ctx.logger.info(`The API server accepts all ${toApply.length} objects (server-side dry run)`);
-  }
-
-  for (const s of rendered.requiredSecrets) {
-    const r = await ctx.checkpoint({
-      key: `create.${spec.name}.secret.${s.name}`,
+  // one operation per cloud: the changes run holding the new cloud's lease
+  await deps.holdLease(stringifyCloudRef(cloudRefOfEntity(entity)), async () => {
+    const nsObject = rendered.objects.find(o => o.kind === 'Namespace')!;
+    await ctx.checkpoint({
+      key: `create.${spec.name}.namespace`,
       fn: async () => {
-        const got = await client.ensureSecret({ name: s.name, namespace: s.namespace, randomKeys: s.keys, labels: nsObject.metadata.labels, existing: 'add-missing-keys' });
-        return { created: got.created, addedKeys: got.addedKeys };
+        const r = await client.ensureNamespace(namespace, nsObject.metadata.labels ?? {});
+        ctx.logger.info(r === 'created' ? `Created namespace ${namespace}` : `Namespace ${namespace} exists`);
+        return r;
       },
     });
-    ctx.logger.info(
-      r.created
-        ? `Secret ${s.namespace}/${s.name} created (${s.keys.join(', ')})`
-        : `Secret ${s.namespace}/${s.name} exists, kept${r.addedKeys.length ? `; added missing ${r.addedKeys.join(', ')}` : ''}`,
-    );
-  }
 
-  if (spec.delivery.mode === 'direct') {
-    for (const obj of toApply) {
-      await ctx.checkpoint({
-        key: `create.${spec.name}.apply.${obj.kind}.${obj.metadata.name}`,
+    const toApply = rendered.objects.filter(o => o.kind !== 'Namespace');
+    if (spec.delivery.mode === 'direct') {
+      // The API server validates every object (CRD schemas included) before any Secret or object
+      // is created, so a rejected object changes nothing but the namespace.
+      for (const obj of toApply) await client.apply(obj, { dryRun: true });
+      ctx.logger.info(`The API server accepts all ${toApply.length} objects (server-side dry run)`);
+    }
+
+    for (const s of rendered.requiredSecrets) {
+      const r = await ctx.checkpoint({
+        key: `create.${spec.name}.secret.${s.name}`,
         fn: async () => {
-          const applied = (await client.apply(obj)) as { metadata?: { uid?: string; generation?: number } };
-          ctx.logger.info(`Applied ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
-          return { uid: applied.metadata?.uid ?? '', generation: applied.metadata?.generation ?? 0 };
+          const got = await client.ensureSecret({ name: s.name, namespace: s.namespace, randomKeys: s.keys, labels: nsObject.metadata.labels, existing: 'add-missing-keys' });
+          return { created: got.created, addedKeys: got.addedKeys };
         },
       });
+      ctx.logger.info(
+        r.created
+          ? `Secret ${s.namespace}/${s.name} created (${s.keys.join(', ')})`
+          : `Secret ${s.namespace}/${s.name} exists, kept${r.addedKeys.length ? `; added missing ${r.addedKeys.join(', ')}` : ''}`,
+      );
     }
-  } else {
-    // Workspace files are rewritten on every run (byte-identical: the renderer is deterministic),
-    // not checkpointed: a task resumed on a fresh workspace must still find them.
-    for (const f of files) {
-      const target = resolveSafeChildPath(ctx.workspacePath, f.path);
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(target, f.content, 'utf8');
-    }
-    ctx.logger.info(`Wrote ${files.length} manifests to ${dir}/ for the publish step`);
-  }
 
-  if (input.waitForReady) {
-    const ref: LiveCloudRef = {
-      cloud: spec.name,
-      namespace,
-      delivery: spec.delivery.mode,
-      argocdNamespace: spec.delivery.mode === 'argocd' ? spec.delivery.argocdNamespace : undefined,
-    };
-    await waitForCloudReady(ctx, client, ref, charts, { timeoutMs: input.timeoutMinutes * 60_000, intervalMs: deps.pollMs ?? 5000 });
-  }
+    if (spec.delivery.mode === 'direct') {
+      for (const obj of toApply) {
+        await ctx.checkpoint({
+          key: `create.${spec.name}.apply.${obj.kind}.${obj.metadata.name}`,
+          fn: async () => {
+            const applied = (await client.apply(obj)) as { metadata?: { uid?: string; generation?: number } };
+            ctx.logger.info(`Applied ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+            return { uid: applied.metadata?.uid ?? '', generation: applied.metadata?.generation ?? 0 };
+          },
+        });
+      }
+    } else {
+      // Workspace files are rewritten on every run (byte-identical: the renderer is deterministic),
+      // not checkpointed: a task resumed on a fresh workspace must still find them.
+      for (const f of files) {
+        const target = resolveSafeChildPath(ctx.workspacePath, f.path);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.writeFile(target, f.content, 'utf8');
+      }
+      ctx.logger.info(`Wrote ${files.length} manifests to ${dir}/ for the publish step`);
+    }
+
+    if (input.waitForReady) {
+      const ref: LiveCloudRef = {
+        cloud: spec.name,
+        namespace,
+        delivery: spec.delivery.mode,
+        argocdNamespace: spec.delivery.mode === 'argocd' ? spec.delivery.argocdNamespace : undefined,
+      };
+      await waitForCloudReady(ctx, client, ref, charts, { timeoutMs: input.timeoutMinutes * 60_000, intervalMs: deps.pollMs ?? 5000 });
+    }
+  });
   ctx.output('entity', entity);
   ctx.output('manifests', spec.delivery.mode === 'direct' ? [] : files.map(f => f.path));
 }

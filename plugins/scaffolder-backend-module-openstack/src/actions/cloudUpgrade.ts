@@ -10,6 +10,7 @@ import { examples } from './cloudUpgrade.examples';
 import { cloudRefField, timeoutMinutesField } from './inputFields';
 import { upgradeCloud } from './upgradeSteps';
 import { authorizeAction } from './authorize';
+import { holdCloudLease } from './cloudLease';
 
 export interface CloudUpgradeDeps {
   /** Asked for openstack.cloud.upgrade with the initiator's credentials before anything else. */
@@ -80,8 +81,13 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       }
       if (issues.length) throw new InputError(issues.join('\n'));
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
-      const target = await deps.drivers[cloud.driver].openUpgrade(ctx, cloud, { argocdNamespace });
-      await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs }, { targetRelease, timeoutMinutes, planOnly, waitForRollout });
+      const upgrade = async () => {
+        const target = await deps.drivers[cloud.driver].openUpgrade(ctx, cloud, { argocdNamespace });
+        await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs }, { targetRelease, timeoutMinutes, planOnly, waitForRollout });
+      };
+      // one operation per cloud: a plan changes nothing and takes no lease; the upgrade holds it
+      if (planOnly) await upgrade();
+      else await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'upgrade', upgrade);
     },
   });
 }

@@ -18,6 +18,7 @@ import { examples } from './computeEnroll.examples';
 import { cloudRefField, timeoutMinutesField } from './inputFields';
 import { enrollHost, EnrollStepDeps } from './enrollSteps';
 import { authorizeAction } from './authorize';
+import { holdCloudLease } from './cloudLease';
 
 export interface ComputeEnrollDeps extends EnrollStepDeps {
   /** Asked for openstack.compute.enroll with the initiator's credentials before anything else. */
@@ -77,12 +78,15 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       }
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
       const input = { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes };
-      const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);
-      ctx.logger.info(
-        `Enrolling ${host} (management ${managementIp}, overlay ${overlayIp}) into ${cloud.entityRef}, zone ${availabilityZone}${aggregate ? `, aggregate ${aggregate}` : ''}`,
-      );
-      ctx.logger.info('The host configuration bundle (nova-compute, OVN remote, libvirt) is delivered as a Secret; its contents are never logged.');
-      const { bundleSecret } = await enrollHost(ctx, target, cloud, input, deps);
+      // one operation per cloud: the enrollment holds the cloud's lease
+      const { bundleSecret } = await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'enroll', async () => {
+        const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);
+        ctx.logger.info(
+          `Enrolling ${host} (management ${managementIp}, overlay ${overlayIp}) into ${cloud.entityRef}, zone ${availabilityZone}${aggregate ? `, aggregate ${aggregate}` : ''}`,
+        );
+        ctx.logger.info('The host configuration bundle (nova-compute, OVN remote, libvirt) is delivered as a Secret; its contents are never logged.');
+        return enrollHost(ctx, target, cloud, input, deps);
+      });
       // for the entity: the release the host joins on (a status that cannot be read leaves it out)
       const release = await deps.api.status(cloud).then(
         st => st.release,

@@ -141,13 +141,12 @@ describe('actions under the real permission framework', () => {
       expect(ctx.output).toHaveBeenCalledWith('entity', expect.objectContaining({ kind: 'Resource' }));
     });
 
-    it('openstack:catalog:register writes the entity and adds its location', async () => {
-      const { actions, addLocation, touched } = rig(permissions, chartRequests);
+    it("openstack:catalog:register stores the entity in the suite's backend", async () => {
+      const { actions, touched } = rig(permissions, chartRequests);
       const [action, input] = actions['openstack:catalog:register'];
       const ctx = createMockActionContext({ input: { ...input } });
       await (action.handler as (c: unknown) => Promise<void>)(ctx);
-      expect(addLocation).toHaveBeenCalledTimes(1);
-      expect(touched().files).toEqual(['resource_default_edge-1.yaml']);
+      expect(touched().suiteEntities).toEqual(['resource:default/edge-1']);
       expect(ctx.output).toHaveBeenCalledWith('entityRef', 'resource:default/edge-1');
     });
   });

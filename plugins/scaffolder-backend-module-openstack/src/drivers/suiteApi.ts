@@ -1,4 +1,7 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
+  CloudLease,
+  CloudOperationKind,
   CloudStatus,
   ComputeHostStatus,
   NewDemoCloud,
@@ -27,15 +30,29 @@ export interface SuiteApi {
   /** Rolls the demo cloud to `to`, chart by chart in `order` (the planner's steps); idempotent. */
   upgradeDemoCloud(cloud: SuiteCloud, body: { to: string; order: string[] }): Promise<unknown>;
   enrollDemoHost(cloud: SuiteCloud, body: { host: string; zone: string; aggregate?: string }): Promise<unknown>;
+  /**
+   * Takes or renews a cloud's lease for a task, as the task's initiator (the backend checks their
+   * permission for `kind`); rejects with a 409 naming the running task and its initiator.
+   */
+  acquireLease(credentials: BackstageCredentials, cloudRef: string, body: { taskId: string; kind: CloudOperationKind; ttlSeconds?: number }): Promise<CloudLease>;
+  /** Releases the task's lease, as the task's initiator. */
+  releaseLease(credentials: BackstageCredentials, cloudRef: string, taskId: string): Promise<boolean>;
+  /** Stores a cloud's or host's entity for the suite's entity provider, as the task's initiator. */
+  putEntity(credentials: BackstageCredentials, entity: Record<string, unknown>): Promise<{ entityRef: string }>;
 }
 
 /**
  * The suite API over the one client of /api/openstack (`OpenStackPluginClient`): the routes name
  * a cloud by its cloud ref; only the create action's wait names a new demo cloud by its cloud key
  * (its entity does not exist yet). Reads are fresh (`refresh`), as an action acts on them.
+ * `client` calls with the scaffolder's service credentials; `asInitiator(credentials)` is the
+ * same client calling on behalf of a task's initiator, for the routes that check their permission.
  */
-export function suiteApi(client: OpenStackPluginApi): SuiteApi {
+export function suiteApi(client: OpenStackPluginApi, asInitiator: (credentials: BackstageCredentials) => OpenStackPluginApi): SuiteApi {
   return {
+    acquireLease: (credentials, cloudRef, body) => asInitiator(credentials).acquireCloudLease(cloudRef, body),
+    releaseLease: (credentials, cloudRef, taskId) => asInitiator(credentials).releaseCloudLease(cloudRef, taskId),
+    putEntity: (credentials, entity) => asInitiator(credentials).putSuiteEntity(entity),
     status: cloud => client.getStatus(cloud.entityRef, { refresh: true }),
     demoStatus: cloudKey => client.getDemoCloudStatus(cloudKey),
     hosts: cloud => client.listAllHosts(cloud.entityRef, { refresh: true }),
