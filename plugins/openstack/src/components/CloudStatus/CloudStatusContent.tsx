@@ -21,6 +21,7 @@ import { CapacityByZone } from './CapacityByZone';
 import { ControlPlaneTable } from './ControlPlaneTable';
 import { HostsTable } from './HostsTable';
 import { OperationsTable } from './OperationsTable';
+import { RunningOperation } from './RunningOperation';
 import { PendingApprovalsCard } from '../Approvals';
 
 /** The live status of one cloud, named by its cloud ref: header, control plane, compute hosts, capacity, operations. */
@@ -113,6 +114,7 @@ export const CloudStatusView = ({ cloudRef, horizonUrl }: { cloudRef: string; ho
             Last refresh failed: {error.message}
           </Typography>
         )}
+        <RunningOperation cloudRef={cloudRef} refreshKey={refreshKey} />
       </Grid>
       <Grid item xs={12} key="control-plane">
         <ControlPlaneTable services={status.services} cloudRelease={status.release} />

@@ -41,6 +41,7 @@ function api(over: Partial<OpenStackPluginApi>): OpenStackPluginApi {
     getStatus: jest.fn(async () => status()),
     getHosts: jest.fn(async () => ({ items: [], total: 0, offset: 0, limit: 25 })),
     getOperations: jest.fn(async () => []),
+    getCloudLease: jest.fn(async () => undefined),
     listApprovals: jest.fn(async () => []),
     ...over,
   };
@@ -75,7 +76,29 @@ describe('CloudStatusView', () => {
     expect(a.getStatus).toHaveBeenCalledWith(cloudRef, { refresh: false });
     expect(a.getHosts).toHaveBeenCalledWith(cloudRef, expect.objectContaining({ filter: 'all', offset: 0, limit: 25 }));
     expect(a.getOperations).toHaveBeenCalledWith(cloudRef);
+    expect(a.getCloudLease).toHaveBeenCalledWith(cloudRef);
+    // no operation running: nothing shown
+    expect(screen.queryByTestId('running-operation')).not.toBeInTheDocument();
     expect(a.listApprovals).toHaveBeenCalledWith({ state: 'pending', cloud: cloudRef });
+  });
+
+  it('shows the operation running on the cloud: its kind, its task and who started it', async () => {
+    await render(
+      api({
+        getCloudLease: async () => ({
+          cloudRef,
+          taskId: 'task-42',
+          kind: 'upgrade',
+          initiator: 'user:default/alice',
+          acquiredAt: '2026-12-02T10:00:00Z',
+          renewedAt: '2026-12-02T10:01:00Z',
+          expiresAt: '2026-12-02T10:03:00Z',
+        }),
+      }),
+    );
+    const running = await screen.findByTestId('running-operation');
+    expect(running).toHaveTextContent(/upgrade running: task task-42, started by user:default\/alice/);
+    expect(screen.getByRole('link', { name: 'task task-42' })).toHaveAttribute('href', '/create/tasks/task-42');
   });
 
   it("links each host to its catalog entity, as enroll names it", async () => {
