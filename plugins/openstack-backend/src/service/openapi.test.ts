@@ -6,6 +6,7 @@ import yaml from 'yaml';
 import { createApprovalsRouter } from '../approvals';
 import { DemoClouds } from '../demo/DemoClouds';
 import { StatusService } from '../status/StatusService';
+import { createSuiteRouter } from '../suite/router';
 import { createRouter } from './router';
 
 /** `METHOD /path/{param}` of every operation of a router, as openapi.yaml writes paths. */
@@ -43,7 +44,16 @@ describe('openapi.yaml', () => {
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),
     });
-    const served = [...routesOf(router as any), ...routesOf(approvals as any)];
+    const suite = createSuiteRouter({
+      httpAuth: mockServices.httpAuth(),
+      auth: mockServices.auth(),
+      permissions: mockServices.permissions(),
+      catalog: catalogServiceMock(),
+      entities: {} as any,
+      leases: {} as any,
+      changes: {} as any,
+    });
+    const served = [...routesOf(router as any), ...routesOf(approvals as any), ...routesOf(suite as any)];
     expect(served.length).toBeGreaterThan(10);
     expect([...served].sort()).toEqual([...documented].sort());
   });
