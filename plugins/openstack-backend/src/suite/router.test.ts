@@ -117,7 +117,7 @@ describe('suite entities', () => {
     [{ ...cloud('x'), metadata: { name: 'x'.repeat(64) } }, 400, /body\.entity\.metadata\.name/],
     [{ ...cloud('x'), kind: 'Component' }, 400, /body\.entity: only a Resource/],
     [{ ...cloud('x'), spec: { type: 'database', owner: 'x' } }, 400, /body\.entity: only a Resource/],
-    [{ ...cloud('x'), apiVersion: 'nope' }, 400, /body\.entity: .*apiVersion/],
+    [{ ...cloud('x'), metadata: { name: 'x', labels: { app: 'a value with spaces' } } }, 400, /body\.entity: .*label/i],
     [{ ...cloud('x'), status: { hacked: true } }, 400, /body\.entity: /],
     [{ ...cloud('x'), metadata: { name: 'x', annotations: { 'bad key!': 'v' } } }, 400, /body\.entity: .*annotation/i],
     [{ ...cloud('x'), metadata: { name: 'x', description: 'd'.repeat(70_000) } }, 400, /body\.entity: larger than 65536 bytes/],
