@@ -1,6 +1,7 @@
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { createMockDirectory, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
 import request from 'supertest';
 import catalogModuleOpenstack from './index';
 
@@ -33,9 +34,9 @@ const alice = mockCredentials.user.header('user:default/alice');
  * on its own SQLite file in `directory` (as the embedded defaults keep them): a restart keeps them.
  */
 async function startPortal(directory: string) {
-  const { server, stop } = await startTestBackend({
+  const backend = await startTestBackend({
     features: [
-      import('@backstage/plugin-catalog-backend'),
+      catalogPlugin,
       catalogModuleOpenstack,
       openstackPlugin,
       databaseServiceFactory,
@@ -48,7 +49,7 @@ async function startPortal(directory: string) {
       }),
     ],
   });
-  return { server, stop };
+  return { server: backend.server, stop: () => backend.stop() };
 }
 
 /** What the catalog lists of the suite's entities (through its own API). */
