@@ -4,12 +4,16 @@ import { DeferredEntity, EntityProvider, EntityProviderConnection } from '@backs
 import { OPENSTACK_SUITE_LOCATION, SuiteEntityRecord } from '@backstage-openstack/plugin-openstack-common';
 import { SuiteEntityChange } from '@backstage-openstack/plugin-openstack-node';
 
-/** What the provider needs: the suite's entities (its backend plugin's database), a schedule, a logger. */
+/**
+ * What the provider needs: the suite's entities (its backend plugin's database), a schedule, a logger.
+ * @public
+ */
 export interface OpenStackEntityProviderOptions {
   /** Every entity the suite keeps: `GET /api/openstack/catalog/entities`. */
   read: () => Promise<SuiteEntityRecord[]>;
   /** When the full read runs (`coreServices.scheduler`, a task shared by the replicas). */
   schedule: SchedulerServiceTaskRunner;
+  /** Where the provider says how many entities each full read handed the catalog. */
   logger: LoggerService;
 }
 
@@ -46,10 +50,12 @@ export class OpenStackEntityProvider implements EntityProvider {
 
   constructor(private readonly options: OpenStackEntityProviderOptions) {}
 
+  /** `openstack-suite`. */
   getProviderName(): string {
     return 'openstack-suite';
   }
 
+  /** Called by the catalog: keeps the connection and schedules the full read. */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.options.schedule.run({
