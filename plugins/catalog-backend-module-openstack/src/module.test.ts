@@ -1,5 +1,7 @@
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { createMockDirectory, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+// the test runs the suite's real backend plugin (routes and database) next to this module
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import request from 'supertest';

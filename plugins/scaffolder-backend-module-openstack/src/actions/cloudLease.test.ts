@@ -1,6 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// the test runs the suite's real backend plugin (routes and database) next to this module
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
 import { AddressInfo } from 'node:net';
