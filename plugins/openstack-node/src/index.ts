@@ -29,7 +29,12 @@ export {
 } from './kubernetes/kubernetesBackend';
 export type { KubernetesBackendAccess } from './kubernetes/kubernetesBackend';
 export { kubeStatusOf } from './kubernetes/kubeErrors';
-export { retryAfterMs, withKubeRetry } from './kubernetes/retry';
+export {
+  DEFAULT_KUBE_TIMEOUT_MS,
+  KubeTimeoutError,
+  kubeHttp,
+} from './kubernetes/http';
+export type { KubeHttp, KubeHttpOptions } from './kubernetes/http';
 export {
   applicationReadiness,
   helmReleaseReadiness,

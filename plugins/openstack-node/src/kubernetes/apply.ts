@@ -9,6 +9,7 @@ import {
 import {
   AppsV1Api,
   BatchV1Api,
+  Configuration,
   CoreV1Api,
   KubeConfig,
   KubernetesObject,
@@ -23,8 +24,8 @@ import {
   KubernetesBackendAccess,
   kubeConfigViaKubernetesBackend,
 } from './kubernetesBackend';
+import { kubeApiConfiguration, KubeHttp, kubeHttp, KubeHttpOptions } from './http';
 import { kubeServerMessage, kubeStatusOf } from './kubeErrors';
-import { withKubeRetry } from './retry';
 import { KubeWorkload } from './workloads';
 
 /** The field manager of every server-side apply of the suite. @public */
@@ -84,6 +85,10 @@ export type NamespaceOwnership =
  * `backstage-openstack`, or a create-once (namespaces, Secrets). Shared by the backend and the
  * scaffolder actions.
  *
+ * Every API client it hands out ({@link ClusterClient.objects}, `core`, `apps`, `batch`,
+ * {@link ClusterClient.api}) sends its requests through one HTTP layer ({@link kubeHttp}): a
+ * time limit on every call, and the retries that are safe.
+ *
  * @public
  */
 export class ClusterClient {
@@ -91,10 +96,12 @@ export class ClusterClient {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly batch: BatchV1Api;
+  private readonly http: KubeHttp;
+  private readonly configuration: Configuration;
 
   /** A cluster reached directly with its ServiceAccount token (tests, benchmarks). */
-  static for(cluster: ClusterDetails): ClusterClient {
-    return new ClusterClient(cluster.name, kubeConfigFor(cluster));
+  static for(cluster: ClusterDetails, http?: KubeHttpOptions): ClusterClient {
+    return new ClusterClient(cluster.name, kubeConfigFor(cluster), undefined, http);
   }
 
   /**
@@ -104,27 +111,50 @@ export class ClusterClient {
   static viaKubernetesBackend(
     name: string,
     access: KubernetesBackendAccess,
+    http?: KubeHttpOptions,
   ): ClusterClient {
     return new ClusterClient(
       name,
       kubeConfigViaKubernetesBackend(name, access),
       'the Kubernetes backend',
+      http,
     );
   }
 
   /**
    * @param via - how the cluster is reached when not directly: named in errors instead of the
    *   cluster's URL
+   * @param http - the time limit and retries of every call (defaults: 10 s, 3 retries)
    */
   constructor(
     readonly name: string,
     readonly kc: KubeConfig,
     private readonly via?: string,
+    http?: KubeHttpOptions,
   ) {
-    this.objects = KubernetesObjectApi.makeApiClient(kc);
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
+    this.http = kubeHttp(http);
+    this.configuration = kubeApiConfiguration(kc, this.http.http);
+    this.objects = new KubernetesObjectApi(this.configuration);
+    this.core = this.api(CoreV1Api);
+    this.apps = this.api(AppsV1Api);
+    this.batch = this.api(BatchV1Api);
+  }
+
+  /**
+   * A generated API client of this cluster (e.g. `AuthorizationV1Api`), sending through the same
+   * HTTP layer as every other call. Never make clients from {@link ClusterClient.kc} directly:
+   * they would bypass the time limit and retries.
+   */
+  api<T>(type: new (configuration: Configuration) => T): T {
+    return new type(this.configuration);
+  }
+
+  /**
+   * Per-call options of a create (POST) whose caller treats 409 as "already done": such a create
+   * may be repeated after a 5xx or a lost connection (other POSTs never are).
+   */
+  get conflictSafe(): { httpApi: KubeHttp['conflictSafe'] } {
+    return { httpApi: this.http.conflictSafe };
   }
 
   /** The cluster's URL, or how it is reached (through the Kubernetes backend). */
@@ -169,11 +199,13 @@ export class ClusterClient {
     }
   }
 
-  /** Runs one API call of this cluster: a 429 is repeated, any error named by {@link ClusterClient.fail}. */
+  /**
+   * Runs one API call of this cluster, any error named by {@link ClusterClient.fail} (time limit
+   * and retries are the HTTP layer's, under every call).
+   */
   async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
-      // a 429 (request not processed) is repeated as the server asks
-      return await withKubeRetry(fn);
+      return await fn();
     } catch (e) {
       throw this.fail(what, e);
     }
@@ -182,7 +214,7 @@ export class ClusterClient {
   /** The server's version (`GET /version`): proves the cluster is reachable and the token accepted. */
   async version(): Promise<string> {
     const v = await this.call('GET /version', () =>
-      this.kc.makeApiClient(VersionApi).getCode(),
+      this.api(VersionApi).getCode(),
     );
     return v.gitVersion;
   }
@@ -211,10 +243,13 @@ export class ClusterClient {
     labels: Record<string, string>,
   ): Promise<'created' | 'exists'> {
     try {
-      await this.core.createNamespace({
-        body: { metadata: { name: namespace, labels } },
-        fieldManager: FIELD_MANAGER,
-      });
+      await this.core.createNamespace(
+        {
+          body: { metadata: { name: namespace, labels } },
+          fieldManager: FIELD_MANAGER,
+        },
+        this.conflictSafe,
+      );
       return 'created';
     } catch (e) {
       if (kubeStatusOf(e) === 409) return 'exists';
@@ -247,16 +282,19 @@ export class ClusterClient {
     let got = await existing();
     if (!got) {
       try {
-        await this.core.createNamespacedSecret({
-          namespace: s.namespace,
-          body: {
-            metadata: { name: s.name, labels: s.labels },
-            type: 'Opaque',
-            data: random(s.randomKeys ?? []),
-            stringData: s.stringData,
+        await this.core.createNamespacedSecret(
+          {
+            namespace: s.namespace,
+            body: {
+              metadata: { name: s.name, labels: s.labels },
+              type: 'Opaque',
+              data: random(s.randomKeys ?? []),
+              stringData: s.stringData,
+            },
+            fieldManager: FIELD_MANAGER,
           },
-          fieldManager: FIELD_MANAGER,
-        });
+          this.conflictSafe,
+        );
         return {
           name: s.name,
           namespace: s.namespace,

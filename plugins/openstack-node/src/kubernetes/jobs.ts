@@ -70,11 +70,15 @@ export async function runJobFromCronJob(
     );
   }
   try {
-    const job = await client.batch.createNamespacedJob({
-      namespace: opts.namespace,
-      body: jobFromCronJob(cronJob, opts.name, opts.labels),
-      fieldManager: FIELD_MANAGER,
-    });
+    // a Job of this name that exists is the one this call made: repeating the create is harmless
+    const job = await client.batch.createNamespacedJob(
+      {
+        namespace: opts.namespace,
+        body: jobFromCronJob(cronJob, opts.name, opts.labels),
+        fieldManager: FIELD_MANAGER,
+      },
+      client.conflictSafe,
+    );
     return { created: true, job };
   } catch (e) {
     if (kubeStatusOf(e) === 409) {

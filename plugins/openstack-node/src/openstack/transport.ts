@@ -8,6 +8,16 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { Agent } from 'undici';
+import {
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  RetryPolicy,
+  sleep,
+} from '../util/backoff';
+
+export { DEFAULT_RETRY_POLICY, parseRetryAfter } from '../util/backoff';
+export type { RetryPolicy } from '../util/backoff';
 
 /**
  * HTTP method used against the OpenStack APIs. Only GET (and HEAD) is retried.
@@ -15,27 +25,6 @@ import { Agent } from 'undici';
  * @public
  */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/**
- * Retry policy for idempotent requests (GET/HEAD) on 5xx, 429 and network errors.
- *
- * @public
- */
-export interface RetryPolicy {
-  /** Retries after the first attempt, default 3 (0 disables). */
-  retries: number;
-  /** Base of the exponential backoff, default 250 ms (full jitter). */
-  baseDelayMs: number;
-  /** Cap of one wait, including a Retry-After, default 10000 ms. */
-  maxDelayMs: number;
-}
-
-/** @public */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  retries: 3,
-  baseDelayMs: 250,
-  maxDelayMs: 10_000,
-};
 
 /**
  * Options of {@link OpenStackTransport}.
@@ -121,9 +110,6 @@ export class Semaphore {
   }
 }
 
-const sleep = (ms: number) =>
-  new Promise<void>(resolve => setTimeout(resolve, ms));
-
 /**
  * HTTP to one cloud: timeouts, bounded concurrency, retries of idempotent requests with
  * exponential backoff and jitter (honouring Retry-After), custom CA, and errors of
@@ -172,7 +158,7 @@ export class OpenStackTransport {
           (error as Error)?.name === 'TimeoutError' ||
           (error as Error)?.name === 'AbortError';
         if (!last) {
-          await sleep(this.backoff(attempt));
+          await sleep(backoffMs(this.retry, attempt));
           continue;
         }
         const reason = timedOut
@@ -199,7 +185,7 @@ export class OpenStackTransport {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         await response.arrayBuffer().catch(() => undefined);
         await sleep(
-          Math.min(retryAfter ?? this.backoff(attempt), this.retry.maxDelayMs),
+          Math.min(retryAfter ?? backoffMs(this.retry, attempt), this.retry.maxDelayMs),
         );
         continue;
       }
@@ -235,15 +221,6 @@ export class OpenStackTransport {
     };
     if (this.dispatcher) init.dispatcher = this.dispatcher;
     return this.fetchImpl(req.url, init);
-  }
-
-  private backoff(attempt: number): number {
-    const exp = Math.min(
-      this.retry.baseDelayMs * 2 ** (attempt - 1),
-      this.retry.maxDelayMs,
-    );
-    // "equal jitter": half fixed, half random, so waits always grow
-    return exp / 2 + Math.random() * (exp / 2);
   }
 
   /** `OpenStack cloud "x": compute GET https://host/v2.1/os-services failed: <what>`. */
@@ -303,19 +280,6 @@ function describeNetworkError(error: unknown): string {
   return cause
     ? `${e?.message ?? 'fetch failed'} (${cause})`
     : String(e?.message ?? error);
-}
-
-/**
- * Retry-After in ms from seconds or an HTTP date; undefined if absent or unparsable.
- *
- * @public
- */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - Date.now());
 }
 
 async function readJson(response: Response): Promise<unknown> {
