@@ -12,6 +12,8 @@ export { kubeConfigFor } from './kubernetes/clusters';
 export type { ClusterDetails } from './kubernetes/clusters';
 export {
   CLOUD_LABEL,
+  CLOUD_NAMESPACE_RBAC,
+  CLUSTER_RBAC,
   ClusterClient,
   FIELD_MANAGER,
   randomCredential,
@@ -20,6 +22,7 @@ export type {
   ClusterAccess,
   EnsuredSecret,
   ExistingSecretPolicy,
+  KubeRight,
   NamespaceOwnership,
   SecretOnce,
 } from './kubernetes/apply';

@@ -8,6 +8,7 @@ import {
 } from '@backstage/errors';
 import {
   AppsV1Api,
+  AuthorizationV1Api,
   BatchV1Api,
   Configuration,
   CoreV1Api,
@@ -15,6 +16,7 @@ import {
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  V1APIResource,
   V1Job,
   V1Pod,
   VersionApi,
@@ -73,6 +75,33 @@ export interface EnsuredSecret {
   labels: Record<string, string>;
 }
 
+/**
+ * The file of deploy/rbac that a platform team applies in each namespace of a cloud (the
+ * namespace, labelled with the cloud's name, and the suite's Secret rights in it). @public
+ */
+export const CLOUD_NAMESPACE_RBAC = 'deploy/rbac/cloud-namespace.yaml';
+
+/** The file of deploy/rbac with the suite's cluster-wide rights (its ClusterRole). @public */
+export const CLUSTER_RBAC = 'deploy/rbac/backstage-openstack.yaml';
+
+/** A right the suite needs in a cluster: a verb on a kind, in a namespace or cluster-wide. @public */
+export interface KubeRight {
+  verb: string;
+  apiVersion: string;
+  kind: string;
+  /** The namespace; absent for a cluster-scoped kind. */
+  namespace?: string;
+  /** One object only (e.g. `get` of one namespace). */
+  name?: string;
+}
+
+/** The object API with the kind → resource lookup (discovery) that client-node keeps to itself. */
+class DiscoveringObjectApi extends KubernetesObjectApi {
+  lookup(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+    return this.resource(apiVersion, kind);
+  }
+}
+
 /** Whether a namespace may hold a cloud's control plane. @public */
 export type NamespaceOwnership =
   | { state: 'free' }
@@ -92,7 +121,7 @@ export type NamespaceOwnership =
  * @public
  */
 export class ClusterClient {
-  readonly objects: KubernetesObjectApi;
+  readonly objects: DiscoveringObjectApi;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly batch: BatchV1Api;
@@ -134,7 +163,7 @@ export class ClusterClient {
   ) {
     this.http = kubeHttp(http);
     this.configuration = kubeApiConfiguration(kc, this.http.http);
-    this.objects = new KubernetesObjectApi(this.configuration);
+    this.objects = new DiscoveringObjectApi(this.configuration);
     this.core = this.api(CoreV1Api);
     this.apps = this.api(AppsV1Api);
     this.batch = this.api(BatchV1Api);
@@ -179,7 +208,7 @@ export class ClusterClient {
         );
       case 403:
         return new NotAllowedError(
-          `${where}: HTTP 403 ${msg}. Grant it in deploy/rbac/backstage-openstack.yaml and apply that file to the cluster`,
+          `${where}: HTTP 403 ${msg}. Grant it: Secrets of a cloud's namespace come with ${CLOUD_NAMESPACE_RBAC} applied in that namespace, everything else with ${CLUSTER_RBAC} applied to the cluster`,
         );
       case 409:
         return new ConflictError(`${where}: HTTP 409 ${msg}`);
@@ -237,11 +266,18 @@ export class ClusterClient {
     }
   }
 
-  /** Creates the namespace with these labels unless it exists (the role may not patch namespaces). */
+  /**
+   * Creates the namespace with these labels unless it exists (the role may not patch namespaces).
+   * An existing namespace is only read: the suite's role has no `create` on namespaces, the
+   * platform team makes a cloud's namespace when it onboards it ({@link CLOUD_NAMESPACE_RBAC}).
+   */
   async ensureNamespace(
     namespace: string,
     labels: Record<string, string>,
   ): Promise<'created' | 'exists'> {
+    if ((await this.namespaceOwnership(namespace, '')).state !== 'free') {
+      return 'exists';
+    }
     try {
       await this.core.createNamespace(
         {
@@ -339,6 +375,59 @@ export class ClusterClient {
       addedKeys: missing,
       labels,
     };
+  }
+
+  /**
+   * The rights of `wanted` that this cluster's credentials lack, each asked with a
+   * SelfSubjectAccessReview (the identity the cluster sees: the ServiceAccount behind the
+   * Kubernetes backend). A kind the cluster does not serve counts as missing.
+   */
+  async missingRights(wanted: KubeRight[]): Promise<KubeRight[]> {
+    const resources = new Map<string, Promise<V1APIResource | undefined>>();
+    const resourceOf = (r: KubeRight) => {
+      const k = `${r.apiVersion}/${r.kind}`;
+      if (!resources.has(k)) {
+        resources.set(
+          k,
+          this.call(`discover the resource of ${r.kind} (${r.apiVersion})`, () =>
+            this.objects.lookup(r.apiVersion, r.kind),
+          ),
+        );
+      }
+      return resources.get(k)!;
+    };
+    const reviews = this.api(AuthorizationV1Api);
+    const allowed = await Promise.all(
+      wanted.map(async r => {
+        const resource = await resourceOf(r);
+        if (!resource) return false;
+        const review = await this.call(
+          `SelfSubjectAccessReview of ${r.verb} ${resource.name}`,
+          () =>
+            reviews.createSelfSubjectAccessReview(
+              {
+                body: {
+                  spec: {
+                    resourceAttributes: {
+                      verb: r.verb,
+                      group: r.apiVersion.includes('/')
+                        ? r.apiVersion.split('/')[0]
+                        : '',
+                      resource: resource.name,
+                      namespace: resource.namespaced ? r.namespace : undefined,
+                      name: r.name,
+                    },
+                  },
+                },
+              },
+              // a review changes nothing: asking again is harmless
+              this.conflictSafe,
+            ),
+        );
+        return review.status?.allowed === true;
+      }),
+    );
+    return wanted.filter((_, i) => !allowed[i]);
   }
 
   /** Server-side apply (field manager `backstage-openstack`, force), optionally as a server dry run. */
@@ -446,4 +535,5 @@ export type ClusterAccess = Pick<
   | 'listWorkloads'
   | 'listPods'
   | 'readJob'
+  | 'missingRights'
 >;

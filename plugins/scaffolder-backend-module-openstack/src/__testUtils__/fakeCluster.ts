@@ -3,7 +3,7 @@
 // applier's fields), plus a stand-in helm-controller that rolls a HelmRelease's workloads out
 // when it reconciles it. Unit tests only; the integration tests use the real kube-apiserver.
 import { ChartName, chartInfo, chartWorkloads } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterAccess, NamespaceOwnership, workloadReadiness } from '@backstage-openstack/plugin-openstack-node';
+import { ClusterAccess, KubeRight, NamespaceOwnership, workloadReadiness } from '@backstage-openstack/plugin-openstack-node';
 
 type Obj = { apiVersion: string; kind: string; metadata: any; spec?: any; status?: any; [k: string]: any };
 
@@ -24,6 +24,15 @@ export class FakeCluster implements ClusterAccess {
   autoReconcile = true;
   /** Charts whose db-sync Job fails when reconciled. */
   failingDbSync = new Set<string>();
+  /** Rights the credentials lack (SelfSubjectAccessReview says no), e.g. secrets in a namespace not onboarded. */
+  lacks: (r: KubeRight) => boolean = () => false;
+  /** Every right asked (`verb kind ns`). */
+  reviewed: string[] = [];
+
+  async missingRights(wanted: KubeRight[]): Promise<KubeRight[]> {
+    this.reviewed.push(...wanted.map(r => `${r.verb} ${r.kind} ${r.namespace ?? r.name ?? ''}`));
+    return wanted.filter(r => this.lacks(r));
+  }
 
   private write(what: string) {
     const e = this.failOnce.get(what);
@@ -88,6 +97,10 @@ export class FakeCluster implements ClusterAccess {
   }
 
   async read<T>(h: { kind: string; name: string; namespace?: string }): Promise<T | undefined> {
+    if (h.kind === 'Secret') {
+      const data = this.secrets.get(`${h.namespace}/${h.name}`);
+      return data ? ({ kind: 'Secret', metadata: { name: h.name, namespace: h.namespace } } as T) : undefined;
+    }
     const o = this.objects.get(key(h.kind, h.namespace, h.name));
     return o ? (JSON.parse(JSON.stringify(o)) as T) : undefined;
   }

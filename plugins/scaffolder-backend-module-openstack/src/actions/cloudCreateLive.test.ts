@@ -140,14 +140,67 @@ describe('openstack:cloud:create on a live cluster', () => {
     for (const v of cluster.secretValues()) expect(everything).not.toContain(v);
   });
 
-  it('refuses the name of a running cloud (its namespace labelled with it) to any other task, changing nothing', async () => {
+  it('refuses the name of a running cloud (its namespace labelled with it, holding its Secrets or charts) to any other task, changing nothing', async () => {
+    for (const holding of ['secret', 'chart']) {
+      const { cluster, run } = setup();
+      cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-1' });
+      if (holding === 'secret') cluster.secrets.set('edge-1/edge-1-keystone-admin', { password: 'theirs' });
+      else await cluster.apply({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'edge-1-keystone', namespace: 'edge-1', labels: { 'openstack.backstage.io/chart': 'keystone' } } });
+      const before = [...cluster.writes];
+      for (const isDryRun of [true, false]) {
+        await expect(run({ spec: spec() }, new Map(), { isDryRun }).done).rejects.toThrow(
+          /^input\.spec\.name: "edge-1" is already taken by namespace edge-1 on fake \(labelled openstack\.backstage\.io\/cloud=edge-1, holding the cloud's Secrets or charts\)\. Pick another name/,
+        );
+      }
+      expect(cluster.writes).toEqual(before);
+    }
+  });
+
+  it('creates into a namespace the platform team onboarded for it (labelled with its name, still empty)', async () => {
     const { cluster, run } = setup();
     cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-1' });
+    await run({ spec: spec() }).done;
+    expect(cluster.writes).not.toContain('namespace edge-1');
+    expect(cluster.writes.filter(w => w.startsWith('secret '))).toHaveLength(23);
+  });
+
+  it('asks the cluster for every right it will use, in the cloud namespace, before anything changes', async () => {
+    const { cluster, run } = setup();
+    await run({ spec: spec(), waitForReady: true, timeoutMinutes: 1 }).done;
+    expect(cluster.reviewed).toEqual(
+      expect.arrayContaining([
+        'get Namespace edge-1',
+        'get Secret edge-1',
+        'create Secret edge-1',
+        'patch Secret edge-1',
+        'create HelmRelease edge-1',
+        'patch HelmRepository edge-1',
+        'get HelmRelease edge-1',
+        'list Deployment edge-1',
+      ]),
+    );
+  });
+
+  it('refuses a namespace without the Secret binding, naming the file to apply there, before anything changes (dry run too)', async () => {
     for (const isDryRun of [true, false]) {
-      await expect(run({ spec: spec() }, new Map(), { isDryRun }).done).rejects.toThrow(
-        /^input\.spec\.name: "edge-1" is already taken by namespace edge-1 on fake \(labelled openstack\.backstage\.io\/cloud=edge-1\)\. Pick another name/,
+      const { cluster, calls, run } = setup();
+      cluster.lacks = r => r.kind === 'Secret' && r.namespace === 'edge-1';
+      const error = await run({ spec: spec() }, new Map(), { isDryRun }).done.catch(e => e);
+      expect(error?.name).toBe('NotAllowedError');
+      expect(error.message).toBe(
+        "input.spec.delivery.namespace: the suite's Kubernetes credentials on cluster fake lack get Secret in namespace edge-1, create Secret in namespace edge-1, patch Secret in namespace edge-1; nothing was changed. To grant them, the platform team onboards the namespace: apply deploy/rbac/cloud-namespace.yaml in namespace edge-1 (NAMESPACE=edge-1 CLOUD=edge-1; it creates the namespace labelled openstack.backstage.io/cloud=edge-1 and grants the suite its Secrets there)",
       );
+      expect(cluster.writes).toEqual([]);
+      expect(calls).toEqual([]);
     }
+  });
+
+  it('names the cluster-wide file for a right of the ClusterRole', async () => {
+    const { cluster, run } = setup();
+    cluster.lacks = r => r.kind === 'HelmRelease' && r.verb === 'patch';
+    await expect(run({ spec: spec() }).done).rejects.toThrow(
+      /lack patch HelmRelease in namespace edge-1; nothing was changed\. To grant them, apply deploy\/rbac\/backstage-openstack\.yaml to the cluster$/,
+    );
     expect(cluster.writes).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError, isError } from '@backstage/errors';
+import { InputError, isError, NotAllowedError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   chartsFor,
@@ -21,7 +21,10 @@ import {
 import {
   checkChartSource,
   ChartSourceCheckOptions,
+  CLOUD_NAMESPACE_RBAC,
+  CLUSTER_RBAC,
   ClusterAccess,
+  KubeRight,
   LiveCloudRef,
   pollUntil,
   readLiveCharts,
@@ -105,9 +108,72 @@ function targetCluster(spec: CloudSpec, cluster: string | undefined): string {
   return cluster;
 }
 
+/** The rights the create uses in the cluster, verb by verb (what deploy/rbac grants it). */
+export function rightsForCreate(
+  spec: CloudSpec,
+  rendered: ReturnType<typeof renderCloud>,
+  waitForReady: boolean,
+): KubeRight[] {
+  const namespace = cloudNamespace(spec);
+  const rights: KubeRight[] = [
+    { verb: 'get', apiVersion: 'v1', kind: 'Namespace', name: namespace },
+    ...['get', 'create', 'patch'].map(verb => ({ verb, apiVersion: 'v1', kind: 'Secret', namespace })),
+  ];
+  const kinds = new Map<string, KubeRight>();
+  if (spec.delivery.mode === 'direct') {
+    for (const o of rendered.objects) {
+      if (o.kind === 'Namespace') continue;
+      const ns = o.metadata.namespace;
+      for (const verb of ['get', 'create', 'patch']) {
+        kinds.set(`${verb} ${o.apiVersion} ${o.kind} ${ns}`, { verb, apiVersion: o.apiVersion, kind: o.kind, namespace: ns });
+      }
+    }
+  }
+  if (waitForReady) {
+    // the charts' state and their workloads (readLiveCharts, readLiveWorkloads)
+    const chartKind =
+      spec.delivery.mode === 'argocd'
+        ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: spec.delivery.argocdNamespace ?? 'argocd' }
+        : { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace };
+    kinds.set(`get ${chartKind.apiVersion} ${chartKind.kind} ${chartKind.namespace}`, { verb: 'get', ...chartKind });
+    for (const [apiVersion, kind] of [
+      ['apps/v1', 'Deployment'],
+      ['apps/v1', 'StatefulSet'],
+      ['apps/v1', 'DaemonSet'],
+      ['batch/v1', 'Job'],
+    ]) {
+      kinds.set(`list ${apiVersion} ${kind} ${namespace}`, { verb: 'list', apiVersion, kind, namespace });
+    }
+  }
+  return [...rights, ...kinds.values()];
+}
+
+/**
+ * Least privilege, checked before anything changes: every right the create will use, asked of the
+ * cluster (SelfSubjectAccessReview), and a refusal naming the deploy/rbac file that grants what
+ * is missing — the Secrets of a namespace come only with its onboarding by the platform team.
+ */
+async function checkRights(client: ClusterAccess, clusterName: string, spec: CloudSpec, wanted: KubeRight[]) {
+  const missing = await client.missingRights(wanted);
+  if (!missing.length) return;
+  const namespace = cloudNamespace(spec);
+  const inCloudNamespace = (r: KubeRight) => r.kind === 'Secret' && r.namespace === namespace;
+  const fixes = [
+    missing.some(inCloudNamespace)
+      ? `the platform team onboards the namespace: apply ${CLOUD_NAMESPACE_RBAC} in namespace ${namespace} (NAMESPACE=${namespace} CLOUD=${spec.name}; it creates the namespace labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name} and grants the suite its Secrets there)`
+      : undefined,
+    missing.some(r => !inCloudNamespace(r)) ? `apply ${CLUSTER_RBAC} to the cluster` : undefined,
+  ].filter(Boolean);
+  throw new NotAllowedError(
+    `input.spec.delivery.namespace: the suite's Kubernetes credentials on cluster ${clusterName} lack ${missing
+      .map(r => `${r.verb} ${r.kind}${r.namespace ? ` in namespace ${r.namespace}` : r.name ? ` ${r.name}` : ''}`)
+      .join(', ')}; nothing was changed. To grant them, ${fixes.join(', and ')}`,
+  );
+}
+
 /**
  * Creates a live cloud. Order: every check that reads (spec, cluster reachable, namespace free or
- * this cloud's, chart source serves the charts) → namespace → (direct: server dry run of every
+ * this cloud's, the suite's rights in it, chart source serves the charts) → namespace → (direct: server dry run of every
  * object) → credential Secrets (create once) → manifests (workspace) or server-side apply →
  * optional wait. Each write is in a checkpoint with a stable key.
  */
@@ -133,16 +199,24 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
       }; pick a free namespace (delivery.namespace) or label it ${LABEL_OPENSTACK_CLOUD}=${spec.name} if it is this cloud's`,
     );
   }
-  // a namespace labelled with this name holds a cloud already: only this task's own first run may have made it
+  const rendered = renderCloud(spec);
+  await checkRights(client, clusterName, spec, rightsForCreate(spec, rendered, input.waitForReady));
+  // a namespace labelled with this name is onboarded for it (deploy/rbac/cloud-namespace.yaml);
+  // one that holds its Secrets or charts already runs a cloud: only this task's own first run may have made them
   await claimCloudKey(ctx, deps.cloudKeyHolders, spec.name, 'input.spec.name', async () =>
-    owner.state === 'owned' ? [`namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name})`] : [],
+    owner.state === 'owned' && (await holdsCloudObjects(client, spec, rendered))
+      ? [`namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}, holding the cloud's Secrets or charts)`]
+      : [],
   );
-  ctx.logger.info(owner.state === 'free' ? `Namespace ${namespace} is free` : `Namespace ${namespace} is this task's own from its first run; continuing`);
+  ctx.logger.info(
+    owner.state === 'free'
+      ? `Namespace ${namespace} is free`
+      : `Namespace ${namespace} is onboarded for ${spec.name} (or this task's own from its first run); continuing`,
+  );
   const charts = chartsFor(spec.components);
   const source = await checkChartSource(spec.chartSource, charts, 'input.spec.chartSource.url', deps.chartSource);
   ctx.logger.info(`Chart source ${source.url}: ${source.detail}`);
 
-  const rendered = renderCloud(spec);
   const dir = manifestsDir(spec, clusterName);
   const files = rendered.files.map(f => ({ path: path.posix.join(dir, path.posix.basename(f.path)), content: f.content }));
   if (spec.delivery.mode === 'flux') {
@@ -253,6 +327,21 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
   });
   ctx.output('entity', entity);
   ctx.output('manifests', spec.delivery.mode === 'direct' ? [] : files.map(f => f.path));
+}
+
+/** Whether the namespace holds any of the cloud's credential Secrets or chart objects (HelmRelease/Application). */
+async function holdsCloudObjects(client: ClusterAccess, spec: CloudSpec, rendered: ReturnType<typeof renderCloud>): Promise<boolean> {
+  const ref: LiveCloudRef = {
+    cloud: spec.name,
+    namespace: cloudNamespace(spec),
+    delivery: spec.delivery.mode,
+    argocdNamespace: spec.delivery.mode === 'argocd' ? spec.delivery.argocdNamespace : undefined,
+  };
+  const [charts, secrets] = await Promise.all([
+    readLiveCharts(client, ref),
+    Promise.all(rendered.requiredSecrets.map(s => client.read({ apiVersion: 'v1', kind: 'Secret', name: s.name, namespace: s.namespace }))),
+  ]);
+  return charts.length > 0 || secrets.some(Boolean);
 }
 
 /** Waits until every chart reports Ready and its workloads rolled out, logging each chart once. */
