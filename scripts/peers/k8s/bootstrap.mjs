@@ -1,7 +1,8 @@
 // Puts the objects the integration tests need into the fresh control plane (admin kubeconfig):
 // the Flux and Argo CD CRDs (real upstream files vendored in third_party/crds, read from every
 // YAML file below $BSO_CRDS_DIR; each one listed in REQUIRED_CRDS must be there), the production RBAC
-// manifest, kwok's fake nodes, and a long-lived token of the backstage-openstack ServiceAccount.
+// manifest and the peers' cloud namespaces onboarded with deploy/rbac/cloud-namespace.yaml,
+// kwok's fake nodes, and a long-lived token of the backstage-openstack ServiceAccount.
 // Idempotent (server-side apply; the token is kept while it still works).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,12 +20,12 @@ const core = kc.makeApiClient(k8s.CoreV1Api);
 const FIELD_MANAGER = 'bso-peers';
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-async function apply(obj) {
+async function apply(obj, fieldManager = FIELD_MANAGER) {
   await objects.patch(
     obj,
     undefined,
     undefined,
-    FIELD_MANAGER,
+    fieldManager,
     true,
     k8s.PatchStrategy.ServerSideApply,
   );
@@ -105,6 +106,26 @@ for (const obj of [...rbac].sort(
   await apply(obj);
 }
 
+// 2b. the peers' cloud namespaces, onboarded as the platform team onboards one
+// (deploy/rbac/cloud-namespace.yaml: the namespace labelled with its cloud, the suite's Secrets in
+// it); BSO_CLOUD_NAMESPACES lists namespace=cloud pairs. Tests that make their own namespaces
+// onboard them the same way (onboardCloudNamespace in openstack-node's testUtils).
+const template = fs.readFileSync(env('BSO_CLOUD_NAMESPACE_RBAC'), 'utf8');
+const cloudNamespaces = (process.env.BSO_CLOUD_NAMESPACES ?? 'openstack=openstack')
+  .split(/[\s,]+/)
+  .filter(Boolean)
+  .map(pair => pair.split('='));
+for (const [namespace, cloud] of cloudNamespaces) {
+  const text = template
+    .replaceAll('${NAMESPACE}', namespace)
+    .replaceAll('${CLOUD}', cloud ?? namespace);
+  // its own field manager: re-applying the RBAC manifest (which declares the openstack
+  // namespace) never takes the cloud label away
+  for (const obj of k8s.loadAllYaml(text).filter(Boolean)) {
+    await apply(obj, 'bso-platform-team');
+  }
+}
+
 // 3. kwok fake nodes (kwok manages nodes with this annotation)
 const n = Number(process.env.BSO_KWOK_NODES ?? 3);
 const names = Array.from({ length: n }, (_, i) => `kwok-node-${i}`);
@@ -167,7 +188,7 @@ if (!keep) {
 console.log(
   `k8s bootstrap: ${
     crds.length
-  } CRDs, RBAC applied, ${n} kwok nodes Ready, token ${
+  } CRDs, RBAC applied, ${cloudNamespaces.length} cloud namespace(s) onboarded, ${n} kwok nodes Ready, token ${
     keep ? 'kept' : 'issued'
   }`,
 );

@@ -3,7 +3,8 @@
 # etcd, kube-apiserver (TLS, RBAC), kube-controller-manager, kube-scheduler, and kwok running
 # fake nodes (pods of Deployments/StatefulSets/DaemonSets become Running+Ready, Job pods complete).
 # Then installs the Flux + Argo CD CRDs vendored in third_party/crds, applies
-# deploy/rbac/backstage-openstack.yaml and writes a long-lived token of that ServiceAccount.
+# deploy/rbac/backstage-openstack.yaml, onboards the peers' cloud namespaces with
+# deploy/rbac/cloud-namespace.yaml and writes a long-lived token of that ServiceAccount.
 # Idempotent: what runs is left alone. State: $BSO_PEERS_STATE/k8s.
 set -euo pipefail
 # shellcheck source=scripts/peers/lib.sh
@@ -172,6 +173,7 @@ start kwok "$BIN/kwok" --kubeconfig="$S/kwok.kubeconfig" --config="$STAGES" \
 . "$BSO_REPO/scripts/toolchain.sh" >/dev/null
 KUBECONFIG="$S/admin.kubeconfig" NODE_EXTRA_CA_CERTS="$PKI/ca.crt" BSO_CRDS_DIR="$BSO_REPO/third_party/crds" \
   BSO_RBAC_MANIFEST="$BSO_REPO/deploy/rbac/backstage-openstack.yaml" \
+  BSO_CLOUD_NAMESPACE_RBAC="$BSO_REPO/deploy/rbac/cloud-namespace.yaml" \
   BSO_TOKEN_FILE="$S/backstage-openstack.token" BSO_KWOK_NODES="${BSO_KWOK_NODES:-3}" \
   node "$PEERS_DIR/k8s/bootstrap.mjs"
 

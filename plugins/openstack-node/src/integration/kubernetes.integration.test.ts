@@ -10,6 +10,7 @@ import {
   lazy,
   eventually,
   failureStatus,
+  onboardCloudNamespace,
   suiteKubeConfig,
   uniqueName,
 } from './peers';
@@ -39,15 +40,20 @@ function serverSideApply(
 }
 
 describePeers('kubernetes peer, as the suite', () => {
-  // a namespace the suite creates for its objects (as it does for a deployment); admin deletes it
+  // a cloud's namespace, onboarded by the platform team (deploy/rbac/cloud-namespace.yaml), and
+  // a namespace that is no cloud's; admin deletes both
   const ns = uniqueName('bso-it');
+  const other = uniqueName('bso-other');
   beforeAll(async () => {
-    await core().createNamespace({ body: { metadata: { name: ns } } });
+    await onboardCloudNamespace(ns, ns);
+    await adminCore().createNamespace({ body: { metadata: { name: other } } });
   });
   afterAll(async () => {
-    await adminCore()
-      .deleteNamespace({ name: ns })
-      .catch(() => undefined);
+    for (const name of [ns, other]) {
+      await adminCore()
+        .deleteNamespace({ name })
+        .catch(() => undefined);
+    }
   });
 
   describe('minimal RBAC role (deploy/rbac/backstage-openstack.yaml)', () => {
@@ -62,15 +68,55 @@ describePeers('kubernetes peer, as the suite', () => {
       ).toBe(404);
     });
 
-    it('may create namespaces but not delete them', async () => {
+    it('may neither create nor delete namespaces: the platform team makes them', async () => {
       const got = await core().readNamespace({ name: ns });
-      expect(got.status?.phase).toBe('Active');
+      expect(got.metadata?.labels?.['openstack.backstage.io/cloud']).toBe(ns);
+      expect(
+        await failureStatus(() =>
+          core().createNamespace({
+            body: { metadata: { name: uniqueName('bso-new') } },
+          }),
+        ),
+      ).toBe(403);
       expect(
         await failureStatus(() => core().deleteNamespace({ name: ns })),
       ).toBe(403);
     });
 
-    it('creates, reads and patches Secrets, but neither lists nor deletes them', async () => {
+    it('has no Secret rights outside a cloud namespace (cluster-wide or in another namespace)', async () => {
+      const name = uniqueName('not-yours');
+      await adminCore().createNamespacedSecret({
+        namespace: other,
+        body: { metadata: { name }, stringData: { password: 'p' } },
+      });
+      expect(
+        await failureStatus(() =>
+          core().readNamespacedSecret({ name, namespace: other }),
+        ),
+      ).toBe(403);
+      expect(
+        await failureStatus(() =>
+          core().createNamespacedSecret({
+            namespace: other,
+            body: { metadata: { name: uniqueName('mine') } },
+          }),
+        ),
+      ).toBe(403);
+      expect(
+        await failureStatus(() => core().listSecretForAllNamespaces()),
+      ).toBe(403);
+      // the ServiceAccount's own namespace is no cloud's either
+      expect(
+        await failureStatus(() =>
+          core().readNamespacedSecret({
+            name: 'any',
+            namespace: 'backstage-openstack',
+          }),
+        ),
+      ).toBe(403);
+    });
+
+    it('creates, reads and patches Secrets in a cloud namespace, but neither lists nor deletes them', async () => {
       const name = uniqueName('credentials');
       await core().createNamespacedSecret({
         namespace: ns,

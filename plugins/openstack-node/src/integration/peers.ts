@@ -3,6 +3,7 @@
  * loaded by jest.integration.config.js (see scripts/peers/README.md).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { kubeConfigFor } from '../kubernetes/clusters';
@@ -100,6 +101,40 @@ export function suiteKubeConfig(): k8s.KubeConfig {
     caFile: peerEnv('BSO_K8S_CA_FILE'),
     skipTLSVerify: false,
   });
+}
+
+/** deploy/rbac/cloud-namespace.yaml of this repository. */
+const CLOUD_NAMESPACE_TEMPLATE = path.resolve(
+  __dirname,
+  '../../../../deploy/rbac/cloud-namespace.yaml',
+);
+
+/**
+ * What the platform team does when it gives a cloud its namespace: applies
+ * deploy/rbac/cloud-namespace.yaml with NAMESPACE and CLOUD (the namespace labelled with the
+ * cloud's name, and the suite's Secret rights in it), as cluster admin. Idempotent.
+ *
+ * @public
+ */
+export async function onboardCloudNamespace(
+  namespace: string,
+  cloud: string,
+): Promise<void> {
+  const text = fs
+    .readFileSync(CLOUD_NAMESPACE_TEMPLATE, 'utf8')
+    .replaceAll('${NAMESPACE}', namespace)
+    .replaceAll('${CLOUD}', cloud);
+  const objects = k8s.KubernetesObjectApi.makeApiClient(adminKubeConfig());
+  for (const obj of k8s.loadAllYaml(text).filter(Boolean)) {
+    await objects.patch(
+      obj as k8s.KubernetesObject,
+      undefined,
+      undefined,
+      'bso-platform-team',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
+  }
 }
 
 /** HTTP status of a failed client-node call (ApiException.code), or undefined. */

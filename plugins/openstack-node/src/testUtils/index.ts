@@ -74,6 +74,7 @@ export {
   describePeers,
   eventually,
   lazy,
+  onboardCloudNamespace,
   peerEnv,
   suiteKubeConfig,
   uniqueName,

@@ -19,6 +19,7 @@ import {
   describePeers,
   eventually,
   lazy,
+  onboardCloudNamespace,
   suiteKubeConfig,
   TEST_CERT,
   TEST_KEY,
@@ -109,6 +110,8 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const name = uniqueName('it-cloud');
     const ns = name;
     namespaces.push(ns);
+    // the platform team onboards the cloud's namespace (deploy/rbac/cloud-namespace.yaml)
+    await onboardCloudNamespace(ns, name);
     const input = { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
     const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
@@ -207,10 +210,42 @@ describePeers('live clouds on the real kube-apiserver', () => {
     expect(secret).toBe(404);
   });
 
+  it('refuses a namespace the platform team has not onboarded (no Secret binding), naming the file to apply there, and creates nothing', async () => {
+    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
+    // absent, or made and labelled for the cloud without the binding
+    for (const made of [false, true]) {
+      const name = uniqueName('it-cloud');
+      const ns = name;
+      namespaces.push(ns);
+      if (made) await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': name } } } });
+      for (const isDryRun of [true, false]) {
+        const ctx = recoverableContext(
+          { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
+          new Map(),
+          { workspacePath: workspace(), isDryRun },
+        );
+        const error = await create.handler(ctx as any).catch(e => e);
+        expect(error?.name).toBe('NotAllowedError');
+        expect(error.message).toContain(
+          `input.spec.delivery.namespace: the suite's Kubernetes credentials on cluster peers lack get Secret in namespace ${ns}, create Secret in namespace ${ns}, patch Secret in namespace ${ns}; nothing was changed. To grant them, the platform team onboards the namespace: apply deploy/rbac/cloud-namespace.yaml in namespace ${ns}`,
+        );
+      }
+      // nothing created: no namespace (or the one admin made, unchanged), no Secret, no HelmRelease
+      const got = await adminCore().readNamespace({ name: ns }).catch(e => e.code);
+      if (made) expect(got.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': ns, 'openstack.backstage.io/cloud': name });
+      else expect(got).toBe(404);
+      if (made) {
+        expect((await adminCore().listNamespacedSecret({ namespace: ns })).items).toEqual([]);
+        const hrs = await adminObjects().list('helm.toolkit.fluxcd.io/v2', 'HelmRelease', ns);
+        expect(hrs.items).toEqual([]);
+      }
+    }
+  });
+
   it('the API server rejects an object that breaks the HelmRelease CRD schema, named with the cluster and the fix', async () => {
     const ns = uniqueName('it-bad');
     namespaces.push(ns);
-    await suite().ensureNamespace(ns, { 'openstack.backstage.io/cloud': ns });
+    await onboardCloudNamespace(ns, ns);
     const error = await suite()
       .apply({
         apiVersion: 'helm.toolkit.fluxcd.io/v2',
@@ -230,6 +265,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const name = uniqueName('it-cloud');
     const ns = name;
     namespaces.push(ns);
+    await onboardCloudNamespace(ns, name);
     const ws = workspace();
     const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const ctx = recoverableContext({ spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {

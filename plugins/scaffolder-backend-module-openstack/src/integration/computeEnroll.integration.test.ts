@@ -20,6 +20,7 @@ import {
   peerEnv,
   suiteKubeConfig,
   uniqueName,
+  onboardCloudNamespace,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { hostEntityName } from '@backstage-openstack/plugin-openstack-common';
 import { cloudStatus, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
@@ -73,8 +74,9 @@ describePeers('openstack:compute:enroll on the real peers', () => {
   const openstack = lazy(() => new OpenStackClient(readOpenStackCloud('peers', config().getConfig('openstack.clouds.peers'))));
 
   beforeAll(async () => {
-    await adminCore().createNamespace({ body: { metadata: { name: ns } } });
-    // deploy/rbac/README: Jobs in a cloud's namespace only through this RoleBinding
+    // the cloud's namespace as the platform team onboards it (deploy/rbac/cloud-namespace.yaml:
+    // the suite's Secrets there), and Jobs in it only through this RoleBinding (deploy/rbac/README)
+    await onboardCloudNamespace(ns, 'peers');
     await adminRbac().createNamespacedRoleBinding({
       namespace: ns,
       body: {
