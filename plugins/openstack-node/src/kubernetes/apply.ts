@@ -86,8 +86,11 @@ export const CLUSTER_RBAC = 'deploy/rbac/backstage-openstack.yaml';
 
 /** A right the suite needs in a cluster: a verb on a kind, in a namespace or cluster-wide. @public */
 export interface KubeRight {
+  /** The API verb: get, list, create, patch… */
   verb: string;
+  /** The kind's API version, e.g. `v1`, `helm.toolkit.fluxcd.io/v2`. */
   apiVersion: string;
+  /** The kind, e.g. `Secret`; the cluster's discovery names its resource. */
   kind: string;
   /** The namespace; absent for a cluster-scoped kind. */
   namespace?: string;
@@ -121,12 +124,14 @@ export type NamespaceOwnership =
  * @public
  */
 export class ClusterClient {
-  readonly objects: DiscoveringObjectApi;
+  readonly objects: KubernetesObjectApi;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly batch: BatchV1Api;
   private readonly http: KubeHttp;
   private readonly configuration: Configuration;
+  /** {@link ClusterClient.objects}, with its kind → resource lookup. */
+  private readonly discovering: DiscoveringObjectApi;
 
   /** A cluster reached directly with its ServiceAccount token (tests, benchmarks). */
   static for(cluster: ClusterDetails, http?: KubeHttpOptions): ClusterClient {
@@ -163,7 +168,8 @@ export class ClusterClient {
   ) {
     this.http = kubeHttp(http);
     this.configuration = kubeApiConfiguration(kc, this.http.http);
-    this.objects = new DiscoveringObjectApi(this.configuration);
+    this.discovering = new DiscoveringObjectApi(this.configuration);
+    this.objects = this.discovering;
     this.core = this.api(CoreV1Api);
     this.apps = this.api(AppsV1Api);
     this.batch = this.api(BatchV1Api);
@@ -390,7 +396,7 @@ export class ClusterClient {
         resources.set(
           k,
           this.call(`discover the resource of ${r.kind} (${r.apiVersion})`, () =>
-            this.objects.lookup(r.apiVersion, r.kind),
+            this.discovering.lookup(r.apiVersion, r.kind),
           ),
         );
       }
