@@ -111,7 +111,9 @@ for (const obj of [...rbac].sort(
 // it); BSO_CLOUD_NAMESPACES lists namespace=cloud pairs. Tests that make their own namespaces
 // onboard them the same way (onboardCloudNamespace in openstack-node's testUtils).
 const template = fs.readFileSync(env('BSO_CLOUD_NAMESPACE_RBAC'), 'utf8');
-const cloudNamespaces = (process.env.BSO_CLOUD_NAMESPACES ?? 'openstack=openstack')
+const cloudNamespaces = (
+  process.env.BSO_CLOUD_NAMESPACES ?? 'openstack=openstack'
+)
   .split(/[\s,]+/)
   .filter(Boolean)
   .map(pair => pair.split('='));
@@ -186,9 +188,9 @@ if (!keep) {
   fs.writeFileSync(tokenFile, tr.status.token, { mode: 0o600 });
 }
 console.log(
-  `k8s bootstrap: ${
-    crds.length
-  } CRDs, RBAC applied, ${cloudNamespaces.length} cloud namespace(s) onboarded, ${n} kwok nodes Ready, token ${
+  `k8s bootstrap: ${crds.length} CRDs, RBAC applied, ${
+    cloudNamespaces.length
+  } cloud namespace(s) onboarded, ${n} kwok nodes Ready, token ${
     keep ? 'kept' : 'issued'
   }`,
 );

@@ -130,12 +130,15 @@ describePeers('a hung kube-apiserver (SIGSTOP for 15 s)', () => {
 
   it('answers partial within its time limit while the API server is stopped; the next read after SIGCONT is whole', async () => {
     // whole before: the workload is read from Kubernetes
-    const before = await eventually('the workload in a whole read', async () => {
-      const v = await read();
-      return kubernetesErrors(v).length === 0 && keystoneWorkloads(v).length
-        ? v
-        : undefined;
-    });
+    const before = await eventually(
+      'the workload in a whole read',
+      async () => {
+        const v = await read();
+        return kubernetesErrors(v).length === 0 && keystoneWorkloads(v).length
+          ? v
+          : undefined;
+      },
+    );
     expect(keystoneWorkloads(before)).toEqual([
       expect.objectContaining({ name: 'keystone-api' }),
     ]);

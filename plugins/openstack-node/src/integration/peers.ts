@@ -105,6 +105,8 @@ export function suiteKubeConfig(): k8s.KubeConfig {
 
 /** deploy/rbac/cloud-namespace.yaml of this repository. */
 const CLOUD_NAMESPACE_TEMPLATE = path.resolve(
+  // integration-test support, only ever run from the source tree by jest.integration.config.js
+  // eslint-disable-next-line no-restricted-syntax
   __dirname,
   '../../../../deploy/rbac/cloud-namespace.yaml',
 );

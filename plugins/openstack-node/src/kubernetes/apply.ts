@@ -180,8 +180,8 @@ export class ClusterClient {
    * HTTP layer as every other call. Never make clients from {@link ClusterClient.kc} directly:
    * they would bypass the time limit and retries.
    */
-  api<T>(type: new (configuration: Configuration) => T): T {
-    return new type(this.configuration);
+  api<T>(Api: new (configuration: Configuration) => T): T {
+    return new Api(this.configuration);
   }
 
   /**

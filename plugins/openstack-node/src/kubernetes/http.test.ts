@@ -78,7 +78,9 @@ describe('every Kubernetes call has a time limit', () => {
     expect(calls.seen).toEqual(['GET']);
 
     hang = false;
-    await expect(client.listPods(NAMESPACE, 'application')).resolves.toEqual([]);
+    await expect(client.listPods(NAMESPACE, 'application')).resolves.toEqual(
+      [],
+    );
     expect(calls.seen).toEqual(['GET', 'GET']);
   });
 });
@@ -91,25 +93,45 @@ describe('429: repeated after the wait the server asks for', () => {
           { kind: 'Status', code: 429, reason: 'TooManyRequests' },
           { status: 429, headers: { 'Retry-After': '2' } },
         ),
-      () => status(429, { message: 'storage is (re)initializing', details: { retryAfterSeconds: 3 } }),
+      () =>
+        status(429, {
+          message: 'storage is (re)initializing',
+          details: { retryAfterSeconds: 3 },
+        }),
       () => HttpResponse.json(podList),
     );
     server.use(http.get(podsPath, calls.resolver));
 
-    await expect(direct().listPods(NAMESPACE, 'application')).resolves.toEqual([]);
+    await expect(direct().listPods(NAMESPACE, 'application')).resolves.toEqual(
+      [],
+    );
     expect(calls.seen).toEqual(['GET', 'GET', 'GET']);
     expect(waits).toEqual([2000, 3000]);
   });
 
   it('repeats even a POST: a 429 was refused before the server acted on it', async () => {
     const calls = scripted(
-      () => new Response('{}', { status: 429, headers: { 'Retry-After': '1' } }),
-      () => HttpResponse.json({ kind: 'SelfSubjectAccessReview', status: { allowed: true } }, { status: 201 }),
+      () =>
+        new Response('{}', { status: 429, headers: { 'Retry-After': '1' } }),
+      () =>
+        HttpResponse.json(
+          { kind: 'SelfSubjectAccessReview', status: { allowed: true } },
+          { status: 201 },
+        ),
     );
-    server.use(http.post(`${K8S}/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`, calls.resolver));
+    server.use(
+      http.post(
+        `${K8S}/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`,
+        calls.resolver,
+      ),
+    );
     const review = await direct()
       .api(AuthorizationV1Api)
-      .createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'get', resource: 'secrets' } } } });
+      .createSelfSubjectAccessReview({
+        body: {
+          spec: { resourceAttributes: { verb: 'get', resource: 'secrets' } },
+        },
+      });
     expect(review.status?.allowed).toBe(true);
     expect(calls.seen).toEqual(['POST', 'POST']);
     expect(waits).toEqual([1000]);
@@ -133,7 +155,9 @@ describe('5xx and connection errors: repeated with backoff where harmless', () =
       () => HttpResponse.json(podList),
     );
     server.use(http.get(podsPath, calls.resolver));
-    await expect(direct().listPods(NAMESPACE, 'application')).resolves.toEqual([]);
+    await expect(direct().listPods(NAMESPACE, 'application')).resolves.toEqual(
+      [],
+    );
     expect(calls.seen).toEqual(['GET', 'GET', 'GET']);
     // equal jitter around 250 ms, then 500 ms
     expect(waits[0]).toBeGreaterThanOrEqual(125);
@@ -148,32 +172,68 @@ describe('5xx and connection errors: repeated with backoff where harmless', () =
       () => HttpResponse.json(podList),
     );
     server.use(http.get(podsPath, calls.resolver));
-    await expect(direct().listPods(NAMESPACE, 'application')).resolves.toEqual([]);
+    await expect(direct().listPods(NAMESPACE, 'application')).resolves.toEqual(
+      [],
+    );
     expect(calls.seen).toEqual(['GET', 'GET']);
   });
 
   it('repeats a server-side apply (idempotent PATCH)', async () => {
     const calls = scripted(
       () => status(500),
-      () => HttpResponse.json({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: NAMESPACE } }),
+      () =>
+        HttpResponse.json({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'x', namespace: NAMESPACE },
+        }),
     );
-    server.use(http.patch(`${K8S}/api/v1/namespaces/${NAMESPACE}/configmaps/x`, calls.resolver));
+    server.use(
+      http.patch(
+        `${K8S}/api/v1/namespaces/${NAMESPACE}/configmaps/x`,
+        calls.resolver,
+      ),
+    );
     // the object API asks the server which resource a kind is, once
     server.use(
       http.get(`${K8S}/api/v1`, () =>
-        HttpResponse.json({ kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true, singularName: 'configmap', verbs: ['get', 'patch'] }] }),
+        HttpResponse.json({
+          kind: 'APIResourceList',
+          groupVersion: 'v1',
+          resources: [
+            {
+              name: 'configmaps',
+              kind: 'ConfigMap',
+              namespaced: true,
+              singularName: 'configmap',
+              verbs: ['get', 'patch'],
+            },
+          ],
+        }),
       ),
     );
-    await direct().apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: NAMESPACE } });
+    await direct().apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', namespace: NAMESPACE },
+    });
     expect(calls.seen).toEqual(['PATCH', 'PATCH']);
   });
 
   it('never repeats a POST that may have reached the server (503, connection error)', async () => {
     for (const answer of [() => status(503), () => HttpResponse.error()]) {
       const calls = scripted(answer);
-      server.use(http.post(`${K8S}/api/v1/namespaces/${NAMESPACE}/configmaps`, calls.resolver));
+      server.use(
+        http.post(
+          `${K8S}/api/v1/namespaces/${NAMESPACE}/configmaps`,
+          calls.resolver,
+        ),
+      );
       await expect(
-        direct().core.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: 'once' } } }),
+        direct().core.createNamespacedConfigMap({
+          namespace: NAMESPACE,
+          body: { metadata: { name: 'once' } },
+        }),
       ).rejects.toBeDefined();
       expect(calls.seen).toEqual(['POST']);
     }
@@ -184,25 +244,48 @@ describe('5xx and connection errors: repeated with backoff where harmless', () =
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { name: 'nova-cell-setup', namespace: NAMESPACE, uid: 'u1' },
-      spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [] } } } } },
+      spec: {
+        schedule: '* * * * *',
+        jobTemplate: { spec: { template: { spec: { containers: [] } } } },
+      },
     };
     const creates = scripted(
       () => HttpResponse.error(),
       () => status(409, { reason: 'AlreadyExists' }),
     );
-    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'discover-1', namespace: NAMESPACE } };
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'discover-1', namespace: NAMESPACE },
+    };
     let reads = 0;
     server.use(
-      http.get(`${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/jobs/discover-1`, () =>
-        ++reads === 1 ? status(404) : HttpResponse.json(job),
+      http.get(
+        `${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/jobs/discover-1`,
+        () => (++reads === 1 ? status(404) : HttpResponse.json(job)),
       ),
-      http.get(`${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/cronjobs/nova-cell-setup`, () => HttpResponse.json(cronJob)),
-      http.post(`${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, creates.resolver),
+      http.get(
+        `${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/cronjobs/nova-cell-setup`,
+        () => HttpResponse.json(cronJob),
+      ),
+      http.post(
+        `${K8S}/apis/batch/v1/namespaces/${NAMESPACE}/jobs`,
+        creates.resolver,
+      ),
     );
     // the first POST created the Job but its answer was lost; the repeat finds it
-    const got = await runJobFromCronJob(direct(), { namespace: NAMESPACE, cronJob: 'nova-cell-setup', name: 'discover-1' });
+    const got = await runJobFromCronJob(direct(), {
+      namespace: NAMESPACE,
+      cronJob: 'nova-cell-setup',
+      name: 'discover-1',
+    });
     expect(creates.seen).toEqual(['POST', 'POST']);
-    expect(got).toEqual({ created: false, job: expect.objectContaining({ metadata: expect.objectContaining({ name: 'discover-1' }) }) });
+    expect(got).toEqual({
+      created: false,
+      job: expect.objectContaining({
+        metadata: expect.objectContaining({ name: 'discover-1' }),
+      }),
+    });
   });
 });
 
@@ -213,15 +296,21 @@ describe('through the Kubernetes backend', () => {
       () => HttpResponse.json(podList),
     );
     server.use(
-      http.get(`http://backstage.test:7007/api/kubernetes/proxy/api/v1/namespaces/${NAMESPACE}/pods`, calls.resolver),
+      http.get(
+        `http://backstage.test:7007/api/kubernetes/proxy/api/v1/namespaces/${NAMESPACE}/pods`,
+        calls.resolver,
+      ),
     );
     const client = ClusterClient.viaKubernetesBackend('prod-eu', {
       discovery: mockServices.discovery.mock({
-        getBaseUrl: async (pluginId: string) => `http://backstage.test:7007/api/${pluginId}`,
+        getBaseUrl: async (pluginId: string) =>
+          `http://backstage.test:7007/api/${pluginId}`,
       }),
       auth: mockServices.auth({ pluginId: 'openstack' }),
     });
-    await expect(client.listPods(NAMESPACE, 'application')).resolves.toEqual([]);
+    await expect(client.listPods(NAMESPACE, 'application')).resolves.toEqual(
+      [],
+    );
     expect(calls.seen).toEqual(['GET', 'GET']);
   });
 });

@@ -81,7 +81,9 @@ function retryAfter(headers: Record<string, string>, body: string) {
   if (header !== undefined) return header;
   try {
     const seconds = Number(JSON.parse(body)?.details?.retryAfterSeconds);
-    return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+    return Number.isFinite(seconds) && seconds >= 0
+      ? seconds * 1000
+      : undefined;
   } catch {
     return undefined;
   }

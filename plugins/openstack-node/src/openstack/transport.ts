@@ -185,7 +185,10 @@ export class OpenStackTransport {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         await response.arrayBuffer().catch(() => undefined);
         await sleep(
-          Math.min(retryAfter ?? backoffMs(this.retry, attempt), this.retry.maxDelayMs),
+          Math.min(
+            retryAfter ?? backoffMs(this.retry, attempt),
+            this.retry.maxDelayMs,
+          ),
         );
         continue;
       }

@@ -164,9 +164,13 @@ async function checkRights(client: ClusterAccess, clusterName: string, spec: Clo
       : undefined,
     missing.some(r => !inCloudNamespace(r)) ? `apply ${CLUSTER_RBAC} to the cluster` : undefined,
   ].filter(Boolean);
+  const where = (r: KubeRight) => {
+    if (r.namespace) return ` in namespace ${r.namespace}`;
+    return r.name ? ` ${r.name}` : '';
+  };
   throw new NotAllowedError(
     `input.spec.delivery.namespace: the suite's Kubernetes credentials on cluster ${clusterName} lack ${missing
-      .map(r => `${r.verb} ${r.kind}${r.namespace ? ` in namespace ${r.namespace}` : r.name ? ` ${r.name}` : ''}`)
+      .map(r => `${r.verb} ${r.kind}${where(r)}`)
       .join(', ')}; nothing was changed. To grant them, ${fixes.join(', and ')}`,
   );
 }

@@ -232,13 +232,13 @@ describePeers('live clouds on the real kube-apiserver', () => {
       }
       // nothing created: no namespace (or the one admin made, unchanged), no Secret, no HelmRelease
       const got = await adminCore().readNamespace({ name: ns }).catch(e => e.code);
-      if (made) expect(got.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': ns, 'openstack.backstage.io/cloud': name });
-      else expect(got).toBe(404);
-      if (made) {
-        expect((await adminCore().listNamespacedSecret({ namespace: ns })).items).toEqual([]);
-        const hrs = await adminObjects().list('helm.toolkit.fluxcd.io/v2', 'HelmRelease', ns);
-        expect(hrs.items).toEqual([]);
-      }
+      const secrets = made ? (await adminCore().listNamespacedSecret({ namespace: ns })).items : [];
+      const releases = made ? (await adminObjects().list('helm.toolkit.fluxcd.io/v2', 'HelmRelease', ns)).items : [];
+      expect({ namespace: made ? got.metadata.labels : got, secrets, releases }).toEqual({
+        namespace: made ? { 'kubernetes.io/metadata.name': ns, 'openstack.backstage.io/cloud': name } : 404,
+        secrets: [],
+        releases: [],
+      });
     }
   });
 
