@@ -68,6 +68,44 @@ describe('StatusService', () => {
     );
   });
 
+  it('drops a read that ended partial (a source timed out) or failed from the in-flight table: the next read starts afresh', async () => {
+    const views: Array<() => Promise<CloudView>> = [
+      // the Kubernetes part timed out (kubeHttp's time limit): partial, not pending forever
+      async () => ({
+        status: {
+          fetchedAt: 't0',
+          errors: [
+            { source: 'kubernetes', message: 'no answer within 10000 ms' },
+          ],
+        } as any,
+        hosts: [],
+      }),
+      async () => {
+        throw new Error('Keystone: no answer within 10000 ms');
+      },
+      async () => ({
+        status: { fetchedAt: 't2', errors: [] } as any,
+        hosts: [],
+      }),
+    ];
+    let reads = 0;
+    const svc = make({ has: async () => true, read: () => views[reads++]() });
+    const [a, b] = await Promise.all([svc.view(prod), svc.view(prod)]);
+    expect([a.status.errors, b.status.errors]).toEqual([
+      [expect.objectContaining({ source: 'kubernetes' })],
+      [expect.objectContaining({ source: 'kubernetes' })],
+    ]);
+    expect(reads).toBe(1);
+    await expect(svc.view(prod, { refresh: true })).rejects.toThrow(
+      /no answer/,
+    );
+    expect(reads).toBe(2);
+    expect((await svc.view(prod, { refresh: true })).status.fetchedAt).toBe(
+      't2',
+    );
+    expect(reads).toBe(3);
+  });
+
   it('serves a fresh view without reading again', async () => {
     const { source, finish } = manualSource();
     const svc = make(source);
