@@ -163,12 +163,42 @@ apply /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/bso-peers-argocd-ap
     "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
     "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"argocd-application-controller"}]}'
 LABELS='"labels":{"app.kubernetes.io/part-of":"argocd"}'
-# argocd-cm: the minimum; resource tracking by annotation (the charts' own labels stay theirs),
-# and no watch on the kinds no Application deploys (events, leases, endpoint slices)
-apply /api/v1/namespaces/argocd/configmaps/argocd-cm "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",
-  \"metadata\":{\"name\":\"argocd-cm\",\"namespace\":\"argocd\",$LABELS},
-  \"data\":{\"application.resourceTrackingMethod\":\"annotation\",\"timeout.reconciliation\":\"30s\",
-    \"resource.exclusions\":\"- apiGroups: [\\\"\\\", \\\"events.k8s.io\\\"]\\n  kinds: [Event]\\n  clusters: ['*']\\n- apiGroups: [coordination.k8s.io]\\n  kinds: [Lease]\\n  clusters: ['*']\\n- apiGroups: [discovery.k8s.io]\\n  kinds: [EndpointSlice]\\n  clusters: ['*']\\n\"}}"
+# argocd-cm: the minimum; resource tracking by annotation (the charts' own labels stay theirs), no
+# watch on the kinds no Application deploys, and the health of an Application from its status:
+# Argo CD dropped that check in 1.8, and without it an app-of-apps' sync waves order nothing
+apply /api/v1/namespaces/argocd/configmaps/argocd-cm "$(cat <<'Y'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-cm
+  namespace: argocd
+  labels: {app.kubernetes.io/part-of: argocd}
+data:
+  application.resourceTrackingMethod: annotation
+  timeout.reconciliation: 30s
+  resource.exclusions: |
+    - apiGroups: ["", events.k8s.io]
+      kinds: [Event]
+      clusters: ['*']
+    - apiGroups: [coordination.k8s.io]
+      kinds: [Lease]
+      clusters: ['*']
+    - apiGroups: [discovery.k8s.io]
+      kinds: [EndpointSlice]
+      clusters: ['*']
+  resource.customizations.health.argoproj.io_Application: |
+    hs = {}
+    hs.status = "Progressing"
+    hs.message = ""
+    if obj.status ~= nil and obj.status.health ~= nil then
+      hs.status = obj.status.health.status
+      if obj.status.health.message ~= nil then
+        hs.message = obj.status.health.message
+      end
+    end
+    return hs
+Y
+)"
 apply /api/v1/namespaces/argocd/configmaps/argocd-rbac-cm "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",
   \"metadata\":{\"name\":\"argocd-rbac-cm\",\"namespace\":\"argocd\",$LABELS},\"data\":{\"policy.default\":\"\"}}"
 # argocd-secret: a random server.secretkey once (Argo CD signs with it; no API server runs)
