@@ -238,9 +238,8 @@ describePeers('Argo CD peer', () => {
     for (const app of [memcached, rabbitmq]) {
       const kinds = (app.status!.resources ?? []).map(r => r.kind);
       expect(kinds).toContain('StatefulSet');
-      for (const r of app.status!.resources ?? []) {
-        if (r.namespace) expect(r.namespace).toBe(ns);
-      }
+      const namespaced = (app.status!.resources ?? []).filter(r => r.namespace);
+      expect(new Set(namespaced.map(r => r.namespace))).toEqual(new Set([ns]));
     }
     const pods = await core().listNamespacedPod({ namespace: ns });
     expect(pods.items.length).toBeGreaterThan(0);
