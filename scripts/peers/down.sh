@@ -4,6 +4,8 @@
 set -uo pipefail
 # shellcheck source=scripts/peers/lib.sh
 . "$(dirname "$0")/lib.sh"
+# Argo CD first: its controller would otherwise log the API server going away
+"$PEERS_DIR/argocd/down.sh"
 "$PEERS_DIR/k8s/down.sh" &
 k=$!
 "$PEERS_DIR/openstack/down.sh"

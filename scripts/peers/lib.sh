@@ -9,6 +9,9 @@ BSO_REPO="$(cd "$PEERS_DIR/../.." && pwd)"
 # the real helm the integration tests render charts with (built by helm/build.sh)
 BSO_HELM_VERSION="${BSO_HELM_VERSION:-v3.22.0}"
 BSO_HELM="$BSO_CACHE/helm/$BSO_HELM_VERSION/bin/helm"
+# Argo CD's single binary (built by argocd/build.sh); its components are symlinks to it
+BSO_ARGOCD_VERSION="${BSO_ARGOCD_VERSION:-v2.14.21}"
+BSO_ARGOCD="$BSO_CACHE/argocd/$BSO_ARGOCD_VERSION/bin/argocd"
 SYS_PY=/usr/bin/python3 # Debian's python, not a pyenv python3 that may come first on PATH
 export BSO_CACHE BSO_PEERS_STATE
 

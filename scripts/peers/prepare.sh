@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Gets the peers' software ready without starting anything, in parallel: builds (or finds
-# cached) the Kubernetes binaries and helm (both from the Go module proxy), and installs the
-# OpenStack Debian packages. scripts/check.sh runs it in the background from its first second, so
+# cached) the Kubernetes binaries, helm and Argo CD (all from the Go module proxy), and installs
+# the OpenStack and Argo CD (redis-server) Debian packages. scripts/check.sh runs it in the background from its first second, so
 # the cold builds overlap the JavaScript install and the static checks; up.sh calls the same
 # steps and waits for a running one. Prints how long each took.
-# Logs: $BSO_PEERS_STATE/prepare-{k8s,helm,openstack}.log.
+# Logs: $BSO_PEERS_STATE/prepare-{k8s,helm,openstack,argocd}.log.
 set -euo pipefail
 # shellcheck source=scripts/peers/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +17,8 @@ k8s=$!
 helm=$!
 "$PEERS_DIR/openstack/packages.sh" >"$BSO_PEERS_STATE/prepare-openstack.log" 2>&1 &
 os=$!
+"$PEERS_DIR/argocd/build.sh" >"$BSO_PEERS_STATE/prepare-argocd.log" 2>&1 &
+argocd=$!
 # report each step, in the order they usually end
 failed=0
 report() { # pid what log
@@ -28,4 +30,5 @@ report() { # pid what log
 report "$helm" helm prepare-helm.log
 report "$os" "openstack packages" prepare-openstack.log
 report "$k8s" "kubernetes binaries" prepare-k8s.log
+report "$argocd" "argocd (binary, redis-server)" prepare-argocd.log
 [ "$failed" = 0 ]

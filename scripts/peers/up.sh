@@ -2,9 +2,11 @@
 # Starts the real peers of the integration tests on 127.0.0.1, in parallel:
 #   kubernetes  etcd + kube-apiserver + controller-manager + scheduler + kwok  (scripts/peers/k8s)
 #   openstack   Keystone, Placement, Nova, Neutron, Cinder, Glance (Debian Zed) (scripts/peers/openstack)
+#   argocd      redis, git daemon, a Helm repository of the vendored charts, Argo CD's repo server
+#               and application controller against the Kubernetes peer (scripts/peers/argocd)
 # Prints each peer's start time; when a peer fails, exits non-zero with that peer's log tail.
 # Alongside, makes sure the real helm the integration tests render charts with is built (helm/build.sh).
-# Writes $BSO_PEERS_STATE/peers.env (see scripts/peers/README.md). Idempotent; warm start < 2 min.
+# Writes $BSO_PEERS_STATE/peers.env (see scripts/peers/README.md). Idempotent; warm start < 3 min.
 set -euo pipefail
 # shellcheck source=scripts/peers/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,10 +21,11 @@ helm_t0=$SECONDS
 helm_pid=$!
 
 declare -A PID T0
-for peer in kubernetes openstack; do
+for peer in kubernetes openstack argocd; do
   case $peer in
     kubernetes) script="$PEERS_DIR/k8s/up.sh" ;;
     openstack) script="$PEERS_DIR/openstack/up.sh" ;;
+    argocd) script="$PEERS_DIR/argocd/up.sh" ;;
   esac
   T0[$peer]=$SECONDS
   "$script" >"$BSO_PEERS_STATE/$peer-up.log" 2>&1 &
@@ -31,8 +34,8 @@ for peer in kubernetes openstack; do
 done
 
 failed=0
-# wait for whichever finishes first, report it, until both are done
-remaining=(kubernetes openstack)
+# wait for whichever finishes first, report it, until all are done
+remaining=(kubernetes openstack argocd)
 while [ ${#remaining[@]} -gt 0 ]; do
   next=()
   for peer in "${remaining[@]}"; do
@@ -42,7 +45,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
     if [ "$rc" = 0 ]; then
       echo "peers: $peer up in $((SECONDS - T0[$peer]))s"
       # the binaries' build time (cold) or cache hit, and the versions
-      grep -E '^(k8s binaries|kubernetes v)' "$BSO_PEERS_STATE/$peer-up.log" | sed "s/^/  $peer| /" || true
+      grep -E '^(k8s binaries|kubernetes v|argocd)' "$BSO_PEERS_STATE/$peer-up.log" | sed "s/^/  $peer| /" || true
     else
       failed=1
       echo "peers: $peer FAILED (exit $rc) after $((SECONDS - T0[$peer]))s; last lines of its log:" >&2
@@ -65,7 +68,7 @@ fi
 
 {
   echo "# written by scripts/peers/up.sh at $(date -u +%FT%TZ); see scripts/peers/README.md"
-  cat "$BSO_PEERS_STATE/k8s/k8s.env" "$BSO_PEERS_STATE/openstack/openstack.env"
+  cat "$BSO_PEERS_STATE/k8s/k8s.env" "$BSO_PEERS_STATE/openstack/openstack.env" "$BSO_PEERS_STATE/argocd/argocd.env"
   echo "BSO_HELM=$BSO_HELM"
 } >"$ENV_FILE.tmp"
 chmod 600 "$ENV_FILE.tmp"
