@@ -120,7 +120,7 @@ describePeers('the status reader on the real charts’ objects', () => {
   });
   const read = () =>
     readLiveCloudView({
-      cloud: 'peers',
+      cloudKey: 'peers',
       openstack: openstack(),
       kubernetes: { cluster: cluster(), namespace },
     });

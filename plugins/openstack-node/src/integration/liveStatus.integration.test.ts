@@ -92,7 +92,7 @@ describePeers('live status source against the real peers', () => {
   let os: OpenStackSession;
   const read = (): Promise<LiveCloudView> =>
     readLiveCloudView({
-      cloud: 'peers',
+      cloudKey: 'peers',
       openstack: openstack(),
       kubernetes: { cluster: cluster(), namespace },
     });
@@ -197,7 +197,7 @@ describePeers('live status source against the real peers', () => {
     ]);
     // the cloud's release is keystone's
     expect(view.status).toMatchObject({
-      cloud: 'peers',
+      cloudKey: 'peers',
       demo: false,
       release: '2025.1',
       cluster: 'peers',

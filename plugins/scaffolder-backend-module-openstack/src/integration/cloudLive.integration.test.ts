@@ -110,7 +110,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = name;
     namespaces.push(ns);
     const input = { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
     controllers.push(controller);
     controller.start(300);
@@ -196,7 +196,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = uniqueName('it-foreign');
     namespaces.push(ns);
     await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': 'another-cloud' } } } });
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const ctx = recoverableContext(
       { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
       new Map(),
@@ -231,7 +231,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = name;
     namespaces.push(ns);
     const ws = workspace();
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const ctx = recoverableContext({ spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
       workspacePath: ws,
     });
