@@ -28,6 +28,7 @@ function setup() {
   const action = createCloudCreateAction({
     permissions: allowAll(),
     cloudKeyHolders: noHolders,
+    api,
     drivers: testDrivers(api, { cluster: (): any => cluster }),
     pollMs: 1,
   });
@@ -45,7 +46,7 @@ const stepOf = (key: string) => key.split('.')[2];
 
 describe('openstack:cloud:create: one path for both drivers', () => {
   it('runs the same steps under the same checkpoint keys; only the effects differ', async () => {
-    const { run, calls, cluster } = setup();
+    const { run, calls, cluster, api } = setup();
     const demo = await run(demoInput);
     const live = await run(liveInput());
     const demoKeys = [...demo.store.keys()];
@@ -60,6 +61,12 @@ describe('openstack:cloud:create: one path for both drivers', () => {
     const steps = (keys: string[]) => [...new Set(keys.map(stepOf))];
     expect(steps(demoKeys)).toEqual(['claim', 'apply', 'ready']);
     expect(steps(liveKeys)).toEqual(steps(demoKeys));
+    // both hold the new cloud's lease while they change it, and release it
+    expect(api.acquireLease.mock.calls.map(c => [c[1], c[2].kind])).toEqual([
+      ['resource:default/edge-1', 'create'],
+      ['resource:default/edge-1', 'create'],
+    ]);
+    expect(api.releaseLease).toHaveBeenCalledTimes(2);
     // the effects landed where each driver puts them
     expect(calls).toEqual(['create edge-1']);
     expect(cluster.writes[0]).toBe('namespace edge-1');
@@ -86,7 +93,7 @@ describe('openstack:cloud:create: one path for both drivers', () => {
   });
 
   it('a dry run of either driver changes nothing, keeps no checkpoint and still shows the plan and the entity', async () => {
-    const { run, calls, cluster } = setup();
+    const { run, calls, cluster, api } = setup();
     for (const input of [demoInput, liveInput()]) {
       const { store, lines, ctx } = await run(input, new Map(), { isDryRun: true });
       expect([...store.keys()]).toEqual([]);
@@ -95,5 +102,6 @@ describe('openstack:cloud:create: one path for both drivers', () => {
     }
     expect(calls).toEqual([]);
     expect(cluster.writes).toEqual([]);
+    expect(api.acquireLease).not.toHaveBeenCalled();
   });
 });
