@@ -73,7 +73,7 @@ describe('openstack backend plugin', () => {
     const server = await start();
     const res = await request(server).get('/api/openstack/clouds/default/demo-cloud/status').set('Authorization', user);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ cloud: 'demo', demo: true, release: '2025.1', verdict: 'Healthy' });
+    expect(res.body).toMatchObject({ cloudKey: 'demo', demo: true, release: '2025.1', verdict: 'Healthy' });
     expect(res.body.hostSummary).toEqual({ total: 24, up: 23, down: 1, disabled: 1, lagging: 2 });
   });
 
@@ -179,7 +179,7 @@ describe('openstack backend plugin', () => {
     expect(upgrade.body).toMatchObject({ name: 'demo', upgrade: { to: '2025.2', order: ['keystone', 'nova'] } });
     // a new demo cloud, before its entity is registered: by its cloud key, for services only
     const byKey = await request(server).get('/api/openstack/demo/clouds/demo/status').set('Authorization', mockCredentials.service.header());
-    expect(byKey.body).toMatchObject({ cloud: 'demo', demo: true });
+    expect(byKey.body).toMatchObject({ cloudKey: 'demo', demo: true });
     expect((await request(server).get('/api/openstack/demo/clouds/demo/status').set('Authorization', user)).status).toBe(403);
     const none = await request(server).get('/api/openstack/demo/clouds/lab/status').set('Authorization', mockCredentials.service.header());
     expect(none.status).toBe(404);

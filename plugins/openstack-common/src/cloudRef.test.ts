@@ -3,9 +3,7 @@ import {
   chartObjectName,
   cloudEntityPath,
   cloudRefOfEntity,
-  cloudRoutePath,
   hostEntityName,
-  hostEntityPath,
   hostEntityRef,
   parseCloudRef,
   stringifyCloudRef,
@@ -41,7 +39,6 @@ describe('cloud refs', () => {
     const ref = cloudRefOfEntity({ kind: 'Resource', metadata: { name: 'edge-1', namespace: 'team-a' } });
     expect(stringifyCloudRef(ref)).toBe('resource:team-a/edge-1');
     expect(cloudEntityPath(ref)).toBe('/catalog/team-a/resource/edge-1');
-    expect(cloudRoutePath('resource:team-a/edge-1')).toBe('team-a/edge-1');
   });
 
   it('round-trips any valid ref', () => {
@@ -85,9 +82,9 @@ describe('hostEntityName', () => {
     );
   });
 
-  it('links to the page the enroll action names', () => {
-    expect(hostEntityPath('resource:team-a/edge-1', 'edge-1', 'CMP_1.Example.org')).toBe(
-      `/catalog/team-a/resource/${hostEntityName('edge-1', 'CMP_1.Example.org')}`,
+  it('refers to the entity the enroll action names, in the namespace of its cloud', () => {
+    expect(hostEntityRef('resource:team-a/edge-1', 'edge-1', 'CMP_1.Example.org')).toBe(
+      `resource:team-a/${hostEntityName('edge-1', 'CMP_1.Example.org')}`,
     );
     expect(hostEntityRef('resource:team-a/edge-1', 'edge-1', 'cmp-1.example.org')).toBe('resource:team-a/edge-1.cmp-1.example.org');
   });

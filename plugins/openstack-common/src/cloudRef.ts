@@ -94,12 +94,6 @@ export function cloudEntityPath(ref: CloudRef | string): string {
   return `/catalog/${encodeURIComponent(r.namespace)}/resource/${encodeURIComponent(r.name)}`;
 }
 
-/** The path segment that names a cloud in the backend's routes: `<namespace>/<name>`. @public */
-export function cloudRoutePath(ref: CloudRef | string): string {
-  const r = typeof ref === 'string' ? parseCloudRef(ref) : ref;
-  return `${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`;
-}
-
 /**
  * The one rule that names a cloud's chart objects (HelmRelease, Argo CD Application, Helm
  * release, Secrets of the chart): `<cloud key>-<chart>`. @public
@@ -143,10 +137,4 @@ export function hostEntityName(cloudKey: string, host: string): string {
 export function hostEntityRef(cloudRef: CloudRef | string, cloudKey: string, host: string): string {
   const r = typeof cloudRef === 'string' ? parseCloudRef(cloudRef) : cloudRef;
   return `resource:${r.namespace}/${hostEntityName(cloudKey, host)}`;
-}
-
-/** The path of a compute host's entity page, in the namespace of its cloud. @public */
-export function hostEntityPath(cloud: CloudRef | string, cloudKey: string, host: string): string {
-  const r = typeof cloud === 'string' ? parseCloudRef(cloud) : cloud;
-  return `/catalog/${encodeURIComponent(r.namespace)}/resource/${encodeURIComponent(hostEntityName(cloudKey, host))}`;
 }

@@ -53,9 +53,10 @@ export const scaffolderModuleOpenstack = createBackendModule({
           new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: pluginFetch(auth, 'openstack', async () => credentials) } }),
         );
         const liveCloudKeys = config.getOptionalConfig('openstack.clouds')?.keys() ?? [];
-        const chartSource = { caData: chartSourceCaData };
         const drivers = createCloudDrivers(api, {
           cluster,
+          chartSource: { caData: chartSourceCaData },
+          trustedChartSources: config.getOptionalStringArray('openstack.scaffolder.trustedChartSources') ?? [],
           openstack,
           enrollSettings: key => readComputeEnrollSettings(config, key),
         });
@@ -63,14 +64,10 @@ export const scaffolderModuleOpenstack = createBackendModule({
           createCloudEntityAction(),
           createCloudCreateAction({
             permissions,
-            api,
             // asked with the scaffolder's own credentials: a cloud the user cannot see is still taken
             cloudKeyHolders: async key => cloudKeyHolders(catalog, key, await auth.getOwnServiceCredentials(), liveCloudKeys),
-            live: {
-              cluster,
-              chartSource,
-              trustedChartSources: config.getOptionalStringArray('openstack.scaffolder.trustedChartSources') ?? [],
-            },
+            api,
+            drivers,
           }),
           createCloudUpgradeAction({ permissions, catalog, api, drivers }),
           createComputeEnrollAction({ permissions, catalog, api, drivers }),

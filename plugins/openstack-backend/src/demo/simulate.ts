@@ -185,7 +185,7 @@ export function simulate(state: DemoCloudState, now: Date): { status: CloudStatu
   // the same assembly as a live cloud's: verdicts, summary, capacity and lagging hosts
   const upgrading = state.upgrade && !upgradeFinished(state, now) ? state.upgrade : undefined;
   const view = assembleCloudView({
-    cloud: state.name,
+    cloudKey: state.name,
     cluster: state.cluster,
     namespace: state.namespace,
     // the demo knows its release the way a GitOps manifest does: the one it was created with

@@ -137,7 +137,7 @@ describe('a configured live cloud', () => {
       .set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      cloud: 'zed',
+      cloudKey: 'zed',
       demo: false,
       release: '2025.1',
       cluster: 'prod-k8s',

@@ -86,7 +86,7 @@ export class LiveClouds implements CloudSource {
     const openstack = this.clients.get(cloudKey)!;
     const where = this.locate(cloud);
     const hostReleases = await this.hostReleases(cloudKey);
-    const target: LiveCloudTarget = { cloud: cloudKey, openstack, hostReleases };
+    const target: LiveCloudTarget = { cloudKey, openstack, hostReleases };
     if (where.cluster && where.namespace) {
       try {
         target.kubernetes = {

@@ -141,7 +141,7 @@ describe('OpenStackPluginClient', () => {
     server.use(
       http.get(`${base}/clouds/default/demo-cloud/status`, ({ request }) => {
         refresh.push(new URL(request.url).searchParams.get('refresh'));
-        return HttpResponse.json({ cloud: 'demo' });
+        return HttpResponse.json({ cloudKey: 'demo' });
       }),
     );
     await client.getStatus('resource:default/demo-cloud', { refresh: true });

@@ -107,7 +107,7 @@ describe('computeCredentialSources', () => {
 
 describe('renderComputeBundle', () => {
   const bundle = renderComputeBundle(
-    { ...good, cloud: 'prod-eu', bmcAddress: '10.0.30.13' },
+    { ...good, cloudKey: 'prod-eu', bmcAddress: '10.0.30.13' },
     settings,
     credentials,
   );
@@ -144,7 +144,7 @@ describe('renderComputeBundle', () => {
 
   it('records what was asked in host.yaml, without credentials', () => {
     expect(parse(bundle['host.yaml'])).toEqual({
-      cloud: 'prod-eu',
+      cloudKey: 'prod-eu',
       host: 'cmp-az1-13',
       managementIp: '10.0.12.113',
       overlayIp: '10.1.12.113',
@@ -160,7 +160,7 @@ describe('renderComputeBundle', () => {
 
   it('refuses a credential with a line break without printing it', () => {
     expect(() =>
-      renderComputeBundle({ ...good, cloud: 'x' }, settings, {
+      renderComputeBundle({ ...good, cloudKey: 'x' }, settings, {
         ...credentials,
         nova: 'abc\n[DEFAULT]',
       }),

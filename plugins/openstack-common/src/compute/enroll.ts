@@ -247,7 +247,7 @@ function ini(
  * @public
  */
 export function renderComputeBundle(
-  input: ComputeEnrollInput & { cloud: string },
+  input: ComputeEnrollInput & { cloudKey: string },
   settings: ComputeBundleSettings,
   credentials: ComputeBundleCredentials,
 ): Record<string, string> {
@@ -341,7 +341,7 @@ export function renderComputeBundle(
     .map(l => iniValue('ovn-external-ids', l))
     .join('\n');
   const host = [
-    `cloud: ${JSON.stringify(input.cloud)}`,
+    `cloudKey: ${JSON.stringify(input.cloudKey)}`,
     `host: ${JSON.stringify(input.host)}`,
     `managementIp: ${JSON.stringify(input.managementIp)}`,
     `overlayIp: ${JSON.stringify(input.overlayIp)}`,

@@ -54,7 +54,7 @@ const host = (
 
 function evidence(over: Partial<CloudEvidence> = {}): CloudEvidence {
   return {
-    cloud: 'prod',
+    cloudKey: 'prod',
     cluster: 'k8s',
     namespace: 'openstack',
     workloads: [
@@ -130,7 +130,7 @@ describe('assembleCloudView', () => {
     ]);
     // glance is not in the catalog (no url) and has no workloads: not listed
     expect(status).toMatchObject({
-      cloud: 'prod',
+      cloudKey: 'prod',
       demo: false,
       release: '2025.1',
       verdict: 'Healthy',

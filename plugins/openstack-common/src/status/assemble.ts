@@ -77,7 +77,8 @@ const ALWAYS_LISTED: ControlPlaneServiceName[] = [
  * @public
  */
 export interface CloudEvidence {
-  cloud: string;
+  /** The cloud key: `openstack.clouds.<key>` (live) or the demo store's name. */
+  cloudKey: string;
   cluster?: string;
   namespace?: string;
   /** The cloud's release when its deployment states it; else keystone's, from its image tags. */
@@ -249,7 +250,7 @@ export function assembleCloudView(e: CloudEvidence): {
   const cv = cloudVerdict(services, e.errors.length);
   return {
     status: {
-      cloud: e.cloud,
+      cloudKey: e.cloudKey,
       demo: e.demo ?? false,
       release,
       ...(e.chartVersion ? { chartVersion: e.chartVersion } : {}),

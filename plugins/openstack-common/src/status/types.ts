@@ -147,7 +147,8 @@ export interface SourceError {
 
 /** The status of a cloud. @public */
 export interface CloudStatus {
-  cloud: string;
+  /** The cloud key: `openstack.clouds.<key>` (live) or the demo store's name. */
+  cloudKey: string;
   /** True for the simulated demo cloud. */
   demo: boolean;
   release?: string;

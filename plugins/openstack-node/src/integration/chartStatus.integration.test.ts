@@ -6,9 +6,7 @@
  * its real images and labels carry, turn Healthy once kwok readies the workloads, and turn
  * keystone Degraded when a keystone-api pod keeps failing.
  */
-import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
-import { ConfigReader } from '@backstage/config';
 import {
   chartsFor,
   KubernetesObject,
@@ -16,9 +14,7 @@ import {
   renderCloud,
   RESTART_THRESHOLD,
 } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterClient } from '../kubernetes/apply';
 import { OpenStackClient } from '../openstack/client';
-import { readOpenStackCloud } from '../openstack/config';
 import { readLiveCloudView } from '../status/liveCloudView';
 import { chartRenders, generateCredentials, RealCharts } from './charts';
 import {
@@ -26,7 +22,8 @@ import {
   describePeers,
   eventually,
   lazy,
-  peerEnv,
+  peerOpenStackCloud,
+  suiteClusterClient,
   uniqueName,
 } from './peers';
 
@@ -35,37 +32,8 @@ const admin = lazy(adminKubeConfig);
 const objectsApi = lazy(() => k8s.KubernetesObjectApi.makeApiClient(admin()));
 const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
 
-const openstack = lazy(
-  () =>
-    new OpenStackClient(
-      readOpenStackCloud(
-        'peers',
-        new ConfigReader({
-          authUrl: peerEnv('OS_AUTH_URL'),
-          region: peerEnv('OS_REGION_NAME'),
-          applicationCredentialId: peerEnv('OS_APPLICATION_CREDENTIAL_ID'),
-          applicationCredentialSecret: fs
-            .readFileSync(
-              peerEnv('OS_APPLICATION_CREDENTIAL_SECRET_FILE'),
-              'utf8',
-            )
-            .trim(),
-        }),
-      ),
-    ),
-);
-const cluster = lazy(() =>
-  ClusterClient.for({
-    name: 'peers',
-    url: peerEnv('BSO_K8S_URL'),
-    authProvider: 'serviceAccount',
-    serviceAccountToken: fs
-      .readFileSync(peerEnv('BSO_K8S_SA_TOKEN_FILE'), 'utf8')
-      .trim(),
-    caFile: peerEnv('BSO_K8S_CA_FILE'),
-    skipTLSVerify: false,
-  }),
-);
+const openstack = lazy(() => new OpenStackClient(peerOpenStackCloud()));
+const cluster = lazy(suiteClusterClient);
 
 /**
  * A PersistentVolume pre-bound to each claim the objects will make (the peer cluster has no
@@ -120,7 +88,7 @@ describePeers('the status reader on the real charts’ objects', () => {
   });
   const read = () =>
     readLiveCloudView({
-      cloud: 'peers',
+      cloudKey: 'peers',
       openstack: openstack(),
       kubernetes: { cluster: cluster(), namespace },
     });

@@ -81,7 +81,7 @@ describePeers('a hung kube-apiserver (SIGSTOP for 15 s)', () => {
   const namespace = uniqueName('bso-hung');
   const read = () =>
     readLiveCloudView({
-      cloud: 'peers',
+      cloudKey: 'peers',
       openstack: openstack(),
       kubernetes: { cluster: cluster(), namespace },
     });

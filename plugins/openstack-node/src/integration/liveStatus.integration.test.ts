@@ -4,12 +4,8 @@
  * application credential for OpenStack. The admin kubeconfig only creates and deletes the test's
  * namespace and workloads (the suite's role may not write workloads).
  */
-import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
-import { ConfigReader } from '@backstage/config';
-import { ClusterClient } from '../kubernetes/apply';
 import { OpenStackClient } from '../openstack/client';
-import { readOpenStackCloud } from '../openstack/config';
 import { LiveCloudView, readLiveCloudView } from '../status/liveCloudView';
 import {
   adminKubeConfig,
@@ -18,7 +14,8 @@ import {
   lazy,
   openStackSession,
   OpenStackSession,
-  peerEnv,
+  peerOpenStackCloud,
+  suiteClusterClient,
   uniqueName,
 } from './peers';
 
@@ -31,37 +28,8 @@ const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
 const adminApps = lazy(() => admin().makeApiClient(k8s.AppsV1Api));
 
 /** The cloud as app-config would configure it, through the same config reader. */
-const openstack = lazy(
-  () =>
-    new OpenStackClient(
-      readOpenStackCloud(
-        'peers',
-        new ConfigReader({
-          authUrl: peerEnv('OS_AUTH_URL'),
-          region: peerEnv('OS_REGION_NAME'),
-          applicationCredentialId: peerEnv('OS_APPLICATION_CREDENTIAL_ID'),
-          applicationCredentialSecret: fs
-            .readFileSync(
-              peerEnv('OS_APPLICATION_CREDENTIAL_SECRET_FILE'),
-              'utf8',
-            )
-            .trim(),
-        }),
-      ),
-    ),
-);
-const cluster = lazy(() =>
-  ClusterClient.for({
-    name: 'peers',
-    url: peerEnv('BSO_K8S_URL'),
-    authProvider: 'serviceAccount',
-    serviceAccountToken: fs
-      .readFileSync(peerEnv('BSO_K8S_SA_TOKEN_FILE'), 'utf8')
-      .trim(),
-    caFile: peerEnv('BSO_K8S_CA_FILE'),
-    skipTLSVerify: false,
-  }),
-);
+const openstack = lazy(() => new OpenStackClient(peerOpenStackCloud()));
+const cluster = lazy(suiteClusterClient);
 
 /** An openstack-helm-labelled workload on kwok nodes. */
 function workload(
@@ -92,7 +60,7 @@ describePeers('live status source against the real peers', () => {
   let os: OpenStackSession;
   const read = (): Promise<LiveCloudView> =>
     readLiveCloudView({
-      cloud: 'peers',
+      cloudKey: 'peers',
       openstack: openstack(),
       kubernetes: { cluster: cluster(), namespace },
     });
@@ -197,7 +165,7 @@ describePeers('live status source against the real peers', () => {
     ]);
     // the cloud's release is keystone's
     expect(view.status).toMatchObject({
-      cloud: 'peers',
+      cloudKey: 'peers',
       demo: false,
       release: '2025.1',
       cluster: 'peers',

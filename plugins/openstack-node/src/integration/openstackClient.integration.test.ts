@@ -4,29 +4,14 @@
  * as app-config's openstack.clouds.<key>. openstack.integration.test.ts proves the peer itself
  * with raw HTTP; this file proves the client's calls, negotiation, paging and errors on it.
  */
-import fs from 'node:fs';
 import { AuthenticationError, NotFoundError } from '@backstage/errors';
-import { ConfigReader } from '@backstage/config';
 import { OpenStackClient } from '../openstack/client';
-import { readOpenStackCloud } from '../openstack/config';
-import { describePeers, peerEnv } from './peers';
+import { describePeers, peerOpenStackCloud } from './peers';
 
 const COMPUTES = ['compute1', 'compute2'];
 
 function client(over: Record<string, unknown> = {}, fetchImpl?: typeof fetch) {
-  const cloud = readOpenStackCloud(
-    'peers',
-    new ConfigReader({
-      authUrl: peerEnv('OS_AUTH_URL'),
-      region: peerEnv('OS_REGION_NAME'),
-      applicationCredentialId: peerEnv('OS_APPLICATION_CREDENTIAL_ID'),
-      applicationCredentialSecret: fs
-        .readFileSync(peerEnv('OS_APPLICATION_CREDENTIAL_SECRET_FILE'), 'utf8')
-        .trim(),
-      ...over,
-    }),
-  );
-  return new OpenStackClient(cloud, { fetch: fetchImpl });
+  return new OpenStackClient(peerOpenStackCloud(over), { fetch: fetchImpl });
 }
 
 describePeers('OpenStack client against the real services', () => {

@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
-import { kubeConfigFor } from '../kubernetes/clusters';
+import { ConfigReader } from '@backstage/config';
+import { ClusterDetails, kubeConfigFor } from '../kubernetes/clusters';
+import { ClusterClient } from '../kubernetes/apply';
+import { OpenStackCloudConfig, readOpenStackCloud } from '../openstack/config';
 
 /** @public */
 export function peerEnv(name: string): string {
@@ -91,7 +94,12 @@ export function adminKubeConfig(): k8s.KubeConfig {
  * @public
  */
 export function suiteKubeConfig(): k8s.KubeConfig {
-  return kubeConfigFor({
+  return kubeConfigFor(suiteCluster());
+}
+
+/** The peer cluster as the backend is configured for it, with the suite's ServiceAccount token. */
+function suiteCluster(): ClusterDetails {
+  return {
     name: 'peers',
     url: peerEnv('BSO_K8S_URL'),
     authProvider: 'serviceAccount',
@@ -100,7 +108,33 @@ export function suiteKubeConfig(): k8s.KubeConfig {
       .trim(),
     caFile: peerEnv('BSO_K8S_CA_FILE'),
     skipTLSVerify: false,
-  });
+  };
+}
+
+/** The suite's client of the peer cluster (its production identity, as `suiteKubeConfig`). */
+export function suiteClusterClient(): ClusterClient {
+  return ClusterClient.for(suiteCluster());
+}
+
+// ------------------------------------------------------------------ OpenStack
+
+/**
+ * The peer OpenStack cloud as app-config would configure it (`openstack.clouds.peers`, with
+ * the portal's application credential), read by the same config reader; `over` replaces settings.
+ */
+export function peerOpenStackCloud(over: Record<string, unknown> = {}): OpenStackCloudConfig {
+  return readOpenStackCloud(
+    'peers',
+    new ConfigReader({
+      authUrl: peerEnv('OS_AUTH_URL'),
+      region: peerEnv('OS_REGION_NAME'),
+      applicationCredentialId: peerEnv('OS_APPLICATION_CREDENTIAL_ID'),
+      applicationCredentialSecret: fs
+        .readFileSync(peerEnv('OS_APPLICATION_CREDENTIAL_SECRET_FILE'), 'utf8')
+        .trim(),
+      ...over,
+    }),
+  );
 }
 
 /** deploy/rbac/cloud-namespace.yaml of this repository. */

@@ -18,7 +18,8 @@ export type LiveDelivery = 'flux' | 'argocd' | 'direct';
 
 /** Where a live cloud lives: the cluster, its namespace, and (Argo CD) the Applications' namespace. @public */
 export interface LiveCloudRef {
-  cloud: string;
+  /** The cloud key: the prefix of its chart objects (`chartObjectName`). */
+  cloudKey: string;
   namespace: string;
   delivery: LiveDelivery;
   /** Namespace of the Argo CD Applications (default `argocd`). */
@@ -93,13 +94,13 @@ export async function readLiveChart(
       ? await client.read({
           apiVersion: 'argoproj.io/v1alpha1',
           kind: 'Application',
-          name: chartObjectName(ref.cloud, chart),
+          name: chartObjectName(ref.cloudKey, chart),
           namespace: ref.argocdNamespace ?? 'argocd',
         })
       : await client.read({
           apiVersion: 'helm.toolkit.fluxcd.io/v2',
           kind: 'HelmRelease',
-          name: chartObjectName(ref.cloud, chart),
+          name: chartObjectName(ref.cloudKey, chart),
           namespace: ref.namespace,
         });
   return obj ? chartOf(obj, ref) : undefined;

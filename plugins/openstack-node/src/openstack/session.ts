@@ -55,7 +55,7 @@ export class OpenStackSession {
     options: OpenStackSessionOptions = {},
   ) {
     this.transport = new OpenStackTransport({
-      cloud: cloud.key,
+      cloudKey: cloud.key,
       timeoutMs: cloud.timeoutMs,
       maxConcurrency: cloud.maxConcurrency,
       caData: cloud.caData,

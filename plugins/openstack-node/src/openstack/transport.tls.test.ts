@@ -23,7 +23,7 @@ describe('transport with a custom CA', () => {
 
   it('trusts the API certificate signed by caData', async () => {
     const t = new OpenStackTransport({
-      cloud: 'tls',
+      cloudKey: 'tls',
       timeoutMs: 5000,
       maxConcurrency: 2,
       caData: TEST_CERT,
@@ -35,7 +35,7 @@ describe('transport with a custom CA', () => {
 
   it('without caData the self-signed certificate is a network error', async () => {
     const t = new OpenStackTransport({
-      cloud: 'tls',
+      cloudKey: 'tls',
       timeoutMs: 5000,
       maxConcurrency: 2,
       retry: { retries: 0 },

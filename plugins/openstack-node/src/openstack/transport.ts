@@ -33,7 +33,7 @@ export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export interface OpenStackTransportOptions {
   /** Cloud key, named in errors. */
-  cloud: string;
+  cloudKey: string;
   timeoutMs: number;
   maxConcurrency: number;
   /** PEM CA bundle: requests go through an undici Agent trusting it. */
@@ -118,7 +118,7 @@ export class Semaphore {
  * @public
  */
 export class OpenStackTransport {
-  readonly cloud: string;
+  readonly cloudKey: string;
   private readonly semaphore: Semaphore;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
@@ -126,7 +126,7 @@ export class OpenStackTransport {
   private readonly dispatcher?: Agent;
 
   constructor(options: OpenStackTransportOptions) {
-    this.cloud = options.cloud;
+    this.cloudKey = options.cloudKey;
     this.semaphore = new Semaphore(options.maxConcurrency);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs;
@@ -232,7 +232,7 @@ export class OpenStackTransport {
     what: string,
   ): string {
     return redact(
-      `OpenStack cloud "${this.cloud}": ${req.service} ${req.method} ${safeUrl(
+      `OpenStack cloud "${this.cloudKey}": ${req.service} ${req.method} ${safeUrl(
         req.url,
       )} failed: ${what}`,
       req.secrets,

@@ -66,7 +66,7 @@ const cluster = () =>
     skipTLSVerify: true,
   });
 const target = () => ({
-  cloud: 'zed',
+  cloudKey: 'zed',
   openstack: new OpenStackClient(cloudConfig(), {
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
   }),
@@ -78,7 +78,7 @@ describe('readLiveCloudView', () => {
     const { status, hosts } = await readLiveCloudView(target());
     expect(status.errors).toEqual([]);
     expect(status).toMatchObject({
-      cloud: 'zed',
+      cloudKey: 'zed',
       demo: false,
       release: '2025.1',
       cluster: 'prod-k8s',

@@ -31,8 +31,8 @@ import { controlPlaneWorkloads } from './controlPlane';
  * @public
  */
 export interface LiveCloudTarget {
-  /** The cloud's key (`openstack.clouds.<key>`). */
-  cloud: string;
+  /** The cloud key (`openstack.clouds.<key>`). */
+  cloudKey: string;
   openstack: OpenStackClient;
   /** The control plane's cluster and namespace; absent when not configured. */
   kubernetes?: { cluster: ClusterClient; namespace: string };
@@ -175,7 +175,7 @@ export async function readLiveCloudView(
           source: 'kubernetes',
           message:
             target.kubernetesMissing ??
-            `OpenStack cloud "${target.cloud}": no Kubernetes cluster and namespace configured for its control plane`,
+            `OpenStack cloud "${target.cloudKey}": no Kubernetes cluster and namespace configured for its control plane`,
         });
         return undefined;
       });
@@ -264,7 +264,7 @@ export async function readLiveCloudView(
   }));
 
   return assembleCloudView({
-    cloud: target.cloud,
+    cloudKey: target.cloudKey,
     cluster: target.kubernetes?.cluster.name,
     namespace: target.kubernetes?.namespace,
     workloads,

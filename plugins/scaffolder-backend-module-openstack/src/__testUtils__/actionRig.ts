@@ -50,8 +50,8 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
   const cloudKeyHolders = (key: string) => holders(catalog, key, mockCredentials.service(), ['prod-eu']);
   const drivers = testDrivers(api, { cluster: cluster as any, openstack });
   const actions = {
-    'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), demoCreate],
-    'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
+    'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), demoCreate],
+    'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
     'openstack:cloud:upgrade': [
       createCloudUpgradeAction({ permissions, catalog, api, drivers, pollMs: 1 }),
       { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1 },

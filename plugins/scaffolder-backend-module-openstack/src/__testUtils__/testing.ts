@@ -48,7 +48,7 @@ function workloads(name: string, release: string | undefined): WorkloadStatus[] 
 
 export function cloudStatus(release: string, over: Partial<CloudStatus> = {}, serviceRelease: (n: string) => string | undefined = () => release): CloudStatus {
   return {
-    cloud: 'demo',
+    cloudKey: 'demo',
     demo: true,
     release,
     verdict: 'Healthy',

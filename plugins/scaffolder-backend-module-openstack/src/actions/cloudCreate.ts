@@ -5,53 +5,49 @@ import {
   CLOUD_DELIVERIES,
   CloudDelivery,
   cloudDriverKind,
-  cloudRefOfEntity,
-  componentIssues,
   DEPLOYABLE_RELEASES,
-  isDeployableRelease,
   openstackCloudCreatePermission,
   OWNER_REF,
   quoteValue,
   SAFE_NAME,
-  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
-import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
+import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
-import { buildCloudEntity, DNS_LABEL } from './cloudEntity';
 import { examples } from './cloudCreate.examples';
 import { timeoutMinutesField } from './inputFields';
-import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
-import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
+import { CloudKeyHolders } from './claimCloudKey';
+import { createCloud } from './createSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
 
 export interface CloudCreateDeps {
   /** Asked for openstack.cloud.create with the initiator's credentials before anything else. */
   permissions: PermissionsService;
-  api: SuiteApi;
   /** Who already holds a cloud key (live config, catalog): create never takes one over. */
   cloudKeyHolders: CloudKeyHolders;
-  /** Live clouds: the configured clusters and the chart source check. */
-  live?: Omit<LiveCreateDeps, 'pollMs' | 'cloudKeyHolders' | 'holdLease'>;
+  /** Where the effects land: the demo store (demo) or the configured clusters (live). */
+  drivers: CloudDrivers;
+  /** The suite's API: the new cloud's lease. */
+  api: SuiteApi;
+  /** Poll interval of the wait; default the driver's. */
   pollMs?: number;
 }
 
 /**
  * `openstack:cloud:create` — creates a cloud and outputs its catalog entity for `catalog:write` /
- * `catalog:register`.
- * The driver is picked by `cloudDriverKind(delivery)`, the one demo/live rule:
+ * `catalog:register`. The same steps for every cloud (createSteps.ts: validate → claim the name →
+ * render → apply → wait → register, each effect checkpointed); the driver, picked by
+ * `cloudDriverKind(delivery)`, only decides where the effects land:
  * - `delivery: direct | flux | argocd` with a full cloud `spec` (openstack-common's
- *   cloudSpecSchema, whose `delivery.mode` it must equal): validates the spec, the cluster, the
- *   namespace and the chart source before anything changes, creates the credential Secrets once,
- *   writes the GitOps manifests to the workspace (flux, argocd) or server-side applies them
- *   (direct), optionally waits until every chart is Ready.
+ *   cloudSpecSchema, whose `delivery.mode` it must equal): the credential Secrets and the
+ *   objects go to the cluster (direct: server-side apply), or the GitOps manifests to the
+ *   workspace (flux, argocd);
  * - `delivery: demo` (default without a spec): the simulated cloud in the backend's demo store;
  *   its entity carries `openstack.backstage.io/delivery: demo`.
  *
  * @public
  */
 export function createCloudCreateAction(deps: CloudCreateDeps) {
-  const pollMs = deps.pollMs ?? 3000;
   return createTemplateAction({
     id: 'openstack:cloud:create',
     description: 'Creates an OpenStack cloud whose control plane runs on Kubernetes (openstack-helm)',
@@ -94,8 +90,6 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
     },
     async handler(ctx) {
       const credentials = await authorizeAction(deps.permissions, ctx, 'openstack:cloud:create', openstackCloudCreatePermission);
-      // one operation per cloud: the create's changes hold the new cloud's lease
-      const holdLease = (cloudRef: string, fn: () => Promise<void>) => holdCloudLease(ctx, deps.api, credentials, cloudRef, 'create', fn);
       // the scaffolder does not apply the schema's defaults to the input
       const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
       const delivery = ctx.input.delivery ?? (readMode(ctx.input.spec) as CloudDelivery | undefined) ?? 'demo';
@@ -110,7 +104,8 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         );
       }
       if (common.length) throw new InputError(common.join('\n'));
-      if (cloudDriverKind(delivery) === 'live') {
+      const kind = cloudDriverKind(delivery);
+      if (kind === 'live') {
         if (!ctx.input.spec) {
           throw new InputError(`input.spec is required with delivery ${delivery}: give the full cloud spec (openstack-common cloudSpecSchema)`);
         }
@@ -118,85 +113,15 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         if (mode !== delivery) {
           throw new InputError(`input.delivery ${delivery} differs from input.spec.delivery.mode ${mode ?? '(unset)'}; make them equal or drop input.delivery`);
         }
-        if (!deps.live) {
-          throw new InputError(`input.delivery ${delivery}: live clouds are not configured in this backend (no kubernetes.clusterLocatorMethods)`);
-        }
-        await createLiveCloud(ctx, { ...deps.live, cloudKeyHolders: deps.cloudKeyHolders, holdLease, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
-        return;
-      }
-      if (ctx.input.spec) {
+      } else if (ctx.input.spec) {
         throw new InputError('input.spec is for live clouds; with delivery demo give name, release and components instead (or set delivery to direct, flux or argocd)');
       }
-      const { name = '', release = '', components = [], region = 'RegionOne', cluster = 'demo-cluster' } = ctx.input;
-      const namespace = ctx.input.namespace ?? name;
-      const issues: string[] = [];
-      if (!DNS_LABEL.test(name) || name.length > 40) {
-        issues.push(`input.name ${quoteValue(name)}: not a DNS-1123 label of at most 40 characters; use lower-case letters, digits and "-"`);
-      }
-      if (!isDeployableRelease(release)) {
-        issues.push(`input.release ${quoteValue(release)}: the pinned openstack-helm charts deploy ${DEPLOYABLE_RELEASES.join(', ')}; pick one of them`);
-      }
-      issues.push(...componentIssues(components).map(i => `input.${i}`));
-      // the default namespace is the name, which is reported above when it is bad
-      if (ctx.input.namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
-        issues.push(`input.namespace ${quoteValue(namespace)}: not a DNS-1123 label of at most 63 characters`);
-      }
-      if (!SAFE_NAME.test(region)) {
-        issues.push(`input.region ${quoteValue(region)}: use 1-64 letters, digits, ".", "_" or "-" (no spaces, line breaks or quotes), e.g. RegionOne`);
-      }
-      if (issues.length) throw new InputError(issues.join('\n'));
-
-      const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack', delivery: 'demo' });
-      ctx.logger.info(`Cloud ${name}: ${release} in ${cluster}/${namespace}, region ${region}, components ${components.join(', ')}`);
-      // a demo cloud of this name in the demo store is taken too
-      await claimCloudKey(ctx, deps.cloudKeyHolders, name, 'input.name', async () =>
-        deps.api.demoStatus(name).then(
-          () => [`the demo cloud "${name}" in the demo store`],
-          e => (isNotFound(e) ? [] : Promise.reject(e)),
-        ),
-      );
-      if (ctx.isDryRun) {
-        ctx.logger.info('Dry run: nothing created');
-        ctx.output('entity', entity);
-        return;
-      }
-      await holdLease(stringifyCloudRef(cloudRefOfEntity(entity)), async () => {
-        await ctx.checkpoint({
-          key: `create.${name}.cloud`,
-          fn: async () => {
-            await deps.api.createDemoCloud({ name, release, region, cluster, namespace, components });
-            ctx.logger.info(`Created ${name}; its charts now roll out`);
-            return true;
-          },
-        });
-        if (waitForReady) {
-          const ready = new Set<string>();
-          await pollUntil(
-            `every service of ${name} to be Healthy`,
-            async () => {
-              const s = await deps.api.demoStatus(name);
-              for (const svc of s.services) {
-                if (svc.verdict === 'Healthy' && !ready.has(svc.name)) {
-                  ready.add(svc.name);
-                  ctx.logger.info(`${svc.name} is ready`);
-                }
-              }
-              return s.verdict === 'Healthy' ? s : undefined;
-            },
-            { timeoutMs: timeoutMinutes * 60_000, intervalMs: pollMs, signal: ctx.signal },
-          );
-          ctx.logger.info(`Cloud ${name} is Healthy`);
-        }
-      });
-      ctx.output('entity', entity);
+      // validate: the driver refuses what it cannot create, naming the field, before anything changes
+      const target = await deps.drivers[kind].openCreate(ctx, ctx.input);
+      const holdLease = (cloudRef: string, fn: () => Promise<void>) => holdCloudLease(ctx, deps.api, credentials, cloudRef, 'create', fn);
+      await createCloud(ctx, target, { ...deps, holdLease }, { owner, waitForReady, timeoutMinutes });
     },
   });
-}
-
-/** A not-found answer of the suite's backend (a `ResponseError` of 404, or a `NotFoundError`). */
-function isNotFound(e: unknown): boolean {
-  const err = e as { name?: string; response?: { status?: number } };
-  return err?.response?.status === 404 || err?.name === 'NotFoundError';
 }
 
 /** The `delivery.mode` of a raw spec input, when it has one. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, testDrivers } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
 
@@ -47,12 +47,12 @@ function setup() {
     cloudKeyHolders: noHolders,
     api,
     pollMs: 1,
-    live: {
-      cluster: n => {
+    drivers: testDrivers(api, {
+      cluster: (n: string): any => {
         if (n !== 'fake') throw new Error(`No Kubernetes cluster "${n}" in kubernetes.clusterLocatorMethods; add it there`);
         return cluster;
       },
-    },
+    }),
   });
   const workspace = fs.mkdtempSync(path.join(workspaces.path, 'ws-'));
   const run = (input: Record<string, unknown>, store = new Map<string, unknown>(), extra: Record<string, unknown> = {}) => {

@@ -1,39 +1,36 @@
-// The live half of openstack:cloud:create: a full cloud spec delivered to a real cluster, by
-// GitOps manifests in the workspace (flux, argocd) or server-side apply (direct).
+// Where the live driver's create effects land: a full cloud spec delivered to a real cluster, by
+// GitOps manifests in the workspace (flux, argocd) or server-side apply (direct). The steps are
+// createSteps.ts's, the same as the demo driver's.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, isError, NotAllowedError } from '@backstage/errors';
-import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   chartsFor,
   CloudSpec,
   cloudNamespace,
-  cloudRefOfEntity,
   LABEL_OPENSTACK_CLOUD,
   renderCloud,
   toYaml,
   internalUrlReason,
   OPENSTACK_HELM_REPOSITORY,
-  stringifyCloudRef,
   validateCloudSpec,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
   checkChartSource,
   ChartSourceCheckOptions,
+  ClusterAccess,
   CLOUD_NAMESPACE_RBAC,
   CLUSTER_RBAC,
-  ClusterAccess,
   KubeRight,
   LiveCloudRef,
   pollUntil,
   readLiveCharts,
   readLiveWorkloads,
 } from '@backstage-openstack/plugin-openstack-node';
-import { buildCloudEntity } from './cloudEntity';
-import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
+import { CreateEffect, CreateInput, CreateTarget, DriverContext } from '../drivers/types';
 
-/** What the live create needs besides its input. */
+/** What the live create needs: the clusters and the chart source check. */
 export interface LiveCreateDeps {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
   cluster: (name: string) => ClusterAccess;
@@ -43,25 +40,9 @@ export interface LiveCreateDeps {
    * `openstack.scaffolder.trustedChartSources`. A user-typed URL on an internal host is refused.
    */
   trustedChartSources?: readonly string[];
-  /** Who already holds a cloud key (live config, catalog). */
-  cloudKeyHolders: CloudKeyHolders;
-  /** Runs the changes holding the new cloud's lease (`holdCloudLease`, bound to the task). */
-  holdLease: (cloudRef: string, fn: () => Promise<void>) => Promise<void>;
-  pollMs?: number;
 }
 
-export interface LiveCreateInput {
-  spec: Record<string, unknown>;
-  cluster?: string;
-  owner: string;
-  waitForReady: boolean;
-  timeoutMinutes: number;
-}
-
-type Ctx = Pick<
-  ActionContext<any, any>,
-  'logger' | 'checkpoint' | 'output' | 'isDryRun' | 'workspacePath' | 'signal'
->;
+type Ctx = Pick<DriverContext, 'logger' | 'workspacePath' | 'signal'>;
 
 /** Where the GitOps manifests go in the workspace: `<repositoryPath>/<cluster>/<namespace>`. */
 export function manifestsDir(spec: CloudSpec, cluster: string): string {
@@ -176,12 +157,13 @@ async function checkRights(client: ClusterAccess, clusterName: string, spec: Clo
 }
 
 /**
- * Creates a live cloud. Order: every check that reads (spec, cluster reachable, namespace free or
- * this cloud's, the suite's rights in it, chart source serves the charts) → namespace → (direct: server dry run of every
- * object) → credential Secrets (create once) → manifests (workspace) or server-side apply →
- * optional wait. Each write is in a checkpoint with a stable key.
+ * Opens a new live cloud. Validates, before anything changes: the spec, the cluster (reachable),
+ * the namespace (free or this cloud's). After the claim: the chart source serves the charts. Its
+ * effects in order: namespace → (direct: server dry run of every object) → credential Secrets
+ * (create once) → every object by server-side apply (direct) or the manifests in the workspace
+ * (flux, argocd).
  */
-export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: LiveCreateInput) {
+export async function openLiveCreate(ctx: Ctx, deps: LiveCreateDeps, input: CreateInput): Promise<CreateTarget> {
   const spec = parseSpecInput(input.spec, deps.trustedChartSources);
   const clusterName = targetCluster(spec, input.cluster);
   const namespace = cloudNamespace(spec);
@@ -203,24 +185,48 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
       }; pick a free namespace (delivery.namespace) or label it ${LABEL_OPENSTACK_CLOUD}=${spec.name} if it is this cloud's`,
     );
   }
-  const rendered = renderCloud(spec);
-  await checkRights(client, clusterName, spec, rightsForCreate(spec, rendered, input.waitForReady));
-  // a namespace labelled with this name is onboarded for it (deploy/rbac/cloud-namespace.yaml);
-  // one that holds its Secrets or charts already runs a cloud: only this task's own first run may have made them
-  await claimCloudKey(ctx, deps.cloudKeyHolders, spec.name, 'input.spec.name', async () =>
-    owner.state === 'owned' && (await holdsCloudObjects(client, spec, rendered))
-      ? [`namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}, holding the cloud's Secrets or charts)`]
-      : [],
-  );
-  ctx.logger.info(
-    owner.state === 'free'
-      ? `Namespace ${namespace} is free`
-      : `Namespace ${namespace} is onboarded for ${spec.name} (or this task's own from its first run); continuing`,
-  );
+  // least privilege, checked before anything changes (dry run included)
+  await checkRights(client, clusterName, spec, rightsForCreate(spec, renderCloud(spec), input.waitForReady ?? true));
   const charts = chartsFor(spec.components);
-  const source = await checkChartSource(spec.chartSource, charts, 'input.spec.chartSource.url', deps.chartSource);
-  ctx.logger.info(`Chart source ${source.url}: ${source.detail}`);
+  return {
+    cloud: { cloudKey: spec.name, cluster: clusterName, namespace, release: spec.release, delivery: spec.delivery.mode },
+    keyField: 'input.spec.name',
+    // a namespace labelled with this name is onboarded for it (deploy/rbac/cloud-namespace.yaml);
+    // one that holds its Secrets or charts already runs a cloud: only this task's own first run may have made them
+    heldBy: async () =>
+      owner.state === 'owned' && (await holdsCloudObjects(client, spec, renderCloud(spec)))
+        ? [`namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}, holding the cloud's Secrets or charts)`]
+        : [],
+    async preflight() {
+      const source = await checkChartSource(spec.chartSource, charts, 'input.spec.chartSource.url', deps.chartSource);
+      return [
+        owner.state === 'free'
+          ? `Namespace ${namespace} is free`
+          : `Namespace ${namespace} is onboarded for ${spec.name} (or this task's own from its first run); continuing`,
+        `Chart source ${source.url}: ${source.detail}`,
+      ];
+    },
+    render: () => renderLive(ctx, client, spec, clusterName),
+    waitReady: ({ timeoutMs, intervalMs = 5000 }) =>
+      waitForCloudReady(
+        ctx,
+        client,
+        {
+          cloudKey: spec.name,
+          namespace,
+          delivery: spec.delivery.mode,
+          argocdNamespace: spec.delivery.mode === 'argocd' ? spec.delivery.argocdNamespace : undefined,
+        },
+        charts,
+        { timeoutMs, intervalMs },
+      ),
+  };
+}
 
+/** The live cloud's objects and files, and the effects that make them on `clusterName` and in the workspace. */
+function renderLive(ctx: Ctx, client: ClusterAccess, spec: CloudSpec, clusterName: string): ReturnType<CreateTarget['render']> {
+  const namespace = cloudNamespace(spec);
+  const rendered = renderCloud(spec);
   const dir = manifestsDir(spec, clusterName);
   const files = rendered.files.map(f => ({ path: path.posix.join(dir, path.posix.basename(f.path)), content: f.content }));
   if (spec.delivery.mode === 'flux') {
@@ -233,110 +239,87 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
       }),
     });
   }
-  const entity = buildCloudEntity({
-    name: spec.name,
-    cluster: clusterName,
-    namespace,
-    release: spec.release,
-    owner: input.owner,
-    system: 'openstack',
-    delivery: spec.delivery.mode,
-  });
+  const direct = spec.delivery.mode === 'direct';
+  const nsObject = rendered.objects.find(o => o.kind === 'Namespace')!;
+  const labels = nsObject.metadata.labels ?? {};
+  const toApply = rendered.objects.filter(o => o.kind !== 'Namespace');
 
-  const plan = [
-    `create namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}) unless it exists`,
-    `create ${rendered.requiredSecrets.length} credential Secrets once (random values, existing ones kept)`,
-    spec.delivery.mode === 'direct'
-      ? `server-side apply ${rendered.objects.length - 1} objects (field manager backstage-openstack)`
-      : `write ${files.length} manifests to ${dir}/ in the workspace for the publish step`,
-    input.waitForReady ? `wait up to ${input.timeoutMinutes} min until every chart is Ready and rolled out` : 'do not wait',
+  const effects: CreateEffect[] = [
+    {
+      id: `Namespace.${namespace}`,
+      run: async () => ((await client.ensureNamespace(namespace, labels)) === 'created' ? `Created namespace ${namespace}` : `Namespace ${namespace} exists`),
+    },
   ];
-  ctx.logger.info(`Plan for cloud ${spec.name} (${spec.release}, delivery ${spec.delivery.mode}):\n${plan.map((p, i) => `  ${i + 1}. ${p}`).join('\n')}`);
-
-  if (ctx.isDryRun) {
-    ctx.logger.info(`Dry run: Secrets (names and keys only):\n${rendered.requiredSecrets.map(s => `  ${s.namespace}/${s.name}: ${s.keys.join(', ')}`).join('\n')}`);
-    for (const f of files) ctx.logger.info(`Dry run: ${f.path}\n${f.content}`);
-    ctx.logger.info('Dry run: nothing was changed');
-    ctx.output('entity', entity);
-    ctx.output('manifests', files.map(f => f.path));
-    return;
-  }
-
-  // one operation per cloud: the changes run holding the new cloud's lease
-  await deps.holdLease(stringifyCloudRef(cloudRefOfEntity(entity)), async () => {
-    const nsObject = rendered.objects.find(o => o.kind === 'Namespace')!;
-    await ctx.checkpoint({
-      key: `create.${spec.name}.namespace`,
-      fn: async () => {
-        const r = await client.ensureNamespace(namespace, nsObject.metadata.labels ?? {});
-        ctx.logger.info(r === 'created' ? `Created namespace ${namespace}` : `Namespace ${namespace} exists`);
-        return r;
+  if (direct) {
+    // The API server validates every object (CRD schemas included) before any Secret or object
+    // is created, so a rejected object changes nothing but the namespace.
+    effects.push({
+      id: 'server-dry-run',
+      everyRun: true,
+      run: async () => {
+        for (const obj of toApply) await client.apply(obj, { dryRun: true });
+        return `The API server accepts all ${toApply.length} objects (server-side dry run)`;
       },
     });
-
-    const toApply = rendered.objects.filter(o => o.kind !== 'Namespace');
-    if (spec.delivery.mode === 'direct') {
-      // The API server validates every object (CRD schemas included) before any Secret or object
-      // is created, so a rejected object changes nothing but the namespace.
-      for (const obj of toApply) await client.apply(obj, { dryRun: true });
-      ctx.logger.info(`The API server accepts all ${toApply.length} objects (server-side dry run)`);
-    }
-
-    for (const s of rendered.requiredSecrets) {
-      const r = await ctx.checkpoint({
-        key: `create.${spec.name}.secret.${s.name}`,
-        fn: async () => {
-          const got = await client.ensureSecret({ name: s.name, namespace: s.namespace, randomKeys: s.keys, labels: nsObject.metadata.labels, existing: 'add-missing-keys' });
-          return { created: got.created, addedKeys: got.addedKeys };
+  }
+  for (const s of rendered.requiredSecrets) {
+    effects.push({
+      id: `Secret.${s.name}`,
+      run: async () => {
+        const got = await client.ensureSecret({ name: s.name, namespace: s.namespace, randomKeys: s.keys, labels, existing: 'add-missing-keys' });
+        return got.created
+          ? `Secret ${s.namespace}/${s.name} created (${s.keys.join(', ')})`
+          : `Secret ${s.namespace}/${s.name} exists, kept${got.addedKeys.length ? `; added missing ${got.addedKeys.join(', ')}` : ''}`;
+      },
+    });
+  }
+  if (direct) {
+    for (const obj of toApply) {
+      effects.push({
+        id: `${obj.kind}.${obj.metadata.name}`,
+        run: async () => {
+          await client.apply(obj);
+          return `Applied ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
         },
       });
-      ctx.logger.info(
-        r.created
-          ? `Secret ${s.namespace}/${s.name} created (${s.keys.join(', ')})`
-          : `Secret ${s.namespace}/${s.name} exists, kept${r.addedKeys.length ? `; added missing ${r.addedKeys.join(', ')}` : ''}`,
-      );
     }
+  } else {
+    effects.push({
+      id: 'manifests',
+      everyRun: true,
+      run: async () => {
+        for (const f of files) {
+          const target = resolveSafeChildPath(ctx.workspacePath, f.path);
+          await fs.mkdir(path.dirname(target), { recursive: true });
+          await fs.writeFile(target, f.content, 'utf8');
+        }
+        return `Wrote ${files.length} manifests to ${dir}/ for the publish step`;
+      },
+    });
+  }
 
-    if (spec.delivery.mode === 'direct') {
-      for (const obj of toApply) {
-        await ctx.checkpoint({
-          key: `create.${spec.name}.apply.${obj.kind}.${obj.metadata.name}`,
-          fn: async () => {
-            const applied = (await client.apply(obj)) as { metadata?: { uid?: string; generation?: number } };
-            ctx.logger.info(`Applied ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
-            return { uid: applied.metadata?.uid ?? '', generation: applied.metadata?.generation ?? 0 };
-          },
-        });
-      }
-    } else {
-      // Workspace files are rewritten on every run (byte-identical: the renderer is deterministic),
-      // not checkpointed: a task resumed on a fresh workspace must still find them.
-      for (const f of files) {
-        const target = resolveSafeChildPath(ctx.workspacePath, f.path);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, f.content, 'utf8');
-      }
-      ctx.logger.info(`Wrote ${files.length} manifests to ${dir}/ for the publish step`);
-    }
-
-    if (input.waitForReady) {
-      const ref: LiveCloudRef = {
-        cloud: spec.name,
-        namespace,
-        delivery: spec.delivery.mode,
-        argocdNamespace: spec.delivery.mode === 'argocd' ? spec.delivery.argocdNamespace : undefined,
-      };
-      await waitForCloudReady(ctx, client, ref, charts, { timeoutMs: input.timeoutMinutes * 60_000, intervalMs: deps.pollMs ?? 5000 });
-    }
-  });
-  ctx.output('entity', entity);
-  ctx.output('manifests', spec.delivery.mode === 'direct' ? [] : files.map(f => f.path));
+  return {
+    plan: [
+      `create namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}) unless it exists`,
+      `create ${rendered.requiredSecrets.length} credential Secrets once (random values, existing ones kept)`,
+      direct
+        ? `server-side apply ${toApply.length} objects (field manager backstage-openstack)`
+        : `write ${files.length} manifests to ${dir}/ in the workspace for the publish step`,
+    ],
+    preview: [
+      `Secrets (names and keys only):\n${rendered.requiredSecrets.map(s => `  ${s.namespace}/${s.name}: ${s.keys.join(', ')}`).join('\n')}`,
+      ...files.map(f => `${f.path}\n${f.content}`),
+    ],
+    effects,
+    // Workspace files are rewritten on every run (byte-identical: the renderer is deterministic)
+    manifests: direct ? [] : files.map(f => f.path),
+  };
 }
 
 /** Whether the namespace holds any of the cloud's credential Secrets or chart objects (HelmRelease/Application). */
 async function holdsCloudObjects(client: ClusterAccess, spec: CloudSpec, rendered: ReturnType<typeof renderCloud>): Promise<boolean> {
   const ref: LiveCloudRef = {
-    cloud: spec.name,
+    cloudKey: spec.name,
     namespace: cloudNamespace(spec),
     delivery: spec.delivery.mode,
     argocdNamespace: spec.delivery.mode === 'argocd' ? spec.delivery.argocdNamespace : undefined,
@@ -359,7 +342,7 @@ export async function waitForCloudReady(
   const done = new Set<string>();
   let last = '';
   await pollUntil(
-    `every chart of ${ref.cloud} to be Ready and rolled out`,
+    `every chart of ${ref.cloudKey} to be Ready and rolled out`,
     async () => {
       const live = await readLiveCharts(client, ref);
       const { workloads } = await readLiveWorkloads(client, ref.namespace, live.map(c => c.chart));
@@ -389,5 +372,5 @@ export async function waitForCloudReady(
     },
     { ...opts, signal: ctx.signal },
   );
-  ctx.logger.info(`Every chart of ${ref.cloud} is Ready`);
+  ctx.logger.info(`Every chart of ${ref.cloudKey} is Ready`);
 }

@@ -6,11 +6,10 @@ import {
   ANNOTATION_OPENSTACK_DELIVERY,
   ANNOTATION_OPENSTACK_NAMESPACE,
   cloudKubernetesAnnotations,
+  DNS_LABEL,
   OPENSTACK_CLOUD_TYPE,
 } from '@backstage-openstack/plugin-openstack-common';
 import { examples } from './cloudEntity.examples';
-
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The catalog entity of a cloud, annotated for the status backend and the Kubernetes plugin. */
 export function buildCloudEntity(c: {

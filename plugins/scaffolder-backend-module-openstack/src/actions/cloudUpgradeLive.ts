@@ -234,7 +234,7 @@ export async function openLiveUpgrade(
   } catch (e) {
     throw new InputError(`input.cloud: ${cloud.entityRef} names cluster "${cloud.cluster}": ${isError(e) ? e.message : String(e)}`);
   }
-  const ref: LiveCloudRef = { cloud: cloud.cloudKey, namespace, delivery, argocdNamespace };
+  const ref: LiveCloudRef = { cloudKey: cloud.cloudKey, namespace, delivery, argocdNamespace };
   const kind = delivery === 'argocd' ? 'Application' : 'HelmRelease';
   const observed = async (step: UpgradeStep) => ({
     chart: await readLiveChart(client, ref, step.chart),

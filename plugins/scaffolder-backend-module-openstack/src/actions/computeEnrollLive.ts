@@ -218,7 +218,7 @@ class LiveEnrollTarget implements EnrollTarget {
 
   async deliverBundle() {
     const { host, key } = this;
-    const files = renderComputeBundle({ ...this.input, cloud: key }, this.settings.bundle, await this.readCredentials());
+    const files = renderComputeBundle({ ...this.input, cloudKey: key }, this.settings.bundle, await this.readCredentials());
     const r = await this.k8s.ensureSecret({
       name: this.bundleName,
       namespace: this.namespace,

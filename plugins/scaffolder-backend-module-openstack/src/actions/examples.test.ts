@@ -26,7 +26,7 @@ describe('action examples', () => {
   const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
   const drivers = testDrivers(api);
   const actions = {
-    'openstack:cloud:create': createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: { cluster: () => new FakeCluster() } }),
+    'openstack:cloud:create': createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, { cluster: (): any => new FakeCluster() }) }),
     'openstack:cloud:upgrade': createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
     'openstack:compute:enroll': createComputeEnrollAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
   };

@@ -2,13 +2,15 @@ import { ClusterClient, OpenStackClient } from '@backstage-openstack/plugin-open
 import { ComputeEnrollSettings } from '../computeEnrollSettings';
 import { openLiveUpgrade } from '../actions/cloudUpgradeLive';
 import { openLiveEnroll } from '../actions/computeEnrollLive';
+import { LiveCreateDeps, openLiveCreate } from '../actions/cloudCreateLive';
+import { openDemoCreate } from './demoCreate';
 import { openDemoUpgrade } from './demoUpgrade';
 import { openDemoEnroll } from './demoEnroll';
 import { SuiteApi } from './suiteApi';
 import { CloudDrivers } from './types';
 
-/** What the live driver reaches: clusters, OpenStack APIs and the enrollment settings. */
-export interface LiveDriverDeps {
+/** What the live driver reaches: clusters, chart sources, OpenStack APIs and the enrollment settings. */
+export interface LiveDriverDeps extends Pick<LiveCreateDeps, 'chartSource' | 'trustedChartSources'> {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
   cluster: (name: string) => ClusterClient;
   /** The OpenStack client of `openstack.clouds.<key>`. */
@@ -22,11 +24,13 @@ export function createCloudDrivers(api: SuiteApi, live: LiveDriverDeps): CloudDr
   return {
     demo: {
       kind: 'demo',
+      openCreate: async (ctx, input) => openDemoCreate(api, ctx, input),
       openUpgrade: async (_ctx, cloud) => openDemoUpgrade(api, cloud),
       openEnroll: async (_ctx, cloud, input) => openDemoEnroll(api, cloud, input),
     },
     live: {
       kind: 'live',
+      openCreate: (ctx, input) => openLiveCreate(ctx, live, input),
       openUpgrade: (ctx, cloud, input) => openLiveUpgrade(live.cluster, cloud, ctx.workspacePath, input.argocdNamespace),
       openEnroll: async (ctx, cloud, input) =>
         openLiveEnroll({ cluster: live.cluster, openstack: live.openstack, settings: live.enrollSettings }, ctx, cloud, input),

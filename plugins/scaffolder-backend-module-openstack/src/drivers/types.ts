@@ -2,7 +2,7 @@
 // preflight and checkpoints) on either; a driver only decides where the effects land and how
 // they are observed: the backend's demo store (demo) or Kubernetes and OpenStack (live).
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
-import { ComputeEnrollInput, StepCheck, UpgradePlan, UpgradeStep } from '@backstage-openstack/plugin-openstack-common';
+import { CloudDelivery, ComputeEnrollInput, StepCheck, UpgradePlan, UpgradeStep } from '@backstage-openstack/plugin-openstack-common';
 import { LiveChart, LiveWorkload, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 
 /** The part of the action context the drivers use. */
@@ -88,9 +88,63 @@ export interface EnrollTarget {
 /** The enroll action's input, as the drivers get it. */
 export type EnrollInput = ComputeEnrollInput & { timeoutMinutes: number };
 
+/** The create action's input, as the drivers get it (owner and cluster already checked). */
+export interface CreateInput {
+  /** Demo: the cloud's name, release, components, region and namespace. */
+  name?: string;
+  release?: string;
+  components?: string[];
+  region?: string;
+  namespace?: string;
+  /** Live: the full cloud spec (openstack-common cloudSpecSchema), still unchecked. */
+  spec?: Record<string, unknown>;
+  cluster?: string;
+  /** Whether the create waits until the cloud is ready (the live rights check asks for the reads it needs); default true. */
+  waitForReady?: boolean;
+}
+
+/** What a new cloud's catalog entity is made of. */
+export interface NewCloud {
+  cloudKey: string;
+  cluster: string;
+  namespace: string;
+  release: string;
+  delivery: CloudDelivery;
+}
+
+/** One effect of a create: what it makes, and how. */
+export interface CreateEffect {
+  /** `<Kind>.<name>` of what it makes; its checkpoint key is `create.<cloud key>.apply.<id>`. */
+  id: string;
+  /**
+   * Runs on every attempt instead of once: a check that changes nothing (a server-side dry run),
+   * or files in the workspace, which a task resumed on a fresh workspace must find again.
+   */
+  everyRun?: boolean;
+  /** Makes it (idempotently); returns the line to log. */
+  run(): Promise<string>;
+}
+
+/** A new cloud, its input validated, opened for its creation. */
+export interface CreateTarget {
+  cloud: NewCloud;
+  /** The input field that names the cloud key (`input.name`, `input.spec.name`), for the claim's error. */
+  keyField: string;
+  /** What else holds the key where this driver's effects land (a demo cloud in the store; a labelled namespace). */
+  heldBy(): Promise<string[]>;
+  /** The read-only checks left after the claim (e.g. the chart source serves the charts); lines to log. */
+  preflight(): Promise<string[]>;
+  /** The cloud rendered: the plan's lines, what a dry run shows, the effects in order, the workspace files. */
+  render(): { plan: string[]; preview: string[]; effects: CreateEffect[]; manifests: string[] };
+  /** Waits until every service of the cloud is ready, logging each once. */
+  waitReady(opts: { timeoutMs: number; intervalMs?: number }): Promise<void>;
+}
+
 /** A cloud driver: where one kind of cloud's effects land. */
 export interface CloudDriver {
   kind: 'demo' | 'live';
+  /** Opens a new cloud for its creation; refuses (InputError, naming the field) input it cannot create. */
+  openCreate(ctx: DriverContext, input: CreateInput): Promise<CreateTarget>;
   /** Opens a cloud for an upgrade; refuses (InputError) a cloud it cannot change. */
   openUpgrade(ctx: DriverContext, cloud: ResolvedCloud, input: { argocdNamespace?: string }): Promise<UpgradeTarget>;
   /** Opens a cloud and a host for an enrollment; refuses (InputError) a cloud it cannot reach. */

@@ -10,7 +10,7 @@ import { CloudStatusView } from './CloudStatusContent';
 jest.setTimeout(30_000);
 
 const status = (over: Partial<CloudStatus> = {}): CloudStatus => ({
-  cloud: 'prod',
+  cloudKey: 'prod',
   demo: false,
   release: '2025.1',
   chartVersion: '2026.1.0',
