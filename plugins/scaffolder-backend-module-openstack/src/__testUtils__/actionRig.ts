@@ -1,3 +1,4 @@
+import { noApprovalsRequired } from './testing';
 // Every state-changing action of the module over fakes that record whatever reaches them (the
 // demo store, clusters, OpenStack, the chart repository, the catalog, the suite's entities and
 // leases), for the tests that prove an action changed nothing: the permission tests and the
@@ -50,14 +51,14 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
   const cloudKeyHolders = (key: string) => holders(catalog, key, mockCredentials.service(), ['prod-eu']);
   const drivers = testDrivers(api, { cluster: cluster as any, openstack });
   const actions = {
-    'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), demoCreate],
-    'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
+    'openstack:cloud:create (demo)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), demoCreate],
+    'openstack:cloud:create (live)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, api, cloudKeyHolders, live: { cluster }, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
     'openstack:cloud:upgrade': [
-      createCloudUpgradeAction({ permissions, catalog, api, drivers, pollMs: 1 }),
+      createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions, catalog, api, drivers, pollMs: 1 }),
       { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1 },
     ],
     'openstack:compute:enroll': [
-      createComputeEnrollAction({ permissions, catalog, api, drivers, pollMs: 1 }),
+      createComputeEnrollAction({ approvals: noApprovalsRequired, permissions, catalog, api, drivers, pollMs: 1 }),
       { ...step(enrollExamples), cloud: 'resource:default/demo-cloud' },
     ],
     'openstack:catalog:register': [createCatalogRegisterAction({ permissions, api }), step(registerExamples)],

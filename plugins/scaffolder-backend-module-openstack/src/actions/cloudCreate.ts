@@ -2,10 +2,13 @@ import { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  approvalPlanDigest,
   CLOUD_DELIVERIES,
+  cloudRefOfEntity,
+  createApprovalPlan,
+  stringifyCloudRef,
   CloudDelivery,
   cloudDriverKind,
-  cloudRefOfEntity,
   componentIssues,
   DEPLOYABLE_RELEASES,
   isDeployableRelease,
@@ -24,6 +27,7 @@ import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
 import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
+import { ApprovalGate, enforceApproval } from './approvalGate';
 
 export interface CloudCreateDeps {
   /** Asked for openstack.cloud.create with the initiator's credentials before anything else. */
@@ -31,8 +35,10 @@ export interface CloudCreateDeps {
   api: SuiteApi;
   /** Who already holds a cloud key (live config, catalog): create never takes one over. */
   cloudKeyHolders: CloudKeyHolders;
+  /** Which lifecycles need an approval to create a cloud, and the backend that checks the task's. */
+  approvals: ApprovalGate;
   /** Live clouds: the configured clusters and the chart source check. */
-  live?: Omit<LiveCreateDeps, 'pollMs' | 'cloudKeyHolders' | 'holdLease'>;
+  live?: Omit<LiveCreateDeps, 'pollMs' | 'cloudKeyHolders' | 'holdLease' | 'approvals'>;
   pollMs?: number;
 }
 
@@ -84,12 +90,20 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
             .optional(),
         namespace: z => z.string({ description: 'Namespace of the control plane (default: the cloud name)' }).optional(),
         owner: z => z.string({ description: 'Owner entity ref' }).default('group:default/platform-team'),
+        lifecycle: z =>
+          z
+            .string({ description: "The cloud's spec.lifecycle, e.g. production or development; openstack.approvals.required.<lifecycle> says which operations on it need an approval" })
+            .default('production'),
+        planOnly: z =>
+          z.boolean({ description: 'Only validate and plan: output the plan to approve (openstack:approval:request), change nothing' }).default(false),
         waitForReady: z => z.boolean({ description: 'Wait until every service is Healthy' }).default(true),
         timeoutMinutes: timeoutMinutesField('How long to wait until every service is Healthy (waitForReady)', 240, 30),
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('The cloud catalog entity'),
         manifests: z => z.array(z.string()).describe('Live flux/argocd clouds: the manifest files written to the workspace').optional(),
+        plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
+        digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
       },
     },
     async handler(ctx) {
@@ -97,7 +111,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       // one operation per cloud: the create's changes hold the new cloud's lease
       const holdLease = (cloudRef: string, fn: () => Promise<void>) => holdCloudLease(ctx, deps.api, credentials, cloudRef, 'create', fn);
       // the scaffolder does not apply the schema's defaults to the input
-      const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
+      const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30, lifecycle = 'production', planOnly = false } = ctx.input;
       const delivery = ctx.input.delivery ?? (readMode(ctx.input.spec) as CloudDelivery | undefined) ?? 'demo';
       // fields of both paths that reach the entity (owner) and the manifests' directory (cluster)
       const common: string[] = [];
@@ -108,6 +122,9 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         common.push(
           `input.cluster ${quoteValue(ctx.input.cluster)}: not a cluster name; use 1-64 letters, digits, ".", "_" or "-" as kubernetes.clusterLocatorMethods names it, e.g. prod-eu`,
         );
+      }
+      if (!SAFE_NAME.test(lifecycle)) {
+        common.push(`input.lifecycle ${quoteValue(lifecycle)}: use 1-64 letters, digits, ".", "_" or "-", e.g. production`);
       }
       if (common.length) throw new InputError(common.join('\n'));
       if (cloudDriverKind(delivery) === 'live') {
@@ -121,7 +138,11 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         if (!deps.live) {
           throw new InputError(`input.delivery ${delivery}: live clouds are not configured in this backend (no kubernetes.clusterLocatorMethods)`);
         }
-        await createLiveCloud(ctx, { ...deps.live, cloudKeyHolders: deps.cloudKeyHolders, holdLease, pollMs: deps.pollMs }, { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, waitForReady, timeoutMinutes });
+        await createLiveCloud(
+          ctx,
+          { ...deps.live, cloudKeyHolders: deps.cloudKeyHolders, holdLease, approvals: deps.approvals, pollMs: deps.pollMs },
+          { spec: ctx.input.spec, cluster: ctx.input.cluster, owner, lifecycle, planOnly, waitForReady, timeoutMinutes },
+        );
         return;
       }
       if (ctx.input.spec) {
@@ -146,7 +167,14 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       }
       if (issues.length) throw new InputError(issues.join('\n'));
 
-      const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack', delivery: 'demo' });
+      const entity = buildCloudEntity({ name, cluster, namespace, release, owner, system: 'openstack', delivery: 'demo', lifecycle });
+      // what the approver approves: the demo store creates nothing but this cloud
+      const approvalPlan = createApprovalPlan({
+        cloud: stringifyCloudRef(cloudRefOfEntity(entity)),
+        lifecycle,
+        spec: { name, release, components, region, cluster, namespace, owner, delivery: 'demo' },
+        objects: [],
+      });
       ctx.logger.info(`Cloud ${name}: ${release} in ${cluster}/${namespace}, region ${region}, components ${components.join(', ')}`);
       // a demo cloud of this name in the demo store is taken too
       await claimCloudKey(ctx, deps.cloudKeyHolders, name, 'input.name', async () =>
@@ -155,6 +183,13 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
           e => (isNotFound(e) ? [] : Promise.reject(e)),
         ),
       );
+      if (planOnly) {
+        ctx.output('plan', approvalPlan);
+        ctx.output('digest', approvalPlanDigest(approvalPlan));
+        ctx.output('entity', entity);
+        return;
+      }
+      await enforceApproval(ctx, deps.approvals, approvalPlan, lifecycle);
       if (ctx.isDryRun) {
         ctx.logger.info('Dry run: nothing created');
         ctx.output('entity', entity);

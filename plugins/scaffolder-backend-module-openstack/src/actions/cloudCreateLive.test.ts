@@ -1,3 +1,4 @@
+import { noApprovalsRequired } from '../__testUtils__/testing';
 import { createMockDirectory, registerMswTestHooks } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,7 +43,7 @@ function spec(over: Record<string, unknown> = {}) {
 function setup() {
   const cluster = new FakeCluster();
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1') });
-  const action = createCloudCreateAction({
+  const action = createCloudCreateAction({ approvals: noApprovalsRequired,
     permissions: allowAll(),
     cloudKeyHolders: noHolders,
     api,

@@ -3,13 +3,17 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { ApprovalGate, enforceApproval } from './approvalGate';
 import { InputError, isError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
+  approvalPlanDigest,
   chartsFor,
+  cloudRefOfEntity,
+  createApprovalPlan,
+  stringifyCloudRef,
   CloudSpec,
   cloudNamespace,
-  cloudRefOfEntity,
   LABEL_OPENSTACK_CLOUD,
   renderCloud,
   toYaml,
@@ -44,6 +48,8 @@ export interface LiveCreateDeps {
   cloudKeyHolders: CloudKeyHolders;
   /** Runs the changes holding the new cloud's lease (`holdCloudLease`, bound to the task). */
   holdLease: (cloudRef: string, fn: () => Promise<void>) => Promise<void>;
+  /** Refuses the run without the task's approval of exactly this plan (by lifecycle). */
+  approvals: ApprovalGate;
   pollMs?: number;
 }
 
@@ -51,13 +57,17 @@ export interface LiveCreateInput {
   spec: Record<string, unknown>;
   cluster?: string;
   owner: string;
+  /** The new cloud's `spec.lifecycle` (its entity's). */
+  lifecycle: string;
+  /** Only validate, render and output the plan to approve. */
+  planOnly: boolean;
   waitForReady: boolean;
   timeoutMinutes: number;
 }
 
 type Ctx = Pick<
   ActionContext<any, any>,
-  'logger' | 'checkpoint' | 'output' | 'isDryRun' | 'workspacePath' | 'signal'
+  'logger' | 'checkpoint' | 'output' | 'isDryRun' | 'workspacePath' | 'signal' | 'task'
 >;
 
 /** Where the GitOps manifests go in the workspace: `<repositoryPath>/<cluster>/<namespace>`. */
@@ -163,6 +173,14 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
     owner: input.owner,
     system: 'openstack',
     delivery: spec.delivery.mode,
+    lifecycle: input.lifecycle,
+  });
+  // what the approver approves: the validated spec, where it goes and every rendered object
+  const approvalPlan = createApprovalPlan({
+    cloud: stringifyCloudRef(cloudRefOfEntity(entity)),
+    lifecycle: input.lifecycle,
+    spec: { spec, cluster: clusterName, owner: input.owner },
+    objects: rendered.objects,
   });
 
   const plan = [
@@ -175,6 +193,13 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
   ];
   ctx.logger.info(`Plan for cloud ${spec.name} (${spec.release}, delivery ${spec.delivery.mode}):\n${plan.map((p, i) => `  ${i + 1}. ${p}`).join('\n')}`);
 
+  if (input.planOnly) {
+    ctx.output('plan', approvalPlan);
+    ctx.output('digest', approvalPlanDigest(approvalPlan));
+    ctx.output('entity', entity);
+    return;
+  }
+  await enforceApproval(ctx, deps.approvals, approvalPlan, input.lifecycle);
   if (ctx.isDryRun) {
     ctx.logger.info(`Dry run: Secrets (names and keys only):\n${rendered.requiredSecrets.map(s => `  ${s.namespace}/${s.name}: ${s.keys.join(', ')}`).join('\n')}`);
     for (const f of files) ctx.logger.info(`Dry run: ${f.path}\n${f.content}`);

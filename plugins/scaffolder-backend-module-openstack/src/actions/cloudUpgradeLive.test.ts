@@ -1,3 +1,4 @@
+import { noApprovalsRequired } from '../__testUtils__/testing';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,7 +50,7 @@ async function runningCloud(delivery = 'direct') {
   };
   let hosts = [computeHost('cmp-1', '2025.1')];
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => hosts });
-  const action = createCloudUpgradeAction({
+  const action = createCloudUpgradeAction({ approvals: noApprovalsRequired,
     permissions: allowAll(),
     catalog: catalogServiceMock({ entities: [entity] }),
     api,
@@ -187,7 +188,7 @@ describe('openstack:cloud:upgrade: the demo and live drivers run the same steps'
       return { ...s, services: s.services.filter(x => charts.includes(x.name)) };
     };
     const { api, calls } = scriptedApi({ status, hosts: () => hosts });
-    const action = createCloudUpgradeAction({
+    const action = createCloudUpgradeAction({ approvals: noApprovalsRequired,
       permissions: allowAll(),
       catalog: catalogServiceMock({ entities: [demoCloudEntity] }),
       api,

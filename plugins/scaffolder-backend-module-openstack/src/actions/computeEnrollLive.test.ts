@@ -1,3 +1,4 @@
+import { noApprovalsRequired } from '../__testUtils__/testing';
 /*
  * openstack:compute:enroll against a live cloud, over HTTP mocked with msw: a stateful model of
  * Keystone/Nova/Neutron (a host registers after its bundle appears, is listed in os-hypervisors
@@ -306,7 +307,7 @@ function setup(over: Partial<Model> = {}, data: any = configData) {
   const { api, calls: backendCalls } = scriptedApi({ status: () => cloudStatus('2025.1') });
   const noNs = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/delivery': 'direct' };
   const readOnly = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/namespace': NS };
-  const action = createComputeEnrollAction({
+  const action = createComputeEnrollAction({ approvals: noApprovalsRequired,
     permissions: allowAll(),
     catalog: catalogServiceMock({
       entities: [

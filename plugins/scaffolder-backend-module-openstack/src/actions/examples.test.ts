@@ -1,3 +1,4 @@
+import { noApprovalsRequired } from '../__testUtils__/testing';
 import yaml from 'yaml';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -26,9 +27,9 @@ describe('action examples', () => {
   const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
   const drivers = testDrivers(api);
   const actions = {
-    'openstack:cloud:create': createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: { cluster: () => new FakeCluster() } }),
-    'openstack:cloud:upgrade': createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
-    'openstack:compute:enroll': createComputeEnrollAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
+    'openstack:cloud:create': createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, live: { cluster: () => new FakeCluster() } }),
+    'openstack:cloud:upgrade': createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers }),
+    'openstack:compute:enroll': createComputeEnrollAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers }),
   };
   const all = [...createExamples, ...upgradeExamples, ...enrollExamples];
   it.each(all.map(e => [e.description, e]))('%s', async (_d, example) => {

@@ -1,3 +1,4 @@
+import { noApprovalsRequired } from '../__testUtils__/testing';
 /*
  * openstack:cloud:create and openstack:cloud:upgrade against the real kube-apiserver of the peers
  * (Flux and Argo CD CRDs installed, kwok nodes), as the suite's ServiceAccount bound to the
@@ -110,7 +111,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = name;
     namespaces.push(ns);
     const input = { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
     controllers.push(controller);
     controller.start(300);
@@ -160,7 +161,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
       // upgrade one hop, direct: the action patches each HelmRelease in the planner's order
       const entity = (first.output as jest.Mock).mock.calls.find((c: any[]) => c[0] === 'entity')![1];
       const catalog = catalogServiceMock({ entities: [{ ...entity, metadata: { ...entity.metadata, namespace: 'default' } }] });
-      const upgrade = createCloudUpgradeAction({
+      const upgrade = createCloudUpgradeAction({ approvals: noApprovalsRequired,
         permissions: allowAll(),
         catalog,
         api,
@@ -196,7 +197,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = uniqueName('it-foreign');
     namespaces.push(ns);
     await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': 'another-cloud' } } } });
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const ctx = recoverableContext(
       { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
       new Map(),
@@ -231,7 +232,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = name;
     namespaces.push(ns);
     const ws = workspace();
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
+    const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, live: live(), pollMs: 300 });
     const ctx = recoverableContext({ spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
       workspacePath: ws,
     });

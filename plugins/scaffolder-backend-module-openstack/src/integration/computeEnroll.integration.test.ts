@@ -1,3 +1,4 @@
+import { noApprovalsRequired } from '../__testUtils__/testing';
 /*
  * openstack:compute:enroll end to end on the real peers: the real kube-apiserver (as the suite's
  * ServiceAccount bound to deploy/rbac/backstage-openstack.yaml, plus the backstage-openstack-jobs
@@ -147,7 +148,7 @@ describePeers('openstack:compute:enroll on the real peers', () => {
       ],
     });
     const { api } = scriptedApi({ status: () => cloudStatus('2025.1') });
-    const action = createComputeEnrollAction({
+    const action = createComputeEnrollAction({ approvals: noApprovalsRequired,
       permissions: allowAll(),
       catalog,
       api,
