@@ -2,6 +2,7 @@ import { AuthService, HttpAuthService, PermissionsService } from '@backstage/bac
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import {
+  approvalPlanOperation,
   ApprovalRequest,
   approvalVerificationSchema,
   newApprovalRequestSchema,
@@ -113,12 +114,15 @@ export function createApprovalsRouter(deps: {
     await httpAuth.credentials(req, { allow: ['service'] });
     const parsed = parse(newApprovalRequestSchema, req.body, 'body');
     // keyed by the full cloud ref, whichever form of it the caller sent
+    // a bound plan names its cloud: the request is that cloud's (a different body.cloud is refused)
+    const planCloud = approvalPlanOperation(parsed.plan) ? (parsed.plan as { cloud?: unknown }).cloud : undefined;
+    const cloudOfPlan = typeof planCloud === 'string' ? stringifyCloudRef(parseCloudRef(planCloud, 'body.plan.cloud')) : undefined;
+    const cloud = parsed.cloud === undefined ? cloudOfPlan : stringifyCloudRef(parseCloudRef(parsed.cloud, 'body.cloud'));
+    if (cloudOfPlan && cloud !== cloudOfPlan) {
+      throw new InputError(`body.cloud ${cloud} differs from body.plan.cloud ${cloudOfPlan}; drop body.cloud or make them equal`);
+    }
     // and by the group's ref as the catalog's relations spell it (lower case)
-    const body = {
-      ...parsed,
-      approverGroup: parsed.approverGroup.toLowerCase(),
-      cloud: parsed.cloud === undefined ? undefined : stringifyCloudRef(parseCloudRef(parsed.cloud, 'body.cloud')),
-    };
+    const body = { ...parsed, approverGroup: parsed.approverGroup.toLowerCase(), cloud };
     const before = await store.list({ requester: body.requester });
     const approval = await store.createOrGet(body);
     if (deps.notify && !before.some(a => a.id === approval.id)) {

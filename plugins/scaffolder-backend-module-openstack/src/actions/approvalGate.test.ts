@@ -3,7 +3,7 @@ import { createApprovalPlan } from '@backstage-openstack/plugin-openstack-common
 import { approvalGateFromConfig, enforceApproval } from './approvalGate';
 import { recoverableContext } from '../__testUtils__/testing';
 
-const config = (required?: Record<string, unknown>) => mockServices.rootConfig({ data: required ? { openstack: { approvals: { required } } } : {} });
+const config = (required?: Record<string, string[]>) => mockServices.rootConfig({ data: required ? { openstack: { approvals: { required } } } : {} });
 const backend = () => ({ verifyApproval: jest.fn(async () => ({ id: 'a-1', decidedBy: 'user:default/alice' }) as any) });
 const plan = createApprovalPlan({ cloud: 'resource:default/x', lifecycle: 'development', spec: { name: 'x' }, objects: [] });
 

@@ -51,6 +51,7 @@ interface GateContext {
   task: { id: string };
   isDryRun?: boolean;
   logger: { info(message: string): void };
+  output(name: string, value: unknown): void;
   checkpoint<T extends object | string | number | boolean | null>(opts: { key: string; fn: () => Promise<T> }): Promise<T>;
 }
 
@@ -83,4 +84,18 @@ export async function enforceApproval(ctx: GateContext, gate: ApprovalGate, plan
     },
   });
   ctx.logger.info(`Approved by ${approval.decidedBy} (request ${approval.id}) for exactly this plan (${digest})`);
+}
+
+/**
+ * A planOnly run's outputs: the plan to approve (`openstack:approval:request` input.plan), its
+ * digest, and whether the cloud's lifecycle needs an approval for it (a template's `if:` on the
+ * approval step).
+ */
+export function outputApprovalPlan(ctx: Pick<GateContext, 'output' | 'logger'>, gate: ApprovalGate, plan: ApprovalPlan, lifecycle: string | undefined): void {
+  const digest = approvalPlanDigest(plan);
+  const approvalRequired = gate.required(lifecycle).includes(plan.operation);
+  ctx.logger.info(`Plan ${digest}: ${approvalRequired ? 'needs an approval' : 'needs no approval'} (lifecycle ${lifecycle ?? '(none)'})`);
+  ctx.output('plan', plan);
+  ctx.output('digest', digest);
+  ctx.output('approvalRequired', approvalRequired);
 }

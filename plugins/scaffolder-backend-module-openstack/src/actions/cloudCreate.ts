@@ -2,7 +2,6 @@ import { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  approvalPlanDigest,
   CLOUD_DELIVERIES,
   cloudRefOfEntity,
   createApprovalPlan,
@@ -27,7 +26,7 @@ import { createLiveCloud, LiveCreateDeps } from './cloudCreateLive';
 import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
-import { ApprovalGate, enforceApproval } from './approvalGate';
+import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
 
 export interface CloudCreateDeps {
   /** Asked for openstack.cloud.create with the initiator's credentials before anything else. */
@@ -104,6 +103,8 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         manifests: z => z.array(z.string()).describe('Live flux/argocd clouds: the manifest files written to the workspace').optional(),
         plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
         digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
+        approvalRequired: z =>
+          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
       },
     },
     async handler(ctx) {
@@ -184,8 +185,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         ),
       );
       if (planOnly) {
-        ctx.output('plan', approvalPlan);
-        ctx.output('digest', approvalPlanDigest(approvalPlan));
+        outputApprovalPlan(ctx, deps.approvals, approvalPlan, lifecycle);
         ctx.output('entity', entity);
         return;
       }

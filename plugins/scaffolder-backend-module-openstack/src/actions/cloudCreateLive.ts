@@ -3,11 +3,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { ApprovalGate, enforceApproval } from './approvalGate';
+import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
 import { InputError, isError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
-  approvalPlanDigest,
   chartsFor,
   cloudRefOfEntity,
   createApprovalPlan,
@@ -194,8 +193,7 @@ export async function createLiveCloud(ctx: Ctx, deps: LiveCreateDeps, input: Liv
   ctx.logger.info(`Plan for cloud ${spec.name} (${spec.release}, delivery ${spec.delivery.mode}):\n${plan.map((p, i) => `  ${i + 1}. ${p}`).join('\n')}`);
 
   if (input.planOnly) {
-    ctx.output('plan', approvalPlan);
-    ctx.output('digest', approvalPlanDigest(approvalPlan));
+    outputApprovalPlan(ctx, deps.approvals, approvalPlan, input.lifecycle);
     ctx.output('entity', entity);
     return;
   }

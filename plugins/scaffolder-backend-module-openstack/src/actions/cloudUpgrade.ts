@@ -70,6 +70,8 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
         report: z => z.record(z.string(), z.unknown()).describe('Upgrade report: preflight, steps, compute follow-up'),
         plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
         digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
+        approvalRequired: z =>
+          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
       },
     },
     async handler(ctx) {

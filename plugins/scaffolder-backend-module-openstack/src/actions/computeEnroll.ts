@@ -6,7 +6,6 @@ import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_HOST,
   ANNOTATION_OPENSTACK_RELEASE,
-  approvalPlanDigest,
   computeCredentialSources,
   enrollApprovalPlan,
   hostEntityName,
@@ -22,7 +21,7 @@ import { cloudRefField, timeoutMinutesField } from './inputFields';
 import { enrollHost, EnrollStepDeps } from './enrollSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
-import { ApprovalGate, enforceApproval } from './approvalGate';
+import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
 
 export interface ComputeEnrollDeps extends EnrollStepDeps {
   /** Asked for openstack.compute.enroll with the initiator's credentials before anything else. */
@@ -73,6 +72,8 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
             .optional(),
         plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
         digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
+        approvalRequired: z =>
+          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
       },
     },
     async handler(ctx) {
@@ -91,8 +92,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       // what the approver approves: the host's inputs, the bundle's files and (live) the Secrets its credentials come from
       const approvalPlan = enrollApprovalPlan(cloud.entityRef, input, cloud.driver === 'live' ? computeCredentialSources(cloud.cloudKey) : []);
       if (ctx.input.planOnly) {
-        ctx.output('plan', approvalPlan);
-        ctx.output('digest', approvalPlanDigest(approvalPlan));
+        outputApprovalPlan(ctx, deps.approvals, approvalPlan, cloud.lifecycle);
         return;
       }
       await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle);

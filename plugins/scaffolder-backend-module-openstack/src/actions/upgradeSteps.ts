@@ -3,7 +3,6 @@
 // the checks before, the effect, the checks after. A driver decides where the effects land.
 import { isError } from '@backstage/errors';
 import {
-  approvalPlanDigest,
   ComputeHostRelease,
   planUpgrade,
   upgradeApprovalPlan,
@@ -13,7 +12,7 @@ import {
 } from '@backstage-openstack/plugin-openstack-common';
 import { liveCloudSnapshot, pollUntil, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import { CheckOutcome, DriverContext, UpgradeTarget } from '../drivers/types';
-import { ApprovalGate, enforceApproval } from './approvalGate';
+import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
 
 /** The upgrade action's input, defaults applied. */
 export interface UpgradeInput {
@@ -29,7 +28,7 @@ export interface UpgradeStepDeps {
   computeHosts: (cloud: ResolvedCloud) => Promise<ComputeHostRelease[]>;
   pollMs?: number;
   /** Refuses the run without the task's approval of exactly this hop's plan (by lifecycle). */
-  approvals?: ApprovalGate;
+  approvals: ApprovalGate;
 }
 
 /** The name of a step, e.g. `nova:conductor`. */
@@ -222,13 +221,11 @@ export async function upgradeCloud(
     });
     if (p.blocked && input.planOnly) throw blockedError(p);
     // what the approver approves, and the run compares with its own
-    const approvalPlan = upgradeApprovalPlan(cloud.entityRef, p);
-    ctx.output('plan', approvalPlan);
-    ctx.output('digest', approvalPlanDigest(approvalPlan));
+    outputApprovalPlan(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, p), cloud.lifecycle);
     return;
   }
   const plan = await checkpointPlan({ ctx, target, cloud, deps, targetRelease: input.targetRelease });
-  if (deps.approvals) await enforceApproval(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, plan), cloud.lifecycle);
+  await enforceApproval(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, plan), cloud.lifecycle);
   // Workspace edits are idempotent (values set to the plan's targets) and redone on every run.
   const manifests = target.gitops ? await target.editManifests(plan) : [];
   if (manifests.length) ctx.logger.info(`Updated ${manifests.length} manifest(s) in the workspace for the pull request: ${manifests.join(', ')}`);
