@@ -1,4 +1,3 @@
-import { noApprovalsRequired } from './testing';
 // Every state-changing action of the module over fakes that record whatever reaches them (the
 // demo store, clusters, OpenStack, the chart repository, the catalog, the suite's entities and
 // leases), for the tests that prove an action changed nothing: the permission tests and the
@@ -11,7 +10,7 @@ import { http, HttpResponse } from 'msw';
 import yaml from 'yaml';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from './fakeCluster';
-import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers } from './testing';
+import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers, noApprovalsRequired } from './testing';
 import { createCatalogRegisterAction } from '../actions/catalogRegister';
 import { examples as registerExamples } from '../actions/catalogRegister.examples';
 import { createCloudCreateAction } from '../actions/cloudCreate';

@@ -1,6 +1,5 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
 import { NotFoundError } from '@backstage/errors';
-import { cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders } from '../__testUtils__/testing';
+import { cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, noApprovalsRequired } from '../__testUtils__/testing';
 import { createCloudCreateAction } from './cloudCreate';
 
 describe('openstack:cloud:create', () => {

@@ -1,11 +1,10 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
 import { createMockDirectory, registerMswTestHooks } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, noApprovalsRequired } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
 

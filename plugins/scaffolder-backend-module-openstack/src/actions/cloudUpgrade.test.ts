@@ -1,6 +1,5 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
 // the upgrade planner's steps for 2025.1 → 2025.2 of the demo cloud (ovn and memcached pin no

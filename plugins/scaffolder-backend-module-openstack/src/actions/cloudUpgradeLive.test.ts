@@ -1,10 +1,9 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 

@@ -1,5 +1,4 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { SuiteApi } from '../drivers/suiteApi';
 import { createComputeEnrollAction } from './computeEnroll';
 

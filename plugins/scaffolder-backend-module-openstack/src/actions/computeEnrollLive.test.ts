@@ -1,4 +1,3 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
 /*
  * openstack:compute:enroll against a live cloud, over HTTP mocked with msw: a stateful model of
  * Keystone/Nova/Neutron (a host registers after its bundle appears, is listed in os-hypervisors
@@ -11,7 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
-import { recoverableContext, scriptedApi, cloudStatus, testDrivers, allowAll } from '../__testUtils__/testing';
+import { recoverableContext, scriptedApi, cloudStatus, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from './computeEnroll';
 

@@ -1,4 +1,3 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
 /*
  * openstack:cloud:create and openstack:cloud:upgrade against the real kube-apiserver of the peers
  * (Flux and Argo CD CRDs installed, kwok nodes), as the suite's ServiceAccount bound to the
@@ -25,7 +24,7 @@ import {
   TEST_KEY,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
-import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll, noHolders } from '../__testUtils__/testing';
+import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll, noHolders, noApprovalsRequired } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { HelmControllerStandIn } from '../__testUtils__/helmControllerStandIn';

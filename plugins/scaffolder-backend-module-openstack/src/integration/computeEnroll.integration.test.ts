@@ -1,4 +1,3 @@
-import { noApprovalsRequired } from '../__testUtils__/testing';
 /*
  * openstack:compute:enroll end to end on the real peers: the real kube-apiserver (as the suite's
  * ServiceAccount bound to deploy/rbac/backstage-openstack.yaml, plus the backstage-openstack-jobs
@@ -23,7 +22,7 @@ import {
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { hostEntityName } from '@backstage-openstack/plugin-openstack-common';
-import { cloudStatus, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { cloudStatus, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
 import { CellSetupJobController, HostProvisioning, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
