@@ -4,7 +4,7 @@
 // recording fakes of its tests. For each of create, upgrade and enroll: no approval → refused;
 // an approval of another plan → refused, naming what changed; an expired approval → refused;
 // the approval of its plan → it runs. Nothing is changed by a refused run.
-import { coreServices, createBackendPlugin, createServiceFactory, PermissionsService, RootConfigService } from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin, PermissionsService, RootConfigService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
@@ -13,6 +13,7 @@ import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-com
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { permissionModuleOpenStackPolicy } from './permissionPolicy';
+import { users, userInfo } from './testUsers';
 // the module's actions and the fakes of its own tests (not exported by the module)
 import { approvalGateFromConfig } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/actions/approvalGate';
 import { createCloudCreateAction } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/actions/cloudCreate';
@@ -29,25 +30,6 @@ import {
 } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/__testUtils__/testing';
 
 jest.setTimeout(180_000);
-
-const MEMBERS: Record<string, string[]> = { alice: ['platform-team'], carol: ['platform-team'], bob: ['app-team'] };
-const users = Object.entries(MEMBERS).map(([name, groups]) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name, namespace: 'default' },
-  spec: { memberOf: groups },
-  relations: groups.map(g => ({ type: 'memberOf', targetRef: `group:default/${g}` })),
-}));
-const userInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const ref: string = credentials.principal.userEntityRef;
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(MEMBERS[ref.split('/')[1]] ?? []).map(g => `group:default/${g}`)] };
-    },
-  }),
-});
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

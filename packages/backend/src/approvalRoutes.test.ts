@@ -3,7 +3,6 @@
 // database (SQLite through the test backend's database service). Users' groups come from the
 // catalog (their memberOf relations), which both the policy (ownership) and the approvals'
 // group check read.
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
@@ -11,38 +10,9 @@ import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
 import { approvalPlanDigest, upgradeApprovalPlan } from '@backstage-openstack/plugin-openstack-common';
 import request from 'supertest';
 import { permissionModuleOpenStackPolicy } from './permissionPolicy';
+import { users, userInfo } from './testUsers';
 
 jest.setTimeout(120_000);
-
-/** Who is in which group: alice and carol the platform team, bob and dave the app team, erin the security team and the platform team. */
-const MEMBERS: Record<string, string[]> = {
-  alice: ['platform-team'],
-  carol: ['platform-team'],
-  bob: ['app-team'],
-  dave: ['app-team'],
-  erin: ['security-team', 'platform-team'],
-};
-
-const users = Object.entries(MEMBERS).map(([name, groups]) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name, namespace: 'default' },
-  spec: { memberOf: groups },
-  relations: groups.map(g => ({ type: 'memberOf', targetRef: `group:default/${g}` })),
-}));
-
-/** The user info the permission backend gives the policy: the user and their catalog groups. */
-const userInfo = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const ref: string = credentials.principal.userEntityRef;
-      const name = ref.split('/')[1];
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(MEMBERS[name] ?? []).map(g => `group:default/${g}`)] };
-    },
-  }),
-});
 
 async function start() {
   const { server } = await startTestBackend({
