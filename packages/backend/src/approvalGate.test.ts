@@ -14,7 +14,9 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { permissionModuleOpenStackPolicy } from './permissionPolicy';
 import { users, userInfo } from './testUsers';
-// the module's actions and the fakes of its own tests (not exported by the module)
+// the module's actions and the fakes of its own tests: the module exports neither (it installs its
+// actions as one backend module), and this test needs them beside the example policy of this package
+/* eslint-disable @backstage/no-forbidden-package-imports */
 import { approvalGateFromConfig } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/actions/approvalGate';
 import { createCloudCreateAction } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/actions/cloudCreate';
 import { createCloudUpgradeAction } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/actions/cloudUpgrade';
@@ -28,6 +30,7 @@ import {
   scriptedApi,
   testDrivers,
 } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/__testUtils__/testing';
+/* eslint-enable @backstage/no-forbidden-package-imports */
 
 jest.setTimeout(180_000);
 

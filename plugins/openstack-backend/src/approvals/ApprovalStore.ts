@@ -184,11 +184,12 @@ export class ApprovalStore {
         `The plan approved in request ${approved[0].id} (${approved[0].digest}) differs from what would run now (${digest}): ${diffs.join('; ')}. Nothing was changed; run the template again to ask for a new approval`,
       );
     }
-    const others = mine.length
-      ? ` (the task's request ${mine[0].id} is ${mine[0].state === 'approved' ? 'approved but expired' : mine[0].state})`
-      : rows.length
-        ? ` (the task's requests are for ${rows.map(r => r.operation ?? 'an unbound plan').join(', ')})`
-        : '';
+    let others = '';
+    if (mine.length) {
+      others = ` (the task's request ${mine[0].id} is ${mine[0].state === 'approved' ? 'approved but expired' : mine[0].state})`;
+    } else if (rows.length) {
+      others = ` (the task's requests are for ${rows.map(r => r.operation ?? 'an unbound plan').join(', ')})`;
+    }
     throw new NotAllowedError(
       `${v.operation} of ${v.cloud} needs an approved, unexpired approval request of this task for this plan${others}; add an openstack:approval:request step with the action's plan before it`,
     );

@@ -37,13 +37,23 @@ function leaves(v: unknown, path: Array<string | number> = []): Array<Array<stri
   if (v && typeof v === 'object' && Object.keys(v).length) return Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]));
   return [path];
 }
+/** A different value of the same kind (an object or array becomes null). */
+function mutated(v: unknown): unknown {
+  if (v === null) return 0;
+  if (typeof v === 'object') return null;
+  if (typeof v === 'string') return `${v}x`;
+  if (typeof v === 'number') return v === 0 ? 1 : -v;
+  if (typeof v === 'boolean') return !v;
+  return 'x';
+}
+
 function changeAt(v: unknown, path: Array<string | number>): unknown {
   const copy = structuredClone(v) as any;
   if (!path.length) return { changed: copy };
   let o = copy;
   for (const p of path.slice(0, -1)) o = o[p];
   const last = path[path.length - 1];
-  o[last] = o[last] && typeof o[last] === 'object' ? null : typeof o[last] === 'string' ? `${o[last]}x` : typeof o[last] === 'number' ? (o[last] === 0 ? 1 : -o[last]) : o[last] === null ? 0 : typeof o[last] === 'boolean' ? !o[last] : 'x';
+  o[last] = mutated(o[last]);
   return copy;
 }
 

@@ -157,7 +157,8 @@ export function approvalPlanDifferences(approved: unknown, now: unknown, limit =
         ? Array.from({ length: Math.max(a.length, (b as unknown[]).length) }, (_, i) => String(i))
         : [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
       for (const k of keys) {
-        const sub = Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+        let sub = path ? `${path}.${k}` : k;
+        if (Array.isArray(a)) sub = `${path}[${k}]`;
         walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], sub);
       }
       return;
