@@ -15,7 +15,6 @@ import {
   OWNER_REF,
   quoteValue,
   SAFE_NAME,
-  stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { SuiteApi } from '../drivers/suiteApi';

@@ -18,7 +18,6 @@ import {
   toYaml,
   internalUrlReason,
   OPENSTACK_HELM_REPOSITORY,
-  stringifyCloudRef,
   validateCloudSpec,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
