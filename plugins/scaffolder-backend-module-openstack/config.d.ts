@@ -55,6 +55,17 @@ export interface Config {
       };
     };
     /** Settings of the OpenStack scaffolder actions. */
+    /** Which operations of the scaffolder actions need an approved request of their task. */
+    approvals?: {
+      /**
+       * By the cloud entity's `spec.lifecycle` (create: the lifecycle the form gives the new
+       * cloud), the operations that need an approval, e.g. `production: [create, upgrade, enroll]`,
+       * `development: []`. A lifecycle not listed, or a cloud without one, needs all three.
+       */
+      required?: {
+        [lifecycle: string]: Array<'create' | 'upgrade' | 'enroll'>;
+      };
+    };
     scaffolder?: {
       /**
        * PEM CA bundle trusted when openstack:cloud:create checks a private chart source (Helm

@@ -6,7 +6,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { openstackPermissions } from '@backstage-openstack/plugin-openstack-common';
-import { ApprovalStore, createApprovalsRouter } from './approvals';
+import { ApprovalStore, catalogGroupsOf, createApprovalsRouter } from './approvals';
 import { createRouter } from './service/router';
 import { DemoCloudStore } from './demo/DemoCloudStore';
 import { DemoClouds } from './demo/DemoClouds';
@@ -85,6 +85,7 @@ export const openstackPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,
+            groupsOf: catalogGroupsOf(deps.catalog, deps.auth),
             // The approver group hears of a new request; a failed notification never fails the request.
             notify: async a => {
               try {
@@ -100,6 +101,23 @@ export const openstackPlugin = createBackendPlugin({
                 });
               } catch (e) {
                 logger.warn(`Could not notify ${a.approverGroup} of approval ${a.id}: ${(e as Error).message}`);
+              }
+            },
+            // The requester hears of the decision; a failed notification never undoes it.
+            notifyDecision: async a => {
+              try {
+                await notifications.send({
+                  recipients: { type: 'entity', entityRef: a.requester },
+                  payload: {
+                    title: `Approval ${a.state}: ${a.title}`,
+                    description: `${a.decidedBy} ${a.state} your request${a.comment ? `: ${a.comment}` : ''}.`,
+                    link: `${appBaseUrl}/openstack/approvals/${a.id}`,
+                    severity: a.state === 'approved' ? 'normal' : 'high',
+                    topic: 'openstack-approvals',
+                  },
+                });
+              } catch (e) {
+                logger.warn(`Could not notify ${a.requester} of the decision on approval ${a.id}: ${(e as Error).message}`);
               }
             },
           }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPROVAL_OPERATIONS, ApprovalOperation } from './approvalPlan';
 
 /** The states of an approval request. @public */
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
@@ -19,8 +20,12 @@ export interface ApprovalRequest {
   cloud?: string;
   title: string;
   summary: string;
-  /** The structured plan shown to the approver (never secrets). */
+  /** The structured plan shown to the approver (never secrets): an `ApprovalPlan` for a bound request. */
   plan: unknown;
+  /** `approvalPlanDigest(plan)`, computed by the backend when the request is made. */
+  digest: string;
+  /** The operation the plan is for, when the plan is an `ApprovalPlan`: only such a request lets that action run. */
+  operation?: ApprovalOperation;
   state: ApprovalState;
   createdAt: string;
   expiresAt: string;
@@ -63,3 +68,19 @@ export const newApprovalRequestSchema = z.object({
 
 /** A request to open, as stored: see {@link newApprovalRequestSchema}. @public */
 export type NewApprovalRequest = z.infer<typeof newApprovalRequestSchema>;
+
+/**
+ * What an action sends before it acts (the body of `POST /approvals/verify`): its task, the
+ * operation, the cloud and the plan it recomputed now. The backend digests the plan itself.
+ *
+ * @public
+ */
+export const approvalVerificationSchema = z.object({
+  taskId: z.string().min(1),
+  operation: z.enum(APPROVAL_OPERATIONS),
+  cloud: z.string().min(1),
+  plan: z.unknown(),
+});
+
+/** See {@link approvalVerificationSchema}. @public */
+export type ApprovalVerification = z.infer<typeof approvalVerificationSchema>;

@@ -32,6 +32,8 @@ export {
   type ApprovalAuditEntry,
   type ApprovalRequest,
   type ApprovalState,
+  type ApprovalVerification,
+  approvalVerificationSchema,
   MAX_APPROVAL_TIMEOUT_MINUTES,
   type NewApprovalRequest,
   newApprovalRequestSchema,
@@ -222,3 +224,17 @@ export {
   runPreflight,
 } from './upgrade/preflight';
 export { type ChartSnapshot, type CloudSnapshot, type WorkloadHealth } from './upgrade/snapshot';
+export {
+  APPROVAL_OPERATIONS,
+  type ApprovalOperation,
+  type ApprovalPlan,
+  approvalPlanDifferences,
+  approvalPlanDigest,
+  approvalPlanOperation,
+  type ApprovalPlanStep,
+  canonicalJson,
+  COMPUTE_BUNDLE_KEYS,
+  createApprovalPlan,
+  enrollApprovalPlan,
+  upgradeApprovalPlan,
+} from './approvalPlan';

@@ -7,6 +7,7 @@ import { createCloudCreateAction } from './actions/cloudCreate';
 import { createCloudEntityAction } from './actions/cloudEntity';
 import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
+import { approvalGateFromConfig } from './actions/approvalGate';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterClient, cloudKeyHolders, OpenStackClient, pluginFetch, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { readComputeEnrollSettings } from './computeEnrollSettings';
@@ -52,6 +53,8 @@ export const scaffolderModuleOpenstack = createBackendModule({
         const api = suiteApi(backend, credentials =>
           new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: pluginFetch(auth, 'openstack', async () => credentials) } }),
         );
+        // the live actions ask the backend for the task's approval of their plan (openstack.approvals.required)
+        const approvals = approvalGateFromConfig(config, backend);
         const liveCloudKeys = config.getOptionalConfig('openstack.clouds')?.keys() ?? [];
         const drivers = createCloudDrivers(api, {
           cluster,
@@ -68,9 +71,10 @@ export const scaffolderModuleOpenstack = createBackendModule({
             cloudKeyHolders: async key => cloudKeyHolders(catalog, key, await auth.getOwnServiceCredentials(), liveCloudKeys),
             api,
             drivers,
+            approvals,
           }),
-          createCloudUpgradeAction({ permissions, catalog, api, drivers }),
-          createComputeEnrollAction({ permissions, catalog, api, drivers }),
+          createCloudUpgradeAction({ permissions, catalog, api, drivers, approvals }),
+          createComputeEnrollAction({ permissions, catalog, api, drivers, approvals }),
           createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({ permissions, api }),
         );

@@ -1,6 +1,9 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { approvalPlanDigest, upgradeApprovalPlan } from '@backstage-openstack/plugin-openstack-common';
 import { ApprovalStore, NewApprovalRequest } from './ApprovalStore';
+
+const PLATFORM = ['group:default/platform-team'];
 
 jest.setTimeout(60_000);
 
@@ -47,16 +50,16 @@ describe.each(databases.eachSupportedId())('ApprovalStore on %p', id => {
   it('records a decision with who, when and the comment, and refuses a second one', async () => {
     const s = await store(id);
     const a = await s.createOrGet(request());
-    const d = await s.decide(a.id, 'user:default/alice', 'approved', 'looks good');
+    const d = await s.decide(a.id, 'user:default/alice', 'approved', 'looks good', PLATFORM);
     expect(d).toMatchObject({ state: 'approved', decidedBy: 'user:default/alice', comment: 'looks good' });
-    await expect(s.decide(a.id, 'user:default/carol', 'rejected')).rejects.toThrow(/approved \(by user:default\/alice\); it cannot be decided again/);
+    await expect(s.decide(a.id, 'user:default/carol', 'rejected', undefined, PLATFORM)).rejects.toThrow(/approved \(by user:default\/alice\); it cannot be decided again/);
     expect((await s.audit(a.id)).map(e => e.event)).toEqual(['created', 'approved']);
   });
 
   it('never lets the requester decide their own request', async () => {
     const s = await store(id);
     const a = await s.createOrGet(request());
-    await expect(s.decide(a.id, 'user:default/bob', 'approved')).rejects.toThrow(/Nobody may decide their own request/);
+    await expect(s.decide(a.id, 'user:default/bob', 'approved', undefined, PLATFORM)).rejects.toThrow(/Nobody may decide their own request/);
     expect((await s.get(a.id)).state).toBe('pending');
   });
 
@@ -64,9 +67,9 @@ describe.each(databases.eachSupportedId())('ApprovalStore on %p', id => {
     const s = await store(id);
     const a = await s.createOrGet(request());
     const results = await Promise.allSettled([
-      s.decide(a.id, 'user:default/alice', 'approved'),
-      s.decide(a.id, 'user:default/carol', 'rejected'),
-      s.decide(a.id, 'user:default/guest', 'approved'),
+      s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM),
+      s.decide(a.id, 'user:default/carol', 'rejected', undefined, PLATFORM),
+      s.decide(a.id, 'user:default/guest', 'approved', undefined, PLATFORM),
     ]);
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter(r => r.status === 'rejected').map(r => (r as PromiseRejectedResult).reason.name)).toEqual(['ConflictError', 'ConflictError']);
@@ -81,9 +84,85 @@ describe.each(databases.eachSupportedId())('ApprovalStore on %p', id => {
     const b = await s.createOrGet(request({ taskId: 'task-2' }));
     now = new Date('2026-11-25T10:06:00Z');
     expect((await s.get(a.id)).state).toBe('expired');
-    await expect(s.decide(a.id, 'user:default/alice', 'approved')).rejects.toThrow(/expired/);
+    await expect(s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM)).rejects.toThrow(/expired/);
     await expect(s.cancel(b.id, 'user:default/alice')).rejects.toThrow(/Only the requester/);
     expect((await s.cancel(b.id, 'user:default/bob')).state).toBe('cancelled');
     expect((await s.audit(a.id)).map(e => e.event)).toEqual(['created', 'expired']);
+  });
+
+  it('lets only a member of the approver group decide, whatever else they hold', async () => {
+    const s = await store(id);
+    const a = await s.createOrGet(request());
+    await expect(s.decide(a.id, 'user:default/dave', 'approved', undefined, ['group:default/app-team'])).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('Only members of group:default/platform-team may decide'),
+    });
+    await expect(s.decide(a.id, 'user:default/dave', 'approved', undefined, [])).rejects.toThrow(/Only members/);
+    expect((await s.get(a.id)).state).toBe('pending');
+    expect((await s.decide(a.id, 'user:default/alice', 'approved', undefined, ['group:default/app-team', ...PLATFORM])).state).toBe('approved');
+  });
+
+  it('refuses a decision at the instant of expiry, in the deciding statement, and takes one a millisecond before', async () => {
+    const start = new Date('2026-11-25T10:00:00Z');
+    let now = start;
+    const s = await store(id, () => now);
+    const a = await s.createOrGet(request({ timeoutMinutes: 5 }));
+    const b = await s.createOrGet(request({ taskId: 'task-2', timeoutMinutes: 5 }));
+    const boundary = new Date(start.getTime() + 5 * 60_000);
+    expect(a.expiresAt).toBe(boundary.toISOString());
+    now = new Date(boundary.getTime() - 1);
+    expect((await s.decide(b.id, 'user:default/alice', 'approved', undefined, PLATFORM)).state).toBe('approved');
+    // at the boundary: the decision and the expiry sweep race; the decision never wins
+    now = boundary;
+    const [decision, swept] = await Promise.allSettled([s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM), s.expireDue()]);
+    expect(decision).toMatchObject({ status: 'rejected', reason: { name: 'ConflictError', message: expect.stringMatching(/expired/) } });
+    expect(swept.status).toBe('fulfilled');
+    expect((await s.get(a.id)).state).toBe('expired');
+    expect((await s.audit(a.id)).map(e => e.event)).toEqual(['created', 'expired']);
+  });
+
+  it('refuses a decision the sweep has not reached yet when its time is up (the UPDATE checks expires_at)', async () => {
+    let now = new Date('2026-11-25T10:00:00Z');
+    const s = await store(id, () => now);
+    const a = await s.createOrGet(request({ timeoutMinutes: 5 }));
+    // the sweep runs at the clock of its call; the decision's UPDATE at its own: make them differ
+    const sweepFirst = s.expireDue.bind(s);
+    s.expireDue = async () => 0;
+    now = new Date('2026-11-25T10:05:00.001Z');
+    await expect(s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM)).rejects.toThrow(/expired at 2026-11-25T10:05:00.000Z; it cannot be decided/);
+    s.expireDue = sweepFirst;
+    expect((await s.get(a.id)).state).toBe('expired');
+  });
+
+  it('verifies a run against the approved request of its task: same operation, cloud and digest', async () => {
+    let now = new Date('2026-11-25T10:00:00Z');
+    const s = await store(id, () => now);
+    const plan = upgradeApprovalPlan('resource:default/demo', {
+      from: '2025.1',
+      to: '2025.2',
+      chartVersion: '2026.1.0',
+      steps: [{ chart: 'keystone', changes: [{ path: 'images.tags.keystone_api', from: 'a:2025.1', to: 'a:2025.2' }], before: [], after: [] }],
+    });
+    const a = await s.createOrGet(request({ cloud: 'resource:default/demo', plan, timeoutMinutes: 60 }));
+    expect(a).toMatchObject({ operation: 'upgrade', digest: approvalPlanDigest(plan) });
+    const v = { taskId: 'task-1', operation: 'upgrade' as const, cloud: 'resource:default/demo', plan };
+    // pending: refused
+    await expect(s.verify(v)).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('is pending') });
+    await s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM);
+    expect((await s.verify(v)).id).toBe(a.id);
+    // another plan: refused, naming the change
+    const other = structuredClone(plan) as any;
+    other.steps[0].changes[0].to = 'a:2025.3';
+    await expect(s.verify({ ...v, plan: other })).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('steps[0].changes[0].to: "a:2025.2" → "a:2025.3"'),
+    });
+    // another task, operation or cloud: refused
+    await expect(s.verify({ ...v, taskId: 'task-9' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(s.verify({ ...v, operation: 'enroll' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(s.verify({ ...v, cloud: 'resource:default/other' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    // past its expiry: refused
+    now = new Date('2026-11-25T11:00:00Z');
+    await expect(s.verify(v)).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('approved but expired') });
   });
 });

@@ -3,8 +3,12 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
   ApprovalAuditEntry as AuditEntry,
+  approvalPlanDifferences,
+  approvalPlanDigest,
+  approvalPlanOperation,
   ApprovalRequest,
   ApprovalState,
+  ApprovalVerification,
   NewApprovalRequest,
 } from '@backstage-openstack/plugin-openstack-common';
 
@@ -32,6 +36,7 @@ const COLUMNS = {
   summary: 'summary',
   decidedBy: 'decided_by',
   comment: 'comment',
+  operation: 'operation',
 } as const;
 
 type PlainField = keyof typeof COLUMNS;
@@ -44,6 +49,8 @@ function fromRow(r: any): ApprovalRequest {
     id: r.id,
     ...plain,
     plan: JSON.parse(r.plan),
+    // requests made before plans were bound carry the digest of their stored plan
+    digest: r.digest ?? approvalPlanDigest(JSON.parse(r.plan)),
     state: r.state,
     createdAt: iso(r.created_at)!,
     expiresAt: iso(r.expires_at)!,
@@ -73,8 +80,9 @@ export class ApprovalStore {
       const now = this.clock();
       const row = {
         id: randomUUID(),
-        ...toColumns(req),
+        ...toColumns({ ...req, operation: approvalPlanOperation(req.plan) }),
         plan: JSON.stringify(req.plan ?? null),
+        digest: approvalPlanDigest(req.plan ?? null),
         state: 'pending',
         created_at: now,
         expires_at: new Date(now.getTime() + req.timeoutMinutes * 60_000),
@@ -115,16 +123,27 @@ export class ApprovalStore {
   }
 
   /**
-   * Approves or rejects. Refused when the actor is the requester (whatever the policy says),
-   * when the request is decided already, or has expired.
+   * Approves or rejects. `actorGroups` are the groups the actor is a member of (resolved by the
+   * caller from the catalog). Refused, in the one conditional UPDATE, when the actor is the
+   * requester (whatever the policy says), is not a member of the request's approver group, when
+   * the request is decided already, or when its `expires_at` has come (a decision at that very
+   * instant is too late).
    */
-  async decide(id: string, actor: string, decision: 'approved' | 'rejected', comment?: string): Promise<ApprovalRequest> {
+  async decide(
+    id: string,
+    actor: string,
+    decision: 'approved' | 'rejected',
+    comment: string | undefined,
+    actorGroups: readonly string[],
+  ): Promise<ApprovalRequest> {
     await this.expireDue();
     const now = this.clock();
     const updated = await this.db.transaction(async tx => {
       const n = await tx(T)
         .where({ id, state: 'pending' })
         .whereNot('requester', actor)
+        .whereIn('approver_group', [...actorGroups])
+        .where('expires_at', '>', now)
         .update({ state: decision, decided_by: actor, decided_at: now, comment: comment ?? null });
       if (n === 1) {
         await tx(A).insert({ approval_id: id, at: now, actor, event: decision, from_state: 'pending', to_state: decision, comment: comment ?? null });
@@ -136,7 +155,44 @@ export class ApprovalStore {
     if (current.requester === actor) {
       throw new NotAllowedError('Nobody may decide their own request; another member of the approver group must decide it');
     }
+    if (current.state === 'pending' && !actorGroups.includes(current.approverGroup)) {
+      throw new NotAllowedError(`Only members of ${current.approverGroup} may decide this request; ${actor} is not one (catalog memberOf)`);
+    }
+    if (current.state === 'pending' && new Date(current.expiresAt) <= now) {
+      throw new ConflictError(`The request expired at ${current.expiresAt}; it cannot be decided any more`);
+    }
     throw new ConflictError(`The request is ${current.state}${current.decidedBy ? ` (by ${current.decidedBy})` : ''}; it cannot be decided again`);
+  }
+
+  /**
+   * The task's approved, unexpired request for this operation and cloud whose digest is the
+   * plan's. Refused (NotAllowedError) when the task has none; refused (ConflictError) naming
+   * each difference when the approved plan is not the plan given.
+   */
+  async verify(v: ApprovalVerification & { cloud: string }): Promise<ApprovalRequest> {
+    await this.expireDue();
+    const now = this.clock();
+    const rows = await this.db(T).where({ task_id: v.taskId }).orderBy('created_at', 'desc');
+    const mine = rows.map(fromRow).filter(a => a.operation === v.operation && a.cloud === v.cloud);
+    const approved = mine.filter(a => a.state === 'approved' && new Date(a.expiresAt) > now);
+    const digest = approvalPlanDigest(v.plan ?? null);
+    const match = approved.find(a => a.digest === digest);
+    if (match) return match;
+    if (approved.length) {
+      const diffs = approvalPlanDifferences(approved[0].plan, v.plan);
+      throw new ConflictError(
+        `The plan approved in request ${approved[0].id} (${approved[0].digest}) differs from what would run now (${digest}): ${diffs.join('; ')}. Nothing was changed; run the template again to ask for a new approval`,
+      );
+    }
+    let others = '';
+    if (mine.length) {
+      others = ` (the task's request ${mine[0].id} is ${mine[0].state === 'approved' ? 'approved but expired' : mine[0].state})`;
+    } else if (rows.length) {
+      others = ` (the task's requests are for ${rows.map(r => r.operation ?? 'an unbound plan').join(', ')})`;
+    }
+    throw new NotAllowedError(
+      `${v.operation} of ${v.cloud} needs an approved, unexpired approval request of this task for this plan${others}; add an openstack:approval:request step with the action's plan before it`,
+    );
   }
 
   /** The requester withdraws a pending request. */

@@ -1,3 +1,4 @@
 export { ApprovalStore } from './ApprovalStore';
 export type { ApprovalRequest, ApprovalState, AuditEntry } from './ApprovalStore';
 export { createApprovalsRouter } from './router';
+export { catalogGroupsOf } from './membership';

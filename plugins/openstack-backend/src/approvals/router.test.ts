@@ -9,7 +9,10 @@ jest.setTimeout(60_000);
 
 const PLATFORM = ['user:default/alice', 'user:default/carol'];
 
-/** The example policy's shape: the platform team decides, everybody reads. */
+/**
+ * A policy of the example policy's shape: the platform team decides, everybody reads. The real
+ * framework with the example policy itself: packages/backend/src/approvalRoutes.test.ts.
+ */
 const permissions = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
@@ -31,7 +34,16 @@ async function start() {
   const { server } = await startTestBackend({
     features: [
       openstackPlugin,
-      catalogServiceMock.factory({ entities: [] }),
+      // the deciding users' groups: the catalog's memberOf relations
+      catalogServiceMock.factory({
+        entities: ['alice', 'carol', 'bob', 'dave'].map(name => ({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'User',
+          metadata: { name, namespace: 'default' },
+          spec: {},
+          relations: [{ type: 'memberOf', targetRef: PLATFORM.includes(`user:default/${name}`) ? 'group:default/platform-team' : 'group:default/app-team' }],
+        })),
+      }),
       mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' } } }),
       permissions,
     ],

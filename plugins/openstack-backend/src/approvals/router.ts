@@ -2,6 +2,9 @@ import { AuthService, HttpAuthService, PermissionsService } from '@backstage/bac
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import {
+  approvalPlanOperation,
+  ApprovalRequest,
+  approvalVerificationSchema,
   newApprovalRequestSchema,
   openstackApprovalDecidePermission,
   openstackApprovalReadPermission,
@@ -43,7 +46,12 @@ export function createApprovalsRouter(deps: {
   auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  notify?: (request: { id: string; title: string; approverGroup: string; requester: string }) => Promise<void>;
+  /** The groups a user is a member of, from the catalog, asked with the backend's own credentials. */
+  groupsOf: (userEntityRef: string) => Promise<string[]>;
+  /** Tells the approver group of a new request. */
+  notify?: (request: ApprovalRequest) => Promise<void>;
+  /** Tells the requester of the decision. */
+  notifyDecision?: (request: ApprovalRequest) => Promise<void>;
 }): express.Router {
   const { store, httpAuth, permissions, auth } = deps;
   const router = Router();
@@ -68,7 +76,11 @@ export function createApprovalsRouter(deps: {
     const approval = await store.get(req.params.id);
     const user = auth.isPrincipal(credentials, 'user') ? credentials.principal.userEntityRef : undefined;
     const canDecide =
-      approval.state === 'pending' && !!user && user !== approval.requester && (await allowed(credentials, openstackApprovalDecidePermission));
+      approval.state === 'pending' &&
+      !!user &&
+      user !== approval.requester &&
+      (await allowed(credentials, openstackApprovalDecidePermission)) &&
+      (await deps.groupsOf(user)).includes(approval.approverGroup.toLowerCase());
     res.json({ approval, audit: await store.audit(approval.id), canDecide, canCancel: approval.state === 'pending' && user === approval.requester });
   });
 
@@ -78,13 +90,19 @@ export function createApprovalsRouter(deps: {
       throw new NotAllowedError('Only members of the approver group may decide (permission openstack.approval.decide)');
     }
     const body = parse(decisionBody, req.body, 'body');
-    const approval = await store.decide(
-      req.params.id,
-      credentials.principal.userEntityRef,
-      body.decision === 'approve' ? 'approved' : 'rejected',
-      body.comment,
-    );
+    const user = credentials.principal.userEntityRef;
+    // membership of the request's group is a condition of the deciding UPDATE itself
+    const approval = await store.decide(req.params.id, user, body.decision === 'approve' ? 'approved' : 'rejected', body.comment, await deps.groupsOf(user));
+    await deps.notifyDecision?.(approval);
     res.json({ approval });
+  });
+
+  // before an action acts: its task's approved request for exactly the plan it recomputed
+  router.post('/approvals/verify', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const body = parse(approvalVerificationSchema, req.body, 'body');
+    const cloud = stringifyCloudRef(parseCloudRef(body.cloud, 'body.cloud'));
+    res.json({ approval: await store.verify({ ...body, cloud }) });
   });
 
   router.post('/approvals/:id/cancel', async (req, res) => {
@@ -96,7 +114,15 @@ export function createApprovalsRouter(deps: {
     await httpAuth.credentials(req, { allow: ['service'] });
     const parsed = parse(newApprovalRequestSchema, req.body, 'body');
     // keyed by the full cloud ref, whichever form of it the caller sent
-    const body = { ...parsed, cloud: parsed.cloud === undefined ? undefined : stringifyCloudRef(parseCloudRef(parsed.cloud, 'body.cloud')) };
+    // a bound plan names its cloud: the request is that cloud's (a different body.cloud is refused)
+    const planCloud = approvalPlanOperation(parsed.plan) ? (parsed.plan as { cloud?: unknown }).cloud : undefined;
+    const cloudOfPlan = typeof planCloud === 'string' ? stringifyCloudRef(parseCloudRef(planCloud, 'body.plan.cloud')) : undefined;
+    const cloud = parsed.cloud === undefined ? cloudOfPlan : stringifyCloudRef(parseCloudRef(parsed.cloud, 'body.cloud'));
+    if (cloudOfPlan && cloud !== cloudOfPlan) {
+      throw new InputError(`body.cloud ${cloud} differs from body.plan.cloud ${cloudOfPlan}; drop body.cloud or make them equal`);
+    }
+    // and by the group's ref as the catalog's relations spell it (lower case)
+    const body = { ...parsed, approverGroup: parsed.approverGroup.toLowerCase(), cloud };
     const before = await store.list({ requester: body.requester });
     const approval = await store.createOrGet(body);
     if (deps.notify && !before.some(a => a.id === approval.id)) {

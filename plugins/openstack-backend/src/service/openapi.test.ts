@@ -43,6 +43,7 @@ describe('openapi.yaml', () => {
       auth: mockServices.auth(),
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),
+      groupsOf: async () => [],
     });
     const suite = createSuiteRouter({
       httpAuth: mockServices.httpAuth(),

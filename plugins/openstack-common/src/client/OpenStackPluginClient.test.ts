@@ -71,6 +71,7 @@ const everyMethod: { [K in keyof OpenStackPluginApi]: (c: OpenStackPluginApi) =>
       plan: null,
       timeoutMinutes: 5,
     }),
+  verifyApproval: c => c.verifyApproval({ taskId: 't', operation: 'upgrade', cloud: cloudRef, plan: { operation: 'upgrade' } }),
   getApproval: c => c.getApproval('a-1'),
   decideApproval: c => c.decideApproval('a-1', 'approve'),
   cancelApproval: c => c.cancelApproval('a-1'),

@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { ApprovalAuditEntry, ApprovalRequest, NewApprovalRequest } from '../approvals';
+import { ApprovalAuditEntry, ApprovalRequest, ApprovalVerification, NewApprovalRequest } from '../approvals';
 import { CloudRef, parseCloudRef } from '../cloudRef';
 import { HostQuery } from '../status/hosts';
 import { CloudStatus, ComputeHostPage, ComputeHostStatus, OperationRecord } from '../status/types';
@@ -28,6 +28,7 @@ export const OPENSTACK_PLUGIN_ROUTES = {
   enrollDemoHost: { method: 'POST', path: '/demo/clouds/{namespace}/{name}/hosts' },
   listApprovals: { method: 'GET', path: '/approvals' },
   createApproval: { method: 'POST', path: '/approvals' },
+  verifyApproval: { method: 'POST', path: '/approvals/verify' },
   getApproval: { method: 'GET', path: '/approvals/{id}' },
   decideApproval: { method: 'POST', path: '/approvals/{id}/decision' },
   cancelApproval: { method: 'POST', path: '/approvals/{id}/cancel' },
@@ -128,6 +129,11 @@ export interface OpenStackPluginApi {
   enrollDemoHost(cloudRef: CloudRef | string, body: { host: string; zone: string; aggregate?: string }): Promise<{ host: string }>;
   listApprovals(filter?: ApprovalFilter): Promise<ApprovalRequest[]>;
   createApproval(body: NewApprovalRequest): Promise<ApprovalRequest>;
+  /**
+   * The approved, unexpired request of the task for this operation, cloud and plan; refused
+   * (403) without one, or (409) when the plan differs from the approved one, naming what changed.
+   */
+  verifyApproval(body: ApprovalVerification): Promise<ApprovalRequest>;
   getApproval(id: string): Promise<ApprovalDetail>;
   decideApproval(id: string, decision: 'approve' | 'reject', comment?: string): Promise<ApprovalRequest>;
   cancelApproval(id: string): Promise<ApprovalRequest>;
@@ -270,6 +276,10 @@ export class OpenStackPluginClient implements OpenStackPluginApi {
 
   async createApproval(body: NewApprovalRequest): Promise<ApprovalRequest> {
     return (await this.call<{ approval: ApprovalRequest }>('createApproval', {}, { body })).approval;
+  }
+
+  async verifyApproval(body: ApprovalVerification): Promise<ApprovalRequest> {
+    return (await this.call<{ approval: ApprovalRequest }>('verifyApproval', {}, { body })).approval;
   }
 
   async getApproval(id: string): Promise<ApprovalDetail> {

@@ -10,7 +10,7 @@ import { http, HttpResponse } from 'msw';
 import yaml from 'yaml';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from './fakeCluster';
-import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers } from './testing';
+import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers , noApprovalsRequired } from './testing';
 import { createCatalogRegisterAction } from '../actions/catalogRegister';
 import { examples as registerExamples } from '../actions/catalogRegister.examples';
 import { createCloudCreateAction } from '../actions/cloudCreate';
@@ -50,14 +50,14 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
   const cloudKeyHolders = (key: string) => holders(catalog, key, mockCredentials.service(), ['prod-eu']);
   const drivers = testDrivers(api, { cluster: cluster as any, openstack });
   const actions = {
-    'openstack:cloud:create (demo)': [createCloudCreateAction({ permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), demoCreate],
-    'openstack:cloud:create (live)': [createCloudCreateAction({ permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
+    'openstack:cloud:create (demo)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), demoCreate],
+    'openstack:cloud:create (live)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
     'openstack:cloud:upgrade': [
-      createCloudUpgradeAction({ permissions, catalog, api, drivers, pollMs: 1 }),
+      createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions, catalog, api, drivers, pollMs: 1 }),
       { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1 },
     ],
     'openstack:compute:enroll': [
-      createComputeEnrollAction({ permissions, catalog, api, drivers, pollMs: 1 }),
+      createComputeEnrollAction({ approvals: noApprovalsRequired, permissions, catalog, api, drivers, pollMs: 1 }),
       { ...step(enrollExamples), cloud: 'resource:default/demo-cloud' },
     ],
     'openstack:catalog:register': [createCatalogRegisterAction({ permissions, api }), step(registerExamples)],

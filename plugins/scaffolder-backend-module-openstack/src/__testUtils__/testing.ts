@@ -1,5 +1,6 @@
 // Test helpers shared by the action tests: a scripted OpenStack backend and a checkpoint store
 // that survives a simulated crash, the way scaffolder task recovery keeps checkpoints.
+import { ApprovalGate } from '../actions/approvalGate';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
@@ -163,3 +164,14 @@ export const allowAll = () => mockServices.permissions();
 
 /** A deployment where no cloud key is held yet (no live config, no catalog cloud of the name). */
 export const noHolders = async (_cloudKey: string): Promise<string[]> => [];
+
+/**
+ * An approval gate for tests of everything but approvals: no lifecycle needs one, and a call to
+ * the backend would fail the test. The gate itself: approvalGate.test.ts.
+ */
+export const noApprovalsRequired: ApprovalGate = {
+  required: () => [],
+  verify: async () => {
+    throw new Error('this test expects no approval check');
+  },
+};

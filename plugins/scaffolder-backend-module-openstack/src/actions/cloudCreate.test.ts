@@ -1,5 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import { cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, testDrivers } from '../__testUtils__/testing';
+import { cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, testDrivers , noApprovalsRequired } from '../__testUtils__/testing';
 import { createCloudCreateAction } from './cloudCreate';
 
 describe('openstack:cloud:create', () => {
@@ -27,7 +27,7 @@ describe('openstack:cloud:create', () => {
 
   it('creates the cloud, waits until Healthy and outputs its entity', async () => {
     const { api, calls } = newCloud();
-    const action = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
+    const action = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
     const ctx = recoverableContext(input, new Map());
     await action.handler(ctx as any);
     expect(calls).toEqual(['create edge-1']);
@@ -53,7 +53,7 @@ describe('openstack:cloud:create', () => {
     [{ components: ['horizon'] }, /input\.components: horizon needs keystone/],
   ])('refuses %j before anything changes, naming the field', async (bad, message) => {
     const { api, calls } = newCloud();
-    const action = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
+    const action = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
     const ctx = recoverableContext({ ...input, ...bad }, new Map());
     await expect(action.handler(ctx as any)).rejects.toThrow(message);
     expect(calls).toEqual([]);
@@ -62,13 +62,13 @@ describe('openstack:cloud:create', () => {
   it('is the demo without a delivery or a spec', async () => {
     const { api, calls } = newCloud();
     const { delivery: _, ...noDelivery } = input;
-    await createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 }).handler(recoverableContext(noDelivery, new Map()) as any);
+    await createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 }).handler(recoverableContext(noDelivery, new Map()) as any);
     expect(calls).toEqual(['create edge-1']);
   });
 
   it('changes nothing in a dry run', async () => {
     const { api, calls } = newCloud();
-    const action = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
+    const action = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
     const ctx = recoverableContext(input, new Map(), { isDryRun: true });
     await action.handler(ctx as any);
     expect(calls).toEqual([]);
@@ -78,7 +78,7 @@ describe('openstack:cloud:create', () => {
   it('resumes after a crash without creating the cloud twice', async () => {
     const { api, calls } = newCloud();
     const store = new Map<string, unknown>();
-    const action = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
+    const action = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api), pollMs: 1 });
     api.demoStatus
       .mockImplementationOnce(async () => {
         throw new NotFoundError('no such demo cloud'); // the claim: the name is free

@@ -19,6 +19,7 @@ import { CloudKeyHolders } from './claimCloudKey';
 import { createCloud } from './createSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
+import { ApprovalGate } from './approvalGate';
 
 export interface CloudCreateDeps {
   /** Asked for openstack.cloud.create with the initiator's credentials before anything else. */
@@ -27,6 +28,8 @@ export interface CloudCreateDeps {
   cloudKeyHolders: CloudKeyHolders;
   /** Where the effects land: the demo store (demo) or the configured clusters (live). */
   drivers: CloudDrivers;
+  /** Which lifecycles need an approval to create a cloud, and the backend that checks the task's. */
+  approvals: ApprovalGate;
   /** The suite's API: the new cloud's lease. */
   api: SuiteApi;
   /** Poll interval of the wait; default the driver's. */
@@ -80,18 +83,28 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
             .optional(),
         namespace: z => z.string({ description: 'Namespace of the control plane (default: the cloud name)' }).optional(),
         owner: z => z.string({ description: 'Owner entity ref' }).default('group:default/platform-team'),
+        lifecycle: z =>
+          z
+            .string({ description: "The cloud's spec.lifecycle, e.g. production or development; openstack.approvals.required.<lifecycle> says which operations on it need an approval" })
+            .default('production'),
+        planOnly: z =>
+          z.boolean({ description: 'Only validate and plan: output the plan to approve (openstack:approval:request), change nothing' }).default(false),
         waitForReady: z => z.boolean({ description: 'Wait until every service is Healthy' }).default(true),
         timeoutMinutes: timeoutMinutesField('How long to wait until every service is Healthy (waitForReady)', 240, 30),
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('The cloud catalog entity'),
         manifests: z => z.array(z.string()).describe('Live flux/argocd clouds: the manifest files written to the workspace').optional(),
+        plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
+        digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
+        approvalRequired: z =>
+          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
       },
     },
     async handler(ctx) {
       const credentials = await authorizeAction(deps.permissions, ctx, 'openstack:cloud:create', openstackCloudCreatePermission);
       // the scaffolder does not apply the schema's defaults to the input
-      const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30 } = ctx.input;
+      const { owner = 'group:default/platform-team', waitForReady = true, timeoutMinutes = 30, lifecycle = 'production', planOnly = false } = ctx.input;
       const delivery = ctx.input.delivery ?? (readMode(ctx.input.spec) as CloudDelivery | undefined) ?? 'demo';
       // fields of both paths that reach the entity (owner) and the manifests' directory (cluster)
       const common: string[] = [];
@@ -102,6 +115,9 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
         common.push(
           `input.cluster ${quoteValue(ctx.input.cluster)}: not a cluster name; use 1-64 letters, digits, ".", "_" or "-" as kubernetes.clusterLocatorMethods names it, e.g. prod-eu`,
         );
+      }
+      if (!SAFE_NAME.test(lifecycle)) {
+        common.push(`input.lifecycle ${quoteValue(lifecycle)}: use 1-64 letters, digits, ".", "_" or "-", e.g. production`);
       }
       if (common.length) throw new InputError(common.join('\n'));
       const kind = cloudDriverKind(delivery);
@@ -119,7 +135,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       // validate: the driver refuses what it cannot create, naming the field, before anything changes
       const target = await deps.drivers[kind].openCreate(ctx, ctx.input);
       const holdLease = (cloudRef: string, fn: () => Promise<void>) => holdCloudLease(ctx, deps.api, credentials, cloudRef, 'create', fn);
-      await createCloud(ctx, target, { ...deps, holdLease }, { owner, waitForReady, timeoutMinutes });
+      await createCloud(ctx, target, { ...deps, holdLease }, { owner, lifecycle, planOnly, waitForReady, timeoutMinutes });
     },
   });
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, testDrivers } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, testDrivers , noApprovalsRequired } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
 
@@ -42,7 +42,7 @@ function spec(over: Record<string, unknown> = {}) {
 function setup() {
   const cluster = new FakeCluster();
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1') });
-  const action = createCloudCreateAction({
+  const action = createCloudCreateAction({ approvals: noApprovalsRequired,
     permissions: allowAll(),
     cloudKeyHolders: noHolders,
     api,

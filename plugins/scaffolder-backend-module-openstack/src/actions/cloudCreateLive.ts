@@ -311,6 +311,8 @@ function renderLive(ctx: Ctx, client: ClusterAccess, spec: CloudSpec, clusterNam
       ...files.map(f => `${f.path}\n${f.content}`),
     ],
     effects,
+    // the validated spec, where it goes and every rendered object
+    approval: { spec: { spec, cluster: clusterName }, objects: rendered.objects },
     // Workspace files are rewritten on every run (byte-identical: the renderer is deterministic)
     manifests: direct ? [] : files.map(f => f.path),
   };

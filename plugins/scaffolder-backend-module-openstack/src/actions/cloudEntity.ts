@@ -21,6 +21,8 @@ export function buildCloudEntity(c: {
   system: string;
   /** demo, direct, flux or argocd (`cloudDriverKind`); absent: a live cloud the suite only reads. */
   delivery?: string;
+  /** `spec.lifecycle` (e.g. production): picks which operations need an approval. */
+  lifecycle?: string;
 }) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -36,7 +38,13 @@ export function buildCloudEntity(c: {
         ...(c.delivery ? { [ANNOTATION_OPENSTACK_DELIVERY]: c.delivery } : {}),
       },
     },
-    spec: { type: OPENSTACK_CLOUD_TYPE, owner: c.owner, system: c.system, release: c.release },
+    spec: {
+      type: OPENSTACK_CLOUD_TYPE,
+      owner: c.owner,
+      system: c.system,
+      release: c.release,
+      ...(c.lifecycle ? { lifecycle: c.lifecycle } : {}),
+    },
   };
 }
 

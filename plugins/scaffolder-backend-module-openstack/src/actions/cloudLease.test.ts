@@ -6,7 +6,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
 import { AddressInfo } from 'node:net';
-import { allowAll, catalog, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
+import { allowAll, catalog, cloudStatus, computeHost, demoCloudEntity, noApprovalsRequired, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 import { createComputeEnrollAction } from './computeEnroll';
 import { holdCloudLease } from './cloudLease';
@@ -65,7 +65,7 @@ describe('one operation per cloud (the real lease routes and database)', () => {
 
   it("refuses the second of two concurrent upgrades of one cloud with the first one's task id, and frees the cloud when the first ends, failed", async () => {
     const { api, go, started, running } = await suiteWithRealLeases();
-    const action = createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
+    const action = createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
     const first = action.handler(task('task-1', alice, upgrade) as any);
     await started;
     expect(await running()).toMatchObject({ cloudRef, taskId: 'task-1', kind: 'upgrade', initiator: 'user:default/alice' });
@@ -86,10 +86,10 @@ describe('one operation per cloud (the real lease routes and database)', () => {
 
   it('refuses an enrollment while an upgrade runs, and a plan (planOnly) takes no lease', async () => {
     const { api, go, started } = await suiteWithRealLeases();
-    const up = createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
+    const up = createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
     const first = up.handler(task('task-1', alice, upgrade) as any);
     await started;
-    const enroll = createComputeEnrollAction({ permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
+    const enroll = createComputeEnrollAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
     const input = { cloud: cloudRef, host: 'cmp-9.example.org', managementIp: '10.0.0.9', overlayIp: '10.1.0.9', availabilityZone: 'az1', timeoutMinutes: 1 };
     await expect(enroll.handler(task('task-2', bob, input) as any)).rejects.toThrow(/this enroll did not start and changed nothing: .*upgrade task task-1, started by user:default\/alice/);
     expect(api.enrollDemoHost).not.toHaveBeenCalled();

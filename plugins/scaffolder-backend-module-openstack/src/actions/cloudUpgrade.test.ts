@@ -1,5 +1,5 @@
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
 // the upgrade planner's steps for 2025.1 → 2025.2 of the demo cloud (ovn and memcached pin no
@@ -25,7 +25,7 @@ function rollingCloud(from: string, to: string, hosts = [computeHost('cmp-1', fr
     s.calls.push(`upgrade ${c.cloudKey} ${b.to}`);
     return { name: c.cloudKey, release: b.to, upgrade: {} };
   });
-  const action = (pollMs = 1) => createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api: s.api, drivers: testDrivers(s.api), pollMs });
+  const action = (pollMs = 1) => createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api: s.api, drivers: testDrivers(s.api), pollMs });
   return { ...s, action };
 }
 
@@ -113,7 +113,7 @@ describe('openstack:cloud:upgrade on the demo cloud', () => {
         throw new Error('not reached');
       },
     });
-    const action = createCloudUpgradeAction({ permissions: allowAll(), catalog: catalogServiceMock({ entities: [readOnly] }), api, drivers, pollMs: 1 });
+    const action = createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalogServiceMock({ entities: [readOnly] }), api, drivers, pollMs: 1 });
     const ctx = recoverableContext({ ...input, cloud: 'resource:ops/prod' }, new Map());
     await expect(action.handler(ctx as any)).rejects.toThrow(
       /input\.cloud: resource:ops\/prod is a live cloud without the openstack\.backstage\.io\/delivery annotation, so the suite only reads it/,
@@ -131,7 +131,7 @@ describe('openstack:cloud:upgrade on the demo cloud', () => {
         return s;
       },
     });
-    const action = createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
+    const action = createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
     await expect(action.handler(recoverableContext(input, new Map()) as any)).rejects.toThrow(/workloads-ready: Deployment nova-api \(nova\): 1\/3 ready/);
     expect(calls).toEqual([]);
   });
@@ -158,7 +158,7 @@ describe('openstack:cloud:upgrade on the demo cloud', () => {
 
   it('times out with what it was waiting for', async () => {
     const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [] });
-    const action = createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 5 });
+    const action = createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 5 });
     const ctx = recoverableContext({ ...input, timeoutMinutes: 1 }, new Map());
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
     const failure = action.handler(ctx as any).then(

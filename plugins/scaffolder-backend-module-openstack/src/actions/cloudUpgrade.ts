@@ -11,6 +11,7 @@ import { cloudRefField, timeoutMinutesField } from './inputFields';
 import { upgradeCloud } from './upgradeSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
+import { ApprovalGate } from './approvalGate';
 
 export interface CloudUpgradeDeps {
   /** Asked for openstack.cloud.upgrade with the initiator's credentials before anything else. */
@@ -20,6 +21,8 @@ export interface CloudUpgradeDeps {
   drivers: CloudDrivers;
   /** nova-compute hosts and their releases; default the status backend's. */
   computeHosts?: (cloud: ResolvedCloud) => Promise<ComputeHostRelease[]>;
+  /** Which lifecycles need an approval to upgrade, and the backend that checks the task's. */
+  approvals: ApprovalGate;
   /** Poll interval while following the rollout. */
   pollMs?: number;
 }
@@ -65,6 +68,10 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
         to: z => z.string().describe('Release after the hop'),
         remainingHops: z => z.array(z.string()).describe('Hops still needed to reach the target'),
         report: z => z.record(z.string(), z.unknown()).describe('Upgrade report: preflight, steps, compute follow-up'),
+        plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
+        digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
+        approvalRequired: z =>
+          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
       },
     },
     async handler(ctx) {
@@ -83,7 +90,7 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
       const upgrade = async () => {
         const target = await deps.drivers[cloud.driver].openUpgrade(ctx, cloud, { argocdNamespace });
-        await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs }, { targetRelease, timeoutMinutes, planOnly, waitForRollout });
+        await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs, approvals: deps.approvals }, { targetRelease, timeoutMinutes, planOnly, waitForRollout });
       };
       // one operation per cloud: a plan changes nothing and takes no lease; the upgrade holds it
       if (planOnly) await upgrade();

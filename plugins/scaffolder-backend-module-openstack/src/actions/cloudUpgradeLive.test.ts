@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudUpgradeAction } from './cloudUpgrade';
 
@@ -49,7 +49,7 @@ async function runningCloud(delivery = 'direct') {
   };
   let hosts = [computeHost('cmp-1', '2025.1')];
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => hosts });
-  const action = createCloudUpgradeAction({
+  const action = createCloudUpgradeAction({ approvals: noApprovalsRequired,
     permissions: allowAll(),
     catalog: catalogServiceMock({ entities: [entity] }),
     api,
@@ -187,7 +187,7 @@ describe('openstack:cloud:upgrade: the demo and live drivers run the same steps'
       return { ...s, services: s.services.filter(x => charts.includes(x.name)) };
     };
     const { api, calls } = scriptedApi({ status, hosts: () => hosts });
-    const action = createCloudUpgradeAction({
+    const action = createCloudUpgradeAction({ approvals: noApprovalsRequired,
       permissions: allowAll(),
       catalog: catalogServiceMock({ entities: [demoCloudEntity] }),
       api,

@@ -1,4 +1,4 @@
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { SuiteApi } from '../drivers/suiteApi';
 import { createComputeEnrollAction } from './computeEnroll';
 
@@ -29,7 +29,7 @@ function enrollingCloud() {
   return s;
 }
 
-const enrollAction = (api: SuiteApi) => createComputeEnrollAction({ permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
+const enrollAction = (api: SuiteApi) => createComputeEnrollAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers: testDrivers(api), pollMs: 1 });
 
 describe('openstack:compute:enroll', () => {
   const input = {

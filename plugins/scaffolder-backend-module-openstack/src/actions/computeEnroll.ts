@@ -6,6 +6,8 @@ import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_HOST,
   ANNOTATION_OPENSTACK_RELEASE,
+  computeCredentialSources,
+  enrollApprovalPlan,
   hostEntityName,
   OPENSTACK_COMPUTE_HOST_TYPE,
   openstackComputeEnrollPermission,
@@ -19,6 +21,7 @@ import { cloudRefField, timeoutMinutesField } from './inputFields';
 import { enrollHost, EnrollStepDeps } from './enrollSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
+import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
 
 export interface ComputeEnrollDeps extends EnrollStepDeps {
   /** Asked for openstack.compute.enroll with the initiator's credentials before anything else. */
@@ -26,6 +29,8 @@ export interface ComputeEnrollDeps extends EnrollStepDeps {
   catalog: CatalogService;
   api: SuiteApi;
   drivers: CloudDrivers;
+  /** Which lifecycles need an approval to enroll a host, and the backend that checks the task's. */
+  approvals: ApprovalGate;
 }
 
 /**
@@ -55,6 +60,8 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         aggregate: z => z.string({ description: 'Host aggregate to add the host to (created in the zone if missing); default: the zone name' }).optional(),
         bmcAddress: z => z.string({ description: 'BMC (IPMI/Redfish) address, optional' }).optional(),
         timeoutMinutes: timeoutMinutesField('How long to wait for the host', 120, 15),
+        planOnly: z =>
+          z.boolean({ description: 'Only validate and plan: output the plan to approve (openstack:approval:request), change nothing' }).default(false),
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('Catalog entity of the host (Resource openstack-compute-host)'),
@@ -63,6 +70,10 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
             .string()
             .describe("Live clouds: namespace/name of the Secret with the host's configuration bundle (its contents are never output)")
             .optional(),
+        plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
+        digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
+        approvalRequired: z =>
+          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
       },
     },
     async handler(ctx) {
@@ -78,6 +89,13 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       }
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
       const input = { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes };
+      // what the approver approves: the host's inputs, the bundle's files and (live) the Secrets its credentials come from
+      const approvalPlan = enrollApprovalPlan(cloud.entityRef, input, cloud.driver === 'live' ? computeCredentialSources(cloud.cloudKey) : []);
+      if (ctx.input.planOnly) {
+        outputApprovalPlan(ctx, deps.approvals, approvalPlan, cloud.lifecycle);
+        return;
+      }
+      await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle);
       // one operation per cloud: the enrollment holds the cloud's lease
       const { bundleSecret } = await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'enroll', async () => {
         const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);

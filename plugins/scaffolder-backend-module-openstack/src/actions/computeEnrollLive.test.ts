@@ -10,7 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
-import { recoverableContext, scriptedApi, cloudStatus, testDrivers, allowAll } from '../__testUtils__/testing';
+import { recoverableContext, scriptedApi, cloudStatus, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from './computeEnroll';
 
@@ -306,7 +306,7 @@ function setup(over: Partial<Model> = {}, data: any = configData) {
   const { api, calls: backendCalls } = scriptedApi({ status: () => cloudStatus('2025.1') });
   const noNs = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/delivery': 'direct' };
   const readOnly = { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/cluster': 'zed-cluster', 'openstack.backstage.io/namespace': NS };
-  const action = createComputeEnrollAction({
+  const action = createComputeEnrollAction({ approvals: noApprovalsRequired,
     permissions: allowAll(),
     catalog: catalogServiceMock({
       entities: [

@@ -5,7 +5,7 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { chartRepository } from '../__testUtils__/actionRig';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
-import { allowAll, capturingLogger, cloudStatus, noHolders, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
+import { allowAll, capturingLogger, cloudStatus, noHolders, recoverableContext, scriptedApi, testDrivers, noApprovalsRequired } from '../__testUtils__/testing';
 import { createCloudCreateAction } from './cloudCreate';
 import yaml from 'yaml';
 import { examples } from './cloudCreate.examples';
@@ -26,6 +26,7 @@ function setup() {
   const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1') });
   const cluster = new FakeCluster();
   const action = createCloudCreateAction({
+    approvals: noApprovalsRequired,
     permissions: allowAll(),
     cloudKeyHolders: noHolders,
     api,

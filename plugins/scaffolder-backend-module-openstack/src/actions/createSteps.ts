@@ -2,12 +2,15 @@
 // new cloud and refuses bad input) → claim the cloud key → render → apply → wait → register.
 // Every effect sits in its own checkpoint with a stable key, `create.<cloud key>.<step>[.<what>]`;
 // a driver only decides where the effects land (the demo store, or a cluster and the workspace).
-import { cloudRefOfEntity, stringifyCloudRef } from '@backstage-openstack/plugin-openstack-common';
+import { cloudRefOfEntity, createApprovalPlan, stringifyCloudRef } from '@backstage-openstack/plugin-openstack-common';
+import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
 import { DriverContext, CreateTarget } from '../drivers/types';
 import { buildCloudEntity } from './cloudEntity';
 import { claimCloudKey, CloudKeyHolders } from './claimCloudKey';
 
 export interface CreateStepDeps {
+  /** Refuses the run without the task's approval of exactly this plan (by the new cloud's lifecycle). */
+  approvals: ApprovalGate;
   /** Who already holds a cloud key (live config, catalog). */
   cloudKeyHolders: CloudKeyHolders;
   /** Runs the changes holding the new cloud's lease (`holdCloudLease`, bound to the task): one operation per cloud. */
@@ -18,6 +21,10 @@ export interface CreateStepDeps {
 
 export interface CreateStepInput {
   owner: string;
+  /** The new cloud's `spec.lifecycle` (its entity's): which operations on it need an approval. */
+  lifecycle: string;
+  /** Only validate, claim and render: output the plan to approve (and its digest), change nothing. */
+  planOnly: boolean;
   waitForReady: boolean;
   timeoutMinutes: number;
 }
@@ -46,11 +53,27 @@ export async function createCloud(ctx: DriverContext, target: CreateTarget, deps
     owner: input.owner,
     system: 'openstack',
     delivery: cloud.delivery,
+    lifecycle: input.lifecycle,
+  });
+  const cloudRef = stringifyCloudRef(cloudRefOfEntity(entity));
+  // what the approver approves: the validated input, where it goes and every object the effects make
+  const approvalPlan = createApprovalPlan({
+    cloud: cloudRef,
+    lifecycle: input.lifecycle,
+    spec: { ...rendered.approval.spec, owner: input.owner },
+    objects: rendered.approval.objects,
   });
   const plan = [...rendered.plan, input.waitForReady ? `wait up to ${input.timeoutMinutes} min until every service is ready` : 'do not wait'];
   ctx.logger.info(
     `Plan for cloud ${cloud.cloudKey} (${cloud.release}, delivery ${cloud.delivery}, ${cloud.cluster}/${cloud.namespace}):\n${plan.map((p, i) => `  ${i + 1}. ${p}`).join('\n')}`,
   );
+  if (input.planOnly) {
+    outputApprovalPlan(ctx, deps.approvals, approvalPlan, input.lifecycle);
+    ctx.output('entity', entity);
+    return;
+  }
+  // whatever the template says: no change without the task's approval of exactly this plan
+  await enforceApproval(ctx, deps.approvals, approvalPlan, input.lifecycle);
   if (ctx.isDryRun) {
     for (const line of rendered.preview) ctx.logger.info(`Dry run: ${line}`);
     ctx.logger.info('Dry run: nothing was changed');
@@ -59,7 +82,7 @@ export async function createCloud(ctx: DriverContext, target: CreateTarget, deps
   }
 
   // one operation per cloud: the changes run holding the new cloud's lease
-  await deps.holdLease(stringifyCloudRef(cloudRefOfEntity(entity)), async () => {
+  await deps.holdLease(cloudRef, async () => {
     // apply: `${prefix}.apply.<Kind>.<name>`, each once
     for (const effect of rendered.effects) {
       const line = effect.everyRun ? await effect.run() : await ctx.checkpoint({ key: `${prefix}.apply.${effect.id}`, fn: () => effect.run() });

@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noHolders } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noHolders , noApprovalsRequired } from '../__testUtils__/testing';
 import { examples as createExamples } from './cloudCreate.examples';
 import { examples as upgradeExamples } from './cloudUpgrade.examples';
 import { examples as enrollExamples } from './computeEnroll.examples';
@@ -26,9 +26,9 @@ describe('action examples', () => {
   const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('cmp-az1-01', '2025.1')] });
   const drivers = testDrivers(api);
   const actions = {
-    'openstack:cloud:create': createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, { cluster: (): any => new FakeCluster() }) }),
-    'openstack:cloud:upgrade': createCloudUpgradeAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
-    'openstack:compute:enroll': createComputeEnrollAction({ permissions: allowAll(), catalog: catalog(), api, drivers }),
+    'openstack:cloud:create': createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, { cluster: (): any => new FakeCluster() }) }),
+    'openstack:cloud:upgrade': createCloudUpgradeAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers }),
+    'openstack:compute:enroll': createComputeEnrollAction({ approvals: noApprovalsRequired, permissions: allowAll(), catalog: catalog(), api, drivers }),
   };
   const all = [...createExamples, ...upgradeExamples, ...enrollExamples];
   it.each(all.map(e => [e.description, e]))('%s', async (_d, example) => {

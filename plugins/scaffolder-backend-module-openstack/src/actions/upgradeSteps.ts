@@ -5,12 +5,14 @@ import { isError } from '@backstage/errors';
 import {
   ComputeHostRelease,
   planUpgrade,
+  upgradeApprovalPlan,
   StepCheck,
   UpgradePlan,
   UpgradeStep,
 } from '@backstage-openstack/plugin-openstack-common';
 import { liveCloudSnapshot, pollUntil, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import { CheckOutcome, DriverContext, UpgradeTarget } from '../drivers/types';
+import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
 
 /** The upgrade action's input, defaults applied. */
 export interface UpgradeInput {
@@ -25,6 +27,8 @@ export interface UpgradeStepDeps {
   /** nova-compute hosts and their releases, for the compute-lag preflight check. */
   computeHosts: (cloud: ResolvedCloud) => Promise<ComputeHostRelease[]>;
   pollMs?: number;
+  /** Refuses the run without the task's approval of exactly this hop's plan (by lifecycle). */
+  approvals: ApprovalGate;
 }
 
 /** The name of a step, e.g. `nova:conductor`. */
@@ -216,9 +220,12 @@ export async function upgradeCloud(
       blocked: p.blocked,
     });
     if (p.blocked && input.planOnly) throw blockedError(p);
+    // what the approver approves, and the run compares with its own
+    outputApprovalPlan(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, p), cloud.lifecycle);
     return;
   }
   const plan = await checkpointPlan({ ctx, target, cloud, deps, targetRelease: input.targetRelease });
+  await enforceApproval(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, plan), cloud.lifecycle);
   // Workspace edits are idempotent (values set to the plan's targets) and redone on every run.
   const manifests = target.gitops ? await target.editManifests(plan) : [];
   if (manifests.length) ctx.logger.info(`Updated ${manifests.length} manifest(s) in the workspace for the pull request: ${manifests.join(', ')}`);

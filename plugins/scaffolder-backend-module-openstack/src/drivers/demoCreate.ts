@@ -57,6 +57,8 @@ export function openDemoCreate(api: SuiteApi, ctx: Pick<DriverContext, 'logger' 
         },
       ],
       manifests: [],
+      // the demo store creates nothing but this cloud
+      approval: { spec: { ...body, delivery: 'demo' }, objects: [] },
     }),
     async waitReady({ timeoutMs, intervalMs = 3000 }) {
       const ready = new Set<string>();

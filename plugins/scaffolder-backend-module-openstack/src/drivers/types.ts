@@ -135,7 +135,14 @@ export interface CreateTarget {
   /** The read-only checks left after the claim (e.g. the chart source serves the charts); lines to log. */
   preflight(): Promise<string[]>;
   /** The cloud rendered: the plan's lines, what a dry run shows, the effects in order, the workspace files. */
-  render(): { plan: string[]; preview: string[]; effects: CreateEffect[]; manifests: string[] };
+  render(): {
+    plan: string[];
+    preview: string[];
+    effects: CreateEffect[];
+    manifests: string[];
+    /** What the approver approves (`createApprovalPlan`): the validated input and every object the effects make (Secrets by name and keys). */
+    approval: { spec: Record<string, unknown>; objects: Array<Record<string, unknown>> };
+  };
   /** Waits until every service of the cloud is ready, logging each once. */
   waitReady(opts: { timeoutMs: number; intervalMs?: number }): Promise<void>;
 }

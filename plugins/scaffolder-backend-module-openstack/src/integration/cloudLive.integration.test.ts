@@ -25,7 +25,7 @@ import {
   TEST_KEY,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
-import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll, noHolders } from '../__testUtils__/testing';
+import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll, noHolders , noApprovalsRequired } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { HelmControllerStandIn } from '../__testUtils__/helmControllerStandIn';
@@ -113,7 +113,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     // the platform team onboards the cloud's namespace (deploy/rbac/cloud-namespace.yaml)
     await onboardCloudNamespace(ns, name);
     const input = { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
+    const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
     controllers.push(controller);
     controller.start(300);
@@ -163,7 +163,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
       // upgrade one hop, direct: the action patches each HelmRelease in the planner's order
       const entity = (first.output as jest.Mock).mock.calls.find((c: any[]) => c[0] === 'entity')![1];
       const catalog = catalogServiceMock({ entities: [{ ...entity, metadata: { ...entity.metadata, namespace: 'default' } }] });
-      const upgrade = createCloudUpgradeAction({
+      const upgrade = createCloudUpgradeAction({ approvals: noApprovalsRequired,
         permissions: allowAll(),
         catalog,
         api,
@@ -199,7 +199,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     const ns = uniqueName('it-foreign');
     namespaces.push(ns);
     await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': 'another-cloud' } } } });
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
+    const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const ctx = recoverableContext(
       { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
       new Map(),
@@ -211,7 +211,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
   });
 
   it('refuses a namespace the platform team has not onboarded (no Secret binding), naming the file to apply there, and creates nothing', async () => {
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
+    const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     // absent, or made and labelled for the cloud without the binding
     for (const made of [false, true]) {
       const name = uniqueName('it-cloud');
@@ -267,7 +267,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     namespaces.push(ns);
     await onboardCloudNamespace(ns, name);
     const ws = workspace();
-    const create = createCloudCreateAction({ permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
+    const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const ctx = recoverableContext({ spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
       workspacePath: ws,
     });

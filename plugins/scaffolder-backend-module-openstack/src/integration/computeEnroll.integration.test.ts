@@ -23,7 +23,7 @@ import {
   onboardCloudNamespace,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { hostEntityName } from '@backstage-openstack/plugin-openstack-common';
-import { cloudStatus, recoverableContext, scriptedApi, testDrivers, allowAll } from '../__testUtils__/testing';
+import { cloudStatus, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
 import { CellSetupJobController, HostProvisioning, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
@@ -149,7 +149,7 @@ describePeers('openstack:compute:enroll on the real peers', () => {
       ],
     });
     const { api } = scriptedApi({ status: () => cloudStatus('2025.1') });
-    const action = createComputeEnrollAction({
+    const action = createComputeEnrollAction({ approvals: noApprovalsRequired,
       permissions: allowAll(),
       catalog,
       api,

@@ -18,6 +18,7 @@ const approval: ApprovalRequest = {
   title: 'Upgrade demo-cloud 2025.1 → 2025.2',
   summary: 'One hop',
   plan: { hop: '2025.1 → 2025.2' },
+  digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
   state: 'pending',
   createdAt: '2026-11-25T10:00:00Z',
   expiresAt: '2026-11-26T10:00:00Z',

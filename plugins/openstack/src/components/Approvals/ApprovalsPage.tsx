@@ -21,6 +21,8 @@ import { Route, Routes, useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ApprovalRequest } from '@backstage-openstack/plugin-openstack-common';
 import { openstackApiRef } from '../../api';
+import { PlanView } from './PlanView';
+
 
 const STATES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
@@ -61,13 +63,6 @@ export const ApprovalsList = ({ cloudRef, initialState = 'pending' }: { cloudRef
   );
 };
 
-/** A plan, readable: nested objects as key/value tables, lists as lists. */
-export const PlanView = ({ plan }: { plan: unknown }) => {
-  if (plan === null || plan === undefined) return <>—</>;
-  if (typeof plan !== 'object') return <>{String(plan)}</>;
-  return <StructuredMetadataTable metadata={plan as Record<string, unknown>} />;
-};
-
 /** One request: its plan, its audit trail, and Approve / Reject for those allowed. */
 export const ApprovalView = ({ id }: { id: string }) => {
   const api = useApi(openstackApiRef);
@@ -95,7 +90,7 @@ export const ApprovalView = ({ id }: { id: string }) => {
 
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12} md={7}>
+      <Grid item xs={12}>
         <InfoCard title={a.title} subheader={<StateChip state={a.state} />}>
           <StructuredMetadataTable
             metadata={{
@@ -107,6 +102,8 @@ export const ApprovalView = ({ id }: { id: string }) => {
               requested: new Date(a.createdAt).toLocaleString(),
               expires: new Date(a.expiresAt).toLocaleString(),
               decision: a.decidedBy ? `${a.state} by ${a.decidedBy}${a.comment ? `: ${a.comment}` : ''}` : '—',
+              operation: a.operation ?? 'none (this request lets no action run)',
+              digest: <code>{a.digest}</code>,
             }}
           />
           {canDecide && (
@@ -129,8 +126,8 @@ export const ApprovalView = ({ id }: { id: string }) => {
           )}
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={5}>
-        <InfoCard title="Plan">
+      <Grid item xs={12}>
+        <InfoCard title="Plan" subheader="Exactly what will run: the action refuses any other plan">
           <PlanView plan={a.plan} />
         </InfoCard>
       </Grid>
