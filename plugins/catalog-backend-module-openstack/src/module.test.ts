@@ -7,7 +7,8 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import request from 'supertest';
 import catalogModuleOpenstack from './index';
 
-jest.setTimeout(120_000);
+// two real backends with the catalog's processing loop: slow on a loaded 2-core machine
+jest.setTimeout(300_000);
 
 const cloud = {
   apiVersion: 'backstage.io/v1alpha1',
