@@ -8,11 +8,11 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { Agent } from 'undici';
+import type { RetryPolicy } from '../util/backoff';
 import {
   backoffMs,
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
-  RetryPolicy,
   sleep,
 } from '../util/backoff';
 
