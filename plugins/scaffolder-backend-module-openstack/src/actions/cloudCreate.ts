@@ -14,7 +14,7 @@ import {
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './cloudCreate.examples';
-import { timeoutMinutesField } from './inputFields';
+import { timeoutMinutesField, approvalPlanOutputs } from './inputFields';
 import { CloudKeyHolders } from './claimCloudKey';
 import { createCloud } from './createSteps';
 import { authorizeAction } from './authorize';
@@ -95,10 +95,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('The cloud catalog entity'),
         manifests: z => z.array(z.string()).describe('Live flux/argocd clouds: the manifest files written to the workspace').optional(),
-        plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
-        digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
-        approvalRequired: z =>
-          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
+        ...approvalPlanOutputs,
       },
     },
     async handler(ctx) {

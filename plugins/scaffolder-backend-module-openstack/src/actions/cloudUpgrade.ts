@@ -7,7 +7,7 @@ import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-opensta
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './cloudUpgrade.examples';
-import { cloudRefField, timeoutMinutesField } from './inputFields';
+import { cloudRefField, timeoutMinutesField, approvalPlanOutputs } from './inputFields';
 import { upgradeCloud } from './upgradeSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
@@ -68,10 +68,7 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
         to: z => z.string().describe('Release after the hop'),
         remainingHops: z => z.array(z.string()).describe('Hops still needed to reach the target'),
         report: z => z.record(z.string(), z.unknown()).describe('Upgrade report: preflight, steps, compute follow-up'),
-        plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
-        digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
-        approvalRequired: z =>
-          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
+        ...approvalPlanOutputs,
       },
     },
     async handler(ctx) {

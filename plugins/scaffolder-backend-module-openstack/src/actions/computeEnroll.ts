@@ -17,7 +17,7 @@ import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-opensta
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './computeEnroll.examples';
-import { cloudRefField, timeoutMinutesField } from './inputFields';
+import { cloudRefField, timeoutMinutesField, approvalPlanOutputs } from './inputFields';
 import { enrollHost, EnrollStepDeps } from './enrollSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
@@ -70,10 +70,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
             .string()
             .describe("Live clouds: namespace/name of the Secret with the host's configuration bundle (its contents are never output)")
             .optional(),
-        plan: z => z.record(z.string(), z.unknown()).describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other').optional(),
-        digest: z => z.string().describe('planOnly: the digest of that plan').optional(),
-        approvalRequired: z =>
-          z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
+        ...approvalPlanOutputs,
       },
     },
     async handler(ctx) {

@@ -13,3 +13,18 @@ export const cloudRefField =
 export const timeoutMinutesField =
   (description: string, max: number, defaultMinutes: number) => (z: Zod) =>
     z.number({ description }).int().min(1).max(max).default(defaultMinutes);
+
+/**
+ * The outputs of a `planOnly` run (create, upgrade, enroll): the plan to approve, its digest,
+ * and whether the cloud's lifecycle needs an approval for it (a template's `if:` on the approval step).
+ */
+export const approvalPlanOutputs = {
+  plan: (z: Zod) =>
+    z
+      .record(z.string(), z.unknown())
+      .describe('planOnly: the plan to approve (openstack:approval:request input.plan); the run refuses any other')
+      .optional(),
+  digest: (z: Zod) => z.string().describe('planOnly: the digest of that plan').optional(),
+  approvalRequired: (z: Zod) =>
+    z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
+};
