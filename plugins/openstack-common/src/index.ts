@@ -117,7 +117,11 @@ export {
   validNextHops,
 } from './releases/upgradePath';
 export { type KubernetesObject, toYaml } from './render/objects';
-export { renderCloud, type RenderedCloud } from './render/renderCloud';
+export {
+  type RenderChartSource,
+  renderCloud,
+  type RenderedCloud,
+} from './render/renderCloud';
 export { type RequiredSecret, requiredSecretsFor } from './render/secrets';
 export { chartValues, type HelmValues, valuePaths } from './render/values';
 export {
@@ -126,6 +130,7 @@ export {
   type CloudSpecInput,
   cloudSpecJsonSchema,
   cloudSpecSchema,
+  DEFAULT_CHART_SOURCE,
   DNS_LABEL,
   OPENSTACK_HELM_REPOSITORY,
   parseCloudSpec,
@@ -141,11 +146,9 @@ export {
   type OpenStackComponent,
 } from './spec/components';
 export {
-  internalHostReason,
-  internalUrlReason,
   MAX_URL_LENGTH,
   OWNER_REF,
-  publicUrlField,
+  urlField,
   quoteValue,
   relativePathField,
   SAFE_NAME,
