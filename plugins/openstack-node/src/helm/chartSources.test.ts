@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readChartSources } from './chartSources';
 
-const config = (chartSources: unknown) => new ConfigReader({ openstack: { chartSources } });
+const config = (chartSources: Record<string, { url: string; caData?: string }>) => new ConfigReader({ openstack: { chartSources } });
 
 describe('readChartSources', () => {
   it('resolves a configured name to its URL and CA, and lists the names', () => {

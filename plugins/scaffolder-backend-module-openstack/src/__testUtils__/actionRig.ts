@@ -10,7 +10,7 @@ import { http, HttpResponse } from 'msw';
 import yaml from 'yaml';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from './fakeCluster';
-import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers , noApprovalsRequired } from './testing';
+import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers, noApprovalsRequired } from './testing';
 import { createCatalogRegisterAction } from '../actions/catalogRegister';
 import { examples as registerExamples } from '../actions/catalogRegister.examples';
 import { createCloudCreateAction } from '../actions/cloudCreate';
