@@ -34,6 +34,8 @@ export {
   type ApprovalState,
   type ApprovalVerification,
   approvalVerificationSchema,
+  MAX_APPROVAL_PLAN_LENGTH,
+  MAX_APPROVAL_REF_LENGTH,
   MAX_APPROVAL_TIMEOUT_MINUTES,
   type NewApprovalRequest,
   newApprovalRequestSchema,
@@ -94,6 +96,7 @@ export {
   openstackCloudReadPermission,
   openstackCloudUpgradePermission,
   openstackComputeEnrollPermission,
+  openstackApprovalRequestPermission,
   openstackPermissions,
 } from './permissions';
 export {

@@ -82,7 +82,7 @@ export const scaffolderModuleOpenstack = createBackendModule({
           }),
           createCloudUpgradeAction({ permissions, catalog, api, drivers, approvals }),
           createComputeEnrollAction({ permissions, catalog, api, drivers, approvals }),
-          createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
+          createApprovalRequestAction({ permissions, backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({ permissions, api }),
         );
       },
