@@ -78,7 +78,7 @@ export const newApprovalRequestSchema = z.object({
   title: z.string().min(1).max(200),
   summary: z.string().max(4000).default(''),
   plan: z.unknown().refine(p => (JSON.stringify(p ?? null) ?? '').length <= MAX_APPROVAL_PLAN_LENGTH, {
-    message: `is longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON; show the approver a shorter plan`,
+    message: `is longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON. Show the approver a shorter plan`,
   }),
   timeoutMinutes: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_MINUTES),
 });

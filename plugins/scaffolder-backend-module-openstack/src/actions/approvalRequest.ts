@@ -82,7 +82,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
         issues.push(`input.approverGroup ${quoteValue(input.approverGroup)}: not a group entity ref; use e.g. group:default/platform-team`);
       }
       if ((JSON.stringify(input.plan ?? null) ?? '').length > MAX_APPROVAL_PLAN_LENGTH) {
-        issues.push(`input.plan: longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON; show the approver a shorter plan`);
+        issues.push(`input.plan: longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON. Show the approver a shorter plan`);
       }
       if (issues.length) throw new InputError(issues.join('\n'));
       // approvals are keyed by the full cloud ref
