@@ -54,6 +54,7 @@ export { CHART_WORKLOADS, type ChartWorkload, chartWorkloads } from './charts/wo
 export {
   type ApprovalDetail,
   type ApprovalFilter,
+  type ChartSourceItem,
   type CloudListItem,
   type DemoUpgrade,
   type HostPageQuery,
