@@ -1,6 +1,7 @@
 // The bad-input table of the actions (used by src/actions/badInput.test.ts over recording fakes and
 // by src/integration/badInput.integration.test.ts on the real peers): each row changes one field of
 // an action's valid input and names the one field the error must name.
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 
 /** A valid live spec (direct, with cinder on LVM) the spec rows change one field of. */
 export const liveSpec = {
@@ -131,3 +132,16 @@ export const fieldsNamed = (message: string) =>
     .split('\n')
     .map(l => l.match(/^(input(\.[A-Za-z0-9_]+)*)/)?.[1])
     .filter(Boolean);
+
+/**
+ * Runs an action's handler on `input` as a signed-in user (an approval's requester); answers its
+ * context and the error it threw, if any.
+ */
+export async function runRow(action: unknown, input: Record<string, unknown>) {
+  const ctx = createMockActionContext({ input, user: { ref: 'user:default/mock' } } as Parameters<typeof createMockActionContext>[0]);
+  const error = await (action as { handler: (c: unknown) => Promise<void> }).handler(ctx).then(
+    () => undefined,
+    e => e,
+  );
+  return { ctx, error };
+}

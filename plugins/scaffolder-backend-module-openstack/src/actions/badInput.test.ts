@@ -7,11 +7,10 @@
 // real peers: src/integration/badInput.integration.test.ts.
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { validateCloudSpec } from '@backstage-openstack/plugin-openstack-common';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { setupServer } from 'msw/node';
 import { chartRepository, NOTHING_TOUCHED, rig } from '../__testUtils__/actionRig';
 import { allowAll } from '../__testUtils__/testing';
-import { fieldsNamed, inputOf, liveSpec, rows } from '../__testUtils__/badInputRows';
+import { fieldsNamed, inputOf, liveSpec, rows, runRow } from '../__testUtils__/badInputRows';
 
 const chartRequests: string[] = [];
 registerMswTestHooks(setupServer(chartRepository(chartRequests)));
@@ -37,12 +36,7 @@ describe('bad input to the actions', () => {
       approval: actions['openstack:approval:request'],
     }[action];
     const input = inputOf(action, base as Record<string, unknown>, change);
-    // started by a signed-in user (the approval's requester)
-    const ctx = createMockActionContext({ input, user: { ref: 'user:default/mock' } } as Parameters<typeof createMockActionContext>[0]);
-    const error = await (handlerOwner.handler as (c: unknown) => Promise<void>)(ctx).then(
-      () => undefined,
-      e => e,
-    );
+    const { ctx, error } = await runRow(handlerOwner, input);
     expect(error?.name).toBe('InputError');
     expect(fieldsNamed(error.message)).toEqual([field]);
     expect(touched()).toEqual(NOTHING_TOUCHED);

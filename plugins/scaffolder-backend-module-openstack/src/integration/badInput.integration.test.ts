@@ -7,12 +7,11 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { LABEL_OPENSTACK_CLOUD, OPENSTACK_HELM_REPOSITORY, validateCloudSpec } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterClient, cloudKeyHolders } from '@backstage-openstack/plugin-openstack-node';
 import { adminKubeConfig, describePeers, lazy, suiteKubeConfig, uniqueName } from '@backstage-openstack/plugin-openstack-node/testUtils';
-import { fieldsNamed, inputOf, liveSpec, rows } from '../__testUtils__/badInputRows';
+import { fieldsNamed, inputOf, liveSpec, rows, runRow } from '../__testUtils__/badInputRows';
 import { allowAll, cloudStatus, computeHost, demoCloudEntity, scriptedApi, testChartSources, testDrivers } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
@@ -92,11 +91,7 @@ describePeers('bad input on the real peers', () => {
     const { byAction, calls, addLocation } = actions();
     const [handlerOwner, base] = byAction[action as keyof typeof byAction];
     const input = action === 'create (live)' ? { spec: { ...live, ...change }, waitForReady: false } : inputOf(action, base as Record<string, unknown>, change);
-    const ctx = createMockActionContext({ input, user: { ref: 'user:default/mock' } } as Parameters<typeof createMockActionContext>[0]);
-    const error = await (handlerOwner.handler as (c: unknown) => Promise<void>)(ctx).then(
-      () => undefined,
-      e => e,
-    );
+    const { ctx, error } = await runRow(handlerOwner, input);
     expect(error?.name).toBe('InputError');
     expect(fieldsNamed(error.message)).toEqual([field]);
     // nothing on the cluster (admin view), no demo store write, no catalog entity or location
