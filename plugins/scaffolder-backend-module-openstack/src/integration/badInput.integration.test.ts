@@ -3,7 +3,8 @@
  * live), upgrade and enroll row runs through the real action, whose live clouds are the peers'
  * kube-apiserver reached as the suite's ServiceAccount (the minimal role). Each is refused naming
  * its field, and afterwards the cluster, read with the admin kubeconfig, holds no namespace, Secret
- * or HelmRelease of the row's cloud that was not there before, and the catalog got no entity.
+ * or HelmRelease of the row's cloud that was not there before, the suite's backend registered no
+ * entity and no lease was taken.
  */
 import * as k8s from '@kubernetes/client-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -12,7 +13,7 @@ import { LABEL_OPENSTACK_CLOUD, OPENSTACK_HELM_REPOSITORY, validateCloudSpec } f
 import { ClusterClient, cloudKeyHolders } from '@backstage-openstack/plugin-openstack-node';
 import { adminKubeConfig, describePeers, lazy, suiteKubeConfig, uniqueName } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { fieldsNamed, inputOf, liveSpec, rows, runRow } from '../__testUtils__/badInputRows';
-import { allowAll, cloudStatus, computeHost, demoCloudEntity, scriptedApi, testChartSources, testDrivers } from '../__testUtils__/testing';
+import { allowAll, cloudStatus, computeHost, demoCloudEntity, noApprovalsRequired, scriptedApi, testChartSources, testDrivers } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
@@ -56,9 +57,8 @@ describePeers('bad input on the real peers', () => {
 
   /** The real actions over the peers' cluster and a catalog holding the demo cloud. */
   function actions() {
-    const { api, calls } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
+    const { api, calls, entities } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
     const catalog = catalogServiceMock({ entities: [demoCloudEntity] });
-    const addLocation = jest.spyOn(catalog, 'addLocation');
     const cluster = (n: string) => {
       if (n !== 'peers') throw new Error(`No Kubernetes cluster "${n}" in kubernetes.clusterLocatorMethods`);
       return suite();
@@ -67,17 +67,17 @@ describePeers('bad input on the real peers', () => {
       throw new Error(`no OpenStack cloud ${key} in this test`);
     };
     const holders = (key: string) => cloudKeyHolders(catalog, key, mockCredentials.service(), []);
-    const drivers = testDrivers(api, { cluster, openstack });
-    const liveDeps = { cluster, chartSources: testChartSources({ 'openstack-helm': { url: OPENSTACK_HELM_REPOSITORY } }) };
+    const drivers = testDrivers(api, { cluster, openstack, chartSources: testChartSources({ 'openstack-helm': { url: OPENSTACK_HELM_REPOSITORY } }) });
+    const deps = { approvals: noApprovalsRequired, permissions: allowAll(), api, drivers, pollMs: 1 };
     const demoCreate = createExamples.map(e => yaml.parse(e.example).steps[0].input).find(i => !i.spec);
     const enroll = yaml.parse(enrollExamples[0].example).steps[0].input;
     const byAction = {
-      'create (demo)': [createCloudCreateAction({ permissions: allowAll(), api, cloudKeyHolders: holders, live: liveDeps, pollMs: 1 }), { ...demoCreate, name: demoName }],
-      'create (live)': [createCloudCreateAction({ permissions: allowAll(), api, cloudKeyHolders: holders, live: liveDeps, pollMs: 1 }), {}],
-      upgrade: [createCloudUpgradeAction({ permissions: allowAll(), catalog, api, drivers, pollMs: 1 }), { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1 }],
-      enroll: [createComputeEnrollAction({ permissions: allowAll(), catalog, api, drivers, pollMs: 1 }), { ...enroll, cloud: 'resource:default/demo-cloud' }],
+      'create (demo)': [createCloudCreateAction({ ...deps, cloudKeyHolders: holders }), { ...demoCreate, name: demoName }],
+      'create (live)': [createCloudCreateAction({ ...deps, cloudKeyHolders: holders }), {}],
+      upgrade: [createCloudUpgradeAction({ ...deps, catalog }), { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2', timeoutMinutes: 1 }],
+      enroll: [createComputeEnrollAction({ ...deps, catalog }), { ...enroll, cloud: 'resource:default/demo-cloud' }],
     } as const;
-    return { byAction, calls, addLocation };
+    return { byAction, calls, entities, acquireLease: api.acquireLease };
   }
 
   it('has create, upgrade and enroll rows, over a live spec that validates', () => {
@@ -85,19 +85,20 @@ describePeers('bad input on the real peers', () => {
     expect(validateCloudSpec(live).issues).toEqual([]);
   });
 
-  it.each(clusterRows)('%s (%s): refused naming %s, nothing created on the cluster or in the catalog', async (_what, action, change, field) => {
+  it.each(clusterRows)('%s (%s): refused naming %s, nothing created on the cluster, no entity, no lease', async (_what, action, change, field) => {
     const names = new Set([cloud, demoName, ...Object.values(change).filter((v): v is string => typeof v === 'string')]);
     const before = await clusterObjectsOf(names);
-    const { byAction, calls, addLocation } = actions();
+    const { byAction, calls, entities, acquireLease } = actions();
     const [handlerOwner, base] = byAction[action as keyof typeof byAction];
     const input = action === 'create (live)' ? { spec: { ...live, ...change }, waitForReady: false } : inputOf(action, base as Record<string, unknown>, change);
     const { ctx, error } = await runRow(handlerOwner, input);
     expect(error?.name).toBe('InputError');
     expect(fieldsNamed(error.message)).toEqual([field]);
-    // nothing on the cluster (admin view), no demo store write, no catalog entity or location
+    // nothing on the cluster (admin view), no demo store write, no entity registered, no lease taken
     expect(await clusterObjectsOf(names)).toEqual(before);
     expect(calls).toEqual([]);
-    expect(addLocation).not.toHaveBeenCalled();
+    expect([...entities.keys()]).toEqual([]);
+    expect(acquireLease).not.toHaveBeenCalled();
     expect(ctx.output).not.toHaveBeenCalledWith('entity', expect.anything());
   });
 });
