@@ -31,5 +31,19 @@ export interface Config {
         maxConcurrency?: number;
       };
     };
+    /**
+     * The chart sources clouds may be created from, by name (read by readChartSources): the
+     * new-cloud form offers these names and openstack:cloud:create renders the named source's URL.
+     * A URL a user types is never fetched. The portal's app-config names openstack-helm's public
+     * repository `openstack-helm` (the name a spec gives by default).
+     */
+    chartSources?: {
+      [name: string]: {
+        /** A Helm repository (https://…, serving index.yaml) or an OCI registry path (oci://…). */
+        url: string;
+        /** PEM CA bundle trusted when the source is checked (a private repository or registry). */
+        caData?: string;
+      };
+    };
   };
 }

@@ -54,7 +54,6 @@ export interface Config {
         };
       };
     };
-    /** Settings of the OpenStack scaffolder actions. */
     /** Which operations of the scaffolder actions need an approved request of their task. */
     approvals?: {
       /**
@@ -65,19 +64,6 @@ export interface Config {
       required?: {
         [lifecycle: string]: Array<'create' | 'upgrade' | 'enroll'>;
       };
-    };
-    scaffolder?: {
-      /**
-       * PEM CA bundle trusted when openstack:cloud:create checks a private chart source (Helm
-       * repository index.yaml or OCI registry). Default: the system CAs.
-       */
-      chartSourceCaData?: string;
-      /**
-       * Chart-source URLs (Helm repository or OCI) that openstack:cloud:create may fetch although
-       * their host is internal (private, loopback, link-local). A URL a user types on such a host
-       * is refused unless it is listed here exactly. Default: none.
-       */
-      trustedChartSources?: string[];
     };
   };
 }

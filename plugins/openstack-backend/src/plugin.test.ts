@@ -36,12 +36,18 @@ const database = {
   spec: { type: 'database', owner: 'platform-team' },
 };
 
+/** openstack.chartSources of the test backend: one public, one internal with its CA. */
+const chartSources = {
+  'openstack-helm': { url: 'https://tarballs.opendev.org/openstack/openstack-helm/' },
+  mirror: { url: 'oci://10.0.0.5:5000/osh', caData: 'PEM' },
+};
+
 async function start(extra: any[] = []) {
   const { server } = await startTestBackend({
     features: [
       openstackPlugin,
       catalogServiceMock.factory({ entities: [demoCloud, liveCloud, database] }),
-      mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { demo: { enabled: true } } } }),
+      mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { demo: { enabled: true }, chartSources } } }),
       ...extra,
     ],
   });
@@ -57,6 +63,20 @@ describe('openstack backend plugin', () => {
     expect(api.status).toBe(200);
     expect(Object.keys(api.body.paths)).toContain('/clouds/{namespace}/{name}/hosts');
     expect(api.body.openapi).toBe('3.0.3');
+  });
+
+  it('lists the names of the configured chart sources, never their URLs or CAs', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/openstack/chart-sources').set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ items: [{ name: 'mirror' }, { name: 'openstack-helm' }] });
+  });
+
+  it('lists the chart sources only to who may create a cloud (openstack.cloud.create)', async () => {
+    const server = await start([mockServices.permissions.factory({ result: AuthorizeResult.DENY })]);
+    const res = await request(server).get('/api/openstack/chart-sources').set('Authorization', user);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe('Permission openstack.cloud.create is required');
   });
 
   it('lists the catalog clouds with their annotations', async () => {

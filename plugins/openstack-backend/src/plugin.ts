@@ -6,6 +6,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { openstackPermissions } from '@backstage-openstack/plugin-openstack-common';
+import { readChartSources } from '@backstage-openstack/plugin-openstack-node';
 import { ApprovalStore, catalogGroupsOf, createApprovalsRouter } from './approvals';
 import { createRouter } from './service/router';
 import { DemoCloudStore } from './demo/DemoCloudStore';
@@ -72,7 +73,7 @@ export const openstackPlugin = createBackendPlugin({
         }
         const status = new StatusService(sources, cache, logger);
 
-        httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys() }));
+        httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys(), chartSources: readChartSources(config) }));
         // the entities the actions made (for the suite's entity provider) and the clouds' leases
         httpRouter.use(
           createSuiteRouter({ ...deps, entities: new SuiteEntityStore(db), leases: new LeaseStore(db) }),

@@ -48,21 +48,38 @@ export interface ApprovalAuditEntry {
 export const MAX_APPROVAL_TIMEOUT_MINUTES = 60 * 24 * 14;
 
 /**
+ * The longest id or entity ref an approval stores (task, step, template, requester, approver
+ * group, cloud): the columns are `varchar(255)` on PostgreSQL. @public
+ */
+export const MAX_APPROVAL_REF_LENGTH = 255;
+
+/** The longest plan an approval stores, as JSON. @public */
+export const MAX_APPROVAL_PLAN_LENGTH = 65_536;
+
+/**
  * What the scaffolder action sends to open a request (the body of `POST /approvals`), checked
  * by the backend before anything is stored.
  *
  * @public
  */
 export const newApprovalRequestSchema = z.object({
-  taskId: z.string().min(1),
-  stepId: z.string().min(1),
-  templateRef: z.string().optional(),
-  requester: z.string().regex(/^user:[^/]+\/.+$/, 'must be a user entity ref'),
-  approverGroup: z.string().regex(/^group:[^/]+\/.+$/, 'must be a group entity ref'),
-  cloud: z.string().optional(),
+  taskId: z.string().min(1).max(MAX_APPROVAL_REF_LENGTH),
+  stepId: z.string().min(1).max(MAX_APPROVAL_REF_LENGTH),
+  templateRef: z.string().min(1).max(MAX_APPROVAL_REF_LENGTH).optional(),
+  requester: z
+    .string()
+    .max(MAX_APPROVAL_REF_LENGTH)
+    .regex(/^user:[^/]+\/.+$/, 'must be a user entity ref'),
+  approverGroup: z
+    .string()
+    .max(MAX_APPROVAL_REF_LENGTH)
+    .regex(/^group:[^/]+\/.+$/, 'must be a group entity ref'),
+  cloud: z.string().max(MAX_APPROVAL_REF_LENGTH).optional(),
   title: z.string().min(1).max(200),
   summary: z.string().max(4000).default(''),
-  plan: z.unknown(),
+  plan: z.unknown().refine(p => (JSON.stringify(p ?? null) ?? '').length <= MAX_APPROVAL_PLAN_LENGTH, {
+    message: `is longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON. Show the approver a shorter plan`,
+  }),
   timeoutMinutes: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_MINUTES),
 });
 

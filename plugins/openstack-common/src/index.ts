@@ -34,6 +34,8 @@ export {
   type ApprovalState,
   type ApprovalVerification,
   approvalVerificationSchema,
+  MAX_APPROVAL_PLAN_LENGTH,
+  MAX_APPROVAL_REF_LENGTH,
   MAX_APPROVAL_TIMEOUT_MINUTES,
   type NewApprovalRequest,
   newApprovalRequestSchema,
@@ -52,6 +54,7 @@ export { CHART_WORKLOADS, type ChartWorkload, chartWorkloads } from './charts/wo
 export {
   type ApprovalDetail,
   type ApprovalFilter,
+  type ChartSourceItem,
   type CloudListItem,
   type DemoUpgrade,
   type HostPageQuery,
@@ -94,6 +97,7 @@ export {
   openstackCloudReadPermission,
   openstackCloudUpgradePermission,
   openstackComputeEnrollPermission,
+  openstackApprovalRequestPermission,
   openstackPermissions,
 } from './permissions';
 export {
@@ -117,7 +121,11 @@ export {
   validNextHops,
 } from './releases/upgradePath';
 export { type KubernetesObject, toYaml } from './render/objects';
-export { renderCloud, type RenderedCloud } from './render/renderCloud';
+export {
+  type RenderChartSource,
+  renderCloud,
+  type RenderedCloud,
+} from './render/renderCloud';
 export { type RequiredSecret, requiredSecretsFor } from './render/secrets';
 export { chartValues, type HelmValues, valuePaths } from './render/values';
 export {
@@ -126,6 +134,7 @@ export {
   type CloudSpecInput,
   cloudSpecJsonSchema,
   cloudSpecSchema,
+  DEFAULT_CHART_SOURCE,
   DNS_LABEL,
   OPENSTACK_HELM_REPOSITORY,
   parseCloudSpec,
@@ -141,11 +150,9 @@ export {
   type OpenStackComponent,
 } from './spec/components';
 export {
-  internalHostReason,
-  internalUrlReason,
   MAX_URL_LENGTH,
   OWNER_REF,
-  publicUrlField,
+  urlField,
   quoteValue,
   relativePathField,
   SAFE_NAME,

@@ -1,6 +1,7 @@
 import { isPermission } from '@backstage/plugin-permission-common';
 import {
   openstackApprovalDecidePermission,
+  openstackApprovalRequestPermission,
   openstackCloudReadPermission,
   openstackPermissions,
 } from './permissions';
@@ -17,5 +18,7 @@ describe('permissions', () => {
     expect(openstackCloudReadPermission.name).toBe('openstack.cloud.read');
     expect(openstackApprovalDecidePermission.name).toBe('openstack.approval.decide');
     expect(openstackApprovalDecidePermission.attributes.action).toBe('update');
+    expect(openstackApprovalRequestPermission.name).toBe('openstack.approval.request');
+    expect(openstackApprovalRequestPermission.attributes.action).toBe('create');
   });
 });

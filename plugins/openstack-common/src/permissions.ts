@@ -23,6 +23,12 @@ export const openstackComputeEnrollPermission = suitePermission('openstack.compu
 /** Read approval requests and their audit trail. @public */
 export const openstackApprovalReadPermission = suitePermission('openstack.approval.read', 'read');
 
+/**
+ * Ask for an approval (the `openstack:approval:request` action, checked with the credentials of
+ * the user who started the task). @public
+ */
+export const openstackApprovalRequestPermission = suitePermission('openstack.approval.request', 'create');
+
 /** Approve or reject an approval request (never one's own). @public */
 export const openstackApprovalDecidePermission = suitePermission('openstack.approval.decide', 'update');
 
@@ -33,5 +39,6 @@ export const openstackPermissions = [
   openstackCloudUpgradePermission,
   openstackComputeEnrollPermission,
   openstackApprovalReadPermission,
+  openstackApprovalRequestPermission,
   openstackApprovalDecidePermission,
 ];

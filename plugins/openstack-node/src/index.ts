@@ -78,6 +78,8 @@ export type {
   ChartSourceCheck,
   ChartSourceCheckOptions,
 } from './helm/chartSource';
+export { readChartSources } from './helm/chartSources';
+export type { ChartSource, ChartSources } from './helm/chartSources';
 
 // The one resolver of a cloud's entity ref
 export { resolveCloud } from './cloud/resolveCloud';

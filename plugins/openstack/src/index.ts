@@ -10,6 +10,7 @@ export {
   entityOpenStackComputeHostCard,
   openstackApi,
   openstackApprovalsPage,
+  openstackChartSourceField,
   openstackUpgradeTargetField,
 } from './plugin';
 export { openstackApiRef } from './api';

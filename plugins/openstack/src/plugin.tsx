@@ -82,6 +82,23 @@ export const openstackUpgradeTargetField = FormFieldBlueprint.make({
 });
 
 /**
+ * Scaffolder field `OpenStackChartSourcePicker`: the name of a configured chart source
+ * (`openstack.chartSources`) for a new cloud (see templates/new-cloud). @public
+ */
+export const openstackChartSourceField = FormFieldBlueprint.make({
+  name: 'chart-source',
+  params: {
+    field: () =>
+      import('./components/ChartSourcePicker').then(m =>
+        createFormField({
+          name: 'OpenStackChartSourcePicker',
+          component: m.ChartSourcePicker,
+        }),
+      ),
+  },
+});
+
+/**
  * The OpenStack frontend plugin for the new frontend system.
  *
  * @public
@@ -95,5 +112,6 @@ export const openstackPlugin = createFrontendPlugin({
     entityOpenStackComputeHostCard,
     openstackApprovalsPage,
     openstackUpgradeTargetField,
+    openstackChartSourceField,
   ],
 });

@@ -9,7 +9,14 @@ import { createCloudUpgradeAction } from './actions/cloudUpgrade';
 import { createComputeEnrollAction } from './actions/computeEnroll';
 import { approvalGateFromConfig } from './actions/approvalGate';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterClient, cloudKeyHolders, OpenStackClient, pluginFetch, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
+import {
+  ClusterClient,
+  cloudKeyHolders,
+  OpenStackClient,
+  pluginFetch,
+  readChartSources,
+  readOpenStackCloud,
+} from '@backstage-openstack/plugin-openstack-node';
 import { readComputeEnrollSettings } from './computeEnrollSettings';
 import { createCloudDrivers } from './drivers';
 import { suiteApi } from './drivers/suiteApi';
@@ -38,7 +45,8 @@ export const scaffolderModuleOpenstack = createBackendModule({
         // Live clouds: the clusters of the Kubernetes backend (its cluster locators and auth
         // providers), reached through its proxy with this plugin's service credentials
         const cluster = (name: string) => ClusterClient.viaKubernetesBackend(name, { discovery, auth });
-        const chartSourceCaData = config.getOptionalString('openstack.scaffolder.chartSourceCaData');
+        // the only chart sources a cloud is created from, checked here so a bad entry stops the start
+        const chartSources = readChartSources(config);
         // one OpenStack client (token, connections) per openstack.clouds key, made on first use
         const openstackClients = new Map<string, OpenStackClient>();
         const openstack = (key: string) => {
@@ -58,8 +66,7 @@ export const scaffolderModuleOpenstack = createBackendModule({
         const liveCloudKeys = config.getOptionalConfig('openstack.clouds')?.keys() ?? [];
         const drivers = createCloudDrivers(api, {
           cluster,
-          chartSource: { caData: chartSourceCaData },
-          trustedChartSources: config.getOptionalStringArray('openstack.scaffolder.trustedChartSources') ?? [],
+          chartSources,
           openstack,
           enrollSettings: key => readComputeEnrollSettings(config, key),
         });
@@ -75,7 +82,7 @@ export const scaffolderModuleOpenstack = createBackendModule({
           }),
           createCloudUpgradeAction({ permissions, catalog, api, drivers, approvals }),
           createComputeEnrollAction({ permissions, catalog, api, drivers, approvals }),
-          createApprovalRequestAction({ backend, appBaseUrl: config.getString('app.baseUrl') }),
+          createApprovalRequestAction({ permissions, backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({ permissions, api }),
         );
       },

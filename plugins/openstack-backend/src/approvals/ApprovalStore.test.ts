@@ -37,6 +37,25 @@ async function store(id: TestDatabaseId, clock?: () => Date) {
 }
 
 describe.each(databases.eachSupportedId())('ApprovalStore on %p', id => {
+  it.each([
+    ['taskId', { taskId: 'a'.repeat(10_000) }],
+    ['stepId', { stepId: 'a'.repeat(10_000) }],
+    ['templateRef', { templateRef: `template:default/${'a'.repeat(10_000)}` }],
+    ['requester', { requester: `user:default/${'a'.repeat(10_000)}` }],
+    ['approverGroup', { approverGroup: `group:default/${'a'.repeat(10_000)}` }],
+    ['cloud', { cloud: 'a'.repeat(10_000) }],
+    ['title', { title: 'a'.repeat(10_000) }],
+    ['summary', { summary: 'a'.repeat(10_000) }],
+    ['plan', { plan: { notes: 'a'.repeat(70_000) } }],
+  ])('refuses a too long %s with an InputError naming it, and stores nothing', async (field, over) => {
+    const s = await store(id);
+    await expect(s.createOrGet(request(over as Partial<NewApprovalRequest>))).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(new RegExp(`^${field}: `)),
+    });
+    expect(await s.list({})).toEqual([]);
+  });
+
   it('creates one request per task step, also when a resumed task asks again', async () => {
     const s = await store(id);
     const a = await s.createOrGet(request());

@@ -1,4 +1,4 @@
-import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,6 +10,7 @@ import {
   ApprovalState,
   ApprovalVerification,
   NewApprovalRequest,
+  newApprovalRequestSchema,
 } from '@backstage-openstack/plugin-openstack-common';
 
 export type { ApprovalRequest, ApprovalState, AuditEntry, NewApprovalRequest };
@@ -72,8 +73,16 @@ function toColumns(req: Partial<Record<PlainField, unknown>>): Record<string, un
 export class ApprovalStore {
   constructor(private readonly db: Knex, private readonly clock: () => Date = () => new Date()) {}
 
-  /** Creates the request of a task step, or returns the one it made before (a resumed task). */
+  /**
+   * Creates the request of a task step, or returns the one it made before (a resumed task). Every
+   * field is checked against its bound first (`newApprovalRequestSchema`): a value too long for its
+   * column is an `InputError` naming it, never a database error (PostgreSQL's varchar(255)).
+   */
   async createOrGet(req: NewApprovalRequest): Promise<ApprovalRequest> {
+    const checked = newApprovalRequestSchema.safeParse(req);
+    if (!checked.success) {
+      throw new InputError(checked.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; '));
+    }
     return this.db.transaction(async tx => {
       const existing = await tx(T).where({ task_id: req.taskId, step_id: req.stepId }).first();
       if (existing) return fromRow(existing);

@@ -3,6 +3,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yaml from 'yaml';
+import { readChartSources } from '@backstage-openstack/plugin-openstack-node';
 import { createApprovalsRouter } from '../approvals';
 import { DemoClouds } from '../demo/DemoClouds';
 import { StatusService } from '../status/StatusService';
@@ -37,6 +38,7 @@ describe('openapi.yaml', () => {
       // with the demo on, so its routes are registered too
       demo: {} as DemoClouds,
       liveCloudKeys: [],
+      chartSources: readChartSources(mockServices.rootConfig()),
     });
     const approvals = createApprovalsRouter({
       store: {} as any,

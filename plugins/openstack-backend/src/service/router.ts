@@ -26,12 +26,13 @@ import {
   hostEntityRef,
   OPENSTACK_CLOUD_TYPE,
   OPENSTACK_COMPONENTS,
+  openstackCloudCreatePermission,
   openstackCloudReadPermission,
   queryHosts,
   safeNameField,
   stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
-import { cloudKeyHolders, resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
+import { ChartSources, cloudKeyHolders, resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { readFileSync } from 'node:fs';
@@ -54,6 +55,8 @@ export interface RouterOptions extends OperationsDeps {
   demo?: DemoClouds;
   /** The keys of openstack.clouds: no demo cloud may take one. */
   liveCloudKeys: readonly string[];
+  /** openstack.chartSources: the new-cloud form offers their names. */
+  chartSources: ChartSources;
 }
 
 const hostsQuery = z.object({
@@ -138,6 +141,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const withEntityRef = (cloud: ResolvedCloud) => (h: ComputeHostStatus): ComputeHostStatus => ({
     ...h,
     entityRef: hostEntityRef(cloud.ref, cloud.cloudKey, h.host),
+  });
+
+  // the names a new cloud's spec may give as chartSource.name (the form's chart source picker):
+  // names only, the URLs and CAs stay in the backend's configuration
+  router.get('/chart-sources', async (req, res) => {
+    await authorize(req, openstackCloudCreatePermission);
+    res.json({ items: options.chartSources.names().map(name => ({ name })) });
   });
 
   router.get('/clouds', async (req, res) => {

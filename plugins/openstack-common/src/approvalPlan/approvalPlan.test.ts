@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { parseCloudSpec } from '../spec/cloudSpec';
+import { OPENSTACK_HELM_REPOSITORY, parseCloudSpec } from '../spec/cloudSpec';
 import { renderCloud } from '../render/renderCloud';
 import { planUpgrade } from '../upgrade/planner';
 import { CHART_ORDER } from '../charts/charts';
@@ -114,7 +114,7 @@ describe('approvalPlanDigest', () => {
 
   it('changes when any field of a real create, upgrade or enroll plan changes', () => {
     const plans = [
-      createApprovalPlan({ cloud: 'resource:default/ap1', lifecycle: 'production', spec, objects: renderCloud(spec).objects }),
+      createApprovalPlan({ cloud: 'resource:default/ap1', lifecycle: 'production', spec, objects: renderCloud(spec, { url: OPENSTACK_HELM_REPOSITORY }).objects }),
       upgradeApprovalPlan('resource:default/ap1', planUpgrade(snapshot('2025.1'), '2025.2')),
       enrollApprovalPlan(
         'resource:default/ap1',
@@ -138,7 +138,7 @@ describe('approvalPlanDigest', () => {
 
 describe('the plan builders', () => {
   it('create: the validated spec and the rendered objects, with the lifecycle', () => {
-    const rendered = renderCloud(spec);
+    const rendered = renderCloud(spec, { url: OPENSTACK_HELM_REPOSITORY });
     const plan = createApprovalPlan({ cloud: 'resource:default/ap1', lifecycle: 'production', spec, objects: rendered.objects });
     expect(approvalPlanOperation(plan)).toBe('create');
     expect(plan).toMatchObject({ lifecycle: 'production', spec: { name: 'ap1' } });

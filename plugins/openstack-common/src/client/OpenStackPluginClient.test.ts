@@ -73,6 +73,7 @@ const everyMethod: { [K in keyof OpenStackPluginApi]: (c: OpenStackPluginApi) =>
     }),
   verifyApproval: c => c.verifyApproval({ taskId: 't', operation: 'upgrade', cloud: cloudRef, plan: { operation: 'upgrade' } }),
   getApproval: c => c.getApproval('a-1'),
+  listChartSources: c => c.listChartSources(),
   decideApproval: c => c.decideApproval('a-1', 'approve'),
   cancelApproval: c => c.cancelApproval('a-1'),
 };

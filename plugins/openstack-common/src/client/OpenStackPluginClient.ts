@@ -11,6 +11,7 @@ import { CloudLease, CloudOperationKind, SuiteEntityRecord } from '../suite/suit
  * that every route of the file has its method here). @public
  */
 export const OPENSTACK_PLUGIN_ROUTES = {
+  listChartSources: { method: 'GET', path: '/chart-sources' },
   listClouds: { method: 'GET', path: '/clouds' },
   getStatus: { method: 'GET', path: '/clouds/{namespace}/{name}/status' },
   getHosts: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts' },
@@ -36,6 +37,12 @@ export const OPENSTACK_PLUGIN_ROUTES = {
 
 /** A route the client calls. @public */
 export type OpenStackPluginRoute = keyof typeof OPENSTACK_PLUGIN_ROUTES;
+
+/** A chart source a new cloud may name (`openstack.chartSources`), as `GET /chart-sources` lists it. @public */
+export interface ChartSourceItem {
+  /** The name a spec gives as `chartSource.name`. */
+  name: string;
+}
 
 /** A cloud of the catalog, as `GET /clouds` lists it. @public */
 export interface CloudListItem {
@@ -95,6 +102,8 @@ export interface DemoUpgrade {
 
 /** The suite's backend plugin (`/api/openstack`), as its callers see it. @public */
 export interface OpenStackPluginApi {
+  /** The chart sources a new cloud may name (`openstack.chartSources`): names only. */
+  listChartSources(): Promise<ChartSourceItem[]>;
   listClouds(): Promise<CloudListItem[]>;
   getStatus(cloudRef: CloudRef | string, opts?: { refresh?: boolean }): Promise<CloudStatus>;
   getHosts(cloudRef: CloudRef | string, query?: HostPageQuery): Promise<ComputeHostPage>;
@@ -190,6 +199,10 @@ export class OpenStackPluginClient implements OpenStackPluginApi {
   private static cloudParams(cloudRef: CloudRef | string): { namespace: string; name: string } {
     const { namespace, name } = typeof cloudRef === 'string' ? parseCloudRef(cloudRef) : cloudRef;
     return { namespace, name };
+  }
+
+  async listChartSources(): Promise<ChartSourceItem[]> {
+    return (await this.call<{ items: ChartSourceItem[] }>('listChartSources')).items;
   }
 
   async listClouds(): Promise<CloudListItem[]> {

@@ -5,7 +5,7 @@ import { CHART_CREDENTIALS } from '../charts/credentials';
 import type { ChartName } from '../charts/images';
 import { chartObjectName } from '../cloudRef';
 import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
-import { chartObjectMeta, isOci, ociUrl, RenderEntry, toYaml, typed } from './objects';
+import { chartObjectMeta, isOci, ociUrl, RenderEntry, RenderSpec, toYaml, typed } from './objects';
 import { chartValues, HelmValues } from './values';
 
 type ArgoDelivery = Extract<CloudSpec['delivery'], { mode: 'argocd' }>;
@@ -53,7 +53,7 @@ function valuesWithPlaceholders(
 
 /** The Application of the i-th chart; its sync wave is its place in CHART_ORDER. */
 function application(
-  spec: CloudSpec,
+  spec: RenderSpec,
   d: ArgoDelivery,
   chart: ChartName,
   i: number,
@@ -108,7 +108,7 @@ function application(
  * placeholders the plugin resolves from the secret store at sync time.
  */
 export function argoObjects(
-  spec: CloudSpec,
+  spec: RenderSpec,
   charts: ChartName[],
   dir: string,
 ): RenderEntry[] {

@@ -14,6 +14,7 @@ import {
   labels,
   ociUrl,
   RenderEntry,
+  RenderSpec,
   typed,
 } from './objects';
 import { chartValues } from './values';
@@ -38,7 +39,7 @@ function chartEntry<T extends { apiVersion: string; kind: string }>(
 }
 
 /** The one HelmRepository of an HTTP chart source. */
-function helmRepository(spec: CloudSpec, dir: string): RenderEntry {
+function helmRepository(spec: RenderSpec, dir: string): RenderEntry {
   return [
     `${dir}/openstack-helm-helmrepository.yaml`,
     typed<IHelmRepository>({
@@ -56,7 +57,7 @@ function helmRepository(spec: CloudSpec, dir: string): RenderEntry {
 
 /** The OCIRepository of one chart of an `oci://` source. */
 function ociRepository(
-  spec: CloudSpec,
+  spec: RenderSpec,
   chart: ChartName,
   dir: string,
 ): RenderEntry {
@@ -106,7 +107,7 @@ function valuesFrom(spec: CloudSpec, chart: ChartName) {
 
 /** The HelmRelease of the i-th chart. */
 function helmRelease(
-  spec: CloudSpec,
+  spec: RenderSpec,
   charts: ChartName[],
   i: number,
   dir: string,
@@ -155,7 +156,7 @@ function helmRelease(
  * credentials come from Secrets through `valuesFrom` with `targetPath`.
  */
 export function fluxObjects(
-  spec: CloudSpec,
+  spec: RenderSpec,
   charts: ChartName[],
   dir: string,
 ): RenderEntry[] {

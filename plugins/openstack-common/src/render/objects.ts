@@ -74,12 +74,20 @@ export function toYaml(obj: unknown): string {
   return stringify(sortDeep(obj), { lineWidth: 0, sortMapEntries: true });
 }
 
+/**
+ * A spec as the renderer reads it: its chart source resolved to the URL the action looked up in
+ * `openstack.chartSources` by the spec's `chartSource.name`.
+ */
+export type RenderSpec = CloudSpec & {
+  chartSource: CloudSpec['chartSource'] & { url: string };
+};
+
 /** True for an `oci://` chart source. */
-export function isOci(spec: CloudSpec) {
+export function isOci(spec: RenderSpec) {
   return spec.chartSource.url.startsWith('oci://');
 }
 
 /** The OCI artifact of one chart of an `oci://` source. */
-export function ociUrl(spec: CloudSpec, chart: string) {
+export function ociUrl(spec: RenderSpec, chart: string) {
   return `${spec.chartSource.url.replace(/\/+$/, '')}/${chart}`;
 }

@@ -11,6 +11,7 @@ import { DEPLOYABLE_RELEASES } from '../releases/catalog';
 import {
   CloudSpec,
   CloudSpecInput,
+  OPENSTACK_HELM_REPOSITORY,
   parseCloudSpec,
   validateCloudSpec,
 } from '../spec/cloudSpec';
@@ -30,6 +31,8 @@ const base: CloudSpecInput = {
 };
 const spec = (change: Partial<CloudSpecInput> = {}) =>
   parseCloudSpec({ ...base, ...change });
+/** The source an action resolves the default chart source name to (app-config's openstack-helm). */
+const HELM = { url: OPENSTACK_HELM_REPOSITORY };
 const byKind = (objects: KubernetesObject[], kind: string) =>
   objects.filter(o => o.kind === kind);
 
@@ -47,7 +50,7 @@ function validate(o: KubernetesObject) {
 }
 
 describe('renderCloud with Flux', () => {
-  const r = renderCloud(spec({ tlsIssuer: 'letsencrypt' }));
+  const r = renderCloud(spec({ tlsIssuer: 'letsencrypt' }), HELM);
 
   it('renders a Namespace, one HelmRepository and a HelmRelease per chart, in order', () => {
     expect(r.objects[0]).toMatchObject({
@@ -126,7 +129,7 @@ describe('renderCloud with Flux', () => {
   it('backs glance by the spec storage and puts every volume on the spec storage classes', () => {
     const valuesOf = (s: CloudSpec, chart: string) =>
       (
-        byKind(renderCloud(s).objects, 'HelmRelease').find(
+        byKind(renderCloud(s, HELM).objects, 'HelmRelease').find(
           o => o.metadata.name === `${s.name}-${chart}`,
         )!.spec as any
       ).values;
@@ -227,11 +230,9 @@ describe('renderCloud with Flux', () => {
 
 describe('renderCloud with other sources and deliveries', () => {
   it('uses one OCIRepository per chart and chartRef for an oci:// source', () => {
-    const r = renderCloud(
-      spec({
-        chartSource: { url: 'oci://registry.example.org/openstack-helm' },
-      }),
-    );
+    const r = renderCloud(spec(), {
+      url: 'oci://registry.example.org/openstack-helm',
+    });
     expect(byKind(r.objects, 'HelmRepository')).toEqual([]);
     const oci = byKind(r.objects, 'OCIRepository').find(
       o => o.metadata.name === 'edge-1-nova',
@@ -252,7 +253,7 @@ describe('renderCloud with other sources and deliveries', () => {
 
   it('renders Argo CD Applications with sync waves in chart order and credential placeholders only', () => {
     const r = renderCloud(
-      spec({ delivery: { mode: 'argocd', namespace: 'openstack' } }),
+      spec({ delivery: { mode: 'argocd', namespace: 'openstack' } }), HELM,
     );
     const apps = byKind(r.objects, 'Application');
     expect(
@@ -282,7 +283,7 @@ describe('renderCloud with other sources and deliveries', () => {
         delivery: { mode: 'direct', cluster: 'prod', namespace: 'openstack' },
         exposure: 'gateway-api',
         gateway: { name: 'public', namespace: 'gw' },
-      }),
+      }), HELM,
     );
     expect(r.files.every(f => f.path.startsWith('direct/'))).toBe(true);
     const route = byKind(r.objects, 'HTTPRoute').find(
@@ -297,7 +298,7 @@ describe('renderCloud with other sources and deliveries', () => {
 
   it('omits the charts of components the cloud does not have', () => {
     const r = renderCloud(
-      spec({ components: ['keystone', 'horizon'], storage: undefined }),
+      spec({ components: ['keystone', 'horizon'], storage: undefined }), HELM,
     );
     expect(byKind(r.objects, 'HelmRelease').map(o => o.metadata.name)).toEqual([
       'edge-1-mariadb',
@@ -331,30 +332,29 @@ const specArb: fc.Arbitrary<CloudSpec> = fc
       { mode: 'argocd' },
       { mode: 'direct', cluster: 'c1', namespace: 'os' },
     ),
-    chartSource: fc.constantFrom<any>(undefined, {
-      url: 'oci://r.example.org/osh',
-    }),
     exposure: fc.constantFrom<any>(
       { exposure: 'ingress' },
       { exposure: 'gateway-api', gateway: { name: 'gw' } },
     ),
     tlsIssuer: fc.constantFrom(undefined, 'letsencrypt'),
   })
-  .map(({ exposure, chartSource, ...r }) =>
+  .map(({ exposure, ...r }) =>
     parseCloudSpec({
       ...r,
       ...exposure,
-      ...(chartSource ? { chartSource } : {}),
       publicDomain: 'c.example.org',
     }),
   );
 
+/** The chart sources an action may resolve a spec's name to: a Helm repository or an OCI registry. */
+const sourceArb = fc.constantFrom(HELM, { url: 'oci://r.example.org/osh' });
+
 describe('renderCloud properties', () => {
   it('is deterministic: the same spec gives byte-identical files', () => {
     fc.assert(
-      fc.property(specArb, s => {
-        const a = renderCloud(s);
-        const b = renderCloud(JSON.parse(JSON.stringify(s)));
+      fc.property(specArb, sourceArb, (s, source) => {
+        const a = renderCloud(s, source);
+        const b = renderCloud(JSON.parse(JSON.stringify(s)), source);
         return JSON.stringify(a.files) === JSON.stringify(b.files);
       }),
       { numRuns: 40 },
@@ -363,7 +363,9 @@ describe('renderCloud properties', () => {
 
   it('emits only objects the models accept', () => {
     fc.assert(
-      fc.property(specArb, s => renderCloud(s).objects.every(validate)),
+      fc.property(specArb, sourceArb, (s, source) =>
+        renderCloud(s, source).objects.every(validate),
+      ),
       { numRuns: 25 },
     );
   });
@@ -408,7 +410,7 @@ describe('renderCloud properties', () => {
               i => i.path === ['spec', place, key].filter(Boolean).join('.'),
             );
           // 2. smuggled past the schema onto a spec object: the renderer picks fields, never spreads them
-          const rendered = renderCloud(input as CloudSpec);
+          const rendered = renderCloud(input as CloudSpec, HELM);
           const leaked =
             rendered.files.some(f => f.content.includes(value)) ||
             JSON.stringify(rendered.requiredSecrets).includes(value);

@@ -10,6 +10,7 @@ import {
   labels,
   plain,
   RenderEntry,
+  RenderSpec,
   toYaml,
 } from './objects';
 import { RequiredSecret, requiredSecretsFor } from './secrets';
@@ -34,7 +35,7 @@ export interface RenderedCloud {
  */
 const DELIVERY_OBJECTS: Record<
   CloudSpec['delivery']['mode'],
-  (spec: CloudSpec, charts: ChartName[], dir: string) => RenderEntry[]
+  (spec: RenderSpec, charts: ChartName[], dir: string) => RenderEntry[]
 > = {
   flux: fluxObjects,
   argocd: argoObjects,
@@ -42,14 +43,31 @@ const DELIVERY_OBJECTS: Record<
 };
 
 /**
- * Renders a cloud spec to Kubernetes objects, deterministically (same spec, byte-identical
- * files): the Namespace, the objects of the delivery mode (`DELIVERY_OBJECTS`), and an Ingress
- * (or Gateway API HTTPRoute) per public API (`exposureObjects`). `requiredSecrets` names each
- * Secret and its keys, never a value.
+ * Where the charts come from, as the action resolved the spec's `chartSource.name` in the
+ * backend's `openstack.chartSources`: the renderer never sees a URL a user typed. @public
+ */
+export interface RenderChartSource {
+  /** A Helm repository (`https://`) or an OCI registry path (`oci://`). */
+  url: string;
+}
+
+/**
+ * Renders a cloud spec to Kubernetes objects, deterministically (same spec and source,
+ * byte-identical files): the Namespace, the objects of the delivery mode (`DELIVERY_OBJECTS`),
+ * and an Ingress (or Gateway API HTTPRoute) per public API (`exposureObjects`). `requiredSecrets`
+ * names each Secret and its keys, never a value. `source` is the chart source the spec names,
+ * resolved by the caller from configuration.
  *
  * @public
  */
-export function renderCloud(spec: CloudSpec): RenderedCloud {
+export function renderCloud(
+  cloud: CloudSpec,
+  source: RenderChartSource,
+): RenderedCloud {
+  const spec: RenderSpec = {
+    ...cloud,
+    chartSource: { ...cloud.chartSource, url: source.url },
+  };
   const charts = chartsFor(spec.components);
   const dir = spec.delivery.mode;
   const entries: RenderEntry[] = [

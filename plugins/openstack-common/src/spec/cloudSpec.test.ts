@@ -96,11 +96,16 @@ describe('the cloud spec', () => {
     [{ components: ['keystone'] }, 'spec.storage', /no cinder\. Add cinder to components or remove storage/],
     [{ storage: { backend: 'lvm', password: 'x' } }, 'spec.storage.password', /looks like a credential/],
     [{ regoin: 'eu' }, 'spec.regoin', /not a field of the cloud spec\. Remove it/],
-    [{ chartSource: { url: 'https://charts.example.org', version: '2099.1.0' } }, 'spec.release', /charts 2099\.1\.0/],
+    [{ chartSource: { name: 'openstack-helm', version: '2099.1.0' } }, 'spec.release', /charts 2099\.1\.0/],
     [
-      { chartSource: { url: 'ftp://charts' } },
+      { chartSource: { url: 'https://charts.example.org/' } },
       'spec.chartSource.url',
-      /is not an https:\/\/ or oci:\/\/ URL\. Use/,
+      /is not taken: a chart source is named, never typed\. Remove it and set chartSource\.name .*openstack\.chartSources/,
+    ],
+    [
+      { chartSource: { name: 'https://10.0.0.5/charts' } },
+      'spec.chartSource.name',
+      /must be 1-64 letters, digits/,
     ],
   ])('refuses %j at %s, saying how to fix it', (change, path, message) => {
     const { issues } = validateCloudSpec({ ...minimal, ...change });

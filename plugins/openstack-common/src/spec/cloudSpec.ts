@@ -7,7 +7,7 @@ import {
   OPENSTACK_HELM_CHART_VERSION,
 } from '../releases/catalog';
 import { componentIssues, OPENSTACK_COMPONENTS } from './components';
-import { publicUrlField, relativePathField, safeNameField } from './fields';
+import { relativePathField, safeNameField } from './fields';
 
 /** A DNS-1123 label (a Kubernetes namespace, a cloud name); the length is checked apart. @public */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -21,6 +21,12 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** The official openstack-helm chart repository. @public */
 export const OPENSTACK_HELM_REPOSITORY =
   'https://tarballs.opendev.org/openstack/openstack-helm/';
+
+/**
+ * The chart source a spec names when it names none: the `openstack.chartSources` key the portal's
+ * app-config gives openstack-helm's public repository. @public
+ */
+export const DEFAULT_CHART_SOURCE = 'openstack-helm';
 
 /** Galera and RabbitMQ clusters need 1 or an odd number ≥ 3 of members to keep a quorum. */
 const quorumReplicas = z
@@ -244,9 +250,13 @@ export const cloudSpecSchema = z
           ),
       }),
     ]),
+    /**
+     * The charts' source, by name: a key of the backend's `openstack.chartSources` (its URL and CA
+     * are the platform team's configuration; a spec never carries a URL).
+     */
     chartSource: z
       .strictObject({
-        url: publicUrlField(['https', 'oci'], OPENSTACK_HELM_REPOSITORY),
+        name: safeNameField(DEFAULT_CHART_SOURCE).default(DEFAULT_CHART_SOURCE),
         version: z
           .string()
           .regex(
@@ -256,7 +266,7 @@ export const cloudSpecSchema = z
           .default(OPENSTACK_HELM_CHART_VERSION),
       })
       .default({
-        url: OPENSTACK_HELM_REPOSITORY,
+        name: DEFAULT_CHART_SOURCE,
         version: OPENSTACK_HELM_CHART_VERSION,
       }),
   })
@@ -330,6 +340,7 @@ const HINTS: Record<string, string> = {
   'storage.backend': 'Use ceph-rbd, lvm or nfs',
   components: `Use some of ${OPENSTACK_COMPONENTS.join(', ')}`,
   exposure: 'Use ingress or gateway-api',
+  'chartSource.name': `Name a chart source of openstack.chartSources, e.g. ${DEFAULT_CHART_SOURCE}`,
 };
 
 function describe(issue: z.core.$ZodIssue, path: string[]): SpecIssue[] {
@@ -338,12 +349,16 @@ function describe(issue: z.core.$ZodIssue, path: string[]): SpecIssue[] {
   const at = (p: string[]) => ['spec', ...p].join('.');
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map(k => ({
-        path: at([...path, k]),
-        message: CREDENTIAL_KEY.test(k)
-          ? 'looks like a credential, and credentials never go in the spec. Remove it and put the value in the Kubernetes Secret renderCloud() lists in requiredSecrets'
-          : 'is not a field of the cloud spec. Remove it (see cloudSpecJsonSchema() for the fields)',
-      }));
+      return issue.keys.map(k => {
+        let message =
+          'is not a field of the cloud spec. Remove it (see cloudSpecJsonSchema() for the fields)';
+        if (CREDENTIAL_KEY.test(k))
+          message =
+            'looks like a credential, and credentials never go in the spec. Remove it and put the value in the Kubernetes Secret renderCloud() lists in requiredSecrets';
+        else if (field === 'chartSource' && k === 'url')
+          message = `is not taken: a chart source is named, never typed. Remove it and set chartSource.name to a source the platform team configured (openstack.chartSources), e.g. ${DEFAULT_CHART_SOURCE}`;
+        return { path: at([...path, k]), message };
+      });
     case 'invalid_type':
       if (issue.input === undefined)
         return [

@@ -49,58 +49,24 @@ export function relativePathField(example: string) {
 export const OWNER_REF =
   /^(group|user):([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 
-const v4 = (host: string) => {
-  const m = host.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/);
-  return m ? m.slice(1).map(Number) : undefined;
-};
-
-/**
- * Why a URL's host may not be reached from the backend (loopback, private, link-local, carrier
- * NAT, unspecified or IPv4-mapped addresses, `localhost`), or undefined. Literal addresses only:
- * a public name that resolves to a private address is for the network policy to stop.
- *
- * @public
- */
-export function internalHostReason(hostname: string): string | undefined {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'is localhost';
-  const ip = v4(host);
-  if (ip) {
-    const [a, b] = ip;
-    if (a === 127) return 'is a loopback address';
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'is a private address';
-    if (a === 169 && b === 254) return 'is a link-local address (e.g. a cloud metadata service)';
-    if (a === 100 && b >= 64 && b <= 127) return 'is a carrier-grade NAT address';
-    if (a === 0) return 'is an unspecified address';
-    return undefined;
-  }
-  if (!host.includes(':')) return undefined;
-  if (host === '::1') return 'is a loopback address';
-  if (host === '::') return 'is an unspecified address';
-  if (/^f[cd][0-9a-f]{0,2}:/.test(host)) return 'is a private (unique local) address';
-  if (/^fe[89ab][0-9a-f]?:/.test(host)) return 'is a link-local address';
-  if (host.startsWith('::ffff:')) return 'is an IPv4-mapped address';
-  return undefined;
-}
-
 /**
  * A URL the backend will fetch: one of `schemes`, no whitespace, no credentials in it, at most
- * {@link MAX_URL_LENGTH} characters. Whether its host may be reached is the fetching action's
- * rule ({@link internalUrlReason}): an operator may trust an internal source by config.
+ * {@link MAX_URL_LENGTH} characters. Used for URLs the platform team configures (chart sources):
+ * a URL a user types is never fetched.
  *
  * @public
  */
-export function publicUrlField(schemes: string[], example: string) {
+export function urlField(schemes: string[], example: string) {
   return z
     .string()
     .max(MAX_URL_LENGTH, `is longer than ${MAX_URL_LENGTH} characters. Use e.g. ${example}`)
     .superRefine((value, ctx) => {
-      const problem = publicUrlProblem(value, schemes);
+      const problem = urlProblem(value, schemes);
       if (problem) ctx.addIssue({ code: 'custom', message: `${problem}. Use e.g. ${example}` });
     });
 }
 
-function publicUrlProblem(value: string, schemes: string[]): string | undefined {
+function urlProblem(value: string, schemes: string[]): string | undefined {
   const scheme = schemes.find(s => value.startsWith(`${s}://`));
   if (!scheme || /\s/.test(value)) return `is not an ${schemes.map(s => `${s}://`).join(' or ')} URL`;
   let url: URL;
@@ -113,23 +79,6 @@ function publicUrlProblem(value: string, schemes: string[]): string | undefined 
   if (!url.hostname) return 'has no host';
   if (url.username || url.password) return 'carries credentials; keep them out of the URL';
   return undefined;
-}
-
-/**
- * Why the backend will not fetch `value` for a user (its host is loopback, private, link-local…,
- * see {@link internalHostReason}), or undefined. `oci://` is read as the `https://` it is fetched over.
- *
- * @public
- */
-export function internalUrlReason(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value.replace(/^oci:/, 'https:'));
-  } catch {
-    return 'is not a URL';
-  }
-  const reason = internalHostReason(url.hostname);
-  return reason ? `has a host that ${reason}, which the backend does not reach for a user` : undefined;
 }
 
 /**

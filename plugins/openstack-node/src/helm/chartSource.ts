@@ -4,8 +4,6 @@ import { parse } from 'yaml';
 
 /** Options of {@link checkChartSource}. @public */
 export interface ChartSourceCheckOptions {
-  /** PEM CA bundle trusted for the source (a private repository or registry). */
-  caData?: string;
   /** Default 15 s. */
   timeoutMs?: number;
   /** The fetch implementation, default the global one. */
@@ -20,8 +18,8 @@ export interface ChartSourceCheck {
   detail: string;
 }
 
-async function get(url: string, opts: ChartSourceCheckOptions, field: string): Promise<Response> {
-  const dispatcher = opts.caData ? new Agent({ connect: { ca: opts.caData } }) : undefined;
+async function get(url: string, caData: string | undefined, opts: ChartSourceCheckOptions, field: string): Promise<Response> {
+  const dispatcher = caData ? new Agent({ connect: { ca: caData } }) : undefined;
   try {
     return await (opts.fetch ?? fetch)(url, {
       method: 'GET',
@@ -46,12 +44,13 @@ async function get(url: string, opts: ChartSourceCheckOptions, field: string): P
  *   `version`;
  * - an `oci://` registry: `GET https://<host>/v2/` answers 200 or 401 (the OCI distribution API
  *   base; 401 is the anonymous-token challenge).
- * Throws an error naming `field`, the URL and the fix.
+ * `source` is a configured one (`openstack.chartSources`, with its CA), never a URL a user typed.
+ * Throws an error naming `field`, the URL and the fix; it never quotes what the source answered.
  *
  * @public
  */
 export async function checkChartSource(
-  source: { url: string; version: string },
+  source: { url: string; version: string; caData?: string },
   charts: readonly string[],
   field: string,
   opts: ChartSourceCheckOptions = {},
@@ -59,7 +58,7 @@ export async function checkChartSource(
   if (source.url.startsWith('oci://')) {
     const host = source.url.slice('oci://'.length).split('/')[0];
     const probed = `https://${host}/v2/`;
-    const res = await get(probed, opts, field);
+    const res = await get(probed, source.caData, opts, field);
     if (res.status !== 200 && res.status !== 401) {
       throw new ServiceUnavailableError(
         `${field}: ${probed} answered HTTP ${res.status}, not an OCI registry. Use the registry's oci:// URL`,
@@ -68,7 +67,7 @@ export async function checkChartSource(
     return { url: source.url, probed, detail: `OCI registry ${host} answers (HTTP ${res.status})` };
   }
   const probed = `${source.url.replace(/\/+$/, '')}/index.yaml`;
-  const res = await get(probed, opts, field);
+  const res = await get(probed, source.caData, opts, field);
   if (res.status !== 200) {
     throw new ServiceUnavailableError(
       `${field}: ${probed} answered HTTP ${res.status}; a Helm repository serves index.yaml. Check the URL`,
@@ -77,8 +76,9 @@ export async function checkChartSource(
   let index: { entries?: Record<string, Array<{ version?: string }>> };
   try {
     index = parse(await res.text()) ?? {};
-  } catch (e) {
-    throw new InputError(`${field}: ${probed} is not a Helm repository index: ${(e as Error).message}`);
+  } catch {
+    // the parser's message quotes the body: say what is wrong without it
+    throw new InputError(`${field}: ${probed} is not a Helm repository index (not YAML). Check the source's URL in openstack.chartSources`);
   }
   const missing = charts.filter(c => !(index.entries?.[c] ?? []).some(v => v.version === source.version));
   if (missing.length) {

@@ -13,6 +13,7 @@ import {
   parseCloudSpec,
   renderCloud,
   RESTART_THRESHOLD,
+  OPENSTACK_HELM_REPOSITORY,
 } from '@backstage-openstack/plugin-openstack-common';
 import { OpenStackClient } from '../openstack/client';
 import { readLiveCloudView } from '../status/liveCloudView';
@@ -95,7 +96,7 @@ describePeers('the status reader on the real charts’ objects', () => {
 
   beforeAll(async () => {
     real = await RealCharts.prepare();
-    const rendered = renderCloud(spec);
+    const rendered = renderCloud(spec, { url: OPENSTACK_HELM_REPOSITORY });
     const objects: KubernetesObject[] = [];
     for (const r of chartRenders(
       rendered.objects,

@@ -24,6 +24,7 @@ import {
   parseCloudSpec,
   renderCloud,
   storageClassesOf,
+  OPENSTACK_HELM_REPOSITORY,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
   ChartRender,
@@ -152,7 +153,6 @@ function specInput(a: Choice) {
       ? { gateway: { name: 'openstack', namespace: 'gateway-system' } }
       : {}),
     delivery: a.delivery,
-    ...(a.chartSourceUrl ? { chartSource: { url: a.chartSourceUrl } } : {}),
   };
 }
 
@@ -272,7 +272,9 @@ describePeers(
       await fc.assert(
         fc.asyncProperty(choiceArb, async choice => {
           const spec = parseCloudSpec(specInput(choice));
-          const rendered = renderCloud(spec);
+          const rendered = renderCloud(spec, {
+            url: choice.chartSourceUrl ?? OPENSTACK_HELM_REPOSITORY,
+          });
           const renders = chartRenders(
             rendered.objects,
             generateCredentials(rendered.requiredSecrets),

@@ -10,11 +10,16 @@
  * <EntityLayout.Route path="/openstack" title="OpenStack" if={isOpenStackCloudEntity}>
  *   <EntityOpenStackCloudContent />
  * </EntityLayout.Route>
- * // App.tsx: the upgrade template's target-release field
+ * // App.tsx: the upgrade template's target-release field and the new-cloud template's chart source
  * const OpenStackUpgradeTargetPickerExtension = scaffolderPlugin.provide(
  *   createScaffolderFieldExtension({ name: 'OpenStackUpgradeTargetPicker', component: UpgradeTargetPicker }));
+ * const OpenStackChartSourcePickerExtension = scaffolderPlugin.provide(
+ *   createScaffolderFieldExtension({ name: 'OpenStackChartSourcePicker', component: ChartSourcePicker }));
  * <Route path="/create" element={<ScaffolderPage />}>
- *   <ScaffolderFieldExtensions><OpenStackUpgradeTargetPickerExtension /></ScaffolderFieldExtensions>
+ *   <ScaffolderFieldExtensions>
+ *     <OpenStackUpgradeTargetPickerExtension />
+ *     <OpenStackChartSourcePickerExtension />
+ *   </ScaffolderFieldExtensions>
  * </Route>
  * ```
  *
@@ -28,6 +33,7 @@ export {
   PendingApprovalsCard,
 } from '../components/Approvals';
 export { UpgradeTargetPicker } from '../components/UpgradeTargetPicker';
+export { ChartSourcePicker } from '../components/ChartSourcePicker';
 export {
   isOpenStackCloudEntity,
   isOpenStackComputeHostEntity,

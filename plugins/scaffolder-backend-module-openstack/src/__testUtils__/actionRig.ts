@@ -10,7 +10,7 @@ import { http, HttpResponse } from 'msw';
 import yaml from 'yaml';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from './fakeCluster';
-import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers , noApprovalsRequired } from './testing';
+import { cloudStatus, computeHost, demoCloudEntity, scriptedApi, testDrivers, noApprovalsRequired } from './testing';
 import { createCatalogRegisterAction } from '../actions/catalogRegister';
 import { examples as registerExamples } from '../actions/catalogRegister.examples';
 import { createCloudCreateAction } from '../actions/cloudCreate';
@@ -18,6 +18,9 @@ import { examples as createExamples } from '../actions/cloudCreate.examples';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
 import { examples as enrollExamples } from '../actions/computeEnroll.examples';
+import { createApprovalRequestAction } from '../actions/approvalRequest';
+import { examples as approvalExamples } from '../actions/approvalRequest.examples';
+import { OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
 
 /** The official chart repository serving every chart (an msw handler); each request is pushed to `requests`. */
 export function chartRepository(requests: string[]) {
@@ -49,6 +52,11 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
   // the keys held: the catalog's clouds (the demo cloud's "demo") and a configured live cloud
   const cloudKeyHolders = (key: string) => holders(catalog, key, mockCredentials.service(), ['prod-eu']);
   const drivers = testDrivers(api, { cluster: cluster as any, openstack });
+  // the approvals routes of the suite's backend, every call recorded: a request is approved by alice
+  const approvalRoutes = {
+    createApproval: jest.fn(async () => ({ id: 'req-1' })),
+    getApproval: jest.fn(async () => ({ approval: { id: 'req-1', state: 'approved' as const, decidedBy: 'user:default/alice' } })),
+  };
   const actions = {
     'openstack:cloud:create (demo)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), demoCreate],
     'openstack:cloud:create (live)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
@@ -61,8 +69,12 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
       { ...step(enrollExamples), cloud: 'resource:default/demo-cloud' },
     ],
     'openstack:catalog:register': [createCatalogRegisterAction({ permissions, api }), step(registerExamples)],
+    'openstack:approval:request': [
+      createApprovalRequestAction({ permissions, backend: approvalRoutes as unknown as OpenStackPluginApi, appBaseUrl: 'http://localhost:3000', pollMs: 1 }),
+      step(approvalExamples),
+    ],
   } as const;
-  /** Everything that reached a cloud, the demo store, the chart repository, the catalog, the suite's entities or leases. */
+  /** Everything that reached a cloud, the demo store, the chart repository, the catalog, the suite's entities or leases, or the approvals. */
   const touched = () => ({
     demoStore: [...calls, ...api.status.mock.calls, ...api.demoStatus.mock.calls, ...api.hosts.mock.calls],
     clusters: cluster.mock.calls.length,
@@ -72,8 +84,9 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
     catalogReads: catalogRead.mock.calls.length + catalogList.mock.calls.length,
     suiteEntities: [...entities.keys()],
     leases: api.acquireLease.mock.calls.length,
+    approvals: [...approvalRoutes.createApproval.mock.calls, ...approvalRoutes.getApproval.mock.calls],
   });
-  return { actions, touched, calls, clusters, entities };
+  return { actions, touched, calls, clusters, entities, approvals: approvalRoutes };
 }
 
 
@@ -87,4 +100,5 @@ export const NOTHING_TOUCHED = {
   catalogReads: 0,
   suiteEntities: [],
   leases: 0,
+  approvals: [],
 };

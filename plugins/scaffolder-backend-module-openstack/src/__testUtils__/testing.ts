@@ -12,10 +12,22 @@ import {
   CloudStatus,
   ComputeHostStatus,
   ControlPlaneServiceStatus,
+  OPENSTACK_HELM_REPOSITORY,
   WorkloadStatus,
 } from '@backstage-openstack/plugin-openstack-common';
+import { ChartSources, readChartSources } from '@backstage-openstack/plugin-openstack-node';
 import { createCloudDrivers, LiveDriverDeps } from '../drivers';
 import { SuiteApi, SuiteCloud } from '../drivers/suiteApi';
+
+/**
+ * `openstack.chartSources` as the backend reads it; by default the portal's app-config entry
+ * (openstack-helm's public repository under the name a spec gives by default).
+ */
+export function testChartSources(
+  sources: Record<string, { url: string; caData?: string }> = { 'openstack-helm': { url: OPENSTACK_HELM_REPOSITORY } },
+): ChartSources {
+  return readChartSources(mockServices.rootConfig({ data: { openstack: { chartSources: sources } } }));
+}
 
 export const demoCloudEntity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -129,6 +141,7 @@ export function testDrivers(api: SuiteApi, live: Partial<LiveDriverDeps> = {}) {
     cluster: unknown('cluster'),
     openstack: unknown('OpenStack cloud'),
     enrollSettings: () => undefined,
+    chartSources: testChartSources(),
     ...live,
   });
 }

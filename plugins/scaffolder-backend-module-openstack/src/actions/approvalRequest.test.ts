@@ -1,5 +1,5 @@
 import yaml from 'yaml';
-import { recoverableContext } from '../__testUtils__/testing';
+import { allowAll, recoverableContext } from '../__testUtils__/testing';
 import { OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
 import { createApprovalRequestAction } from './approvalRequest';
 import { examples } from './approvalRequest.examples';
@@ -38,7 +38,7 @@ const user = { ref: 'user:default/bob', entity: undefined as any };
 describe('openstack:approval:request', () => {
   it('creates the request, waits, and names the approver when approved', async () => {
     const { backend, created } = approvals({ state: 'approved', decidedBy: 'user:default/alice', comment: 'go' });
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     const ctx = recoverableContext(input, new Map(), { user });
     await action.handler(ctx as any);
     expect(created).toEqual([expect.objectContaining({ requester: 'user:default/bob', cloud: 'resource:default/demo-cloud', taskId: 'mock-task-id', stepId: 'mock-step-id' })]);
@@ -52,7 +52,7 @@ describe('openstack:approval:request', () => {
     [{ state: 'cancelled', decidedBy: 'user:default/bob' }, 'Approval cancelled by user:default/bob'],
   ])('fails the task when %j', async (decision, message) => {
     const { backend } = approvals(decision);
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     const ctx = recoverableContext(input, new Map(), { user });
     await expect(action.handler(ctx as any)).rejects.toThrow(message);
     expect(ctx.output).not.toHaveBeenCalledWith('approvedBy', expect.anything());
@@ -60,7 +60,7 @@ describe('openstack:approval:request', () => {
 
   it('finds its request again after a restart instead of making a second', async () => {
     const { backend, created } = approvals({ state: 'approved', decidedBy: 'user:default/alice' }, 3);
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     const store = new Map<string, unknown>();
     backend.getApproval.mockImplementationOnce(async () => {
       throw new Error('backend restarted');
@@ -75,7 +75,7 @@ describe('openstack:approval:request', () => {
 
   it('needs a signed-in requester and a group, and creates nothing in a dry run', async () => {
     const { backend } = approvals({ state: 'approved' });
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     await expect(action.handler(recoverableContext(input, new Map()) as any)).rejects.toThrow(/signed-in requester/);
     await expect(action.handler(recoverableContext({ ...input, approverGroup: 'platform-team' }, new Map(), { user }) as any)).rejects.toThrow(
       /input\.approverGroup/,
@@ -86,7 +86,7 @@ describe('openstack:approval:request', () => {
 
   it('applies its own defaults (the scaffolder does not apply the schema defaults)', async () => {
     const { backend, created } = approvals({ state: 'approved', decidedBy: 'user:default/alice' });
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     await action.handler(recoverableContext({ title: 'New cloud', plan: {} }, new Map(), { user }) as any);
     expect(created[0]).toMatchObject({ approverGroup: 'group:default/platform-team', timeoutMinutes: 1440, summary: '' });
   });
@@ -97,14 +97,14 @@ describe('openstack:approval:request', () => {
     ['resource:team-a/lab', 'resource:team-a/lab'],
   ])('keys the request for cloud %s by the full cloud ref %s', async (cloud, cloudRef) => {
     const { backend, created } = approvals({ state: 'approved', decidedBy: 'user:default/alice' });
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     await action.handler(recoverableContext({ title: 'x', plan: {}, cloud }, new Map(), { user }) as any);
     expect(created.map(a => a.cloud)).toEqual([cloudRef]);
   });
 
   it('refuses a ref that names no cloud before asking anyone', async () => {
     const { backend } = approvals({ state: 'approved' });
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000', pollMs: 1 });
     await expect(
       action.handler(recoverableContext({ title: 'x', plan: {}, cloud: 'component:default/lab' }, new Map(), { user }) as any),
     ).rejects.toThrow(/^input\.cloud: "component:default\/lab" is a component, not a cloud/);
@@ -113,7 +113,7 @@ describe('openstack:approval:request', () => {
 
   it('runs its example (dry run)', async () => {
     const { backend } = approvals({ state: 'approved' });
-    const action = createApprovalRequestAction({ backend, appBaseUrl: 'http://localhost:3000' });
+    const action = createApprovalRequestAction({ permissions: allowAll(), backend, appBaseUrl: 'http://localhost:3000' });
     const ctx = recoverableContext(yaml.parse(examples[0].example).steps[0].input, new Map(), { user, isDryRun: true });
     await action.handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('requestId', 'dry-run');

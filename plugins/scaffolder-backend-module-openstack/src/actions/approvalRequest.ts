@@ -1,12 +1,26 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { MAX_APPROVAL_TIMEOUT_MINUTES } from '@backstage-openstack/plugin-openstack-common';
+import {
+  MAX_APPROVAL_PLAN_LENGTH,
+  MAX_APPROVAL_TIMEOUT_MINUTES,
+  openstackApprovalRequestPermission,
+  OpenStackPluginApi,
+  parseCloudRef,
+  quoteValue,
+  stringifyCloudRef,
+} from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
-import { OpenStackPluginApi, parseCloudRef, stringifyCloudRef } from '@backstage-openstack/plugin-openstack-common';
 import { examples } from './approvalRequest.examples';
+import { authorizeAction } from './authorize';
 import { timeoutMinutesField } from './inputFields';
 
+/** A group entity ref as the catalog bounds it: `group:<namespace>/<name>`, at most 63 characters each. */
+const GROUP_REF = /^group:([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+
 export interface ApprovalRequestDeps {
+  /** Asked for openstack.approval.request with the initiator's credentials before anything else. */
+  permissions: PermissionsService;
   backend: OpenStackPluginApi;
   appBaseUrl: string;
   pollMs?: number;
@@ -44,6 +58,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
       },
     },
     async handler(ctx) {
+      await authorizeAction(deps.permissions, ctx, 'openstack:approval:request', openstackApprovalRequestPermission);
       // the scaffolder does not apply the schema's defaults to the input
       const input = {
         ...ctx.input,
@@ -55,9 +70,21 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
       if (!requester) {
         throw new InputError('An approval needs a signed-in requester; run the template as a user');
       }
-      if (!/^group:[^/]+\/.+$/.test(input.approverGroup)) {
-        throw new InputError(`input.approverGroup "${input.approverGroup}" is not a group entity ref, e.g. group:default/platform-team`);
+      // each field where it enters, before anything is stored (the backend bounds them again)
+      const issues: string[] = [];
+      if (typeof input.title !== 'string' || !input.title.trim() || input.title.length > 200 || /[\r\n]/.test(input.title)) {
+        issues.push(`input.title ${quoteValue(input.title)}: give one line of 1-200 characters, e.g. "Upgrade demo 2025.1 → 2025.2"`);
       }
+      if (typeof input.summary !== 'string' || input.summary.length > 4000) {
+        issues.push(`input.summary: give at most 4000 characters`);
+      }
+      if (typeof input.approverGroup !== 'string' || !GROUP_REF.test(input.approverGroup)) {
+        issues.push(`input.approverGroup ${quoteValue(input.approverGroup)}: not a group entity ref; use e.g. group:default/platform-team`);
+      }
+      if ((JSON.stringify(input.plan ?? null) ?? '').length > MAX_APPROVAL_PLAN_LENGTH) {
+        issues.push(`input.plan: longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON. Show the approver a shorter plan`);
+      }
+      if (issues.length) throw new InputError(issues.join('\n'));
       // approvals are keyed by the full cloud ref
       const cloud = input.cloud === undefined ? undefined : stringifyCloudRef(parseCloudRef(input.cloud, 'input.cloud'));
       if (ctx.isDryRun) {

@@ -34,6 +34,8 @@ export const examples: TemplateExample[] = [
         release: '2026.1',
         components: COMPUTE_COMPONENTS,
         publicDomain: 'edge-2.cloud.example.org',
+        // a name of openstack.chartSources (app-config names openstack-helm's public repository so)
+        chartSource: { name: 'openstack-helm' },
         delivery: { mode: 'flux', repositoryPath: 'clusters', namespace: 'edge-2' },
       },
     },

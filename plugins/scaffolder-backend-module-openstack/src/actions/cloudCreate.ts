@@ -74,7 +74,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
           z
             .record(z.string(), z.unknown(), {
               description:
-                'Live clouds: the full cloud spec (openstack-common cloudSpecSchema: name, release, components, publicDomain, delivery {mode flux|argocd|direct}, chartSource …). name/release/components/region are then taken from it',
+                'Live clouds: the full cloud spec (openstack-common cloudSpecSchema: name, release, components, publicDomain, delivery {mode flux|argocd|direct}, chartSource {name: a key of openstack.chartSources} …). name/release/components/region are then taken from it',
             })
             .optional(),
         cluster: z =>

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { chartsFor, OPENSTACK_HELM_CHART_VERSION } from '@backstage-openstack/plugin-openstack-common';
-import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, testDrivers , noApprovalsRequired } from '../__testUtils__/testing';
+import { capturingLogger, cloudStatus, recoverableContext, scriptedApi, allowAll, noHolders, testDrivers, noApprovalsRequired, testChartSources } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudCreateAction } from './cloudCreate';
 
@@ -33,7 +33,7 @@ function spec(over: Record<string, unknown> = {}) {
     release: '2025.1',
     components: COMPONENTS,
     publicDomain: 'edge-1.cloud.example.org',
-    chartSource: { url: REPO },
+    chartSource: { name: 'example' },
     delivery: { mode: 'direct', cluster: 'fake', namespace: 'edge-1' },
     ...over,
   };
@@ -52,6 +52,7 @@ function setup() {
         if (n !== 'fake') throw new Error(`No Kubernetes cluster "${n}" in kubernetes.clusterLocatorMethods; add it there`);
         return cluster;
       },
+      chartSources: testChartSources({ example: { url: REPO }, down: { url: 'https://down.example.org/' } }),
     }),
   });
   const workspace = fs.mkdtempSync(path.join(workspaces.path, 'ws-'));
@@ -73,7 +74,9 @@ describe('openstack:cloud:create on a live cluster', () => {
     [{ spec: spec({ delivery: { mode: 'flux' } }) }, /input\.cluster is required with delivery flux/],
     [{ spec: spec({ delivery: { mode: 'direct', cluster: 'prod', namespace: 'x' } }) }, /input\.spec\.delivery\.cluster "prod": No Kubernetes cluster "prod"/],
     [{ spec: spec(), cluster: 'other' }, /input\.cluster "other" differs from input\.spec\.delivery\.cluster "fake"/],
-    [{ spec: spec({ chartSource: { url: 'https://down.example.org/' } }) }, /input\.spec\.chartSource\.url: https:\/\/down\.example\.org\/index\.yaml answered HTTP 503/],
+    [{ spec: spec({ chartSource: { name: 'down' } }) }, /input\.spec\.chartSource\.name: https:\/\/down\.example\.org\/index\.yaml answered HTTP 503/],
+    [{ spec: spec({ chartSource: { name: 'elsewhere' } }) }, /input\.spec\.chartSource\.name "elsewhere": not a chart source of this portal; use one of down, example/],
+    [{ spec: spec({ chartSource: { url: 'https://charts.example.org/openstack-helm/' } }) }, /input\.spec\.chartSource\.url: is not taken: a chart source is named, never typed/],
     [{ spec: undefined, delivery: 'direct' }, /input\.spec is required with delivery direct/],
     [{ spec: spec(), delivery: 'demo' }, /input\.spec is for live clouds/],
     [{ spec: spec(), delivery: 'flux' }, /input\.delivery flux differs from input\.spec\.delivery\.mode direct/],
@@ -88,7 +91,7 @@ describe('openstack:cloud:create on a live cluster', () => {
     served = ['keystone'];
     const { cluster, run } = setup();
     await expect(run({ spec: spec() }).done).rejects.toThrow(
-      /input\.spec\.chartSource\.url: the Helm repository .* has no mariadb, rabbitmq, .* chart at version 2026\.1\.0/,
+      /input\.spec\.chartSource\.name: the Helm repository .* has no mariadb, rabbitmq, .* chart at version 2026\.1\.0/,
     );
     expect(cluster.writes).toEqual([]);
   });

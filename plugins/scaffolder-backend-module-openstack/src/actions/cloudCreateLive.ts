@@ -12,13 +12,13 @@ import {
   LABEL_OPENSTACK_CLOUD,
   renderCloud,
   toYaml,
-  internalUrlReason,
-  OPENSTACK_HELM_REPOSITORY,
   validateCloudSpec,
 } from '@backstage-openstack/plugin-openstack-common';
 import {
   checkChartSource,
+  ChartSource,
   ChartSourceCheckOptions,
+  ChartSources,
   ClusterAccess,
   CLOUD_NAMESPACE_RBAC,
   CLUSTER_RBAC,
@@ -34,12 +34,13 @@ import { CreateEffect, CreateInput, CreateTarget, DriverContext } from '../drive
 export interface LiveCreateDeps {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
   cluster: (name: string) => ClusterAccess;
-  chartSource?: ChartSourceCheckOptions;
   /**
-   * Chart-source URLs the operator trusts although their host is internal (private, loopback…):
-   * `openstack.scaffolder.trustedChartSources`. A user-typed URL on an internal host is refused.
+   * `openstack.chartSources`: the spec names one (`chartSource.name`); its configured URL and CA
+   * are what the check fetches and the manifests reference. A user never gives a URL.
    */
-  trustedChartSources?: readonly string[];
+  chartSources: ChartSources;
+  /** The source check's timeout (and, in tests, its fetch). */
+  chartSourceCheck?: ChartSourceCheckOptions;
 }
 
 type Ctx = Pick<DriverContext, 'logger' | 'workspacePath' | 'signal'>;
@@ -50,23 +51,14 @@ export function manifestsDir(spec: CloudSpec, cluster: string): string {
   return path.posix.join(repo, cluster, cloudNamespace(spec));
 }
 
-/**
- * Validates the spec and names each bad field as `input.spec.<path>`. The chart source's host must
- * be one the backend may reach for a user, unless the operator trusts that exact URL.
- */
-export function parseSpecInput(raw: unknown, trustedChartSources: readonly string[] = []): CloudSpec {
+/** Validates the spec and names each bad field as `input.spec.<path>`. */
+export function parseSpecInput(raw: unknown): CloudSpec {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError('input.spec: must be a cloud spec object (see cloudSpecJsonSchema in openstack-common)');
   }
   const { spec, issues } = validateCloudSpec(raw);
   if (!spec) {
     throw new InputError(`Invalid cloud spec:\n${issues.map(i => `input.${i.path}: ${i.message}`).join('\n')}`);
-  }
-  const internal = internalUrlReason(spec.chartSource.url);
-  if (internal && !trustedChartSources.includes(spec.chartSource.url)) {
-    throw new InputError(
-      `Invalid cloud spec:\ninput.spec.chartSource.url: ${internal}. Use a public repository, e.g. ${OPENSTACK_HELM_REPOSITORY}, or ask the platform team to list this source under openstack.scaffolder.trustedChartSources`,
-    );
   }
   return spec;
 }
@@ -157,14 +149,17 @@ async function checkRights(client: ClusterAccess, clusterName: string, spec: Clo
 }
 
 /**
- * Opens a new live cloud. Validates, before anything changes: the spec, the cluster (reachable),
+ * Opens a new live cloud. Validates, before anything changes: the spec, the chart source (one of
+ * openstack.chartSources by name), the cluster (reachable),
  * the namespace (free or this cloud's). After the claim: the chart source serves the charts. Its
  * effects in order: namespace → (direct: server dry run of every object) → credential Secrets
  * (create once) → every object by server-side apply (direct) or the manifests in the workspace
  * (flux, argocd).
  */
 export async function openLiveCreate(ctx: Ctx, deps: LiveCreateDeps, input: CreateInput): Promise<CreateTarget> {
-  const spec = parseSpecInput(input.spec, deps.trustedChartSources);
+  const spec = parseSpecInput(input.spec);
+  // the named source of the platform team's configuration: its URL is the only one fetched or rendered
+  const chartSource = deps.chartSources.resolve(spec.chartSource.name, 'input.spec.chartSource.name');
   const clusterName = targetCluster(spec, input.cluster);
   const namespace = cloudNamespace(spec);
   let client: ClusterAccess;
@@ -186,7 +181,7 @@ export async function openLiveCreate(ctx: Ctx, deps: LiveCreateDeps, input: Crea
     );
   }
   // least privilege, checked before anything changes (dry run included)
-  await checkRights(client, clusterName, spec, rightsForCreate(spec, renderCloud(spec), input.waitForReady ?? true));
+  await checkRights(client, clusterName, spec, rightsForCreate(spec, renderCloud(spec, chartSource), input.waitForReady ?? true));
   const charts = chartsFor(spec.components);
   return {
     cloud: { cloudKey: spec.name, cluster: clusterName, namespace, release: spec.release, delivery: spec.delivery.mode },
@@ -194,19 +189,24 @@ export async function openLiveCreate(ctx: Ctx, deps: LiveCreateDeps, input: Crea
     // a namespace labelled with this name is onboarded for it (deploy/rbac/cloud-namespace.yaml);
     // one that holds its Secrets or charts already runs a cloud: only this task's own first run may have made them
     heldBy: async () =>
-      owner.state === 'owned' && (await holdsCloudObjects(client, spec, renderCloud(spec)))
+      owner.state === 'owned' && (await holdsCloudObjects(client, spec, renderCloud(spec, chartSource)))
         ? [`namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}, holding the cloud's Secrets or charts)`]
         : [],
     async preflight() {
-      const source = await checkChartSource(spec.chartSource, charts, 'input.spec.chartSource.url', deps.chartSource);
+      const source = await checkChartSource(
+        { ...chartSource, version: spec.chartSource.version },
+        charts,
+        'input.spec.chartSource.name',
+        deps.chartSourceCheck,
+      );
       return [
         owner.state === 'free'
           ? `Namespace ${namespace} is free`
           : `Namespace ${namespace} is onboarded for ${spec.name} (or this task's own from its first run); continuing`,
-        `Chart source ${source.url}: ${source.detail}`,
+        `Chart source ${chartSource.name} (${source.url}): ${source.detail}`,
       ];
     },
-    render: () => renderLive(ctx, client, spec, clusterName),
+    render: () => renderLive(ctx, client, spec, chartSource, clusterName),
     waitReady: ({ timeoutMs, intervalMs = 5000 }) =>
       waitForCloudReady(
         ctx,
@@ -224,9 +224,15 @@ export async function openLiveCreate(ctx: Ctx, deps: LiveCreateDeps, input: Crea
 }
 
 /** The live cloud's objects and files, and the effects that make them on `clusterName` and in the workspace. */
-function renderLive(ctx: Ctx, client: ClusterAccess, spec: CloudSpec, clusterName: string): ReturnType<CreateTarget['render']> {
+function renderLive(
+  ctx: Ctx,
+  client: ClusterAccess,
+  spec: CloudSpec,
+  chartSource: ChartSource,
+  clusterName: string,
+): ReturnType<CreateTarget['render']> {
   const namespace = cloudNamespace(spec);
-  const rendered = renderCloud(spec);
+  const rendered = renderCloud(spec, chartSource);
   const dir = manifestsDir(spec, clusterName);
   const files = rendered.files.map(f => ({ path: path.posix.join(dir, path.posix.basename(f.path)), content: f.content }));
   if (spec.delivery.mode === 'flux') {

@@ -2,7 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
+import { OPENSTACK_HELM_REPOSITORY, parseCloudSpec, renderCloud } from '@backstage-openstack/plugin-openstack-common';
 import { capturingLogger, cloudStatus, computeHost, demoCloudEntity, recoverableContext, scriptedApi, testDrivers, allowAll, noApprovalsRequired } from '../__testUtils__/testing';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
 import { createCloudUpgradeAction } from './cloudUpgrade';
@@ -28,7 +28,7 @@ function cloudSpec(delivery: Record<string, unknown>) {
 async function runningCloud(delivery = 'direct') {
   const cluster = new FakeCluster();
   cluster.namespaces.set('edge-1', { 'openstack.backstage.io/cloud': 'edge-1' });
-  for (const o of renderCloud(cloudSpec({ mode: 'direct', cluster: 'fake', namespace: 'edge-1' })).objects) {
+  for (const o of renderCloud(cloudSpec({ mode: 'direct', cluster: 'fake', namespace: 'edge-1' }), { url: OPENSTACK_HELM_REPOSITORY }).objects) {
     if (o.kind !== 'Namespace') await cluster.apply(o);
   }
   cluster.writes = [];
@@ -157,7 +157,7 @@ describe('openstack:cloud:upgrade on a live cloud', () => {
   it('flux: updates the manifests in the workspace for the pull request and changes nothing in the cluster', async () => {
     const { cluster, run, workspace } = await runningCloud('flux');
     const spec = cloudSpec({ mode: 'flux', namespace: 'edge-1' });
-    for (const f of renderCloud(spec).files) {
+    for (const f of renderCloud(spec, { url: OPENSTACK_HELM_REPOSITORY }).files) {
       fs.mkdirSync(path.join(workspace, 'clusters', path.dirname(f.path)), { recursive: true });
       fs.writeFileSync(path.join(workspace, 'clusters', f.path), `# managed in Git\n${f.content}`);
     }

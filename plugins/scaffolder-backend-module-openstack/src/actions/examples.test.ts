@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { CHART_ORDER, OPENSTACK_HELM_CHART_VERSION, OPENSTACK_HELM_REPOSITORY } from '@backstage-openstack/plugin-openstack-common';
 import { FakeCluster } from '../__testUtils__/fakeCluster';
-import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noHolders , noApprovalsRequired } from '../__testUtils__/testing';
+import { cloudStatus, catalog, computeHost, recoverableContext, scriptedApi, testDrivers, allowAll, noHolders, noApprovalsRequired } from '../__testUtils__/testing';
 import { examples as createExamples } from './cloudCreate.examples';
 import { examples as upgradeExamples } from './cloudUpgrade.examples';
 import { examples as enrollExamples } from './computeEnroll.examples';

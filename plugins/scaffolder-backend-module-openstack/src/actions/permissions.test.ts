@@ -3,7 +3,7 @@
 // permissions service; the actions get that service and run through the scaffolder's mock action
 // context, as the signed-in user who started the task. Under deny-all nothing is read or written:
 // no cluster or OpenStack client is made, no demo store call, no catalog read or location, no
-// file; under allow-all every action runs.
+// file, no approval request; under allow-all every action runs.
 import { coreServices, createBackendModule, createBackendPlugin, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
@@ -64,7 +64,17 @@ async function realPermissions(result: AuthorizeResult.ALLOW | AuthorizeResult.D
   return permissions!;
 }
 
-const cases = ['openstack:cloud:create (demo)', 'openstack:cloud:create (live)', 'openstack:cloud:upgrade', 'openstack:compute:enroll', 'openstack:catalog:register'] as const;
+const cases = [
+  'openstack:cloud:create (demo)',
+  'openstack:cloud:create (live)',
+  'openstack:cloud:upgrade',
+  'openstack:compute:enroll',
+  'openstack:catalog:register',
+  'openstack:approval:request',
+] as const;
+
+/** The signed-in user who started the task (the approval's requester). */
+const user = { ref: 'user:default/mock' };
 
 describe('actions under the real permission framework', () => {
   beforeEach(() => {
@@ -80,13 +90,14 @@ describe('actions under the real permission framework', () => {
     it.each(cases.flatMap(c => [[c, false], [c, true]] as const))('%s (dry run %s) is refused and changes nothing', async (name, isDryRun) => {
       const { actions, touched } = rig(permissions, chartRequests);
       const [action, input] = actions[name];
-      const ctx = Object.assign(createMockActionContext({ input: { ...input } }), { isDryRun });
+      const ctx = Object.assign(createMockActionContext({ input: { ...input }, user }), { isDryRun });
       const permission = {
         'openstack:cloud:create (demo)': 'openstack.cloud.create',
         'openstack:cloud:create (live)': 'openstack.cloud.create',
         'openstack:cloud:upgrade': 'openstack.cloud.upgrade',
         'openstack:compute:enroll': 'openstack.compute.enroll',
         'openstack:catalog:register': 'openstack.cloud.create',
+        'openstack:approval:request': 'openstack.approval.request',
       }[name];
       await expect((action.handler as (c: unknown) => Promise<void>)(ctx)).rejects.toMatchObject({
         name: 'NotAllowedError',
@@ -148,6 +159,15 @@ describe('actions under the real permission framework', () => {
       await (action.handler as (c: unknown) => Promise<void>)(ctx);
       expect(touched().suiteEntities).toEqual(['resource:default/edge-1']);
       expect(ctx.output).toHaveBeenCalledWith('entityRef', 'resource:default/edge-1');
+    });
+
+    it('openstack:approval:request asks the approvals backend, as the user who started the task', async () => {
+      const { actions, approvals } = rig(permissions, chartRequests);
+      const [action, input] = actions['openstack:approval:request'];
+      const ctx = createMockActionContext({ input: { ...input }, user });
+      await (action.handler as (c: unknown) => Promise<void>)(ctx);
+      expect(approvals.createApproval).toHaveBeenCalledWith(expect.objectContaining({ requester: 'user:default/mock', approverGroup: 'group:default/platform-team' }));
+      expect(ctx.output).toHaveBeenCalledWith('approvedBy', 'user:default/alice');
     });
   });
 });

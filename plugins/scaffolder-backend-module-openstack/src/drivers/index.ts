@@ -10,7 +10,7 @@ import { SuiteApi } from './suiteApi';
 import { CloudDrivers } from './types';
 
 /** What the live driver reaches: clusters, chart sources, OpenStack APIs and the enrollment settings. */
-export interface LiveDriverDeps extends Pick<LiveCreateDeps, 'chartSource' | 'trustedChartSources'> {
+export interface LiveDriverDeps extends Pick<LiveCreateDeps, 'chartSources' | 'chartSourceCheck'> {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
   cluster: (name: string) => ClusterClient;
   /** The OpenStack client of `openstack.clouds.<key>`. */

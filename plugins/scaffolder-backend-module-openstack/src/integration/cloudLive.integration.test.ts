@@ -25,7 +25,7 @@ import {
   TEST_KEY,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
-import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll, noHolders , noApprovalsRequired } from '../__testUtils__/testing';
+import { capturingLogger, recoverableContext, scriptedApi, cloudStatus, computeHost, testDrivers, allowAll, noHolders, noApprovalsRequired, testChartSources } from '../__testUtils__/testing';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { HelmControllerStandIn } from '../__testUtils__/helmControllerStandIn';
@@ -57,7 +57,7 @@ async function chartRepository() {
   return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/openstack-helm/` };
 }
 
-function spec(name: string, namespace: string, repoUrl: string, delivery: Record<string, unknown>) {
+function spec(name: string, namespace: string, delivery: Record<string, unknown>) {
   return {
     name,
     release: '2025.1',
@@ -65,7 +65,7 @@ function spec(name: string, namespace: string, repoUrl: string, delivery: Record
     publicDomain: `${name}.cloud.example.org`,
     apiReplicas: 1,
     infrastructure: { mariadbReplicas: 1, rabbitmqReplicas: 1, memcachedReplicas: 1, ovnDbReplicas: 1 },
-    chartSource: { url: repoUrl },
+    chartSource: { name: 'test-repo' },
     delivery: { namespace, ...delivery },
   };
 }
@@ -85,9 +85,8 @@ describePeers('live clouds on the real kube-apiserver', () => {
       if (n !== 'peers') throw new Error(`No Kubernetes cluster "${n}" in kubernetes.clusterLocatorMethods`);
       return suite();
     },
-    chartSource: { caData: TEST_CERT },
-    // the test's chart repository listens on loopback: the operator trusts it by config
-    trustedChartSources: [repo.url],
+    // the test's chart repository (on loopback, with its own CA) as the operator configures it
+    chartSources: testChartSources({ 'test-repo': { url: repo.url, caData: TEST_CERT } }),
   });
   const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
   const workspace = () => {
@@ -112,7 +111,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     namespaces.push(ns);
     // the platform team onboards the cloud's namespace (deploy/rbac/cloud-namespace.yaml)
     await onboardCloudNamespace(ns, name);
-    const input = { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
+    const input = { spec: spec(name, ns, { mode: 'direct', cluster: 'peers' }), waitForReady: true, timeoutMinutes: 5 };
     const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const controller = new HelmControllerStandIn(admin(), ns);
     controllers.push(controller);
@@ -201,7 +200,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': 'another-cloud' } } } });
     const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
     const ctx = recoverableContext(
-      { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
+      { spec: spec(name, ns, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
       new Map(),
       { workspacePath: workspace() },
     );
@@ -220,7 +219,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
       if (made) await adminCore().createNamespace({ body: { metadata: { name: ns, labels: { 'openstack.backstage.io/cloud': name } } } });
       for (const isDryRun of [true, false]) {
         const ctx = recoverableContext(
-          { spec: spec(name, ns, repo.url, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
+          { spec: spec(name, ns, { mode: 'direct', cluster: 'peers' }), waitForReady: false },
           new Map(),
           { workspacePath: workspace(), isDryRun },
         );
@@ -268,7 +267,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
     await onboardCloudNamespace(ns, name);
     const ws = workspace();
     const create = createCloudCreateAction({ approvals: noApprovalsRequired, permissions: allowAll(), cloudKeyHolders: noHolders, api, drivers: testDrivers(api, live() as any), pollMs: 300 });
-    const ctx = recoverableContext({ spec: spec(name, ns, repo.url, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
+    const ctx = recoverableContext({ spec: spec(name, ns, delivery), cluster: 'peers', waitForReady: false }, new Map(), {
       workspacePath: ws,
     });
     await create.handler(ctx as any);

@@ -1,0 +1,1 @@
+export { ChartSourcePicker } from './ChartSourcePicker';
