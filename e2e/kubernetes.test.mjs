@@ -6,12 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import {
   launchBrowser,
   newPage,
@@ -110,8 +109,7 @@ let apps;
 let browser;
 let page;
 let token;
-let locationId;
-let entityDir;
+let registered = false;
 let cloudPods; // names of the pods the tab must list
 let otherPods; // names of the pods it must not
 
@@ -151,47 +149,46 @@ before(async () => {
   otherPods = pods.filter(p => !isCloud(p)).map(p => p.metadata.name);
   assert.equal(cloudPods.length, total - OTHER_WORKLOAD[3]);
 
-  // the cloud's entity, registered through the catalog API as a user
+  // the cloud's entity, registered as the suite's actions register one: through the suite's
+  // entity route as a user (permission openstack.cloud.create), served to the catalog by the
+  // suite's entity provider (catalog-backend-module-openstack)
   token = await guestToken();
-  entityDir = mkdtempSync(join(tmpdir(), 'bso-e2e-k8s-entity-'));
-  const file = join(entityDir, 'cloud.yaml');
-  writeFileSync(
-    file,
-    stringify({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Resource',
-      metadata: {
-        name: cloudName,
-        title: 'Kubernetes tab test cloud',
-        annotations: {
-          'openstack.backstage.io/cloud': cloudName,
-          'openstack.backstage.io/cluster': PEERS_CLUSTER,
-          'openstack.backstage.io/namespace': namespace,
-          'backstage.io/kubernetes-cluster': PEERS_CLUSTER,
-          'backstage.io/kubernetes-namespace': namespace,
-          'backstage.io/kubernetes-label-selector': exampleSelector(),
-        },
+  const entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: cloudName,
+      title: 'Kubernetes tab test cloud',
+      annotations: {
+        'openstack.backstage.io/cloud': cloudName,
+        'openstack.backstage.io/cluster': PEERS_CLUSTER,
+        'openstack.backstage.io/namespace': namespace,
+        'backstage.io/kubernetes-cluster': PEERS_CLUSTER,
+        'backstage.io/kubernetes-namespace': namespace,
+        'backstage.io/kubernetes-label-selector': exampleSelector(),
       },
-      spec: {
-        type: 'openstack-cloud',
-        owner: 'group:default/platform-team',
-        system: 'openstack',
-        lifecycle: 'experimental',
-        release: '2025.1',
-      },
-    }),
-  );
-  const res = await fetch(`${BACKEND_URL}/api/catalog/locations`, {
+    },
+    spec: {
+      type: 'openstack-cloud',
+      owner: 'group:default/platform-team',
+      system: 'openstack',
+      lifecycle: 'experimental',
+      release: '2025.1',
+    },
+  };
+  const res = await fetch(`${BACKEND_URL}/api/openstack/catalog/entities`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',
     },
-    body: JSON.stringify({ type: 'file', target: file }),
+    body: JSON.stringify({ entity }),
   });
   if (res.status !== 201)
-    throw new Error(`registering ${file}: ${res.status} ${await res.text()}`);
-  locationId = (await res.json()).location.id;
+    throw new Error(
+      `registering resource:default/${cloudName}: ${res.status} ${await res.text()}`,
+    );
+  registered = true;
   await until(
     `entity resource:default/${cloudName} in the catalog`,
     async () => {
@@ -212,13 +209,12 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (locationId) {
-    await fetch(`${BACKEND_URL}/api/catalog/locations/${locationId}`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${token}` },
-    }).catch(() => undefined);
+  if (registered) {
+    await fetch(
+      `${BACKEND_URL}/api/openstack/catalog/entities/resource/default/${cloudName}`,
+      { method: 'DELETE', headers: { authorization: `Bearer ${token}` } },
+    ).catch(() => undefined);
   }
-  if (entityDir) rmSync(entityDir, { recursive: true, force: true });
   await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
 });
 
