@@ -8,11 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { ConfigReader } from '@backstage/config';
-import { ClusterClient } from '../kubernetes/apply';
 import { DEFAULT_KUBE_TIMEOUT_MS } from '../kubernetes/http';
 import { OpenStackClient } from '../openstack/client';
-import { readOpenStackCloud } from '../openstack/config';
 import { readLiveCloudView } from '../status/liveCloudView';
 import {
   adminKubeConfig,
@@ -20,6 +17,8 @@ import {
   eventually,
   lazy,
   peerEnv,
+  peerOpenStackCloud,
+  suiteClusterClient,
   uniqueName,
 } from './peers';
 
@@ -28,38 +27,9 @@ const STOP_MS = 15_000;
 const admin = lazy(adminKubeConfig);
 const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
 const adminApps = lazy(() => admin().makeApiClient(k8s.AppsV1Api));
-const openstack = lazy(
-  () =>
-    new OpenStackClient(
-      readOpenStackCloud(
-        'peers',
-        new ConfigReader({
-          authUrl: peerEnv('OS_AUTH_URL'),
-          region: peerEnv('OS_REGION_NAME'),
-          applicationCredentialId: peerEnv('OS_APPLICATION_CREDENTIAL_ID'),
-          applicationCredentialSecret: fs
-            .readFileSync(
-              peerEnv('OS_APPLICATION_CREDENTIAL_SECRET_FILE'),
-              'utf8',
-            )
-            .trim(),
-        }),
-      ),
-    ),
-);
+const openstack = lazy(() => new OpenStackClient(peerOpenStackCloud()));
 // the suite's production identity with the default time limit of every Kubernetes call
-const cluster = lazy(() =>
-  ClusterClient.for({
-    name: 'peers',
-    url: peerEnv('BSO_K8S_URL'),
-    authProvider: 'serviceAccount',
-    serviceAccountToken: fs
-      .readFileSync(peerEnv('BSO_K8S_SA_TOKEN_FILE'), 'utf8')
-      .trim(),
-    caFile: peerEnv('BSO_K8S_CA_FILE'),
-    skipTLSVerify: false,
-  }),
-);
+const cluster = lazy(suiteClusterClient);
 
 /** The kube-apiserver's pid, from the peers' state dir (scripts/peers/k8s/up.sh: run/<process>.pid). */
 function apiserverPid(): number {
