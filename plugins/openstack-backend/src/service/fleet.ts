@@ -1,4 +1,5 @@
 import { BackstageCredentials, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -16,6 +17,7 @@ import { resolveCloudEntity } from '@backstage-openstack/plugin-openstack-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { CloudView, StatusService } from '../status/StatusService';
+import { principalKey } from './readAccess';
 
 /** What the fleet route reads: the catalog, the clouds' views, their leases and the pending approvals. */
 export interface FleetRouterOptions {
@@ -26,6 +28,8 @@ export interface FleetRouterOptions {
   leases: { get(cloudRef: string): Promise<CloudLease | undefined> };
   approvals: { list(filter: { state?: ApprovalRequest['state'] }): Promise<ApprovalRequest[]> };
   logger: LoggerService;
+  /** How long the caller's permission decisions and readable clouds are remembered (5 s). */
+  accessTtlMs?: number;
 }
 
 /** A line of the fleet without what changes between views (the lease, the approvals). */
@@ -34,7 +38,8 @@ type ViewLine = Omit<FleetCloud, 'operation' | 'pendingApprovals'>;
 /**
  * `GET /fleet`: every cloud the caller may read, demo and live, read at once. The permission
  * (openstack.cloud.read) and the catalog query (which returns only the cloud entities the caller
- * may read) use the caller's credentials; each cloud's view comes from the status service (cached,
+ * may read) use the caller's credentials (remembered for a few seconds per caller; `refresh`
+ * asks again); each cloud's view comes from the status service (cached,
  * shared reads); a cloud that fails is listed with why and never fails the others.
  */
 export function createFleetRouter(options: FleetRouterOptions): express.Router {
@@ -54,7 +59,14 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
     return line;
   };
 
-  async function readFleet(credentials: BackstageCredentials, refresh: boolean): Promise<FleetView> {
+  /**
+   * What the caller may see: the two permission decisions and the cloud entities the catalog
+   * gives them, all with their credentials, remembered per caller for `accessTtlMs` (as
+   * CloudReadAccess does for the other read routes): a warm fleet read otherwise spends most of
+   * its time issuing and checking tokens. A refusal or a failure is never remembered.
+   */
+  const access = new Map<string, { until: number; value: Promise<{ mayReadApprovals: boolean; entities: Entity[] }> }>();
+  const askAccess = async (credentials: BackstageCredentials) => {
     const [read, approvalRead] = await permissions.authorize(
       [{ permission: openstackCloudReadPermission }, { permission: openstackApprovalReadPermission }],
       { credentials },
@@ -62,10 +74,27 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
     if (read.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Permission ${openstackCloudReadPermission.name} is required`);
     }
-    const [{ items }, pending] = await Promise.all([
-      catalog.getEntities({ filter: { kind: 'Resource', 'spec.type': OPENSTACK_CLOUD_TYPE } }, { credentials }),
-      approvalRead.result === AuthorizeResult.ALLOW ? approvals.list({ state: 'pending' }) : undefined,
-    ]);
+    const { items } = await catalog.getEntities({ filter: { kind: 'Resource', 'spec.type': OPENSTACK_CLOUD_TYPE } }, { credentials });
+    return { mayReadApprovals: approvalRead.result === AuthorizeResult.ALLOW, entities: items };
+  };
+  const accessOf = (credentials: BackstageCredentials, refresh: boolean) => {
+    const who = principalKey(credentials);
+    if (!who) return askAccess(credentials);
+    const now = Date.now();
+    const hit = access.get(who);
+    if (hit && hit.until > now && !refresh) return hit.value;
+    if (access.size >= 10_000) for (const [k, v] of access) if (v.until <= now) access.delete(k);
+    const value = askAccess(credentials);
+    access.set(who, { until: now + (options.accessTtlMs ?? 5_000), value });
+    value.catch(() => {
+      if (access.get(who)?.value === value) access.delete(who);
+    });
+    return value;
+  };
+
+  async function readFleet(credentials: BackstageCredentials, refresh: boolean): Promise<FleetView> {
+    const { mayReadApprovals, entities: items } = await accessOf(credentials, refresh);
+    const pending = mayReadApprovals ? await approvals.list({ state: 'pending' }) : undefined;
     const pendingBy = new Map<string, number>();
     for (const a of pending ?? []) if (a.cloud) pendingBy.set(a.cloud, (pendingBy.get(a.cloud) ?? 0) + 1);
     const results = await Promise.all(

@@ -45,11 +45,11 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
     {
       title: 'Host',
       field: 'host',
-      ...col('15%'),
+      ...col('14%'),
       render: h => <Truncated text={h.host}>{h.entityRef ? <EntityRefLink entityRef={h.entityRef}>{h.host}</EntityRefLink> : h.host}</Truncated>,
     },
-    { title: 'Zone', field: 'zone', ...col('11%'), render: h => <Truncated text={[h.zone, ...h.aggregates].filter(Boolean).join(' · ')} /> },
-    { title: 'State', field: 'state', ...col('6%'), render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
+    { title: 'Zone', field: 'zone', ...col('10%'), render: h => <Truncated text={[h.zone, ...h.aggregates].filter(Boolean).join(' · ')} /> },
+    { title: 'State', field: 'state', ...col('7%'), render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
     {
       title: 'Status',
       field: 'status',
@@ -58,7 +58,7 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
     },
     { title: 'vCPU', field: 'vcpu', ...col('11%'), render: h => <UsageBar usage={h.vcpu} unit="vcpu" minWidth={0} /> },
     { title: 'RAM', field: 'memoryMb', ...col('11%'), render: h => <UsageBar usage={h.memoryMb} unit="mb" minWidth={0} /> },
-    { title: 'VMs', field: 'runningVms', type: 'numeric', ...col('5%') },
+    { title: 'VMs', field: 'runningVms', type: 'numeric', ...col('6%') },
     { title: 'OVN', sorting: false, ...col('6%'), render: h => ovnAgentLabel(h.ovnAgentAlive) },
     {
       title: 'nova-compute',
