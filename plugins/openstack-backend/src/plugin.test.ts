@@ -89,6 +89,41 @@ describe('openstack backend plugin', () => {
     ]);
   });
 
+  it('serves the fleet: each cloud the caller reads in one line, and a cloud that cannot be read with why, without failing the rest', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/openstack/fleet').set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        cloudRef: 'resource:default/demo-cloud',
+        cloudKey: 'demo',
+        demo: true,
+        release: '2025.1',
+        verdict: 'Healthy',
+        hosts: { total: 24, up: 23, down: 1, disabled: 1, lagging: 2 },
+        nextHops: ['2025.2', '2026.1'],
+        pendingApprovals: 0,
+      }),
+    ]);
+    const [demo] = res.body.items;
+    expect(demo.vcpu.used).toBeGreaterThan(0);
+    expect(demo.vcpu.capacity).toBeGreaterThan(demo.vcpu.used);
+    expect(demo.memoryMb.capacity).toBeGreaterThan(0);
+    // the two lagging hosts block the next hop, by the planner's compute-lag rule
+    expect(demo.laggingHosts).toHaveLength(2);
+    expect(demo.blockers).toEqual(expect.arrayContaining([expect.stringMatching(/^compute-lag: The hop 2025\.1 → 2025\.2 is blocked/)]));
+    expect(Date.parse(demo.readAt)).not.toBeNaN();
+    // the live cloud whose key app-config lacks: listed as failed, saying why
+    expect(res.body.failed).toEqual([{ cloudRef: 'resource:team-a/prod', error: expect.stringContaining('prod') }]);
+  });
+
+  it('serves the fleet only to who may read clouds (openstack.cloud.read)', async () => {
+    const server = await start([mockServices.permissions.factory({ result: AuthorizeResult.DENY })]);
+    const res = await request(server).get('/api/openstack/fleet').set('Authorization', user);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe('Permission openstack.cloud.read is required');
+  });
+
   it("serves the demo cloud's status, marked as demo", async () => {
     const server = await start();
     const res = await request(server).get('/api/openstack/clouds/default/demo-cloud/status').set('Authorization', user);

@@ -17,6 +17,7 @@ import { suiteEntityChangesServiceRef } from '@backstage-openstack/plugin-openst
 import { LeaseStore } from './suite/LeaseStore';
 import { SuiteEntityStore } from './suite/SuiteEntityStore';
 import { createSuiteRouter } from './suite/router';
+import { createFleetRouter } from './service/fleet';
 
 /**
  * The OpenStack backend plugin: the cloud status API, operation history, the demo cloud,
@@ -75,14 +76,16 @@ export const openstackPlugin = createBackendPlugin({
 
         httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys(), chartSources: readChartSources(config) }));
         // the entities the actions made (for the suite's entity provider) and the clouds' leases
-        httpRouter.use(
-          createSuiteRouter({ ...deps, entities: new SuiteEntityStore(db), leases: new LeaseStore(db) }),
-        );
+        const leases = new LeaseStore(db);
+        const approvals = new ApprovalStore(db);
+        httpRouter.use(createSuiteRouter({ ...deps, entities: new SuiteEntityStore(db), leases }));
+        // every cloud the caller may read, at once (the fleet page)
+        httpRouter.use(createFleetRouter({ ...deps, status, leases, approvals }));
 
         const appBaseUrl = config.getString('app.baseUrl');
         httpRouter.use(
           createApprovalsRouter({
-            store: new ApprovalStore(db),
+            store: approvals,
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,

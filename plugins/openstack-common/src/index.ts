@@ -168,6 +168,14 @@ export {
   summarizeHosts,
 } from './status/assemble';
 export {
+  fleetCloud,
+  type FleetCloud,
+  type FleetCloudError,
+  type FleetCloudInput,
+  type FleetUsage,
+  type FleetView,
+} from './status/fleet';
+export {
   type ComputeHostSources,
   type HostQuery,
   type HypervisorRecord,

@@ -82,7 +82,7 @@ export { readChartSources } from './helm/chartSources';
 export type { ChartSource, ChartSources } from './helm/chartSources';
 
 // The one resolver of a cloud's entity ref
-export { resolveCloud } from './cloud/resolveCloud';
+export { resolveCloud, resolveCloudEntity } from './cloud/resolveCloud';
 export { cloudKeyHolders } from './cloud/cloudKeyHolders';
 export type { ResolvedCloud } from './cloud/resolveCloud';
 

@@ -7,9 +7,11 @@
 export {
   openstackPlugin as default,
   entityOpenStackCloudContent,
+  entityOpenStackCloudSummaryCard,
   entityOpenStackComputeHostCard,
   openstackApi,
   openstackApprovalsPage,
+  openstackFleetPage,
   openstackChartSourceField,
   openstackUpgradeTargetField,
 } from './plugin';

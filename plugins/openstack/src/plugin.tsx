@@ -53,6 +53,26 @@ export const entityOpenStackComputeHostCard = EntityCardBlueprint.make({
   },
 });
 
+/** The cloud entity's summary card, first on its Overview tab. @public */
+export const entityOpenStackCloudSummaryCard = EntityCardBlueprint.make({
+  name: 'cloud-summary',
+  params: {
+    filter: isOpenStackCloudEntity,
+    loader: () =>
+      import('./components/CloudSummaryCard').then(m => <m.CloudSummaryCard />),
+  },
+});
+
+/** The fleet page, at /openstack: every cloud the user may read. @public */
+export const openstackFleetPage = PageBlueprint.make({
+  name: 'fleet',
+  params: {
+    path: '/openstack',
+    title: 'OpenStack fleet',
+    loader: () => import('./components/Fleet').then(m => <m.FleetPage />),
+  },
+});
+
 /** The approvals page, at /openstack/approvals. @public */
 export const openstackApprovalsPage = PageBlueprint.make({
   name: 'approvals',
@@ -109,7 +129,9 @@ export const openstackPlugin = createFrontendPlugin({
   extensions: [
     openstackApi,
     entityOpenStackCloudContent,
+    entityOpenStackCloudSummaryCard,
     entityOpenStackComputeHostCard,
+    openstackFleetPage,
     openstackApprovalsPage,
     openstackUpgradeTargetField,
     openstackChartSourceField,

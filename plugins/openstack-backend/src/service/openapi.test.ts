@@ -8,6 +8,7 @@ import { createApprovalsRouter } from '../approvals';
 import { DemoClouds } from '../demo/DemoClouds';
 import { StatusService } from '../status/StatusService';
 import { createSuiteRouter } from '../suite/router';
+import { createFleetRouter } from './fleet';
 import { createRouter } from './router';
 
 /** `METHOD /path/{param}` of every operation of a router, as openapi.yaml writes paths. */
@@ -56,7 +57,16 @@ describe('openapi.yaml', () => {
       leases: {} as any,
       changes: {} as any,
     });
-    const served = [...routesOf(router as any), ...routesOf(approvals as any), ...routesOf(suite as any)];
+    const fleet = createFleetRouter({
+      httpAuth: mockServices.httpAuth(),
+      permissions: mockServices.permissions(),
+      catalog: catalogServiceMock(),
+      status: new StatusService({}, mockServices.cache.mock(), mockServices.logger.mock()),
+      leases: {} as any,
+      approvals: {} as any,
+      logger: mockServices.logger.mock(),
+    });
+    const served = [...routesOf(router as any), ...routesOf(approvals as any), ...routesOf(suite as any), ...routesOf(fleet as any)];
     expect(served.length).toBeGreaterThan(10);
     expect([...served].sort()).toEqual([...documented].sort());
   });

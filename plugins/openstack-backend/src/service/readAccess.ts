@@ -14,7 +14,7 @@ import {
 } from '@backstage-openstack/plugin-openstack-node';
 
 /** The caller a decision is remembered for; undefined for anonymous callers (never remembered). */
-function principalKey(credentials: BackstageCredentials): string | undefined {
+export function principalKey(credentials: BackstageCredentials): string | undefined {
   const p = credentials.principal as {
     type?: string;
     userEntityRef?: string;

@@ -43,6 +43,7 @@ const approval = { id: 'a-1', state: 'pending' };
 /** One call of every method of the client, with arguments of the right shape. */
 const everyMethod: { [K in keyof OpenStackPluginApi]: (c: OpenStackPluginApi) => Promise<unknown> } = {
   listClouds: c => c.listClouds(),
+  getFleet: c => c.getFleet({ refresh: true }),
   getStatus: c => c.getStatus(cloudRef, { refresh: true }),
   getHosts: c => c.getHosts(cloudRef, { filter: 'down' }),
   listAllHosts: c => c.listAllHosts(cloudRef),

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { ApprovalAuditEntry, ApprovalRequest, ApprovalVerification, NewApprovalRequest } from '../approvals';
 import { CloudRef, parseCloudRef } from '../cloudRef';
+import { FleetView } from '../status/fleet';
 import { HostQuery } from '../status/hosts';
 import { CloudStatus, ComputeHostPage, ComputeHostStatus, OperationRecord } from '../status/types';
 import { CloudLease, CloudOperationKind, SuiteEntityRecord } from '../suite/suite';
@@ -13,6 +14,7 @@ import { CloudLease, CloudOperationKind, SuiteEntityRecord } from '../suite/suit
 export const OPENSTACK_PLUGIN_ROUTES = {
   listChartSources: { method: 'GET', path: '/chart-sources' },
   listClouds: { method: 'GET', path: '/clouds' },
+  getFleet: { method: 'GET', path: '/fleet' },
   getStatus: { method: 'GET', path: '/clouds/{namespace}/{name}/status' },
   getHosts: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts' },
   getHost: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts/{host}' },
@@ -105,6 +107,8 @@ export interface OpenStackPluginApi {
   /** The chart sources a new cloud may name (`openstack.chartSources`): names only. */
   listChartSources(): Promise<ChartSourceItem[]>;
   listClouds(): Promise<CloudListItem[]>;
+  /** Every cloud the caller may read, summarized; a cloud that could not be read is in `failed`, with why. */
+  getFleet(opts?: { refresh?: boolean }): Promise<FleetView>;
   getStatus(cloudRef: CloudRef | string, opts?: { refresh?: boolean }): Promise<CloudStatus>;
   getHosts(cloudRef: CloudRef | string, query?: HostPageQuery): Promise<ComputeHostPage>;
   /** Every compute host, page by page. */
@@ -207,6 +211,10 @@ export class OpenStackPluginClient implements OpenStackPluginApi {
 
   async listClouds(): Promise<CloudListItem[]> {
     return (await this.call<{ items: CloudListItem[] }>('listClouds')).items;
+  }
+
+  async getFleet(opts: { refresh?: boolean } = {}): Promise<FleetView> {
+    return this.call('getFleet', {}, { query: { refresh: opts.refresh } });
   }
 
   async getStatus(cloudRef: CloudRef | string, opts: { refresh?: boolean } = {}): Promise<CloudStatus> {

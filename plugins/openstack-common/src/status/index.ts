@@ -2,3 +2,4 @@ export * from './types';
 export * from './verdict';
 export * from './hosts';
 export * from './assemble';
+export * from './fleet';

@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_OPENSTACK_CLOUD,
@@ -53,6 +54,16 @@ export async function resolveCloud(
   if (!entity) {
     throw new NotFoundError(`${field}: no catalog entity ${entityRef}; pick a cloud (Resource of type openstack-cloud)`);
   }
+  return resolveCloudEntity(entity, field);
+}
+
+/**
+ * The cloud of a catalog entity the caller already read (e.g. every cloud of a catalog query):
+ * the checks and annotations of {@link resolveCloud}, without reading the entity again. @public
+ */
+export function resolveCloudEntity(entity: Entity, field = 'cloud'): ResolvedCloud {
+  const cloudRef = parseCloudRef(`resource:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`, field);
+  const entityRef = stringifyCloudRef(cloudRef);
   if (!isOpenStackCloudEntity(entity)) {
     throw new InputError(`${field}: ${entityRef} is not an OpenStack cloud (Resource with spec.type openstack-cloud)`);
   }

@@ -10,6 +10,9 @@
  * <EntityLayout.Route path="/openstack" title="OpenStack" if={isOpenStackCloudEntity}>
  *   <EntityOpenStackCloudContent />
  * </EntityLayout.Route>
+ * // EntityPage.tsx, first on a cloud's overview: <EntityOpenStackCloudSummaryCard />
+ * // App.tsx: the fleet, linked from the sidebar and each cloud's page
+ * <Route path="/openstack" element={<OpenStackFleetPage />} />
  * // App.tsx: the upgrade template's target-release field and the new-cloud template's chart source
  * const OpenStackUpgradeTargetPickerExtension = scaffolderPlugin.provide(
  *   createScaffolderFieldExtension({ name: 'OpenStackUpgradeTargetPicker', component: UpgradeTargetPicker }));
@@ -33,6 +36,8 @@ export {
   PendingApprovalsCard,
 } from '../components/Approvals';
 export { UpgradeTargetPicker } from '../components/UpgradeTargetPicker';
+export { FleetPage as OpenStackFleetPage } from '../components/Fleet';
+export { CloudSummaryCard as EntityOpenStackCloudSummaryCard } from '../components/CloudSummaryCard';
 export { ChartSourcePicker } from '../components/ChartSourcePicker';
 export {
   isOpenStackCloudEntity,

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError, isError, NotAllowedError } from '@backstage/errors';
+import { InputError, isError } from '@backstage/errors';
 import {
   chartsFor,
   CloudSpec,
@@ -20,14 +20,13 @@ import {
   ChartSourceCheckOptions,
   ChartSources,
   ClusterAccess,
-  CLOUD_NAMESPACE_RBAC,
-  CLUSTER_RBAC,
   KubeRight,
   LiveCloudRef,
   pollUntil,
   readLiveCharts,
   readLiveWorkloads,
 } from '@backstage-openstack/plugin-openstack-node';
+import { requireClusterRights } from './clusterRights';
 import { CreateEffect, CreateInput, CreateTarget, DriverContext } from '../drivers/types';
 
 /** What the live create needs: the clusters and the chart source check. */
@@ -122,33 +121,6 @@ export function rightsForCreate(
 }
 
 /**
- * Least privilege, checked before anything changes: every right the create will use, asked of the
- * cluster (SelfSubjectAccessReview), and a refusal naming the deploy/rbac file that grants what
- * is missing — the Secrets of a namespace come only with its onboarding by the platform team.
- */
-async function checkRights(client: ClusterAccess, clusterName: string, spec: CloudSpec, wanted: KubeRight[]) {
-  const missing = await client.missingRights(wanted);
-  if (!missing.length) return;
-  const namespace = cloudNamespace(spec);
-  const inCloudNamespace = (r: KubeRight) => r.kind === 'Secret' && r.namespace === namespace;
-  const fixes = [
-    missing.some(inCloudNamespace)
-      ? `the platform team onboards the namespace: apply ${CLOUD_NAMESPACE_RBAC} in namespace ${namespace} (NAMESPACE=${namespace} CLOUD=${spec.name}; it creates the namespace labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name} and grants the suite its Secrets there)`
-      : undefined,
-    missing.some(r => !inCloudNamespace(r)) ? `apply ${CLUSTER_RBAC} to the cluster` : undefined,
-  ].filter(Boolean);
-  const where = (r: KubeRight) => {
-    if (r.namespace) return ` in namespace ${r.namespace}`;
-    return r.name ? ` ${r.name}` : '';
-  };
-  throw new NotAllowedError(
-    `input.spec.delivery.namespace: the suite's Kubernetes credentials on cluster ${clusterName} lack ${missing
-      .map(r => `${r.verb} ${r.kind}${where(r)}`)
-      .join(', ')}; nothing was changed. To grant them, ${fixes.join(', and ')}`,
-  );
-}
-
-/**
  * Opens a new live cloud. Validates, before anything changes: the spec, the chart source (one of
  * openstack.chartSources by name), the cluster (reachable),
  * the namespace (free or this cloud's). After the claim: the chart source serves the charts. Its
@@ -181,7 +153,13 @@ export async function openLiveCreate(ctx: Ctx, deps: LiveCreateDeps, input: Crea
     );
   }
   // least privilege, checked before anything changes (dry run included)
-  await checkRights(client, clusterName, spec, rightsForCreate(spec, renderCloud(spec, chartSource), input.waitForReady ?? true));
+  // least privilege, before anything changes: every right the create will use
+  await requireClusterRights(client, {
+    cluster: clusterName,
+    field: 'input.spec.delivery.namespace',
+    cloudKey: spec.name,
+    wanted: rightsForCreate(spec, renderCloud(spec, chartSource), input.waitForReady ?? true),
+  });
   const charts = chartsFor(spec.components);
   return {
     cloud: { cloudKey: spec.name, cluster: clusterName, namespace, release: spec.release, delivery: spec.delivery.mode },

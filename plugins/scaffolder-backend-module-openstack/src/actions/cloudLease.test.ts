@@ -55,6 +55,9 @@ async function suiteWithRealLeases() {
   return { api: s.api, go, started, running: () => reader.getCloudLease(cloudRef) };
 }
 
+/** A checkpoint that just runs its function (no store): what a first run does. */
+const runCheckpoint = (async (opts: { fn: () => Promise<unknown> }) => opts.fn()) as any;
+
 function task(id: string, credentials: BackstageCredentials, input: Record<string, unknown>) {
   const ctx = recoverableContext(input, new Map());
   return Object.assign(ctx, { task: { id }, getInitiatorCredentials: async () => credentials });
@@ -107,11 +110,107 @@ describe('one operation per cloud (the real lease routes and database)', () => {
     // the first run took the lease and the backend died before it was released
     await api.acquireLease(alice, cloudRef, { taskId: 'task-1', kind: 'upgrade' });
     // the scaffolder resumes task-1: it takes its lease back and runs
-    const ran = await holdCloudLease({ task: { id: 'task-1' }, logger, isDryRun: false }, api, alice, cloudRef, 'upgrade', async () => running());
+    const ran = await holdCloudLease({ task: { id: 'task-1' }, logger, isDryRun: false, checkpoint: runCheckpoint }, api, alice, cloudRef, 'upgrade', async () => running());
     expect(ran).toMatchObject({ taskId: 'task-1' });
     expect(await running()).toBeUndefined();
     // another task meanwhile would have been refused
     await api.acquireLease(alice, cloudRef, { taskId: 'task-1', kind: 'upgrade' });
-    await expect(holdCloudLease({ task: { id: 'task-2' }, logger, isDryRun: false }, api, bob, cloudRef, 'enroll', async () => 'ran')).rejects.toThrow(/task task-1/);
+    await expect(holdCloudLease({ task: { id: 'task-2' }, logger, isDryRun: false, checkpoint: runCheckpoint }, api, bob, cloudRef, 'enroll', async () => 'ran')).rejects.toThrow(/task task-1/);
+  });
+});
+
+describe('a lease lost while the operation runs', () => {
+  const logger = mockServices.logger.mock();
+  /** A context whose checkpoints record the effects they ran. */
+  function leaseCtx(id: string) {
+    const effects: string[] = [];
+    const ctx = {
+      task: { id },
+      logger,
+      isDryRun: false,
+      checkpoint: (async (opts: { key: string; fn: () => Promise<unknown> }) => {
+        effects.push(opts.key);
+        return opts.fn();
+      }) as any,
+    };
+    return { ctx, effects };
+  }
+
+  it('stops before the next change when no renewal succeeded for the lease time, and says so', async () => {
+    let clock = 0;
+    const api = { acquireLease: jest.fn(async () => ({}) as any), releaseLease: jest.fn(async () => true) };
+    const { ctx, effects } = leaseCtx('task-1');
+    const original = ctx.checkpoint;
+    const run = holdCloudLease(ctx, api, alice, cloudRef, 'upgrade', async () => {
+      await ctx.checkpoint({ key: 'step-1', fn: async () => undefined });
+      // the renewals failed for the lease's whole time (120 s): it may have lapsed
+      clock = 120_000;
+      await ctx.checkpoint({ key: 'step-2', fn: async () => undefined });
+    }, 120, () => clock);
+    await expect(run).rejects.toThrow(
+      /The upgrade of resource:default\/demo-cloud stopped before its next change: its lease could not be renewed for 120 s .*Nothing more was changed/,
+    );
+    expect(effects).toEqual(['step-1']);
+    // the context is the action's own again, and the lease was given back
+    expect(ctx.checkpoint).toBe(original);
+    expect(api.releaseLease).toHaveBeenCalledWith(alice, cloudRef, 'task-1');
+  });
+
+  it('stops before the next change with a ConflictError naming the task that took the cloud', async () => {
+    let renewed!: () => void;
+    const refused = new Promise<void>(r => (renewed = r));
+    const conflict = Object.assign(new Error('conflict'), {
+      name: 'ResponseError',
+      response: { status: 409 },
+      body: { error: { message: 'resource:default/demo-cloud is busy: enroll task task-9, started by user:default/bob, is running on it' } },
+    });
+    const api = {
+      acquireLease: jest
+        .fn()
+        .mockResolvedValueOnce({})
+        .mockImplementation(async () => {
+          renewed();
+          throw conflict;
+        }),
+      releaseLease: jest.fn(async () => true),
+    };
+    const { ctx, effects } = leaseCtx('task-1');
+    // a lease of 0.03 s: renewed every 10 ms, so the refused renewal comes while the step waits
+    const run = holdCloudLease(ctx, api, alice, cloudRef, 'upgrade', async () => {
+      await ctx.checkpoint({ key: 'step-1', fn: () => refused });
+      await new Promise(r => setImmediate(r));
+      await ctx.checkpoint({ key: 'step-2', fn: async () => undefined });
+    }, 0.03, () => 0);
+    await expect(run).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/stopped before its next change: its lease is no longer task task-1's \(.*enroll task task-9, started by user:default\/bob/),
+    });
+    expect(effects).toEqual(['step-1']);
+  });
+
+  it('keeps going through a failed renewal while the lease is still surely its own', async () => {
+    let failed!: () => void;
+    const renewalFailed = new Promise<void>(r => (failed = r));
+    const api = {
+      acquireLease: jest
+        .fn()
+        .mockResolvedValueOnce({})
+        .mockImplementation(async () => {
+          failed();
+          throw new Error('ECONNRESET');
+        }),
+      releaseLease: jest.fn(async () => true),
+    };
+    const { ctx, effects } = leaseCtx('task-1');
+    // the clock stands still: the lease taken at 0 is held until 30 ms, never reached
+    const result = await holdCloudLease(ctx, api, alice, cloudRef, 'enroll', async () => {
+      await ctx.checkpoint({ key: 'step-1', fn: () => renewalFailed });
+      await new Promise(r => setImmediate(r));
+      await ctx.checkpoint({ key: 'step-2', fn: async () => undefined });
+      return 'done';
+    }, 0.03, () => 0);
+    expect(result).toBe('done');
+    expect(effects).toEqual(['step-1', 'step-2']);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Could not renew the lease of resource:default/demo-cloud: ECONNRESET'));
   });
 });

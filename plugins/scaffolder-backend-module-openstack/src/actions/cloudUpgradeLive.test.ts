@@ -103,6 +103,28 @@ describe('openstack:cloud:upgrade on a live cloud', () => {
     }
   });
 
+  it('checks its rights first: credentials that cannot patch the HelmReleases are refused, naming the file that grants them, before anything changes', async () => {
+    const { cluster, run } = await runningCloud();
+    cluster.lacks = r => r.kind === 'HelmRelease' && r.verb === 'patch';
+    const error = await run().done.catch(e => e);
+    expect(error?.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      "input.cloud: the suite's Kubernetes credentials on cluster fake lack patch HelmRelease in namespace edge-1; nothing was changed. To grant them, apply deploy/rbac/backstage-openstack.yaml to the cluster",
+    );
+    expect(cluster.writes).toEqual([]);
+    // the upgrade asks for what it uses: it reads the charts and workloads, and patches the charts
+    expect(cluster.reviewed).toEqual(
+      expect.arrayContaining(['get HelmRelease edge-1', 'patch HelmRelease edge-1', 'list Deployment edge-1', 'list StatefulSet edge-1', 'get Job edge-1']),
+    );
+  });
+
+  it('asks no right to change the cluster when the delivery is GitOps (the repository changes)', async () => {
+    const { cluster, run } = await runningCloud('flux');
+    await run({}, new Map(), { isDryRun: true }).done;
+    expect(cluster.reviewed).toContain('get HelmRelease edge-1');
+    expect(cluster.reviewed.filter(r => r.startsWith('patch') || r.startsWith('create'))).toEqual([]);
+  });
+
   it('stops on a blocking preflight check before anything changes', async () => {
     const { cluster, run, setHosts } = await runningCloud();
     setHosts([computeHost('cmp-9', '2024.2')]);

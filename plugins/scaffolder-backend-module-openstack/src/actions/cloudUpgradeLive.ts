@@ -19,6 +19,7 @@ import {
   ClusterAccess,
   LiveChart,
   LiveCloudRef,
+  KubeRight,
   LiveDelivery,
   LiveWorkload,
   readLiveChart,
@@ -29,6 +30,7 @@ import {
 } from '@backstage-openstack/plugin-openstack-node';
 import { liveDelivery } from '../drivers/liveDelivery';
 import { CheckOutcome, UpgradeTarget } from '../drivers/types';
+import { requireClusterRights } from './clusterRights';
 import { manualCheck } from './upgradeSteps';
 
 /** Values after a step: chart version and images.tags with the step's changes applied. */
@@ -212,6 +214,30 @@ async function evaluateCheck(
 
 
 /**
+ * The rights the upgrade uses in the cluster: read its chart objects (HelmReleases, or Argo CD
+ * Applications) and, delivered directly, patch them (server-side apply); read the workloads and
+ * the db-sync Jobs the checks look at. A GitOps upgrade changes the repository, not the cluster.
+ */
+export function rightsForUpgrade(delivery: LiveDelivery, namespace: string, argocdNamespace?: string): KubeRight[] {
+  const chart =
+    delivery === 'argocd'
+      ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: argocdNamespace ?? 'argocd' }
+      : { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace };
+  return [
+    { verb: 'get', ...chart },
+    ...(delivery === 'direct' ? [{ verb: 'patch', ...chart }] : []),
+    ...[
+      ['apps/v1', 'Deployment'],
+      ['apps/v1', 'StatefulSet'],
+      ['apps/v1', 'DaemonSet'],
+      ['batch/v1', 'Job'],
+      ['v1', 'Pod'],
+    ].map(([apiVersion, kind]) => ({ verb: 'list', apiVersion, kind, namespace })),
+    { verb: 'get', apiVersion: 'batch/v1', kind: 'Job', namespace },
+  ];
+}
+
+/**
  * Opens a live cloud for an upgrade: its delivery, cluster and namespace from the entity, and at
  * least one chart object in the cluster. Throws an InputError naming what is missing.
  */
@@ -234,6 +260,13 @@ export async function openLiveUpgrade(
   } catch (e) {
     throw new InputError(`input.cloud: ${cloud.entityRef} names cluster "${cloud.cluster}": ${isError(e) ? e.message : String(e)}`);
   }
+  // least privilege, before anything is read or changed: every right the upgrade will use
+  await requireClusterRights(client, {
+    cluster: cloud.cluster,
+    field: 'input.cloud',
+    cloudKey: cloud.cloudKey,
+    wanted: rightsForUpgrade(delivery, namespace, argocdNamespace),
+  });
   const ref: LiveCloudRef = { cloudKey: cloud.cloudKey, namespace, delivery, argocdNamespace };
   const kind = delivery === 'argocd' ? 'Application' : 'HelmRelease';
   const observed = async (step: UpgradeStep) => ({

@@ -97,6 +97,10 @@ interface Model {
   serviceNeverUp: boolean;
   agentNeverAlive: boolean;
   failOn?: string;
+  /** Rights the ServiceAccount lacks (its SelfSubjectAccessReviews say no): `verb resource`. */
+  denied: string[];
+  /** Every right asked with a SelfSubjectAccessReview: `verb resource namespace`. */
+  reviews: string[];
 }
 
 function newModel(over: Partial<Model> = {}): Model {
@@ -122,6 +126,8 @@ function newModel(over: Partial<Model> = {}): Model {
     jobsFail: false,
     serviceNeverUp: false,
     agentNeverAlive: false,
+    denied: [],
+    reviews: [],
     ...over,
   };
 }
@@ -236,6 +242,26 @@ function handlers(m: Model) {
       });
     }),
     // ---------------------------------------------------------------- Kubernetes
+    // discovery of the kinds the rights check asks about, and the SelfSubjectAccessReviews
+    http.get(`${K8S}/api/v1`, () =>
+      HttpResponse.json({ kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'secrets', singularName: 'secret', namespaced: true, kind: 'Secret', verbs: ['get', 'create', 'patch'] }] }),
+    ),
+    http.get(`${K8S}/apis/batch/v1`, () =>
+      HttpResponse.json({
+        kind: 'APIResourceList',
+        groupVersion: 'batch/v1',
+        resources: [
+          { name: 'cronjobs', singularName: 'cronjob', namespaced: true, kind: 'CronJob', verbs: ['get', 'list'] },
+          { name: 'jobs', singularName: 'job', namespaced: true, kind: 'Job', verbs: ['get', 'list', 'create'] },
+        ],
+      }),
+    ),
+    http.post(`${K8S}/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`, async ({ request }) => {
+      const body: any = await request.json();
+      const a = body.spec.resourceAttributes;
+      m.reviews.push(`${a.verb} ${a.resource} ${a.namespace}`);
+      return HttpResponse.json({ ...body, status: { allowed: !m.denied.includes(`${a.verb} ${a.resource}`) } }, { status: 201 });
+    }),
     http.get(`${K8S}/version`, () => HttpResponse.json({ major: '1', minor: '37', gitVersion: 'v1.37.2' })),
     http.get(`${K8S}/api/v1/namespaces/:ns/secrets/:name`, ({ params }) => {
       const s = m.secrets.get(`${params.ns}/${params.name}`);
@@ -457,6 +483,25 @@ describe('openstack:compute:enroll, live cloud', () => {
     await action.handler(ctx as any);
     expect(m.calls[0]).toBe(`k8s POST secret ${NS}/${BUNDLE}`);
     expect(ctx.output).toHaveBeenCalledWith('bundleSecret', `${NS}/${BUNDLE}`);
+  });
+
+  it('checks its rights first: a namespace not onboarded is refused naming the file to apply there, before anything is read or changed', async () => {
+    const { m, action } = setup({ denied: ['create secrets'] });
+    const error = await action.handler(context(new Map()).ctx as any).catch(e => e);
+    expect(error?.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      `input.cloud: the suite's Kubernetes credentials on cluster zed-cluster lack create Secret in namespace ${NS}; nothing was changed. To grant them, the platform team onboards the namespace: apply deploy/rbac/cloud-namespace.yaml in namespace ${NS} (NAMESPACE=${NS} CLOUD=zed; it creates the namespace labelled openstack.backstage.io/cloud=zed and grants the suite its Secrets there)`,
+    );
+    expect(m.calls).toEqual([]);
+    expect(m.reviews.sort()).toEqual([`create jobs ${NS}`, `create secrets ${NS}`, `get cronjobs ${NS}`, `get jobs ${NS}`, `get secrets ${NS}`]);
+  });
+
+  it('names the cluster-wide file for a right of the ClusterRole', async () => {
+    const { m, action } = setup({ denied: ['create jobs'] });
+    await expect(action.handler(context(new Map()).ctx as any)).rejects.toThrow(
+      new RegExp(`lack create Job in namespace ${NS}; nothing was changed\\. To grant them, apply deploy/rbac/backstage-openstack\\.yaml to the cluster$`),
+    );
+    expect(m.calls).toEqual([]);
   });
 
   it('refuses when a credential Secret is missing, naming it and the rule', async () => {

@@ -16,6 +16,7 @@ import {
 import {
   ClusterClient,
   jobOutcome,
+  KubeRight,
   OpenStackClient,
   readCronJob,
   readSecretLabels,
@@ -25,6 +26,7 @@ import {
 } from '@backstage-openstack/plugin-openstack-node';
 import { ComputeEnrollSettings } from '../computeEnrollSettings';
 import { liveDelivery } from '../drivers/liveDelivery';
+import { requireClusterRights } from './clusterRights';
 import { DriverContext, EnrollChecked, EnrollInput, EnrollTarget } from '../drivers/types';
 
 /** What the live enrollment needs besides its input. */
@@ -197,6 +199,13 @@ class LiveEnrollTarget implements EnrollTarget {
   }
 
   async preflight(): Promise<EnrollChecked> {
+    // least privilege, before anything is read or changed: every right the enrollment will use
+    await requireClusterRights(this.k8s, {
+      cluster: this.k8s.name,
+      field: 'input.cloud',
+      cloudKey: this.key,
+      wanted: rightsForEnroll(this.namespace),
+    });
     await this.checkNova();
     const aggregateExists = await this.checkNeutronAndAggregate();
     const bundleExists = await this.checkCluster();
@@ -293,6 +302,20 @@ class LiveEnrollTarget implements EnrollTarget {
 }
 
 /** Opens a live cloud and a host for an enrollment; refuses a read-only or unconfigured cloud. */
+/**
+ * The rights the enrollment uses in the control plane's namespace: read the discovery CronJob,
+ * read the credential Secrets and create the host's bundle Secret once, run discovery Jobs.
+ */
+export function rightsForEnroll(namespace: string): KubeRight[] {
+  return [
+    { verb: 'get', apiVersion: 'batch/v1', kind: 'CronJob', namespace },
+    { verb: 'get', apiVersion: 'v1', kind: 'Secret', namespace },
+    { verb: 'create', apiVersion: 'v1', kind: 'Secret', namespace },
+    { verb: 'create', apiVersion: 'batch/v1', kind: 'Job', namespace },
+    { verb: 'get', apiVersion: 'batch/v1', kind: 'Job', namespace },
+  ];
+}
+
 export function openLiveEnroll(deps: LiveEnrollDeps, ctx: DriverContext, cloud: ResolvedCloud, input: EnrollInput): EnrollTarget {
   liveDelivery(cloud);
   return new LiveEnrollTarget(deps, ctx, cloud, settingsOf(deps, cloud), input);

@@ -97,6 +97,7 @@ export const CloudStatusView = ({ cloudRef, horizonUrl }: { cloudRef: string; ho
             Refresh
           </Button>
           <Link to="../kubernetes">Kubernetes</Link>
+          <Link to="/openstack">All clouds (fleet)</Link>
           {horizonUrl && <Link to={horizonUrl}>Horizon</Link>}
         </Box>
         {status.reasons.length > 0 && (

@@ -8,6 +8,10 @@ import { useState } from 'react';
 import { openstackApiRef } from '../../api';
 import { UsageBar } from '../common/UsageBar';
 import { ovnAgentLabel } from '../common/format';
+import { Truncated } from '../common/Truncated';
+
+/** A cell of the hosts table: one line, cut at the column's edge. */
+const CELL = { overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', paddingLeft: 8, paddingRight: 8 } as const;
 
 const SORTABLE: Record<string, HostSortField> = {
   host: 'host',
@@ -34,21 +38,40 @@ const FILTERS: Array<{ id: HostFilter; label: string }> = [
 export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refreshKey: number }) => {
   const api = useApi(openstackApiRef);
   const [filter, setFilter] = useState<HostFilter>('all');
+  // Fixed layout, a share of the width per column and one line per cell (cut with an ellipsis,
+  // the whole text in a tooltip): every column stays visible from 1280 px on.
+  const col = (width: string): Partial<TableColumn<ComputeHostStatus>> => ({ width, cellStyle: CELL, headerStyle: CELL });
   const columns: TableColumn<ComputeHostStatus>[] = [
-    { title: 'Host', field: 'host', render: h => (h.entityRef ? <EntityRefLink entityRef={h.entityRef}>{h.host}</EntityRefLink> : h.host) },
-    { title: 'Zone / aggregates', field: 'zone', render: h => [h.zone, ...h.aggregates].filter(Boolean).join(' · ') },
-    { title: 'State', field: 'state', render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
-    { title: 'Status', field: 'status', render: h => (h.status === 'disabled' ? `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}` : 'enabled') },
-    { title: 'vCPU', field: 'vcpu', render: h => <UsageBar usage={h.vcpu} unit="vcpu" /> },
-    { title: 'RAM', field: 'memoryMb', render: h => <UsageBar usage={h.memoryMb} unit="mb" /> },
-    { title: 'VMs', field: 'runningVms', type: 'numeric' },
-    { title: 'OVN agent', sorting: false, render: h => ovnAgentLabel(h.ovnAgentAlive) },
+    {
+      title: 'Host',
+      field: 'host',
+      ...col('14%'),
+      render: h => <Truncated text={h.host}>{h.entityRef ? <EntityRefLink entityRef={h.entityRef}>{h.host}</EntityRefLink> : h.host}</Truncated>,
+    },
+    { title: 'Zone', field: 'zone', ...col('10%'), render: h => <Truncated text={[h.zone, ...h.aggregates].filter(Boolean).join(' · ')} /> },
+    { title: 'State', field: 'state', ...col('7%'), render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
+    {
+      title: 'Status',
+      field: 'status',
+      ...col('13%'),
+      render: h => <Truncated text={h.status === 'disabled' ? `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}` : 'enabled'} />,
+    },
+    { title: 'vCPU', field: 'vcpu', ...col('11%'), render: h => <UsageBar usage={h.vcpu} unit="vcpu" minWidth={0} /> },
+    { title: 'RAM', field: 'memoryMb', ...col('11%'), render: h => <UsageBar usage={h.memoryMb} unit="mb" minWidth={0} /> },
+    { title: 'VMs', field: 'runningVms', type: 'numeric', ...col('6%') },
+    { title: 'OVN', sorting: false, ...col('6%'), render: h => ovnAgentLabel(h.ovnAgentAlive) },
     {
       title: 'nova-compute',
       field: 'release',
-      render: h => (h.blocksUpgrade ? <Chip size="small" color="secondary" label={`${h.release} (blocks upgrade)`} /> : h.release ?? '—'),
+      ...col('12%'),
+      render: h =>
+        h.blocksUpgrade ? (
+          <Chip size="small" color="secondary" label={`${h.release} (blocks upgrade)`} title={`${h.release} (blocks upgrade)`} style={{ maxWidth: '100%' }} />
+        ) : (
+          h.release ?? '—'
+        ),
     },
-    { title: 'Last heartbeat', sorting: false, render: h => (h.lastHeartbeat ? new Date(h.lastHeartbeat).toLocaleTimeString() : '—') },
+    { title: 'Heartbeat', sorting: false, ...col('10%'), render: h => <Truncated text={h.lastHeartbeat ? new Date(h.lastHeartbeat).toLocaleTimeString() : '—'} /> },
   ];
   return (
     <Box>
@@ -67,7 +90,7 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
       <Table<ComputeHostStatus>
         key={`${filter}-${refreshKey}`}
         title="Compute hosts"
-        options={{ pageSize: 25, pageSizeOptions: [25, 50, 100], search: true, padding: 'dense', debounceInterval: 300 }}
+        options={{ pageSize: 25, pageSizeOptions: [25, 50, 100], search: true, padding: 'dense', debounceInterval: 300, tableLayout: 'fixed' }}
         columns={columns}
         data={async query => {
           const field = query.orderBy?.field as string | undefined;

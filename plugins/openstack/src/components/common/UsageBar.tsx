@@ -11,18 +11,18 @@ export function formatUsage(u: ResourceUsage | undefined, unit: 'vcpu' | 'mb'): 
 }
 
 /** Used vs capacity as a bar with the numbers beside it. */
-export const UsageBar = ({ usage, unit }: { usage?: ResourceUsage; unit: 'vcpu' | 'mb' }) => {
+export const UsageBar = ({ usage, unit, minWidth = 140 }: { usage?: ResourceUsage; unit: 'vcpu' | 'mb'; minWidth?: number }) => {
   if (!usage) return <Typography variant="body2">—</Typography>;
   const pct = usage.capacity > 0 ? Math.min(100, (usage.used / usage.capacity) * 100) : 0;
   return (
-    <Box minWidth={140}>
+    <Box minWidth={minWidth}>
       <LinearProgress
         variant="determinate"
         value={pct}
         color={pct > 90 ? 'secondary' : 'primary'}
         aria-label={`${pct.toFixed(0)}% used`}
       />
-      <Typography variant="caption">
+      <Typography variant="caption" noWrap component="div" title={`${formatUsage(usage, unit)} (${pct.toFixed(0)}%)`}>
         {formatUsage(usage, unit)} ({pct.toFixed(0)}%)
       </Typography>
     </Box>

@@ -1,0 +1,1 @@
+export { CloudSummaryCard } from './CloudSummaryCard';

@@ -1,0 +1,229 @@
+// Benchmark (prints figures; not a test): the fleet route over many synthetic clouds.
+//
+// BSO_BENCH_CLOUDS (20) synthetic clouds of BSO_BENCH_HOSTS (2,000) compute hosts each, every one
+// the synthetic cloud of status.mjs — openstack-node's fakes (`…/testUtils`: fakeCloud,
+// syntheticPlacement, fakeKubernetes) — served by one local HTTP process, cloud N under the path
+// prefix /cN, with 20–50 ms added to each request. The real backend (packages/backend on :7318,
+// the 20 clouds in openstack.clouds, their entities in the catalog) answers GET /api/openstack/fleet.
+//
+// It prints the first (cold) fleet read and the warm fleet route's p50/p95 (target p95 ≤ 50 ms),
+// and writes bench-results/fleet.json.
+//
+// Usage: yarn bench:fleet   (BSO_BENCH_CLOUDS, BSO_BENCH_HOSTS, BSO_BENCH_ROUNDS; e.g.
+// BSO_BENCH_CLOUDS=3 BSO_BENCH_HOSTS=50 for a quick run)
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'plugins/openstack-node/package.json'));
+require(join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'));
+const { fakeCloud, fakeCloudUrlsAt, fakeKubernetes, newState, syntheticPlacement, APP_CRED_ID, APP_CRED_SECRET, K8S_TOKEN, NAMESPACE } =
+  require('@backstage-openstack/plugin-openstack-node/testUtils');
+const { getResponse } = require('msw');
+
+const CLOUDS = Number(process.env.BSO_BENCH_CLOUDS ?? 20);
+const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
+const ROUNDS = Number(process.env.BSO_BENCH_ROUNDS ?? 60);
+const VMS_PER_HOST = 7;
+const BACKEND_PORT = 7318;
+const BACKEND = `http://localhost:${BACKEND_PORT}`;
+const LATENCY = [20, 50];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const sleep = t => new Promise(r => setTimeout(r, t));
+const load = () => loadavg().map(x => x.toFixed(2)).join(' ');
+
+// ------------------------------------------------------------------ the synthetic clouds
+const hostName = i => `cmp-az${(i % 4) + 1}-${String(i).padStart(4, '0')}`;
+const hostNames = Array.from({ length: HOSTS }, (_, i) => hostName(i));
+const servers = hostNames.flatMap((host, i) =>
+  Array.from({ length: VMS_PER_HOST }, (_, v) => ({ id: `5e7e0000-0000-4000-8000-${String(i * VMS_PER_HOST + v).padStart(12, '0')}`, 'OS-EXT-SRV-ATTR:host': host })),
+);
+/** The handlers of each cloud, by its number (the path prefix /cN picks them). */
+const clouds = [];
+const upstream = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', c => chunks.push(c));
+  req.on('end', () =>
+    setTimeout(async () => {
+      try {
+        const n = Number(/^\/c(\d+)\//.exec(req.url)?.[1]);
+        const request = new Request(new URL(req.url, origin), {
+          method: req.method,
+          headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]])),
+          body: req.method === 'GET' || req.method === 'HEAD' || !chunks.length ? undefined : Buffer.concat(chunks),
+        });
+        const answer = clouds[n] && (await getResponse(clouds[n], request));
+        if (!answer) {
+          res.writeHead(404, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 404, message: `${req.url} not found` } }));
+          return;
+        }
+        const text = Buffer.from(await answer.arrayBuffer());
+        const headers = Object.fromEntries(answer.headers);
+        delete headers['content-length'];
+        res.writeHead(answer.status, { ...headers, 'Content-Length': text.length });
+        res.end(text);
+      } catch (e) {
+        res.writeHead(500);
+        res.end(String(e));
+      }
+    }, LATENCY[0] + Math.random() * (LATENCY[1] - LATENCY[0])),
+  );
+});
+upstream.keepAliveTimeout = 60_000;
+await new Promise(r => upstream.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${upstream.address().port}`;
+const keyOf = n => `fleet-${String(n).padStart(2, '0')}`;
+const urlsOf = n => fakeCloudUrlsAt(`${origin}/c${n}`);
+for (let n = 0; n < CLOUDS; n++) {
+  const state = newState({ hosts: hostNames, urls: urlsOf(n), servers, placement: syntheticPlacement(HOSTS, hostName), record: false });
+  clouds.push([...fakeCloud(state), ...fakeKubernetes({ calls: [], url: `${origin}/c${n}`, record: false })]);
+}
+
+// ------------------------------------------------------------------ the backend
+const tmp = mkdtempSync(join(tmpdir(), 'bso-bench-fleet-'));
+const cloudsFile = join(tmp, 'fleet-clouds.yaml');
+writeFileSync(
+  cloudsFile,
+  Array.from(
+    { length: CLOUDS },
+    (_, n) => `apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: ${keyOf(n)}
+  annotations:
+    openstack.backstage.io/cloud: ${keyOf(n)}
+spec:
+  type: openstack-cloud
+  owner: group:default/platform-team
+`,
+  ).join('---\n'),
+);
+const configFile = join(tmp, 'bench.yaml');
+writeFileSync(
+  configFile,
+  `backend:
+  baseUrl: ${BACKEND}
+  listen:
+    port: ${BACKEND_PORT}
+kubernetes:
+  clusterLocatorMethods:
+    - type: config
+      clusters:
+${Array.from(
+  { length: CLOUDS },
+  (_, n) => `        - name: ${keyOf(n)}
+          url: ${origin}/c${n}
+          authProvider: serviceAccount
+          serviceAccountToken: \${BSO_BENCH_SA_TOKEN}
+          skipTLSVerify: true
+`,
+).join('')}catalog:
+  locations:
+    - type: file
+      target: ../../examples/all.yaml
+    - type: file
+      target: ${cloudsFile}
+openstack:
+  demo:
+    enabled: false
+  clouds:
+${Array.from(
+  { length: CLOUDS },
+  (_, n) => `    ${keyOf(n)}:
+      authUrl: ${urlsOf(n).keystone}
+      region: RegionOne
+      applicationCredentialId: ${APP_CRED_ID}
+      applicationCredentialSecret: \${BSO_BENCH_APPCRED_SECRET}
+      cluster: ${keyOf(n)}
+      namespace: ${NAMESPACE}
+`,
+).join('')}`,
+);
+const log = openSync(join(tmp, 'backend.log'), 'w');
+// node with Backstage's transform, as status.mjs starts it (no restarts on file changes)
+const backend = spawn(
+  process.execPath,
+  ['--require', join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'), 'src/index.ts', '--config', join(root, 'app-config.yaml'), '--config', configFile],
+  {
+    cwd: join(root, 'packages/backend'),
+    env: { ...process.env, NODE_ENV: 'development', BSO_SQLITE_DIR: tmp, BSO_BENCH_SA_TOKEN: K8S_TOKEN, BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET },
+    stdio: ['ignore', log, log],
+    detached: true,
+  },
+);
+
+try {
+  const t0 = performance.now();
+  for (let i = 0; ; i++) {
+    if (await fetch(`${BACKEND}/api/openstack/health`).then(r => r.ok, () => false)) break;
+    if (i >= 600) throw new Error('backend did not start');
+    await sleep(1000);
+  }
+  const token = (await (await fetch(`${BACKEND}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } })).json()).backstageIdentity.token;
+  const auth = { headers: { Authorization: `Bearer ${token}` } };
+  console.log(`${CLOUDS} synthetic clouds of ${HOSTS} compute hosts; ${LATENCY[0]}–${LATENCY[1]} ms per upstream request; backend up in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const loadStart = load();
+  console.log(`machine: ${cpus().length} cores (${cpus()[0].model}), load average at start ${loadStart}`);
+  // the catalog ingests the clouds' entities in the background after start
+  for (let i = 0; ; i++) {
+    const res = await fetch(`${BACKEND}/api/catalog/entities/by-query?filter=kind=resource,spec.type=openstack-cloud&limit=1000`, auth);
+    const n = res.ok ? (await res.json()).items.filter(e => e.metadata.name.startsWith('fleet-')).length : 0;
+    if (n === CLOUDS) break;
+    if (i >= 300) throw new Error(`the catalog has ${n} of the ${CLOUDS} clouds after 300 s`);
+    await sleep(1000);
+  }
+  const fleet = async (query = '') => {
+    const t = performance.now();
+    const res = await fetch(`${BACKEND}/api/openstack/fleet${query}`, auth);
+    const body = await res.json();
+    if (!res.ok) throw new Error(`fleet: ${res.status} ${JSON.stringify(body)}`);
+    return { t: performance.now() - t, body };
+  };
+  // cold: every cloud read at once
+  const cold = await fleet();
+  const mine = cold.body.items.filter(c => c.cloudKey.startsWith('fleet-'));
+  if (mine.length !== CLOUDS) throw new Error(`the fleet lists ${mine.length} of ${CLOUDS} clouds; failed: ${JSON.stringify(cold.body.failed)}`);
+  const wrong = mine.filter(c => c.hosts.total !== HOSTS);
+  if (wrong.length) throw new Error(`clouds whose host count is not ${HOSTS}: ${wrong.map(c => `${c.cloudKey} ${c.hosts.total}`).join(', ')}`);
+  console.log(`  cold fleet read (${CLOUDS} clouds read concurrently): ${cold.t.toFixed(0)} ms; ${cold.body.failed.length} failed`);
+  // warm: right after a read that left every view fresh
+  await fleet();
+  const warm = [];
+  for (let i = 0; i < ROUNDS; i++) warm.push((await fleet()).t);
+  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${backend.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+  const results = {
+    clouds: CLOUDS,
+    hosts_per_cloud: HOSTS,
+    cold_fleet_ms: cold.t,
+    warm_fleet_p50_ms: pct(warm, 50),
+    warm_fleet_p95_ms: pct(warm, 95),
+    fleet_bytes: JSON.stringify(cold.body).length,
+    backend_rss_mib: rss,
+    load_average_start: loadStart,
+    load_average_end: load(),
+  };
+  console.log(`  warm fleet route p50 / p95: ${results.warm_fleet_p50_ms.toFixed(1)} / ${results.warm_fleet_p95_ms.toFixed(1)} ms (target p95 ≤ 50 ms), ${ROUNDS} reads`);
+  console.log(`  answer ${results.fleet_bytes} bytes; backend RSS ${rss.toFixed(0)} MiB; load average ${results.load_average_start} at start, ${results.load_average_end} at the end`);
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  writeFileSync(join(root, 'bench-results/fleet.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('  written: bench-results/fleet.json');
+} catch (e) {
+  console.error(e);
+  console.error(readFileSync(join(tmp, 'backend.log'), 'utf8').split('\n').slice(-40).join('\n'));
+  process.exitCode = 1;
+} finally {
+  try {
+    process.kill(-backend.pid, 'SIGTERM');
+  } catch {
+    // gone
+  }
+  upstream.close();
+  upstream.closeAllConnections();
+  rmSync(tmp, { recursive: true, force: true });
+}
