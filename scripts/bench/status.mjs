@@ -22,7 +22,8 @@
 //
 // Usage: yarn bench:status   (BSO_BENCH_HOSTS, BSO_BENCH_CONCURRENCY, BSO_BENCH_ROUNDS,
 // BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run;
-// BSO_BENCH_HEAP_SNAPSHOT=1 also writes the backend's heap snapshot into bench-results/)
+// BSO_BENCH_HEAP_SNAPSHOT=1 also writes the backend's heap snapshot into bench-results/,
+// BSO_BENCH_CPU_PROF=1 the backend's CPU profile of the warm reads, bench-results/warm.cpuprofile)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
@@ -60,6 +61,8 @@ const VMS_PER_HOST = 7;
 const BACKEND_PORT = 7317;
 const BACKEND = `http://localhost:${BACKEND_PORT}`;
 const LATENCY = [20, 50];
+const PROFILE = process.env.BSO_BENCH_CPU_PROF === '1';
+const INSPECT_PORT = 9339;
 
 const pct = (xs, p) =>
   [...xs].sort((a, b) => a - b)[
@@ -267,6 +270,7 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 const backend = spawn(
   process.execPath,
   [
+    ...(PROFILE ? [`--inspect=127.0.0.1:${INSPECT_PORT}`] : []),
     ...(process.env.BSO_BENCH_HEAP_SNAPSHOT === '1'
       ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(root, 'bench-results')}`]
       : []),
@@ -291,6 +295,42 @@ const backend = spawn(
     detached: true,
   },
 );
+/**
+ * Profiles the backend's CPU while `fn` runs (Chrome DevTools protocol over the backend's
+ * inspector) and writes bench-results/<name>.cpuprofile (DevTools' Performance tab opens it).
+ */
+async function profiled(name, fn) {
+  if (!PROFILE) return fn();
+  const [{ webSocketDebuggerUrl }] = await (await fetch(`http://127.0.0.1:${INSPECT_PORT}/json/list`)).json();
+  const ws = new WebSocket(webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const pending = new Map();
+  ws.onmessage = e => {
+    const msg = JSON.parse(e.data);
+    pending.get(msg.id)?.(msg.result);
+    pending.delete(msg.id);
+  };
+  const call = (method, params = {}) =>
+    new Promise(resolve => {
+      pending.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await call('Profiler.enable');
+  await call('Profiler.setSamplingInterval', { interval: 100 });
+  await call('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await call('Profiler.stop');
+    writeFileSync(join(root, `bench-results/${name}.cpuprofile`), JSON.stringify(profile));
+    ws.close();
+  }
+}
+
 /** The backend process's resident memory now and at its peak, MiB (Linux /proc). */
 const rss = () => {
   const status = readFileSync(`/proc/${backend.pid}/status`, 'utf8');
@@ -424,16 +464,18 @@ try {
   const warmStatus = [];
   const warmHosts = [];
   const warmHost = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    warmStatus.push((await get('/clouds/default/bench/status')).t);
-    warmHosts.push(
-      (await get('/clouds/default/bench/hosts?sort=vcpu&order=desc&limit=25')).t,
-    );
-    warmHost.push(
-      (await get(`/clouds/default/bench/hosts/${hostName(Math.min(1234, HOSTS - 1))}`))
-        .t,
-    );
-  }
+  await profiled('warm', async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      warmStatus.push((await get('/clouds/default/bench/status')).t);
+      warmHosts.push(
+        (await get('/clouds/default/bench/hosts?sort=vcpu&order=desc&limit=25')).t,
+      );
+      warmHost.push(
+        (await get(`/clouds/default/bench/hosts/${hostName(Math.min(1234, HOSTS - 1))}`))
+          .t,
+      );
+    }
+  });
   // the hosts route cold: one read with the cache bypassed
   const coldHosts = [];
   for (let r = 0; r < COLD_ROUNDS; r++)
