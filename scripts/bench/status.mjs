@@ -23,7 +23,7 @@
 // Usage: yarn bench:status   (BSO_BENCH_HOSTS, BSO_BENCH_CONCURRENCY, BSO_BENCH_ROUNDS,
 // BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run;
 // BSO_BENCH_HEAP_SNAPSHOT=1 also writes the backend's heap snapshot into bench-results/,
-// BSO_BENCH_CPU_PROF=1 the backend's CPU profile of the warm reads, bench-results/warm.cpuprofile)
+// BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
@@ -433,11 +433,13 @@ try {
   // providers whose generation did not move are kept, as in a running backend)
   const cold = [];
   const perRead = [];
-  for (let r = 0; r < COLD_ROUNDS; r++) {
-    requests = 0;
-    cold.push((await get('/clouds/default/bench/status?refresh=true')).t);
-    perRead.push(requests);
-  }
+  await profiled('cold', async () => {
+    for (let r = 0; r < COLD_ROUNDS; r++) {
+      requests = 0;
+      cold.push((await get('/clouds/default/bench/status?refresh=true')).t);
+      perRead.push(requests);
+    }
+  });
   if (trace) console.log(`  the last cold read's requests:\n    ${trace.slice(-perRead.at(-1)).sort().join('\n    ')}`);
 
   // every host's figures against Placement's own per-provider answers
