@@ -21,7 +21,9 @@
 // python3-openstackclient, installed with apt-get when missing) and the backend's RSS.
 //
 // Usage: yarn bench:status   (BSO_BENCH_HOSTS, BSO_BENCH_CONCURRENCY, BSO_BENCH_ROUNDS,
-// BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run)
+// BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run;
+// BSO_BENCH_HEAP_SNAPSHOT=1 also writes the backend's heap snapshot into bench-results/,
+// BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
@@ -59,6 +61,8 @@ const VMS_PER_HOST = 7;
 const BACKEND_PORT = 7317;
 const BACKEND = `http://localhost:${BACKEND_PORT}`;
 const LATENCY = [20, 50];
+const PROFILE = process.env.BSO_BENCH_CPU_PROF === '1';
+const INSPECT_PORT = 9339;
 
 const pct = (xs, p) =>
   [...xs].sort((a, b) => a - b)[
@@ -260,11 +264,16 @@ openstack:
 `,
 );
 const log = openSync(join(tmp, 'backend.log'), 'w');
+mkdirSync(join(root, 'bench-results'), { recursive: true });
 // node with Backstage's transform, not `backstage-cli package start`: that one restarts the
 // backend whenever a file of the worktree changes, which other engineers' edits would trigger
 const backend = spawn(
   process.execPath,
   [
+    ...(PROFILE ? [`--inspect=127.0.0.1:${INSPECT_PORT}`] : []),
+    ...(process.env.BSO_BENCH_HEAP_SNAPSHOT === '1'
+      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(root, 'bench-results')}`]
+      : []),
     '--require',
     join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
     'src/index.ts',
@@ -286,6 +295,48 @@ const backend = spawn(
     detached: true,
   },
 );
+/**
+ * Profiles the backend's CPU while `fn` runs (Chrome DevTools protocol over the backend's
+ * inspector) and writes bench-results/<name>.cpuprofile (DevTools' Performance tab opens it).
+ */
+async function profiled(name, fn) {
+  if (!PROFILE) return fn();
+  const [{ webSocketDebuggerUrl }] = await (await fetch(`http://127.0.0.1:${INSPECT_PORT}/json/list`)).json();
+  const ws = new WebSocket(webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const pending = new Map();
+  ws.onmessage = e => {
+    const msg = JSON.parse(e.data);
+    pending.get(msg.id)?.(msg.result);
+    pending.delete(msg.id);
+  };
+  const call = (method, params = {}) =>
+    new Promise(resolve => {
+      pending.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await call('Profiler.enable');
+  await call('Profiler.setSamplingInterval', { interval: 100 });
+  await call('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await call('Profiler.stop');
+    writeFileSync(join(root, `bench-results/${name}.cpuprofile`), JSON.stringify(profile));
+    ws.close();
+  }
+}
+
+/** The backend process's resident memory now and at its peak, MiB (Linux /proc). */
+const rss = () => {
+  const status = readFileSync(`/proc/${backend.pid}/status`, 'utf8');
+  const kb = key => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+};
 const stop = () => {
   try {
     process.kill(-backend.pid, 'SIGTERM');
@@ -356,6 +407,10 @@ try {
     await sleep(1000);
   }
 
+  // the backend before it read the cloud: what the portal costs without the 2,000 hosts
+  await sleep(5000);
+  const idle = rss();
+
   // the very first read: Keystone token, catalog and Nova's version document included
   requests = 0;
   const first = await get('/clouds/default/bench/status');
@@ -378,11 +433,13 @@ try {
   // providers whose generation did not move are kept, as in a running backend)
   const cold = [];
   const perRead = [];
-  for (let r = 0; r < COLD_ROUNDS; r++) {
-    requests = 0;
-    cold.push((await get('/clouds/default/bench/status?refresh=true')).t);
-    perRead.push(requests);
-  }
+  await profiled('cold', async () => {
+    for (let r = 0; r < COLD_ROUNDS; r++) {
+      requests = 0;
+      cold.push((await get('/clouds/default/bench/status?refresh=true')).t);
+      perRead.push(requests);
+    }
+  });
   if (trace) console.log(`  the last cold read's requests:\n    ${trace.slice(-perRead.at(-1)).sort().join('\n    ')}`);
 
   // every host's figures against Placement's own per-provider answers
@@ -409,16 +466,18 @@ try {
   const warmStatus = [];
   const warmHosts = [];
   const warmHost = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    warmStatus.push((await get('/clouds/default/bench/status')).t);
-    warmHosts.push(
-      (await get('/clouds/default/bench/hosts?sort=vcpu&order=desc&limit=25')).t,
-    );
-    warmHost.push(
-      (await get(`/clouds/default/bench/hosts/${hostName(Math.min(1234, HOSTS - 1))}`))
-        .t,
-    );
-  }
+  await profiled('warm', async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      warmStatus.push((await get('/clouds/default/bench/status')).t);
+      warmHosts.push(
+        (await get('/clouds/default/bench/hosts?sort=vcpu&order=desc&limit=25')).t,
+      );
+      warmHost.push(
+        (await get(`/clouds/default/bench/hosts/${hostName(Math.min(1234, HOSTS - 1))}`))
+          .t,
+      );
+    }
+  });
   // the hosts route cold: one read with the cache bypassed
   const coldHosts = [];
   for (let r = 0; r < COLD_ROUNDS; r++)
@@ -430,12 +489,13 @@ try {
       ).t,
     );
 
-  const rss = () => {
-    const status = readFileSync(`/proc/${backend.pid}/status`, 'utf8');
-    const kb = key => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-    return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-  };
   const memory = rss();
+  if (process.env.BSO_BENCH_HEAP_SNAPSHOT === '1') {
+    // what holds the backend's memory: a heap snapshot after the warm reads (Chrome DevTools'
+    // Memory tab opens it), written by the backend itself on SIGUSR2 (--heapsnapshot-signal)
+    process.kill(backend.pid, 'SIGUSR2');
+    await sleep(60_000);
+  }
   const loadEnd = load();
   // the CLI an operator would use for the same answers, against the same synthetic cloud
   const which = () =>
@@ -510,6 +570,7 @@ try {
     placement_mismatches: mismatches.length,
     backend_rss_mib: memory.now,
     backend_peak_rss_mib: memory.peak,
+    backend_idle_rss_mib: idle.now,
     load_average_start: loadStart,
     load_average_end: loadEnd,
   };
@@ -526,6 +587,7 @@ try {
     ['warm one host p50 / p95', `${f(results.warm_host_p50_ms)} / ${f(results.warm_host_p95_ms)} ms`, ''],
     ['placement mismatches', `${mismatches.length} of ${HOSTS * 3} host × class`, '0'],
     ['backend RSS (peak)', `${f(memory.now)} MiB (${f(memory.peak)} MiB)`, '≤ 300 MiB'],
+    ['backend RSS before reading the cloud', `${f(idle.now)} MiB`, ''],
   ];
   const w = [0, 1, 2].map(i => Math.max(...table.map(r => r[i].length)));
   for (const [i, r] of table.entries()) {

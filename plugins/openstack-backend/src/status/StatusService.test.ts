@@ -280,6 +280,75 @@ describe('StatusService across replicas', () => {
     return { cache, gets };
   }
 
+  it('answers before the view is written to the shared cache, and a failed write costs nothing', async () => {
+    let release: () => void = () => {};
+    const sets: string[] = [];
+    const logger = mockServices.logger.mock();
+    const cache = mockServices.cache.mock({
+      get: async () => undefined,
+      set: (k: string) => {
+        sets.push(k);
+        // the first write hangs until released, then fails
+        return new Promise((_, reject) => {
+          release = () => reject(new Error('cache down'));
+        });
+      },
+      delete: async () => {},
+    } as any);
+    let reads = 0;
+    const svc = new StatusService(
+      {
+        live: {
+          has: async () => true,
+          read: async () => ({
+            status: { fetchedAt: `t${++reads}` } as any,
+            hosts: [],
+          }),
+        },
+      },
+      cache,
+      logger,
+    );
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
+    expect(sets).toEqual([]);
+    await flush();
+    expect(sets).toEqual(['view:live:prod']);
+    release();
+    await flush();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('cache down'),
+    );
+    // this replica's own copy still serves the next read
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
+    expect(reads).toBe(1);
+  });
+
+  it('does not share a view invalidated before it was written', async () => {
+    const sets: string[] = [];
+    const cache = mockServices.cache.mock({
+      get: async () => undefined,
+      set: async (k: string) => {
+        sets.push(k);
+      },
+      delete: async () => {},
+    } as any);
+    const svc = new StatusService(
+      {
+        live: {
+          has: async () => true,
+          read: async () => ({ status: { fetchedAt: 't1' } as any, hosts: [] }),
+        },
+      },
+      cache,
+      mockServices.logger.mock(),
+    );
+    await svc.view(prod);
+    await svc.invalidate(prod);
+    await flush();
+    await flush();
+    expect(sets).toEqual([]);
+  });
+
   it("takes another replica's newer view, and reads no whole view from the cache while its own is as new", async () => {
     let clock = 1_000_000;
     const { cache, gets } = sharedCache();
@@ -303,6 +372,9 @@ describe('StatusService across replicas', () => {
     const a = replica();
     const b = replica();
     expect((await a.view(prod)).status.fetchedAt).toBe('t1');
+    // a shares its view after answering
+    await flush();
+    await flush();
     // b has no copy: it takes a's from the shared cache, without reading upstream
     expect((await b.view(prod)).status.fetchedAt).toBe('t1');
     expect(reads).toBe(1);
@@ -312,6 +384,8 @@ describe('StatusService across replicas', () => {
     expect((await b.view(prod)).status.fetchedAt).toBe('t1');
     await flush();
     expect(reads).toBe(2);
+    await flush();
+    await flush();
     gets.length = 0;
     expect((await a.view(prod)).status.fetchedAt).toBe('t2');
     expect(gets).toEqual(['view:live:prod:readAt', 'view:live:prod']);

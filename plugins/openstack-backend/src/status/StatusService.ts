@@ -137,14 +137,36 @@ export class StatusService {
       );
       const stamped: Stamped = { view, readAt: this.now() };
       this.local.set(key, stamped);
-      await this.cache.set(key, stamped as any, { ttl: this.maxStaleMs });
-      await this.cache.set(StatusService.stampKey(key), stamped.readAt, {
-        ttl: this.maxStaleMs,
-      });
+      this.share(cloud, key, stamped);
       return view;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);
     return p;
+  }
+
+  /**
+   * Writes a new view to the shared cache for the other replicas, after the callers have their
+   * answer: the cache serializes the whole view (thousands of hosts), a cost no reader needs to
+   * wait for. The view first, then its stamp, so a replica that sees the stamp finds the view.
+   * A view invalidated or replaced meanwhile is not written. A failed write only leaves the
+   * other replicas to read for themselves.
+   */
+  private share(cloud: StatusTarget, key: string, stamped: Stamped) {
+    setImmediate(async () => {
+      if (this.local.get(key) !== stamped) return;
+      try {
+        await this.cache.set(key, stamped as any, { ttl: this.maxStaleMs });
+        await this.cache.set(StatusService.stampKey(key), stamped.readAt, {
+          ttl: this.maxStaleMs,
+        });
+      } catch (e) {
+        this.logger.warn(
+          `Could not share the view of cloud ${cloud.entityRef} with other replicas: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    });
   }
 
   /** The source of the cloud's driver, when it serves the cloud's key. */

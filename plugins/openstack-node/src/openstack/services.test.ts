@@ -141,6 +141,25 @@ describe('nova calls', () => {
     expect(puts[0].headers.get('openstack-api-version')).toBe('compute 2.93');
   });
 
+  it('the fake Nova, as Nova, pages hypervisors only from 2.33: an older client gets all of them at once', async () => {
+    state.tokens.push('a-token');
+    const ask = async (microversion: string) => {
+      const res = await fetch(`${NOVA}/os-hypervisors/detail?limit=2`, {
+        headers: {
+          'X-Auth-Token': 'a-token',
+          'OpenStack-API-Version': `compute ${microversion}`,
+        },
+      });
+      return res.json();
+    };
+    const old = await ask('2.1');
+    expect(old.hypervisors).toHaveLength(3);
+    expect(old.hypervisors_links).toBeUndefined();
+    const paged = await ask('2.33');
+    expect(paged.hypervisors).toHaveLength(2);
+    expect(paged.hypervisors_links[0].rel).toBe('next');
+  });
+
   it('pages through hypervisors by marker, against the catalog URL not the link host', async () => {
     const hypervisors = await client().nova.listHypervisors({ pageSize: 2 });
     expect(hypervisors.map(h => h.hostname)).toEqual([

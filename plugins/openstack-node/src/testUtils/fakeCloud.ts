@@ -372,9 +372,15 @@ export function fakeCloud(state: FakeCloudState) {
         const on = s['OS-EXT-SRV-ATTR:host'];
         if (on) vms.set(on, (vms.get(on) ?? 0) + 1);
       }
+      const microversion = microversionOf(request.headers);
       const all = hosts.map((h, i) =>
-        hypervisor(i + 3, h, microversionOf(request.headers), vms.get(h) ?? 0),
+        hypervisor(i + 3, h, microversion, vms.get(h) ?? 0),
       );
+      // Nova pages hypervisors (limit, marker, next links) only from microversion 2.33; an
+      // older client (python-openstackclient's default 2.1) gets every one in one answer
+      if (Number(microversion.split('.')[1]) < 33) {
+        return HttpResponse.json({ hypervisors: all });
+      }
       return HttpResponse.json(
         page(
           all,
