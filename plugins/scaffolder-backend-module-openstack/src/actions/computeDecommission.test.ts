@@ -1,3 +1,5 @@
+import yaml from 'yaml';
+import { examples } from './computeDecommission.examples';
 import { NotAllowedError } from '@backstage/errors';
 import { allowAll, cloudStatus, noApprovalsRequired, recoverableContext, scriptedApi } from '../__testUtils__/testing';
 import { ApprovalGate } from './approvalGate';
@@ -82,5 +84,17 @@ describe('openstack:compute:decommission', () => {
     const { action } = setup(host);
     await action.handler(recoverableContext(input, new Map(), { user }) as any);
     expect(host.calls).toEqual(['delete agent compute3', 'delete agent meta-1', 'remove from aggregate 7', 'delete bundle']);
+  });
+});
+
+describe('openstack:compute:decommission examples', () => {
+  const steps = examples.flatMap(e => (yaml.parse(e.example).steps as Array<{ action: string; input: Record<string, unknown> }>).filter(st => st.action === 'openstack:compute:decommission').map(st => [e.description, st.input] as const));
+  it.each(steps)('%s: passes the action’s validation (dry run)', async (_d, stepInput) => {
+    const host = fakeHost('cmp-az1-13', 1);
+    const { action, api } = setup(host);
+    const ctx = recoverableContext({ ...stepInput, cloud: 'resource:openstack/prod-cloud' }, new Map(), { user, isDryRun: true });
+    await action.handler(ctx as any);
+    expect(host.calls).toEqual([]);
+    expect(api.acquireLease).not.toHaveBeenCalled();
   });
 });

@@ -17,7 +17,7 @@ import { holdCloudLease } from './cloudLease';
 import { examples } from './computeDecommission.examples';
 import { hostIssues, initiatorOf, OpenHost } from './hostAction';
 import { disableForMaintenance, hostRun, HostStepDeps, moveInstancesAway, movesFailedMessage, removeHost } from './hostSteps';
-import { approvalPlanOutputs, cloudRefField, timeoutMinutesField } from './inputFields';
+import { approvalPlanOutputs, cloudRefField, hostNameField, parallelField, timeoutMinutesField } from './inputFields';
 
 /** What openstack:compute:decommission needs. */
 export interface ComputeDecommissionDeps extends HostStepDeps {
@@ -50,12 +50,11 @@ export function createComputeDecommissionAction(deps: ComputeDecommissionDeps) {
     schema: {
       input: {
         cloud: cloudRefField(),
-        host: z => z.string({ description: "The host's nova-compute name" }),
+        host: hostNameField(),
         reason: z => z.string({ description: 'Why (recorded on the host while it is removed)' }).default('decommission'),
         evacuate: z =>
           z.boolean({ description: 'When the host is down: rebuild its instances on other hosts (evacuate); otherwise instances on it stop the decommission' }).default(false),
-        parallel: z =>
-          z.number({ description: `Instances moved at a time (1–${MAINTENANCE_PARALLEL_MAX})` }).int().min(1).max(MAINTENANCE_PARALLEL_MAX).default(MAINTENANCE_PARALLEL_DEFAULT),
+        parallel: parallelField('Instances moved at a time', MAINTENANCE_PARALLEL_MAX, MAINTENANCE_PARALLEL_DEFAULT),
         timeoutMinutes: timeoutMinutesField('How long to wait for the instances to move and the host to stop', 720, 60),
         planOnly: z =>
           z.boolean({ description: 'Only validate and plan: output the plan to approve (openstack:approval:request), change nothing' }).default(false),

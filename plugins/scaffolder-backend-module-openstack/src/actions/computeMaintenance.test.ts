@@ -1,3 +1,5 @@
+import yaml from 'yaml';
+import { examples } from './computeMaintenance.examples';
 import { InputError } from '@backstage/errors';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -97,5 +99,18 @@ describe('openstack:compute:maintenance', () => {
     const action = createComputeMaintenanceAction({ permissions: allowAll(), catalog: catalog(), api: s.api, openHost: hostOpener(() => fakeHost('x', 0).target), pollMs: 1 });
     const ctx = recoverableContext({ ...input, cloud: 'resource:default/demo-cloud' }, new Map(), { user });
     await expect(action.handler(ctx as any)).rejects.toThrow(InputError);
+  });
+});
+
+describe('openstack:compute:maintenance examples', () => {
+  it.each(examples.map(e => [e.description, e]))('%s: passes the action’s validation (dry run)', async (_d, example) => {
+    const host = fakeHost('cmp-az1-13', 2);
+    const s = scriptedApi({ status: () => cloudStatus('2025.1') });
+    const action = createComputeMaintenanceAction({ permissions: allowAll(), catalog: liveCatalog(), api: s.api, openHost: () => host.target, pollMs: 1 });
+    const step = yaml.parse(example.example).steps[0];
+    const ctx = recoverableContext({ ...step.input }, new Map(), { user, isDryRun: true });
+    await action.handler(ctx as any);
+    expect(host.calls).toEqual([]);
+    expect(s.api.acquireLease).not.toHaveBeenCalled();
   });
 });

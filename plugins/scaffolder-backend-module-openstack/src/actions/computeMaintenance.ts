@@ -15,7 +15,7 @@ import { holdCloudLease } from './cloudLease';
 import { examples } from './computeMaintenance.examples';
 import { hostIssues, initiatorOf, OpenHost } from './hostAction';
 import { disableForMaintenance, exitMaintenance, hostRun, HostStepDeps, moveInstancesAway, movesFailedMessage } from './hostSteps';
-import { cloudRefField, timeoutMinutesField } from './inputFields';
+import { cloudRefField, hostNameField, parallelField, timeoutMinutesField } from './inputFields';
 
 /** What openstack:compute:maintenance needs. */
 export interface ComputeMaintenanceDeps extends HostStepDeps {
@@ -44,16 +44,10 @@ export function createComputeMaintenanceAction(deps: ComputeMaintenanceDeps) {
     schema: {
       input: {
         cloud: cloudRefField(),
-        host: z => z.string({ description: "The host's nova-compute name" }),
+        host: hostNameField(),
         mode: z => z.enum(['enter', 'exit']).describe('enter: disable and empty the host; exit: check and enable it'),
         reason: z => z.string({ description: 'enter: why (shown on the host with your name and the time)' }).optional(),
-        parallel: z =>
-          z
-            .number({ description: `enter: instances live-migrated at a time (1–${MAINTENANCE_PARALLEL_MAX})` })
-            .int()
-            .min(1)
-            .max(MAINTENANCE_PARALLEL_MAX)
-            .default(MAINTENANCE_PARALLEL_DEFAULT),
+        parallel: parallelField('enter: instances live-migrated at a time', MAINTENANCE_PARALLEL_MAX, MAINTENANCE_PARALLEL_DEFAULT),
         timeoutMinutes: timeoutMinutesField('How long to wait for the instances to move', 720, 60),
       },
       output: {

@@ -281,7 +281,7 @@ export async function removeHost(run: HostRun): Promise<string[]> {
       left = await target.leftovers();
       return left.length === 0 ? true : undefined;
     },
-    `still there: ${left.join('; ') || '(see the log)'}`,
+    `a nova-compute or ovn-controller still running on ${host} registers it again: stop them and run the task again`,
   ).catch(e => {
     throw new ServiceUnavailableError(`${(e as Error).message}; still there: ${left.join('; ')}`);
   });
