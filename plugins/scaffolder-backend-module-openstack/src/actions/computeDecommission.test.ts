@@ -29,7 +29,7 @@ describe('openstack:compute:decommission', () => {
     const ctx = recoverableContext(input, new Map(), { user });
     await action.handler(ctx as any);
     expect(host.calls).toEqual([
-      'disable maintenance: decommission (by user:default/alice, since ' + host.calls[0].split('since ')[1],
+      `disable maintenance: decommission (by user:default/alice, since ${host.calls[0].split('since ')[1]}`,
       'live-migrate vm-1',
       'live-migrate vm-2',
       'delete service',

@@ -20,7 +20,9 @@ export function openLiveHost(deps: LiveEnrollDeps & { hasCloud: (cloudKey: strin
   const settings = deps.settings(key);
   const ovnAgentBinary = settings?.ovnAgentBinary ?? 'ovn-controller';
   // where enroll put the host's bundle: the enrollment settings' cluster/namespace, else the entity's
-  const bundleAt = settings ? placement(cloud, settings) : cloud.cluster && cloud.namespace ? { cluster: cloud.cluster, namespace: cloud.namespace } : undefined;
+  let bundleAt: { cluster: string; namespace: string } | undefined;
+  if (settings) bundleAt = placement(cloud, settings);
+  else if (cloud.cluster && cloud.namespace) bundleAt = { cluster: cloud.cluster, namespace: cloud.namespace };
   const aggregatesOfHost = async () => (await os.nova.listAggregates()).filter(a => a.hosts.includes(host));
   return {
     host,
