@@ -127,7 +127,8 @@ export async function moveInstancesAway(run: HostRun, parallel: number, how: 'li
   const { host } = target;
   const started = new Map<string, ServerOnHost>();
   const failed = new Map<string, { id: string; name: string; reason: string }>();
-  const moved = new Set<string>();
+  // every instance seen on the host in this run: those not failed have left it (moved, or deleted by their owner)
+  const seen = new Set<string>();
   const start = async (s: ServerOnHost) => {
     const r = await ctx.checkpoint({
       key: `${run.prefix}.${how}.${s.id}`,
@@ -158,7 +159,6 @@ export async function moveInstancesAway(run: HostRun, parallel: number, how: 'li
         const now = await target.server(id);
         if (!now || now.host !== host) {
           started.delete(id);
-          moved.add(id);
           ctx.logger.info(`${label(s)} left ${host}${now?.host ? ` for ${now.host}` : ''}`);
         } else if (!now.taskState && now.status !== 'MIGRATING' && now.status !== 'REBUILD') {
           started.delete(id);
@@ -168,6 +168,7 @@ export async function moveInstancesAway(run: HostRun, parallel: number, how: 'li
         }
       }
       const left = (await target.servers()).filter(s => !failed.has(s.id));
+      for (const s of left) seen.add(s.id);
       const waiting = left.filter(s => !started.has(s.id));
       for (const s of waiting.slice(0, Math.max(0, parallel - started.size))) {
         // a move started before a restart: its checkpoint answers, and it is watched again
@@ -177,7 +178,7 @@ export async function moveInstancesAway(run: HostRun, parallel: number, how: 'li
     },
     `look at the instances still on ${host} (openstack server list --all-projects --host ${host}) and the migrations (openstack server migration list --host ${host}); run the task again to go on`,
   );
-  return { moved: [...moved], failed: [...failed.values()] };
+  return { moved: [...seen].filter(id => !failed.has(id)), failed: [...failed.values()] };
 }
 
 /** The report of instances that could not move, one line each. */

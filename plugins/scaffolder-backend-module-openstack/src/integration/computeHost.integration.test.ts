@@ -12,8 +12,18 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
-import { describePeers, eventually, lazy, peerEnv, uniqueName } from '@backstage-openstack/plugin-openstack-node/testUtils';
+import * as k8s from '@kubernetes/client-node';
+import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
+import {
+  adminKubeConfig,
+  describePeers,
+  eventually,
+  lazy,
+  onboardCloudNamespace,
+  peerEnv,
+  suiteKubeConfig,
+  uniqueName,
+} from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { parseMaintenanceReason } from '@backstage-openstack/plugin-openstack-common';
 import { allowAll, cloudStatus, noApprovalsRequired, recoverableContext, scriptedApi } from '../__testUtils__/testing';
 import { peerScript } from '../__testUtils__/computeHostStandIns';
@@ -28,6 +38,9 @@ const SERVERS = 4;
 
 describePeers('compute host maintenance and decommission on the real peers', () => {
   const tag = uniqueName('it-host');
+  // the cloud's namespace, onboarded as the platform team does (deploy/rbac/cloud-namespace.yaml): the host's bundle Secret is there
+  const ns = `${tag}-ns`;
+  const adminCore = lazy(() => adminKubeConfig().makeApiClient(k8s.CoreV1Api));
   const config = lazy(() =>
     mockServices.rootConfig({
       data: {
@@ -51,7 +64,16 @@ describePeers('compute host maintenance and decommission on the real peers', () 
         {
           apiVersion: 'backstage.io/v1alpha1',
           kind: 'Resource',
-          metadata: { name: 'peers', namespace: 'default', annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/delivery': 'direct' } },
+          metadata: {
+            name: 'peers',
+            namespace: 'default',
+            annotations: {
+              'openstack.backstage.io/cloud': 'peers',
+              'openstack.backstage.io/delivery': 'direct',
+              'openstack.backstage.io/cluster': 'peers',
+              'openstack.backstage.io/namespace': ns,
+            },
+          },
           spec: { type: 'openstack-cloud', owner: 'platform-team', lifecycle: 'experimental' },
         },
       ],
@@ -62,7 +84,8 @@ describePeers('compute host maintenance and decommission on the real peers', () 
         openstack: () => openstack(),
         settings: () => undefined,
         cluster: name => {
-          throw new Error(`no cluster ${name} in this test`);
+          if (name !== 'peers') throw new Error(`no cluster ${name} in this test`);
+          return new ClusterClient('peers', suiteKubeConfig());
         },
         hasCloud: key => key === 'peers',
       },
@@ -97,6 +120,7 @@ describePeers('compute host maintenance and decommission on the real peers', () 
     }
     if (created.flavor) await os.nova.call(`flavors/${created.flavor}`, { method: 'DELETE' }).catch(() => undefined);
     if (created.image) await os.session.request('image', `v2/images/${created.image}`, { method: 'DELETE' }).catch(() => undefined);
+    await adminCore().deleteNamespace({ name: ns }).catch(() => undefined);
     await os.close();
   });
 
@@ -194,6 +218,14 @@ describePeers('compute host maintenance and decommission on the real peers', () 
     await os.nova.addHostToAggregate(agg.id, host);
     expect((await os.placement.listResourceProviders({ name: host })).length).toBe(1);
     expect(await chassis()).toContain(host);
+    // its bundle, as openstack:compute:enroll left it (labels name the host and the cloud), and another host's
+    await onboardCloudNamespace(ns, 'peers');
+    const bundle = (h: string) => ({
+      metadata: { name: `compute-bundle-${h}`, labels: { 'openstack.backstage.io/compute-host': h, 'openstack.backstage.io/cloud': 'peers' } },
+      stringData: { 'nova-compute.conf': `[DEFAULT]\nhost = ${h}\n` },
+    });
+    await adminCore().createNamespacedSecret({ namespace: ns, body: bundle(host) });
+    await adminCore().createNamespacedSecret({ namespace: ns, body: bundle('compute2') });
 
     // the operator powers the host off once it is in maintenance (a running nova-compute would register again)
     let stopped = false;
@@ -225,6 +257,10 @@ describePeers('compute host maintenance and decommission on the real peers', () 
     // Neutron's OVN driver deleted the chassis with its agent
     expect(await chassis()).not.toContain(host);
     expect(s.entities.has(`resource:default/peers.${host}`)).toBe(false);
+    // its bundle Secret is gone, another host's is kept
+    const names = (await adminCore().listNamespacedSecret({ namespace: ns })).items.map(x => x.metadata?.name);
+    expect(names).toContain('compute-bundle-compute2');
+    expect(names).not.toContain(`compute-bundle-${host}`);
   }, 600_000);
 });
 
