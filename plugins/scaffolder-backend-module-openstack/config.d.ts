@@ -58,11 +58,11 @@ export interface Config {
     approvals?: {
       /**
        * By the cloud entity's `spec.lifecycle` (create: the lifecycle the form gives the new
-       * cloud), the operations that need an approval, e.g. `production: [create, upgrade, enroll]`,
-       * `development: []`. A lifecycle not listed, or a cloud without one, needs all three.
+       * cloud), the operations that need an approval, e.g. `production: [create, upgrade, enroll,
+       * decommission]`, `development: []`. A lifecycle not listed, or a cloud without one, needs all four.
        */
       required?: {
-        [lifecycle: string]: Array<'create' | 'upgrade' | 'enroll'>;
+        [lifecycle: string]: Array<'create' | 'upgrade' | 'enroll' | 'decommission'>;
       };
     };
   };

@@ -19,7 +19,9 @@ import {
   openstackApprovalDecidePermission,
   openstackCloudCreatePermission,
   openstackCloudUpgradePermission,
+  openstackComputeDecommissionPermission,
   openstackComputeEnrollPermission,
+  openstackComputeMaintenancePermission,
 } from '@backstage-openstack/plugin-openstack-common';
 
 /** The group whose members may change clouds and decide approvals. */
@@ -28,12 +30,14 @@ export const PLATFORM_TEAM = 'group:default/platform-team';
 /** Scaffolder actions that change a running cloud: platform-team only. */
 const UPGRADE_ACTION = 'openstack:cloud:upgrade';
 const ENROLL_ACTION = 'openstack:compute:enroll';
+const HOST_ACTIONS = ['openstack:compute:maintenance', 'openstack:compute:decommission'];
 
 /**
  * The example policy of the suite (not allow-all):
  * - everybody signed in may read (catalog, cloud status, approvals) and run the create template,
  *   whose action waits for a platform-team approval;
- * - only members of group:default/platform-team may upgrade clouds, enroll compute hosts
+ * - only members of group:default/platform-team may upgrade clouds, enroll compute hosts, put
+ *   them into maintenance and decommission them
  *   (the permissions and the scaffolder actions behind those templates) and decide approvals;
  * - a request that is not from a signed-in user (no user info) is denied.
  */
@@ -49,6 +53,8 @@ export class OpenStackPermissionPolicy implements PermissionPolicy {
     const platformOnly = [
       openstackCloudUpgradePermission,
       openstackComputeEnrollPermission,
+      openstackComputeMaintenancePermission,
+      openstackComputeDecommissionPermission,
       openstackApprovalDecidePermission,
     ];
     if (platformOnly.some(p => isPermission(request.permission, p))) {
@@ -63,6 +69,7 @@ export class OpenStackPermissionPolicy implements PermissionPolicy {
           anyOf: [
             scaffolderActionConditions.hasActionId({ actionId: UPGRADE_ACTION }),
             scaffolderActionConditions.hasActionId({ actionId: ENROLL_ACTION }),
+            ...HOST_ACTIONS.map(actionId => scaffolderActionConditions.hasActionId({ actionId })),
           ],
         },
       });

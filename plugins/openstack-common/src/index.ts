@@ -91,12 +91,24 @@ export {
   validateComputeEnrollInput,
 } from './compute/enroll';
 export {
+  formatMaintenanceReason,
+  type HostMaintenance,
+  MAINTENANCE_PARALLEL_DEFAULT,
+  MAINTENANCE_PARALLEL_MAX,
+  type MaintenanceIssue,
+  NOVA_DISABLED_REASON_MAX,
+  parseMaintenanceReason,
+  validateMaintenanceInput,
+} from './compute/maintenance';
+export {
   openstackApprovalDecidePermission,
   openstackApprovalReadPermission,
   openstackCloudCreatePermission,
   openstackCloudReadPermission,
   openstackCloudUpgradePermission,
+  openstackComputeDecommissionPermission,
   openstackComputeEnrollPermission,
+  openstackComputeMaintenancePermission,
   openstackApprovalRequestPermission,
   openstackPermissions,
 } from './permissions';
@@ -250,6 +262,7 @@ export {
   canonicalJson,
   COMPUTE_BUNDLE_KEYS,
   createApprovalPlan,
+  decommissionApprovalPlan,
   enrollApprovalPlan,
   upgradeApprovalPlan,
 } from './approvalPlan';

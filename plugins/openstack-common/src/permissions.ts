@@ -20,6 +20,12 @@ export const openstackCloudUpgradePermission = suitePermission('openstack.cloud.
 /** Enroll a bare-metal compute host into a cloud. @public */
 export const openstackComputeEnrollPermission = suitePermission('openstack.compute.enroll', 'create');
 
+/** Put a compute host into maintenance (disable it, move its instances away) and take it out again. @public */
+export const openstackComputeMaintenancePermission = suitePermission('openstack.compute.maintenance', 'update');
+
+/** Decommission a compute host: remove it from Nova, Placement, Neutron and the catalog. @public */
+export const openstackComputeDecommissionPermission = suitePermission('openstack.compute.decommission', 'delete');
+
 /** Read approval requests and their audit trail. @public */
 export const openstackApprovalReadPermission = suitePermission('openstack.approval.read', 'read');
 
@@ -38,6 +44,8 @@ export const openstackPermissions = [
   openstackCloudCreatePermission,
   openstackCloudUpgradePermission,
   openstackComputeEnrollPermission,
+  openstackComputeMaintenancePermission,
+  openstackComputeDecommissionPermission,
   openstackApprovalReadPermission,
   openstackApprovalRequestPermission,
   openstackApprovalDecidePermission,

@@ -69,7 +69,7 @@ export {
   readCronJob,
   runJobFromCronJob,
 } from './kubernetes/jobs';
-export { readSecretLabels, readSecretValues } from './kubernetes/secrets';
+export { deleteOwnSecret, readSecretLabels, readSecretValues } from './kubernetes/secrets';
 export type { SecretValues } from './kubernetes/secrets';
 
 // Helm chart sources
@@ -162,6 +162,7 @@ export type {
   Image,
   Inventory,
   NetworkAgent,
+  ServerOnHost,
   ResourceCapacity,
   ResourceProvider,
   ServiceRecord,

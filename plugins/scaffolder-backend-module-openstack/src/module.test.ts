@@ -18,6 +18,8 @@ describe('scaffolderModuleOpenstack', () => {
       'openstack:cloud:create',
       'openstack:cloud:upgrade',
       'openstack:compute:enroll',
+      'openstack:compute:maintenance',
+      'openstack:compute:decommission',
       'openstack:approval:request',
       'openstack:catalog:register',
     ]);

@@ -20,6 +20,10 @@ import {
 import { readComputeEnrollSettings } from './computeEnrollSettings';
 import { createCloudDrivers } from './drivers';
 import { suiteApi } from './drivers/suiteApi';
+import { createComputeMaintenanceAction } from './actions/computeMaintenance';
+import { createComputeDecommissionAction } from './actions/computeDecommission';
+import { openLiveHost } from './actions/computeHostLive';
+import { hostOpener } from './actions/hostAction';
 
 /**
  * Registers the OpenStack scaffolder actions with the scaffolder backend.
@@ -70,6 +74,14 @@ export const scaffolderModuleOpenstack = createBackendModule({
           openstack,
           enrollSettings: key => readComputeEnrollSettings(config, key),
         });
+        // maintenance and decommission: a live cloud's host through its APIs (and its bundle's cluster)
+        const openHost = hostOpener((cloud, host) =>
+          openLiveHost(
+            { cluster, openstack, settings: key => readComputeEnrollSettings(config, key), hasCloud: key => liveCloudKeys.includes(key) },
+            cloud,
+            host,
+          ),
+        );
         scaffolder.addActions(
           createCloudEntityAction(),
           createCloudCreateAction({
@@ -82,6 +94,8 @@ export const scaffolderModuleOpenstack = createBackendModule({
           }),
           createCloudUpgradeAction({ permissions, catalog, api, drivers, approvals }),
           createComputeEnrollAction({ permissions, catalog, api, drivers, approvals }),
+          createComputeMaintenanceAction({ permissions, catalog, api, openHost }),
+          createComputeDecommissionAction({ permissions, catalog, api, openHost, approvals }),
           createApprovalRequestAction({ permissions, backend, appBaseUrl: config.getString('app.baseUrl') }),
           createCatalogRegisterAction({ permissions, api }),
         );

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Shared by the OpenStack peer scripts (source it): paths, generated secrets, process helpers.
-# OpenStack Zed from Debian 12 packages, every service on 127.0.0.1, fake hypervisors.
+# OpenStack Zed from Debian 12 packages, every service on 127.0.0.1, fake hypervisors on real OVN.
 # shellcheck source=scripts/peers/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
@@ -30,6 +30,15 @@ load_secrets() {
 
 alive() { pid_alive "$OS_RUN/$1.pid"; }
 
+conf() { # PATH GROUP < content: root-owned, readable by the service group only (it holds passwords)
+  local tmp
+  tmp="$(mktemp "$1.XXXX")"
+  cat >"$tmp"
+  chown root:"$2" "$tmp"
+  chmod 640 "$tmp"
+  mv "$tmp" "$1"
+}
+
 # daemon NAME USER EXE ARGS...: a foreground service, backgrounded with a pidfile, unless it runs.
 daemon() {
   local name=$1 user=$2
@@ -51,13 +60,6 @@ compute_start() {
     --log-file "/var/log/nova/nova-compute-$h.log"
 }
 
-# agent_start NAME HOSTS: fake Open vSwitch agent heartbeats (comma-separated hosts).
-agent_start() {
-  [ -e /etc/neutron/neutron.conf ] || return 0
-  daemon "$1" neutron "$SYS_PY" "$OS_LIB/fake-neutron-agent.py" --config-file /etc/neutron/neutron.conf \
-    --host "$2" --log-file "/var/log/neutron/$1.log"
-}
-
 # admin_token: a project-scoped admin token (password auth) on stdout.
 admin_token() {
   curl -sf -D - -o /dev/null -X POST "$KEYSTONE/auth/tokens" -H 'Content-Type: application/json' \
@@ -66,3 +68,6 @@ admin_token() {
  "scope":{"project":{"name":"admin","domain":{"id":"default"}}}}}
 J
 }
+
+# shellcheck source=scripts/peers/openstack/ovn.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ovn.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the OpenStack peers (bookworm = OpenStack Zed, with MariaDB,
-# RabbitMQ and Memcached), what is missing only; keeps their postinsts from starting daemons.
+# RabbitMQ and Memcached, and OVN 23.03 with Open vSwitch 3.1), what is missing only; keeps their postinsts from starting daemons.
 # Called by up.sh, and early by scripts/peers/prepare.sh so the download overlaps other work.
 set -euo pipefail
 # shellcheck source=scripts/peers/lib.sh
@@ -10,13 +10,14 @@ mkdir -p "$OS_STATE"
 chmod 700 "$OS_STATE"
 t0=$SECONDS
 PKGS=(mariadb-server rabbitmq-server memcached python3-pymysql uwsgi-plugin-python3 keystone placement-api
-  nova-api nova-conductor nova-scheduler neutron-server cinder-api cinder-scheduler glance-api)
+  nova-api nova-conductor nova-scheduler neutron-server cinder-api cinder-scheduler glance-api
+  ovn-central ovn-host openvswitch-switch neutron-ovn-metadata-agent iproute2)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "apt: installing ${#missing[@]} packages (OpenStack Zed + infra; no nova-compute package)"
+  echo "apt: installing ${#missing[@]} packages (OpenStack Zed + OVN + infra; no nova-compute package)"
   # keep package postinsts from starting daemons with their default configs
   [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; }
   export DEBIAN_FRONTEND=noninteractive

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Decommissions the fake compute node HOST: stops its processes (by pidfile) and deletes its
-# nova-compute service (which removes the compute node and its placement resource provider) and
-# its neutron agent records through the APIs. Idempotent.
+# Decommissions the fake compute node HOST: stops its processes (by pidfile), removes its OVS
+# database and namespace, and deletes its nova-compute service (which removes the compute node and
+# its placement resource provider) and its neutron agents through the APIs (deleting the OVN
+# Controller agent makes Neutron's OVN driver delete the chassis from the SB). Idempotent.
 set -euo pipefail
 H="${1:?usage: remove-compute.sh HOST}"
 case "$H" in *[!A-Za-z0-9.-]*) echo "invalid host name: $H" >&2; exit 2 ;; esac
 # shellcheck source=scripts/peers/openstack/common.sh
 . "$(dirname "$0")/common.sh"
 load_secrets
-stop_pidfiles "$OS_RUN/nova-compute-$H.pid" "$OS_RUN/fake-ovs-agent-$H.pid"
+stop_pidfiles "$OS_RUN/nova-compute-$H.pid"
+chassis_remove "$H"
 rm -f "/etc/nova/nova-compute-$H.conf"
 T="$(admin_token)"
 [ -n "$T" ] || { echo "keystone not reachable; processes stopped, API records left" >&2; exit 1; }

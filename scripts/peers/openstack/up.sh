@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Real OpenStack services (Debian 12 bookworm packages = OpenStack Zed) on 127.0.0.1, started by hand
 # (no systemd): MariaDB, RabbitMQ, Memcached, Keystone, Placement, Nova (api, conductor, scheduler,
-# nova-compute x N with fake.FakeDriver), Neutron server (ML2/OVS) with fake agents, Cinder (api,
-# scheduler, volume with the fake driver), Glance (file store).
+# nova-compute x N with fake.FakeDriver), OVN (ovn-central; per compute host its own Open vSwitch
+# with the userspace datapath, ovn-controller and the OVN metadata agent: ovn.sh), Neutron server
+# (ML2/OVN), Cinder (api, scheduler, volume with the fake driver), Glance (file store).
 # Idempotent: installs what is missing, renders configs, syncs DBs once, starts what does not run,
 # waits until hypervisors and agents report. Writes an application credential for the portal into
 # $OS_STATE (0600) and prints nothing secret.
@@ -19,20 +20,11 @@ quiet() { "$@" >>"$CMDLOG" 2>&1 || { echo "FAILED: $1 ... (log: $CMDLOG)" >&2; t
 as() { local u=$1; shift; su -s /bin/sh -c "$*" "$u"; }
 synced() { [ -e "$OS_STATE/synced-$1" ]; }
 mark() { touch "$OS_STATE/synced-$1"; }
-conf() { # PATH GROUP < content: root-owned, readable by the service group only (it holds passwords)
-  local tmp
-  tmp="$(mktemp "$1.XXXX")"
-  cat >"$tmp"
-  chown root:"$2" "$tmp"
-  chmod 640 "$tmp"
-  mv "$tmp" "$1"
-}
 
 # ------------------------------------------------------------------ packages
 "$HERE/packages.sh" | sed 's/^/  /'
 load_secrets
 install -d -m 755 "$OS_LIB"
-install -m 755 "$HERE/fake-neutron-agent.py" "$OS_LIB/fake-neutron-agent.py"
 
 # ------------------------------------------------------------------ MariaDB, RabbitMQ, Memcached
 step "mariadb, rabbitmq, memcached"
@@ -302,12 +294,14 @@ synced nova || { quiet as nova nova-manage db sync; mark nova; }
 
 # ------------------------------------------------------------------ Neutron
 step "neutron"
+neutron_conf_sum() { cat /etc/neutron/neutron.conf /etc/neutron/plugins/ml2/ml2_conf.ini 2>/dev/null | sha256sum; }
+neutron_before="$(neutron_conf_sum)"
 conf /etc/neutron/neutron.conf neutron <<C
 [DEFAULT]
 bind_host = 127.0.0.1
 bind_port = 9696
 core_plugin = ml2
-service_plugins = router
+service_plugins = ovn-router
 auth_strategy = keystone
 transport_url = $TRANSPORT
 notify_nova_on_port_status_changes = true
@@ -333,12 +327,22 @@ driver = noop
 
 $(policy_dirs neutron)
 C
-conf /etc/neutron/plugins/ml2/ml2_conf.ini neutron <<'C'
+conf /etc/neutron/plugins/ml2/ml2_conf.ini neutron <<C
 [ml2]
-type_drivers = flat,vlan,vxlan
-tenant_network_types = vxlan
-mechanism_drivers = openvswitch
+type_drivers = flat,vlan,geneve
+tenant_network_types = geneve
+mechanism_drivers = ovn
 extension_drivers = port_security
+overlay_ip_version = 4
+
+[ml2_type_geneve]
+vni_ranges = 1:65536
+max_header_size = 38
+
+[ovn]
+ovn_nb_connection = $OVN_NB
+ovn_sb_connection = $OVN_SB
+ovn_metadata_enabled = true
 
 [ml2_type_flat]
 flat_networks = physnet1
@@ -346,14 +350,16 @@ flat_networks = physnet1
 [ml2_type_vlan]
 network_vlan_ranges = physnet1:100:200
 
-[ml2_type_vxlan]
-vni_ranges = 1:1000
-
 [securitygroup]
 enable_security_group = true
 enable_ipset = false
 C
 install -d -o neutron -g neutron /var/lib/neutron/tmp
+# a running neutron-server on other settings (e.g. a peer from before ML2/OVN) restarts on these
+if [ "$(neutron_conf_sum)" != "$neutron_before" ] && alive neutron-server; then
+  step "neutron settings changed: restarting neutron-server"
+  stop_pidfiles "$OS_RUN/neutron-server.pid"
+fi
 synced neutron || {
   quiet as neutron neutron-db-manage --config-file /etc/neutron/neutron.conf \
     --config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade head
@@ -436,9 +442,12 @@ uwsgi_app nova-api nova 8774 /usr/bin/nova-api-wsgi /var/lib/nova /var/log/nova/
 daemon nova-conductor nova /usr/bin/nova-conductor --config-file /etc/nova/nova.conf --log-file /var/log/nova/nova-conductor.log
 daemon nova-scheduler nova /usr/bin/nova-scheduler --config-file /etc/nova/nova.conf --log-file /var/log/nova/nova-scheduler.log
 for h in $COMPUTES; do compute_start "$h"; done
+ovn_central_start
 daemon neutron-server neutron /usr/bin/neutron-server --config-file /etc/neutron/neutron.conf \
   --config-file /etc/neutron/plugins/ml2/ml2_conf.ini --log-file /var/log/neutron/neutron-server.log
-agent_start fake-ovs-agents "$(echo "$COMPUTES" | tr ' ' ',')"
+for h in $COMPUTES; do chassis_start "$h"; done
+# peers from before ML2/OVN ran fake Open vSwitch agents: stop them (their records go below)
+stop_pidfiles "$OS_RUN"/fake-ovs-agent*.pid
 uwsgi_app cinder-api cinder 8776 /usr/bin/cinder-wsgi /var/lib/cinder /var/log/cinder/cinder-api-uwsgi.log 1 4
 daemon cinder-scheduler cinder /usr/bin/cinder-scheduler --config-file /etc/cinder/cinder.conf --log-file /var/log/cinder/cinder-scheduler.log
 daemon cinder-volume cinder "$SYS_PY" -c \
@@ -473,14 +482,22 @@ hyp_up() {
   as nova "nova-manage cell_v2 discover_hosts" >>"$CMDLOG" 2>&1 || true
   [ "$(hyps)" -ge "$want" ]
 }
-agents_up() { [ "$(count http://127.0.0.1:9696/v2.0/agents 'sum(a["alive"] for a in d.get("agents",[]))')" -ge "$want" ]; }
+# per compute host: its "OVN Controller agent" (the chassis) and its "OVN Metadata agent", alive
+agents_up() {
+  [ "$(count http://127.0.0.1:9696/v2.0/agents "sum(a['alive'] and a['host'] in '$COMPUTES'.split() and a['agent_type'] in ('OVN Controller agent', 'OVN Metadata agent') for a in d.get('agents',[]))")" -ge $((want * 2)) ]
+}
+# agent records of the Open vSwitch agents of peers from before ML2/OVN
+stale_agents() { count http://127.0.0.1:9696/v2.0/agents "' '.join(a['id'] for a in d.get('agents',[]) if a['agent_type'] == 'Open vSwitch agent')"; }
 cinder_up() {
   local pid
   pid="$("$SYS_PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["project_id"])' "$OS_STATE/appcred.json")"
   [ "$(count "http://127.0.0.1:8776/v3/$pid/os-services" 'sum(s["state"]=="up" for s in d.get("services",[]))')" -ge 2 ]
 }
 wait_for 180 "$want hypervisors up" hyp_up
-wait_for 120 "$want neutron agents alive" agents_up
+wait_for 120 "$want OVN controller and metadata agents alive" agents_up
+for id in $(stale_agents); do
+  [ "$id" = 0 ] || curl -s -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "http://127.0.0.1:9696/v2.0/agents/$id"
+done
 wait_for 120 "cinder scheduler+volume up" cinder_up
 cat >"$OS_STATE/openstack.env" <<E
 OS_AUTH_URL=$KEYSTONE
@@ -488,4 +505,4 @@ OS_REGION_NAME=$REGION
 OS_APPLICATION_CREDENTIAL_ID=$("$SYS_PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$OS_STATE/appcred.json")
 OS_APPLICATION_CREDENTIAL_SECRET_FILE=$OS_STATE/appcred.secret
 E
-step "openstack up: $want hypervisors, $want agents, cinder services"
+step "openstack up: $want hypervisors, $want OVN chassis with their metadata agents, cinder services"

@@ -4,7 +4,7 @@ import type { ComputeCredentialSource, ComputeEnrollInput } from '../compute/enr
 import { sha256Hex } from './sha256';
 
 /** The operations an approval can guard. @public */
-export const APPROVAL_OPERATIONS = ['create', 'upgrade', 'enroll'] as const;
+export const APPROVAL_OPERATIONS = ['create', 'upgrade', 'enroll', 'decommission'] as const;
 
 /** An operation an approval can guard. @public */
 export type ApprovalOperation = (typeof APPROVAL_OPERATIONS)[number];
@@ -51,6 +51,16 @@ export type ApprovalPlan =
       bundleKeys: string[];
       /** The cloud's Secrets and keys the bundle's credentials come from (never the values). */
       credentialSources: Array<{ secret: string; key: string }>;
+    }
+  | {
+      operation: 'decommission';
+      cloud: string;
+      /** The host's nova-compute name. */
+      host: string;
+      /** Whether instances left on a down host are evacuated (rebuilt elsewhere). */
+      evacuate: boolean;
+      /** What is removed, in order. */
+      removes: string[];
     };
 
 /**
@@ -136,6 +146,23 @@ export function enrollApprovalPlan(cloud: string, input: ComputeEnrollInput, cre
     host: { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress },
     bundleKeys: [...COMPUTE_BUNDLE_KEYS],
     credentialSources: credentialSources.map(s => ({ secret: s.secret, key: s.key })),
+  };
+}
+
+/** The plan of decommissioning a host: the host, whether its instances may be evacuated, and what goes. @public */
+export function decommissionApprovalPlan(cloud: string, host: string, evacuate: boolean): ApprovalPlan {
+  return {
+    operation: 'decommission',
+    cloud,
+    host,
+    evacuate,
+    removes: [
+      `nova-compute service of ${host} (with its compute node and Placement resource provider)`,
+      `Neutron agents of ${host} (its OVN chassis)`,
+      `${host} from every host aggregate`,
+      `the configuration bundle Secret of ${host}`,
+      `the catalog entity of ${host}`,
+    ],
   };
 }
 

@@ -23,6 +23,8 @@ describe('CLOUD_OPERATION_PERMISSIONS', () => {
       create: 'openstack.cloud.create',
       upgrade: 'openstack.cloud.upgrade',
       enroll: 'openstack.compute.enroll',
+      maintenance: 'openstack.compute.maintenance',
+      decommission: 'openstack.compute.decommission',
     });
   });
 });

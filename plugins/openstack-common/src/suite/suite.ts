@@ -8,7 +8,9 @@ import { OPENSTACK_CLOUD_TYPE, OPENSTACK_COMPUTE_HOST_TYPE } from '../annotation
 import {
   openstackCloudCreatePermission,
   openstackCloudUpgradePermission,
+  openstackComputeDecommissionPermission,
   openstackComputeEnrollPermission,
+  openstackComputeMaintenancePermission,
 } from '../permissions';
 
 /**
@@ -20,9 +22,9 @@ import {
 export const OPENSTACK_SUITE_LOCATION = 'openstack:suite';
 
 /** A kind of operation on a cloud: what a lease is taken for. @public */
-export type CloudOperationKind = 'create' | 'upgrade' | 'enroll';
+export type CloudOperationKind = 'create' | 'upgrade' | 'enroll' | 'maintenance' | 'decommission';
 /** Every kind of operation that takes a cloud's lease. @public */
-export const CLOUD_OPERATION_KINDS: readonly CloudOperationKind[] = ['create', 'upgrade', 'enroll'];
+export const CLOUD_OPERATION_KINDS: readonly CloudOperationKind[] = ['create', 'upgrade', 'enroll', 'maintenance', 'decommission'];
 
 /**
  * The one operation running on a cloud: a create, upgrade or enroll task holds its cloud's lease
@@ -58,6 +60,8 @@ export const CLOUD_OPERATION_PERMISSIONS: Readonly<Record<CloudOperationKind, Ba
   create: openstackCloudCreatePermission,
   upgrade: openstackCloudUpgradePermission,
   enroll: openstackComputeEnrollPermission,
+  maintenance: openstackComputeMaintenancePermission,
+  decommission: openstackComputeDecommissionPermission,
 });
 
 /**

@@ -116,7 +116,7 @@ describePeers('kubernetes peer, as the suite', () => {
       ).toBe(403);
     });
 
-    it('creates, reads and patches Secrets in a cloud namespace, but neither lists nor deletes them', async () => {
+    it('creates, reads, patches and deletes Secrets in a cloud namespace, but never lists them', async () => {
       const name = uniqueName('credentials');
       await core().createNamespacedSecret({
         namespace: ns,
@@ -137,11 +137,13 @@ describePeers('kubernetes peer, as the suite', () => {
           core().listNamespacedSecret({ namespace: ns }),
         ),
       ).toBe(403);
+      // delete: the bundle Secret of a decommissioned host (openstack:compute:decommission)
+      await core().deleteNamespacedSecret({ name, namespace: ns });
       expect(
         await failureStatus(() =>
-          core().deleteNamespacedSecret({ name, namespace: ns }),
+          core().readNamespacedSecret({ name, namespace: ns }),
         ),
-      ).toBe(403);
+      ).toBe(404);
     });
 
     it('reads the control plane cluster-wide: pods, workloads, jobs, events, nodes, services', async () => {

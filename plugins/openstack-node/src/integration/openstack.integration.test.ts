@@ -1,6 +1,6 @@
 /*
  * Against the real OpenStack peer (Debian bookworm = Zed: Keystone, Nova with two fake computes,
- * Placement, Neutron with fake agents, Cinder, Glance), authenticated with the portal's
+ * Placement, Neutron with ML2/OVN and real ovn-controllers, Cinder, Glance), authenticated with the portal's
  * application credential, as the backend will be.
  */
 import {
@@ -166,7 +166,7 @@ describePeers('openstack peer, with the application credential', () => {
   });
 
   describe('neutron', () => {
-    it('lists an alive Open vSwitch agent on each compute host', async () => {
+    it('lists an alive OVN Controller agent and OVN Metadata agent on each compute host', async () => {
       const { body } = await os.call(
         'GET',
         `${os.endpoint('network')}/v2.0/agents`,
@@ -176,7 +176,14 @@ describePeers('openstack peer, with the application credential', () => {
           expect.arrayContaining([
             expect.objectContaining({
               host,
-              agent_type: 'Open vSwitch agent',
+              agent_type: 'OVN Controller agent',
+              binary: 'ovn-controller',
+              alive: true,
+            }),
+            expect.objectContaining({
+              host,
+              agent_type: 'OVN Metadata agent',
+              binary: 'neutron-ovn-metadata-agent',
               alive: true,
             }),
           ]),

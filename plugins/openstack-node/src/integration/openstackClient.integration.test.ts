@@ -147,7 +147,8 @@ describePeers('OpenStack client against the real services', () => {
         expect.arrayContaining([
           expect.objectContaining({
             host,
-            agentType: 'Open vSwitch agent',
+            agentType: 'OVN Controller agent',
+            binary: 'ovn-controller',
             alive: true,
           }),
         ]),

@@ -55,3 +55,34 @@ export async function readSecretLabels(
     throw client.fail(`GET secret ${namespace}/${name}`, e);
   }
 }
+
+/**
+ * Deletes a Secret the suite made, only when its labels say so (`labels` each match): another
+ * Secret of the name is left alone and reported. Returns `deleted`, `absent` (nothing to do) or
+ * `not-ours` with the labels found.
+ *
+ * @public
+ */
+export async function deleteOwnSecret(
+  client: ClusterClient,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+): Promise<
+  | { state: 'deleted' }
+  | { state: 'absent' }
+  | { state: 'not-ours'; labels: Record<string, string> }
+> {
+  const found = await readSecretLabels(client, namespace, name);
+  if (!found) return { state: 'absent' };
+  if (Object.entries(labels).some(([k, v]) => found[k] !== v)) {
+    return { state: 'not-ours', labels: found };
+  }
+  try {
+    await client.core.deleteNamespacedSecret({ name, namespace });
+    return { state: 'deleted' };
+  } catch (e) {
+    if (kubeStatusOf(e) === 404) return { state: 'absent' };
+    throw client.fail(`DELETE secret ${namespace}/${name}`, e);
+  }
+}

@@ -1,5 +1,6 @@
 import { OpenStackSession } from './session';
 import { NetworkAgent } from './types';
+import { NotFoundError } from '@backstage/errors';
 import { nextPageQuery, utc } from './util';
 
 /**
@@ -10,12 +11,33 @@ import { nextPageQuery, utc } from './util';
 export class NeutronClient {
   constructor(private readonly session: OpenStackSession) {}
 
+  /**
+   * Deletes an agent (`DELETE /v2.0/agents/{id}`). For an OVN Controller agent, Neutron's OVN
+   * driver deletes the chassis from the southbound DB with it. An agent already gone is fine.
+   * Not retried.
+   */
+  async deleteAgent(id: string): Promise<void> {
+    try {
+      await this.session.request(
+        'network',
+        `${await this.agentsPath()}/${encodeURIComponent(id)}`,
+        { method: 'DELETE' },
+      );
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+  }
+
+  private async agentsPath(): Promise<string> {
+    const endpoint = await this.session.endpoint('network');
+    return /\/v2\.0$/.test(endpoint) ? 'agents' : 'v2.0/agents';
+  }
+
   /** Every agent, following `agents_links` when the server paginates. */
   async listAgents(
     filter: { host?: string; agentType?: string } = {},
   ): Promise<NetworkAgent[]> {
-    const endpoint = await this.session.endpoint('network');
-    const path = /\/v2\.0$/.test(endpoint) ? 'agents' : 'v2.0/agents';
+    const path = await this.agentsPath();
     const agents: any[] = [];
     let marker: string | undefined;
     const seen = new Set<string>();

@@ -8,6 +8,7 @@ import {
   Aggregate,
   ComputeService,
   Hypervisor,
+  ServerOnHost,
   VersionDocument,
 } from './types';
 import {
@@ -34,6 +35,9 @@ export const HYPERVISOR_STATS_MICROVERSION = '2.87';
 
 /** PUT /os-services/{service_id} with `status` needs this. */
 const SERVICE_UPDATE_MICROVERSION = '2.53';
+
+/** os-migrateLive with `block_migration: "auto"` and `host: null` (the scheduler picks) needs this. */
+const LIVE_MIGRATE_MICROVERSION = '2.30';
 
 /**
  * Options of the paginated nova calls.
@@ -258,6 +262,122 @@ export class NovaClient {
   }
 
   /**
+   * Servers of all projects on one compute host (`servers/detail?all_tenants&host=`, admin
+   * only), every page.
+   */
+  async listServersOnHost(
+    host: string,
+    options: NovaPageOptions = {},
+  ): Promise<ServerOnHost[]> {
+    const servers = await this.paginate('servers/detail', 'servers', options, {
+      all_tenants: 1,
+      host,
+    });
+    // the host filter is admin-only: a non-admin token would silently get every server
+    return servers.map(toServer).filter(s => s.host === host);
+  }
+
+  /** One server (admin view), or undefined when it is gone. */
+  async getServer(id: string): Promise<ServerOnHost | undefined> {
+    try {
+      const { body } = await this.call(`servers/${encodeURIComponent(id)}`);
+      return toServer(body.server);
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Live-migrates a server (`os-migrateLive`): to `host`, or where the scheduler picks when
+   * none is given; `block_migration: auto` (Nova decides from the storage). Nova answers 202
+   * and migrates in the background. Not retried.
+   */
+  async liveMigrateServer(id: string, host?: string): Promise<void> {
+    await this.requireMicroversion(
+      LIVE_MIGRATE_MICROVERSION,
+      `servers/${id}/action os-migrateLive`,
+    );
+    await this.call(`servers/${encodeURIComponent(id)}/action`, {
+      method: 'POST',
+      body: { 'os-migrateLive': { host: host ?? null, block_migration: 'auto' } },
+    });
+  }
+
+  /**
+   * Evacuates a server of a down host (`evacuate`): rebuilt on a host the scheduler picks.
+   * Nova refuses while the host's service is up. Not retried.
+   */
+  async evacuateServer(id: string): Promise<void> {
+    await this.call(`servers/${encodeURIComponent(id)}/action`, {
+      method: 'POST',
+      body: { evacuate: {} },
+    });
+  }
+
+  /**
+   * Why the latest of a server's actions (of `actions`, e.g. `live-migration`) failed, in
+   * Nova's words: the action's message and its failed events (with their `details` from
+   * microversion 2.84); undefined when it did not fail.
+   */
+  async lastActionFailure(
+    id: string,
+    actions?: string[],
+  ): Promise<{ action: string; requestId: string; reason: string } | undefined> {
+    const path = `servers/${encodeURIComponent(id)}/os-instance-actions`;
+    const { body } = await this.call(path);
+    const latest = (body?.instanceActions ?? [])
+      .filter((a: any) => !actions || actions.includes(a.action))
+      .sort((a: any, b: any) =>
+        String(b.start_time).localeCompare(String(a.start_time)),
+      )[0];
+    if (!latest) return undefined;
+    const { body: one } = await this.call(
+      `${path}/${encodeURIComponent(latest.request_id)}`,
+    );
+    const action = one?.instanceAction ?? latest;
+    const failed = (action.events ?? []).filter(
+      (e: any) => e.result && e.result !== 'Success',
+    );
+    if (!action.message && failed.length === 0) return undefined;
+    const reason = [
+      action.message,
+      ...failed.map(
+        (e: any) =>
+          `${e.event}: ${e.result}${e.details ? ` (${e.details})` : ''}`,
+      ),
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return { action: latest.action, requestId: latest.request_id, reason };
+  }
+
+  /**
+   * Deletes a compute service (`DELETE /os-services/{id}`): for nova-compute also its compute
+   * nodes and their Placement resource providers. Nova refuses while instances are on the host.
+   * A service already gone is fine. Not retried.
+   */
+  async deleteComputeService(serviceId: string): Promise<void> {
+    try {
+      await this.call(`os-services/${encodeURIComponent(serviceId)}`, {
+        method: 'DELETE',
+      });
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+  }
+
+  /** Fails naming the call when the cloud's compute API is older than `min`. */
+  private async requireMicroversion(min: string, what: string): Promise<void> {
+    const mv = await this.microversion();
+    if (!mv || compareMicroversions(mv, min) < 0) {
+      throw new NotImplementedError(
+        `OpenStack cloud "${this.session.cloud.key}": compute ${what} needs compute microversion ${min} or later; the cloud offers up to ${mv ?? 'none (legacy v2)'}`,
+      );
+    }
+  }
+
+  /**
    * A request with the negotiated microversion headers (or `microversion`, one the cloud
    * supports below the negotiated one).
    */
@@ -331,6 +451,17 @@ function toComputeService(s: any): ComputeService {
     ...toServiceRecord(s),
     id: String(s.id),
     forcedDown: !!s.forced_down,
+  };
+}
+
+function toServer(s: any): ServerOnHost {
+  return {
+    id: String(s.id),
+    name: s.name,
+    status: s.status,
+    taskState: s['OS-EXT-STS:task_state'] ?? null,
+    host: s['OS-EXT-SRV-ATTR:host'] ?? null,
+    ...(s.fault?.message ? { fault: String(s.fault.message) } : {}),
   };
 }
 

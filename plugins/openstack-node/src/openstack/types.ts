@@ -74,6 +74,24 @@ export interface Hypervisor {
 }
 
 /**
+ * A server as the host operations see it (`servers/detail`, admin view).
+ *
+ * @public
+ */
+export interface ServerOnHost {
+  id: string;
+  name: string;
+  /** ACTIVE, MIGRATING, ERROR, SHUTOFF… */
+  status: string;
+  /** `OS-EXT-STS:task_state`, e.g. `migrating`; null when idle. */
+  taskState: string | null;
+  /** `OS-EXT-SRV-ATTR:host`: the compute host it runs on. */
+  host: string | null;
+  /** The fault Nova recorded (servers in ERROR), its message. */
+  fault?: string;
+}
+
+/**
  * A host aggregate (`os-aggregates`).
  *
  * @public

@@ -19,6 +19,10 @@ import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
 import { examples as enrollExamples } from '../actions/computeEnroll.examples';
 import { createApprovalRequestAction } from '../actions/approvalRequest';
+import { createComputeMaintenanceAction } from '../actions/computeMaintenance';
+import { examples as maintenanceExamples } from '../actions/computeMaintenance.examples';
+import { createComputeDecommissionAction } from '../actions/computeDecommission';
+import { examples as decommissionExamples } from '../actions/computeDecommission.examples';
 import { examples as approvalExamples } from '../actions/approvalRequest.examples';
 import { OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
 
@@ -57,6 +61,10 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
     createApproval: jest.fn(async () => ({ id: 'req-1' })),
     getApproval: jest.fn(async () => ({ approval: { id: 'req-1', state: 'approved' as const, decidedBy: 'user:default/alice' } })),
   };
+  // a live cloud's host: reaching it counts as reaching OpenStack
+  const openHost = jest.fn((): never => {
+    throw new Error('no OpenStack host in this test');
+  });
   const actions = {
     'openstack:cloud:create (demo)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), demoCreate],
     'openstack:cloud:create (live)': [createCloudCreateAction({ approvals: noApprovalsRequired, permissions, cloudKeyHolders, api, drivers, pollMs: 1 }), { ...liveCreate, waitForReady: false }],
@@ -67,6 +75,11 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
     'openstack:compute:enroll': [
       createComputeEnrollAction({ approvals: noApprovalsRequired, permissions, catalog, api, drivers, pollMs: 1 }),
       { ...step(enrollExamples), cloud: 'resource:default/demo-cloud' },
+    ],
+    'openstack:compute:maintenance': [createComputeMaintenanceAction({ permissions, catalog, api, openHost, pollMs: 1 }), step(maintenanceExamples)],
+    'openstack:compute:decommission': [
+      createComputeDecommissionAction({ permissions, catalog, api, openHost, approvals: noApprovalsRequired, pollMs: 1 }),
+      yaml.parse(decommissionExamples[0].example).steps[2].input,
     ],
     'openstack:catalog:register': [createCatalogRegisterAction({ permissions, api }), step(registerExamples)],
     'openstack:approval:request': [
@@ -79,7 +92,7 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
     demoStore: [...calls, ...api.status.mock.calls, ...api.demoStatus.mock.calls, ...api.hosts.mock.calls],
     clusters: cluster.mock.calls.length,
     clusterWrites: clusters.flatMap(c => c.writes),
-    openstack: openstack.mock.calls.length,
+    openstack: openstack.mock.calls.length + openHost.mock.calls.length,
     chartRepository: [...chartRequests],
     catalogReads: catalogRead.mock.calls.length + catalogList.mock.calls.length,
     suiteEntities: [...entities.keys()],

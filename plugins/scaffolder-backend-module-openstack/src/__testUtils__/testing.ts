@@ -128,6 +128,9 @@ export function scriptedApi(script: {
       entities.set(entityRef, entity);
       return { entityRef };
     }),
+    deleteEntity: jest.fn(async (_cr: BackstageCredentials, ref: { kind: string; namespace: string; name: string }) =>
+      entities.delete(`${ref.kind.toLowerCase()}:${ref.namespace}/${ref.name}`),
+    ),
   };
   return { api: api as SuiteApi & typeof api, calls, leases, entities };
 }

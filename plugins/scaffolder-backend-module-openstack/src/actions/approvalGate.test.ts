@@ -8,19 +8,19 @@ const backend = () => ({ verifyApproval: jest.fn(async () => ({ id: 'a-1', decid
 const plan = createApprovalPlan({ cloud: 'resource:default/x', lifecycle: 'development', spec: { name: 'x' }, objects: [] });
 
 describe('approvalGateFromConfig', () => {
-  it('needs all three operations by default, for a lifecycle not listed and for a cloud without one', () => {
+  it('needs all four operations by default, for a lifecycle not listed and for a cloud without one', () => {
     const gate = approvalGateFromConfig(config(), backend());
-    expect(gate.required(undefined)).toEqual(['create', 'upgrade', 'enroll']);
-    expect(gate.required('production')).toEqual(['create', 'upgrade', 'enroll']);
+    expect(gate.required(undefined)).toEqual(['create', 'upgrade', 'enroll', 'decommission']);
+    expect(gate.required('production')).toEqual(['create', 'upgrade', 'enroll', 'decommission']);
     const listed = approvalGateFromConfig(config({ development: [], staging: ['upgrade'] }), backend());
     expect(listed.required('development')).toEqual([]);
     expect(listed.required('staging')).toEqual(['upgrade']);
-    expect(listed.required('production')).toEqual(['create', 'upgrade', 'enroll']);
+    expect(listed.required('production')).toEqual(['create', 'upgrade', 'enroll', 'decommission']);
   });
 
   it('stops the backend on an operation it does not know, naming the key', () => {
     expect(() => approvalGateFromConfig(config({ production: ['create', 'delete'] }), backend())).toThrow(
-      'openstack.approvals.required.production: "delete" is not an operation; use any of create, upgrade, enroll',
+      'openstack.approvals.required.production: "delete" is not an operation; use any of create, upgrade, enroll, decommission',
     );
   });
 });

@@ -21,8 +21,8 @@ export interface ApprovalGate {
 }
 
 /**
- * The gate of `openstack.approvals.required.<lifecycle>: [create, upgrade, enroll]`. A lifecycle
- * without an entry (or a cloud without one) needs all three: the safe default. A bad entry stops
+ * The gate of `openstack.approvals.required.<lifecycle>: [create, upgrade, enroll, decommission]`.
+ * A lifecycle without an entry (or a cloud without one) needs all four: the safe default. A bad entry stops
  * the backend at start.
  *
  * @public

@@ -40,7 +40,7 @@ export interface LiveEnrollDeps {
 }
 
 /** Where the bundle and discovery go: the settings' cluster/namespace, else the entity's. */
-function placement(cloud: ResolvedCloud, settings: ComputeEnrollSettings): { cluster: string; namespace: string } {
+export function placement(cloud: ResolvedCloud, settings: ComputeEnrollSettings): { cluster: string; namespace: string } {
   const cluster = settings.cluster ?? cloud.cluster;
   const namespace = settings.namespace ?? cloud.namespace;
   if (!cluster || !namespace) {

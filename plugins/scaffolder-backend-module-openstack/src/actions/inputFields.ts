@@ -14,6 +14,13 @@ export const timeoutMinutesField =
   (description: string, max: number, defaultMinutes: number) => (z: Zod) =>
     z.number({ description }).int().min(1).max(max).default(defaultMinutes);
 
+/** `host`: a compute host's nova-compute name (maintenance, decommission). */
+export const hostNameField = () => (z: Zod) => z.string({ description: "The host's nova-compute name" });
+
+/** `parallel`: how many instances are moved off a host at a time. */
+export const parallelField = (description: string, max: number, defaultCount: number) => (z: Zod) =>
+  z.number({ description: `${description} (1–${max})` }).int().min(1).max(max).default(defaultCount);
+
 /**
  * The outputs of a `planOnly` run (create, upgrade, enroll): the plan to approve, its digest,
  * and whether the cloud's lifecycle needs an approval for it (a template's `if:` on the approval step).

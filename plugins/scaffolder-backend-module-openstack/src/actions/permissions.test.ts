@@ -69,6 +69,8 @@ const cases = [
   'openstack:cloud:create (live)',
   'openstack:cloud:upgrade',
   'openstack:compute:enroll',
+  'openstack:compute:maintenance',
+  'openstack:compute:decommission',
   'openstack:catalog:register',
   'openstack:approval:request',
 ] as const;
@@ -96,6 +98,8 @@ describe('actions under the real permission framework', () => {
         'openstack:cloud:create (live)': 'openstack.cloud.create',
         'openstack:cloud:upgrade': 'openstack.cloud.upgrade',
         'openstack:compute:enroll': 'openstack.compute.enroll',
+        'openstack:compute:maintenance': 'openstack.compute.maintenance',
+        'openstack:compute:decommission': 'openstack.compute.decommission',
         'openstack:catalog:register': 'openstack.cloud.create',
         'openstack:approval:request': 'openstack.approval.request',
       }[name];

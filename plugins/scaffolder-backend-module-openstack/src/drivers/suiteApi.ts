@@ -39,6 +39,8 @@ export interface SuiteApi {
   releaseLease(credentials: BackstageCredentials, cloudRef: string, taskId: string): Promise<boolean>;
   /** Stores a cloud's or host's entity for the suite's entity provider, as the task's initiator. */
   putEntity(credentials: BackstageCredentials, entity: Record<string, unknown>): Promise<{ entityRef: string }>;
+  /** Removes an entity the suite keeps (its provider drops it from the catalog), as the task's initiator; false when it kept none. */
+  deleteEntity(credentials: BackstageCredentials, ref: { kind: string; namespace: string; name: string }): Promise<boolean>;
 }
 
 /**
@@ -53,6 +55,7 @@ export function suiteApi(client: OpenStackPluginApi, asInitiator: (credentials: 
     acquireLease: (credentials, cloudRef, body) => asInitiator(credentials).acquireCloudLease(cloudRef, body),
     releaseLease: (credentials, cloudRef, taskId) => asInitiator(credentials).releaseCloudLease(cloudRef, taskId),
     putEntity: (credentials, entity) => asInitiator(credentials).putSuiteEntity(entity),
+    deleteEntity: (credentials, ref) => asInitiator(credentials).deleteSuiteEntity(ref),
     status: cloud => client.getStatus(cloud.entityRef, { refresh: true }),
     demoStatus: cloudKey => client.getDemoCloudStatus(cloudKey),
     hosts: cloud => client.listAllHosts(cloud.entityRef, { refresh: true }),

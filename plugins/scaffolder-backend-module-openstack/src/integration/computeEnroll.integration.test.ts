@@ -62,8 +62,6 @@ describePeers('openstack:compute:enroll on the real peers', () => {
           computeEnrollment: {
             messageQueue: { hosts: ['127.0.0.1:5672'] },
             ovnRemote: 'tcp:127.0.0.1:6642',
-            // the peers run fake Open vSwitch agents; production runs ovn-controller
-            ovnAgentBinary: 'neutron-openvswitch-agent',
             discoveryWaitSeconds: 10,
           },
         },
@@ -203,9 +201,10 @@ describePeers('openstack:compute:enroll on the real peers', () => {
     expect((await os.nova.findHypervisors(host)).map(h => h.serviceHost)).toEqual([host]);
     const agg = (await os.nova.listAggregates()).find(a => a.name === aggregate);
     expect(agg).toMatchObject({ availabilityZone: zone, hosts: [host] });
-    // Neutron: the host's agent is alive
+    // Neutron: the host's OVN chassis (ovn-controller) and its metadata agent are alive
     const agents = await os.neutron.listAgents({ host });
-    expect(agents.find(a => a.binary === 'neutron-openvswitch-agent')?.alive).toBe(true);
+    expect(agents.find(a => a.binary === 'ovn-controller')?.alive).toBe(true);
+    expect(agents.find(a => a.binary === 'neutron-ovn-metadata-agent')?.alive).toBe(true);
 
     // discovery: the action's own Jobs mapped the host (a peer started before periodic discovery
     // was turned off may still map it by itself)

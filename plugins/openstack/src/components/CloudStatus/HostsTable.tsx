@@ -7,7 +7,7 @@ import { ComputeHostStatus, HostFilter, HostSortField } from '@backstage-opensta
 import { useState } from 'react';
 import { openstackApiRef } from '../../api';
 import { UsageBar } from '../common/UsageBar';
-import { ovnAgentLabel } from '../common/format';
+import { hostStatusLabel, ovnAgentLabel } from '../common/format';
 import { Truncated } from '../common/Truncated';
 
 /** A cell of the hosts table: one line, cut at the column's edge. */
@@ -54,7 +54,7 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
       title: 'Status',
       field: 'status',
       ...col('13%'),
-      render: h => <Truncated text={h.status === 'disabled' ? `disabled${h.disabledReason ? `: ${h.disabledReason}` : ''}` : 'enabled'} />,
+      render: h => <Truncated text={hostStatusLabel(h)} />,
     },
     { title: 'vCPU', field: 'vcpu', ...col('11%'), render: h => <UsageBar usage={h.vcpu} unit="vcpu" minWidth={0} /> },
     { title: 'RAM', field: 'memoryMb', ...col('11%'), render: h => <UsageBar usage={h.memoryMb} unit="mb" minWidth={0} /> },

@@ -24,7 +24,7 @@ const host: ComputeHostStatus = {
   aggregates: ['az1-general'],
   state: 'up',
   status: 'disabled',
-  disabledReason: 'maintenance: BIOS update',
+  disabledReason: 'maintenance: BIOS update (by user:default/alice, since 2026-12-02T08:30:00.000Z)',
   runningVms: 7,
   ovnAgentAlive: true,
   release: '2024.2',
@@ -47,7 +47,7 @@ describe('ComputeHostCard', () => {
         </EntityProvider>
       </TestApiProvider>,
     );
-    expect(await screen.findByText('disabled: maintenance: BIOS update')).toBeInTheDocument();
+    expect(await screen.findByText('maintenance: BIOS update, by alice, since 2026-12-02 08:30 UTC')).toBeInTheDocument();
     expect(getHost).toHaveBeenCalledWith('resource:team-a/prod', 'cmp-1.prod');
     for (const label of ['vCPU', 'VMs', 'OVN agent', 'nova-compute release', 'Last heartbeat']) {
       expect(screen.getByText(label)).toBeInTheDocument();

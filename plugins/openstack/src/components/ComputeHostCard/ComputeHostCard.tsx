@@ -11,7 +11,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { openstackApiRef } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 import { UsageBar } from '../common/UsageBar';
-import { ovnAgentLabel } from '../common/format';
+import { hostStatusLabel, ovnAgentLabel } from '../common/format';
 
 /**
  * The cloud ref of a compute host's cloud: the host Resource `dependsOn` its cloud (as enroll
@@ -52,7 +52,7 @@ export const ComputeHostCard = () => {
           options={{ titleFormat: (key: string) => key }}
           metadata={{
             State: value.h.state,
-            Status: value.h.status === 'disabled' ? `disabled: ${value.h.disabledReason ?? 'no reason given'}` : 'enabled',
+            Status: hostStatusLabel(value.h),
             Zone: value.h.zone ?? '—',
             Aggregates: value.h.aggregates.join(', ') || '—',
             vCPU: <UsageBar usage={value.h.vcpu} unit="vcpu" />,
