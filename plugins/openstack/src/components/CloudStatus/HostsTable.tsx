@@ -74,7 +74,7 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
     { title: 'Heartbeat', sorting: false, ...col('10%'), render: h => <Truncated text={h.lastHeartbeat ? new Date(h.lastHeartbeat).toLocaleTimeString() : '—'} /> },
   ];
   return (
-    <Box>
+    <Box data-testid="hosts-table">
       <Box mb={1} display="flex" style={{ gap: 8 }}>
         {FILTERS.map(f => (
           <Chip
