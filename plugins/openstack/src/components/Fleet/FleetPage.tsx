@@ -51,6 +51,8 @@ const FleetRow = ({ c }: { c: FleetCloud }) => {
     </TableCell>
   );
   const blockers = [...c.blockers, ...(c.laggingHosts.length ? [`lagging hosts: ${c.laggingHosts.join(', ')}`] : [])];
+  // nothing blocks the next hop, or there is no next hop to block
+  const noBlocker = c.nextHops.length ? 'nothing' : '—';
   const name = c.title ?? c.cloudRef.replace(/^resource:/, '');
   const gib = (mb: number) => (mb / 1024).toFixed(0);
   return (
@@ -62,7 +64,7 @@ const FleetRow = ({ c }: { c: FleetCloud }) => {
       {cell('vcpu', `${c.vcpu.used} / ${c.vcpu.capacity} (${percent(c.vcpu.used, c.vcpu.capacity)})`)}
       {cell('ram', `${gib(c.memoryMb.used)} / ${gib(c.memoryMb.capacity)} GiB (${percent(c.memoryMb.used, c.memoryMb.capacity)})`)}
       {cell('hops', c.nextHops.length ? c.nextHops.join(', ') : 'newest')}
-      {cell('blockers', blockers.length ? blockers.join(' · ') : c.nextHops.length ? 'nothing' : '—')}
+      {cell('blockers', blockers.length ? blockers.join(' · ') : noBlocker)}
       {cell('approvals', c.pendingApprovals === undefined ? '—' : `${c.pendingApprovals} pending`, c.pendingApprovals ? <Link to="/openstack/approvals">{c.pendingApprovals} pending</Link> : undefined)}
       {cell(
         'operation',
