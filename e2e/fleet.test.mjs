@@ -70,7 +70,7 @@ for (const width of WIDTHS) {
 
     await page.goto(`${PORTAL_URL}/catalog/default/resource/demo-cloud/openstack`);
     await page.getByRole('link', { name: 'cmp-az1-01' }).waitFor();
-    const hosts = page.locator('table').filter({ has: page.getByRole('link', { name: 'cmp-az1-01' }) });
+    const hosts = page.getByTestId('hosts-table').locator('table').first();
     for (const title of ['Host', 'Zone', 'State', 'Status', 'vCPU', 'RAM', 'VMs', 'OVN', 'nova-compute', 'Heartbeat']) {
       const header = hosts.getByRole('columnheader', { name: title, exact: true });
       assert.ok(await header.isVisible(), `hosts column ${title}`);

@@ -2,6 +2,7 @@ import {
   ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -18,7 +19,11 @@ import {
   createFormField,
 } from '@backstage/plugin-scaffolder-react/alpha';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
+import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { openstackApiRef } from './api';
+
+/** The fleet page's route (`/openstack`), the sidebar's link to it. @public */
+export const fleetRouteRef = createRouteRef();
 
 /** The client of the suite's backend plugin (OpenStackPluginClient, with the app's fetchApi). @public */
 export const openstackApi = ApiBlueprint.make({
@@ -69,6 +74,8 @@ export const openstackFleetPage = PageBlueprint.make({
   params: {
     path: '/openstack',
     title: 'OpenStack fleet',
+    icon: <CloudQueueIcon />,
+    routeRef: fleetRouteRef,
     loader: () => import('./components/Fleet').then(m => <m.FleetPage />),
   },
 });
@@ -126,6 +133,7 @@ export const openstackChartSourceField = FormFieldBlueprint.make({
 export const openstackPlugin = createFrontendPlugin({
   pluginId: 'openstack',
   title: 'OpenStack',
+  routes: { fleet: fleetRouteRef },
   extensions: [
     openstackApi,
     entityOpenStackCloudContent,

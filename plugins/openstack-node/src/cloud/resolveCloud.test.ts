@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { resolveCloud } from './resolveCloud';
+import { resolveCloud, resolveCloudEntity } from './resolveCloud';
 
 function cloud(name: string, namespace: string, annotations: Record<string, string>, spec: Record<string, unknown> = {}) {
   return {
@@ -54,5 +54,20 @@ describe('resolveCloud', () => {
     ['resource:default/odd', /input\.cloud: .*delivery: "ftp"; use one of demo, direct, flux, argocd/],
   ])('refuses %s naming the field', async (ref, message) => {
     await expect(resolveCloud(catalog, ref, credentials, 'input.cloud')).rejects.toThrow(message);
+  });
+});
+
+describe('resolveCloudEntity', () => {
+  it('resolves an entity already read (e.g. of a catalog query) as resolveCloud does', async () => {
+    const { items } = await catalog.getEntities({ filter: { kind: 'Resource', 'spec.type': 'openstack-cloud' } }, { credentials });
+    const edge = items.find(e => e.metadata.name === 'edge-1' && e.metadata.namespace === 'team-a')!;
+    expect(resolveCloudEntity(edge, 'entity')).toEqual(await resolveCloud(catalog, 'resource:team-a/edge-1', credentials, 'entity'));
+  });
+
+  it('refuses an entity that is no cloud, or has no cloud key, naming the field', () => {
+    expect(() => resolveCloudEntity(cloud('nokey', 'default', {}) as any, 'entity')).toThrow(/^entity: resource:default\/nokey has no openstack\.backstage\.io\/cloud annotation/);
+    expect(() =>
+      resolveCloudEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name: 'db', namespace: 'default' }, spec: { type: 'database' } }, 'entity'),
+    ).toThrow(/^entity: resource:default\/db is not an OpenStack cloud/);
   });
 });

@@ -3,12 +3,18 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
 import { ComputeHostStatus, HostFilter, HostSortField } from '@backstage-openstack/plugin-openstack-common';
 import { useState } from 'react';
 import { openstackApiRef } from '../../api';
 import { UsageBar } from '../common/UsageBar';
 import { hostStatusLabel, ovnAgentLabel } from '../common/format';
 import { Truncated } from '../common/Truncated';
+
+/** A header's sort label never wider than its column: its title shrinks, cut with an ellipsis. */
+const useStyles = makeStyles({
+  fit: { '& th .MuiTableSortLabel-root': { maxWidth: '100%' } },
+});
 
 /** A cell of the hosts table: one line, cut at the column's edge. */
 const CELL = { overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', paddingLeft: 8, paddingRight: 8 } as const;
@@ -37,44 +43,49 @@ const FILTERS: Array<{ id: HostFilter; label: string }> = [
  */
 export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refreshKey: number }) => {
   const api = useApi(openstackApiRef);
+  const classes = useStyles();
   const [filter, setFilter] = useState<HostFilter>('all');
   // Fixed layout, a share of the width per column and one line per cell (cut with an ellipsis,
   // the whole text in a tooltip): every column stays visible from 1280 px on.
   const col = (width: string): Partial<TableColumn<ComputeHostStatus>> => ({ width, cellStyle: CELL, headerStyle: CELL });
+  // a header's title is cut like a cell (its sort arrow keeps its place)
+  const head = (t: string) => <Truncated text={t} />;
   const columns: TableColumn<ComputeHostStatus>[] = [
     {
-      title: 'Host',
+      title: head('Host'),
       field: 'host',
       ...col('14%'),
       render: h => <Truncated text={h.host}>{h.entityRef ? <EntityRefLink entityRef={h.entityRef}>{h.host}</EntityRefLink> : h.host}</Truncated>,
     },
-    { title: 'Zone', field: 'zone', ...col('10%'), render: h => <Truncated text={[h.zone, ...h.aggregates].filter(Boolean).join(' · ')} /> },
-    { title: 'State', field: 'state', ...col('7%'), render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
+    { title: head('Zone'), field: 'zone', ...col('10%'), render: h => <Truncated text={[h.zone, ...h.aggregates].filter(Boolean).join(' · ')} /> },
+    { title: head('State'), field: 'state', ...col('7%'), render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
     {
-      title: 'Status',
+      title: head('Status'),
       field: 'status',
       ...col('13%'),
       render: h => <Truncated text={hostStatusLabel(h)} />,
     },
-    { title: 'vCPU', field: 'vcpu', ...col('11%'), render: h => <UsageBar usage={h.vcpu} unit="vcpu" minWidth={0} /> },
-    { title: 'RAM', field: 'memoryMb', ...col('11%'), render: h => <UsageBar usage={h.memoryMb} unit="mb" minWidth={0} /> },
-    { title: 'VMs', field: 'runningVms', type: 'numeric', ...col('6%') },
-    { title: 'OVN', sorting: false, ...col('6%'), render: h => ovnAgentLabel(h.ovnAgentAlive) },
+    { title: head('vCPU'), field: 'vcpu', ...col('11%'), render: h => <UsageBar usage={h.vcpu} unit="vcpu" minWidth={0} /> },
+    { title: head('RAM'), field: 'memoryMb', ...col('11%'), render: h => <UsageBar usage={h.memoryMb} unit="mb" minWidth={0} /> },
+    { title: head('VMs'), field: 'runningVms', type: 'numeric', ...col('6%') },
+    { title: head('OVN'), sorting: false, ...col('6%'), render: h => ovnAgentLabel(h.ovnAgentAlive) },
     {
-      title: 'nova-compute',
+      title: head('nova-compute'),
       field: 'release',
       ...col('12%'),
       render: h =>
         h.blocksUpgrade ? (
-          <Chip size="small" color="secondary" label={`${h.release} (blocks upgrade)`} title={`${h.release} (blocks upgrade)`} style={{ maxWidth: '100%' }} />
+          <Truncated text={`${h.release} (blocks upgrade)`}>
+            <Chip size="small" color="secondary" label={`${h.release} (blocks upgrade)`} style={{ maxWidth: '100%' }} />
+          </Truncated>
         ) : (
           h.release ?? '—'
         ),
     },
-    { title: 'Heartbeat', sorting: false, ...col('10%'), render: h => <Truncated text={h.lastHeartbeat ? new Date(h.lastHeartbeat).toLocaleTimeString() : '—'} /> },
+    { title: head('Heartbeat'), sorting: false, ...col('10%'), render: h => <Truncated text={h.lastHeartbeat ? new Date(h.lastHeartbeat).toLocaleTimeString() : '—'} /> },
   ];
   return (
-    <Box>
+    <Box data-testid="hosts-table" className={classes.fit}>
       <Box mb={1} display="flex" style={{ gap: 8 }}>
         {FILTERS.map(f => (
           <Chip

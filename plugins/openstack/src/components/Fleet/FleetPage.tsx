@@ -22,21 +22,21 @@ import { VerdictChip } from '../common/VerdictChip';
 const useStyles = makeStyles({
   // fixed layout: the columns share the width the page has, none pushes the table wider
   table: { tableLayout: 'fixed', width: '100%' },
-  cell: { overflow: 'hidden', paddingLeft: 8, paddingRight: 8 },
+  cell: { overflow: 'hidden', paddingLeft: 6, paddingRight: 6 },
 });
 
 /** The columns and their share of the width: every one visible from 1280 px on. */
 const COLUMNS: Array<{ id: string; title: string; width: string }> = [
-  { id: 'cloud', title: 'Cloud', width: '14%' },
+  { id: 'cloud', title: 'Cloud', width: '13%' },
   { id: 'release', title: 'Release', width: '6%' },
-  { id: 'verdict', title: 'Verdict', width: '8%' },
+  { id: 'verdict', title: 'Verdict', width: '10%' },
   { id: 'hosts', title: 'Hosts up', width: '7%' },
   { id: 'vcpu', title: 'vCPU used', width: '9%' },
   { id: 'ram', title: 'RAM used', width: '9%' },
   { id: 'hops', title: 'Next hops', width: '8%' },
-  { id: 'blockers', title: 'Blocks next upgrade', width: '15%' },
-  { id: 'approvals', title: 'Approvals', width: '6%' },
-  { id: 'operation', title: 'Running', width: '10%' },
+  { id: 'blockers', title: 'Blocks next upgrade', width: '14%' },
+  { id: 'approvals', title: 'Approvals', width: '7%' },
+  { id: 'operation', title: 'Running', width: '9%' },
   { id: 'read', title: 'Read at', width: '8%' },
 ];
 
@@ -51,20 +51,20 @@ const FleetRow = ({ c }: { c: FleetCloud }) => {
     </TableCell>
   );
   const blockers = [...c.blockers, ...(c.laggingHosts.length ? [`lagging hosts: ${c.laggingHosts.join(', ')}`] : [])];
+  // nothing blocks the next hop, or there is no next hop to block
+  const noBlocker = c.nextHops.length ? 'nothing' : '—';
   const name = c.title ?? c.cloudRef.replace(/^resource:/, '');
   const gib = (mb: number) => (mb / 1024).toFixed(0);
   return (
     <TableRow data-testid="fleet-row" data-cloud={c.cloudRef}>
       {cell('cloud', `${name}${c.demo ? ' (demo)' : ''}`, <Link to={`${cloudEntityPath(c.cloudRef)}/openstack`}>{name}{c.demo ? ' (demo)' : ''}</Link>)}
       {cell('release', c.release ?? '—')}
-      <TableCell className={classes.cell} data-column="verdict">
-        <VerdictChip verdict={c.verdict} reasons={c.partial.length ? c.partial : undefined} />
-      </TableCell>
+      {cell('verdict', c.partial.length ? `${c.verdict} (partial: ${c.partial.join('; ')})` : c.verdict, <VerdictChip verdict={c.verdict} reasons={c.partial.length ? c.partial : undefined} />)}
       {cell('hosts', `${c.hosts.up} / ${c.hosts.total}`)}
       {cell('vcpu', `${c.vcpu.used} / ${c.vcpu.capacity} (${percent(c.vcpu.used, c.vcpu.capacity)})`)}
       {cell('ram', `${gib(c.memoryMb.used)} / ${gib(c.memoryMb.capacity)} GiB (${percent(c.memoryMb.used, c.memoryMb.capacity)})`)}
       {cell('hops', c.nextHops.length ? c.nextHops.join(', ') : 'newest')}
-      {cell('blockers', blockers.length ? blockers.join(' · ') : c.nextHops.length ? 'nothing' : '—')}
+      {cell('blockers', blockers.length ? blockers.join(' · ') : noBlocker)}
       {cell('approvals', c.pendingApprovals === undefined ? '—' : `${c.pendingApprovals} pending`, c.pendingApprovals ? <Link to="/openstack/approvals">{c.pendingApprovals} pending</Link> : undefined)}
       {cell(
         'operation',

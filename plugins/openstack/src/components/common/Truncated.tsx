@@ -3,7 +3,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 
 const useStyles = makeStyles({
-  one: { display: 'block', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: '100%' },
+  one: { display: 'block', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: '100%', minWidth: 0 },
 });
 
 /**
