@@ -5,7 +5,6 @@ import {
   HelmRepository,
   OCIRepository,
 } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
-import { parse } from 'yaml';
 import { CHART_ORDER } from '../charts/charts';
 import { DEPLOYABLE_RELEASES } from '../releases/catalog';
 import {

@@ -277,13 +277,14 @@ export const cloudSpecSchema = z
         revision: z
           .string()
           .max(255, 'is longer than 255 characters. Use a branch, tag or commit, e.g. main')
-          .regex(
-            /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/,
-            'is not a Git revision. Use a branch, tag or commit, e.g. main',
+          .refine(
+            r =>
+              /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/.test(r) &&
+              !r.includes('..') &&
+              !r.endsWith('/') &&
+              !r.endsWith('.lock'),
+            { message: 'is not a Git revision. Use a branch, tag or commit, e.g. main' },
           )
-          .refine(r => !r.includes('..') && !r.endsWith('/') && !r.endsWith('.lock'), {
-            message: 'is not a Git revision. Use a branch, tag or commit, e.g. main',
-          })
           .default('HEAD'),
       }),
       z.strictObject({
