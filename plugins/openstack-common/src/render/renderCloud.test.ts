@@ -275,6 +275,11 @@ describe('renderCloud with other sources and deliveries', () => {
       children.map(a => a.metadata.annotations!['argocd.argoproj.io/sync-wave']),
     ).toEqual(CHART_ORDER.map((_, i) => String(i)));
     expect(children.every(a => a.metadata.annotations!['argocd.argoproj.io/skip-reconcile'] === 'false')).toBe(true);
+    // the endpoints after the last chart, the Namespace before the first
+    expect(byKind(r.objects, 'Ingress').map(o => o.metadata.annotations!['argocd.argoproj.io/sync-wave'])).toEqual(
+      byKind(r.objects, 'Ingress').map(() => String(CHART_ORDER.length)),
+    );
+    expect(byKind(r.objects, 'Namespace')[0].metadata.annotations!['argocd.argoproj.io/sync-wave']).toBe('-1');
     expect((children[0].spec as any).destination).toEqual({
       server: 'https://kubernetes.default.svc',
       namespace: 'openstack',

@@ -88,7 +88,12 @@ export function renderCloud(
       ),
     ],
     ...DELIVERY_OBJECTS[spec.delivery.mode](spec, charts, dir),
-    ...exposureObjects(spec, charts, synced),
+    // Argo CD: the endpoints in the wave after the last chart's
+    ...exposureObjects(spec, charts, synced).map(([path, o]): RenderEntry =>
+      argo
+        ? [path, { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [ARGOCD_SYNC_WAVE]: String(charts.length) } } }]
+        : [path, o],
+    ),
   ];
   return {
     objects: entries.map(([, o]) => o),

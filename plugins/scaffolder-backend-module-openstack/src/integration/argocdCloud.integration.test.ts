@@ -106,6 +106,37 @@ function volumeBinder(namespace: string) {
   };
 }
 
+/**
+ * Plays the platform's ingress controller: gives every Ingress of the namespace a load balancer
+ * address (Argo CD judges an Ingress Healthy once it has one), every second until stopped.
+ */
+function ingressController(namespace: string) {
+  let stopped = false;
+  const net = admin().makeApiClient(k8s.NetworkingV1Api);
+  const loop = (async () => {
+    while (!stopped) {
+      const list = await net.listNamespacedIngress({ namespace }).catch(() => ({ items: [] as k8s.V1Ingress[] }));
+      for (const i of list.items) {
+        if (i.status?.loadBalancer?.ingress?.length) continue;
+        await net
+          .replaceNamespacedIngressStatus({
+            name: i.metadata!.name!,
+            namespace,
+            body: { ...i, status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } },
+          })
+          .catch(() => undefined);
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
 /** The first time each chart's workloads run an image of `tag`, polled every second until stopped. */
 function imageWatcher(namespace: string, tag: string) {
   let stopped = false;
@@ -140,6 +171,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
   const dirs: string[] = [];
   let bare = '';
   let binder: ReturnType<typeof volumeBinder> | undefined;
+  let ingresses: ReturnType<typeof ingressController> | undefined;
   const tmp = (prefix: string) => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     dirs.push(d);
@@ -160,6 +192,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
 
   afterAll(async () => {
     await binder?.stop();
+    await ingresses?.stop();
     for (const app of [`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)])
       await adminCustom()
         .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })
@@ -175,6 +208,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     git(os.tmpdir(), 'init', '-q', '--bare', '-b', 'main', bare);
     await onboardCloudNamespace(ns, name);
     binder = volumeBinder(ns);
+    ingresses = ingressController(ns);
     const helmRepo = `${peerEnv('BSO_ARGOCD_HELM_REPO_URL').replace(/\/+$/, '')}/`;
     const live = {
       cluster: (n: string) => {
