@@ -239,6 +239,38 @@ describe('openstack:cloud:create on a live cluster', () => {
     },
   );
 
+  it('argocd: a backend restart while the children are parked resumes at the failed one; nothing done is done again, and an awake child is never parked again', async () => {
+    const { cluster, run } = setup();
+    cluster.namespaces.set('argocd', {});
+    const input = { spec: spec({ delivery: { mode: 'argocd', repoUrl: 'https://git.example.org/platform/gitops.git' } }), cluster: 'fake' };
+    const store = new Map<string, unknown>();
+    cluster.failOnce.set('apply Application argocd/edge-1-keystone', new Error('backend restarted'));
+    await expect(run(input, store).done).rejects.toThrow('backend restarted');
+    const before = [...cluster.writes];
+    expect(before.filter(w => w.startsWith('apply Application'))).toEqual([
+      'apply Application argocd/edge-1-mariadb',
+      'apply Application argocd/edge-1-rabbitmq',
+      'apply Application argocd/edge-1-memcached',
+    ]);
+    // the checkpoint keys of what was done
+    expect([...store.keys()].filter(k => k.startsWith('create.edge-1.apply.Application.'))).toEqual([
+      'create.edge-1.apply.Application.edge-1-mariadb',
+      'create.edge-1.apply.Application.edge-1-rabbitmq',
+      'create.edge-1.apply.Application.edge-1-memcached',
+    ]);
+    // the resumed task (same checkpoints, a new workspace: the files are rendered again)
+    await run(input, store).done;
+    const after = cluster.writes.slice(before.length);
+    for (const w of before) expect(after).not.toContain(w);
+    expect(after.filter(w => w.startsWith('apply Application'))).toHaveLength(10 - 3);
+    expect(after.filter(w => w.startsWith('apply Application'))[0]).toBe('apply Application argocd/edge-1-keystone');
+    // a create run again after the parent woke a child up keeps it awake
+    cluster.objects.get('Application/argocd/edge-1-nova')!.metadata.annotations['argocd.argoproj.io/skip-reconcile'] = 'false';
+    await run(input, new Map([['create.edge-1.claim', true]])).done;
+    expect(cluster.objects.get('Application/argocd/edge-1-nova')!.metadata.annotations['argocd.argoproj.io/skip-reconcile']).toBe('false');
+    expect(cluster.objects.get('Application/argocd/edge-1-keystone')!.metadata.annotations['argocd.argoproj.io/skip-reconcile']).toBe('true');
+  });
+
   it('flux: writes the manifests to <repositoryPath>/<cluster>/<namespace> in the workspace and creates the Secrets; applies nothing', async () => {
     const { cluster, run, workspace } = setup();
     const { ctx, done } = run({ spec: spec({ delivery: { mode: 'flux', repositoryPath: 'clusters' } }), cluster: 'fake' });
