@@ -137,20 +137,27 @@ function ingressController(namespace: string) {
   };
 }
 
-/** The first time each chart's workloads run an image of `tag`, polled every second until stopped. */
-function imageWatcher(namespace: string, tag: string) {
+/**
+ * The first time each chart's workloads (Deployments, StatefulSets) get a new pod template: their
+ * generation passes the one they had when the watcher started. Polled every second until stopped.
+ */
+async function changeWatcher(namespace: string) {
   let stopped = false;
   const firstSeen = new Map<string, number>();
+  const list = async () => {
+    const [d, s] = await Promise.all([
+      adminApps().listNamespacedDeployment({ namespace }).catch(() => ({ items: [] as k8s.V1Deployment[] })),
+      adminApps().listNamespacedStatefulSet({ namespace }).catch(() => ({ items: [] as k8s.V1StatefulSet[] })),
+    ]);
+    return [...d.items, ...s.items];
+  };
+  const initial = new Map((await list()).map(w => [w.metadata!.uid!, w.metadata!.generation ?? 0]));
   const loop = (async () => {
     while (!stopped) {
-      const [d, s] = await Promise.all([
-        adminApps().listNamespacedDeployment({ namespace }).catch(() => ({ items: [] as k8s.V1Deployment[] })),
-        adminApps().listNamespacedStatefulSet({ namespace }).catch(() => ({ items: [] as k8s.V1StatefulSet[] })),
-      ]);
-      for (const w of [...d.items, ...s.items]) {
+      for (const w of await list()) {
         const chart = w.metadata?.labels?.application;
         if (!chart || firstSeen.has(chart)) continue;
-        if ((w.spec?.template.spec?.containers ?? []).some(c => c.image?.includes(tag))) firstSeen.set(chart, Date.now());
+        if ((w.metadata?.generation ?? 0) > (initial.get(w.metadata!.uid!) ?? 0)) firstSeen.set(chart, Date.now());
       }
       await new Promise(r => setTimeout(r, 1000));
     }
@@ -336,7 +343,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     });
     const clone = tmp('bso-argo-up-');
     execFileSync('git', ['clone', '-q', bare, clone]);
-    const watcher = imageWatcher(ns, '2025.2');
+    const watcher = await changeWatcher(ns);
     const up = capturingLogger();
     const upCtx = recoverableContext(
       { cloud: `resource:default/${name}`, targetRelease: '2025.2', timeoutMinutes: 25, waitForRollout: true, argocdNamespace: argocdNs() },
@@ -352,7 +359,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
       'the upgrade action to edit the manifests',
       async () => {
         if (upFailed) throw upFailed;
-        return up.lines.some(l => l.startsWith('Updated ')) ? true : undefined;
+        return up.lines.some(l => l.includes('Updated ')) ? true : undefined;
       },
       300_000,
     );
@@ -374,6 +381,10 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     const changed = [...watcher.firstSeen.entries()].sort((a, b) => a[1] - b[1]).map(([c]) => c);
     expect(changed).toEqual([...new Set(planned)].filter(c => watcher.firstSeen.has(c)));
     expect(changed).toContain('keystone');
+    // the children synced the new values in their waves, in the planner's order
+    const synced = await appState();
+    const starts = [...new Set(planned)].map(c => ({ c, at: Date.parse(synced.find(a => a?.metadata.name === `${name}-${c}`)?.status?.operationState?.startedAt ?? '') }));
+    for (let i = 1; i < starts.length; i++) expect(starts[i].at).toBeGreaterThanOrEqual(starts[i - 1].at);
     expect((await adminApps().readNamespacedDeployment({ name: 'keystone-api', namespace: ns })).spec?.template.spec?.containers[0].image).toContain('2025.2');
 
     // no credential value in any commit, log or output
