@@ -418,8 +418,18 @@ export async function waitForCloudReady(
   await pollUntil(
     `every chart of ${ref.cloudKey} to be Ready and rolled out`,
     async () => {
-      const live = await readLiveCharts(client, ref);
-      const { workloads } = await readLiveWorkloads(client, ref.namespace, live.map(c => c.chart));
+      let live: Awaited<ReturnType<typeof readLiveCharts>>;
+      let workloads: Awaited<ReturnType<typeof readLiveWorkloads>>['workloads'];
+      try {
+        live = await readLiveCharts(client, ref);
+        ({ workloads } = await readLiveWorkloads(client, ref.namespace, live.map(c => c.chart)));
+      } catch (e) {
+        // a read the cluster did not answer (time limit, 5xx): only reads, so the wait reads again
+        // at its next poll, until its own deadline
+        if (!isError(e) || e.name !== 'ServiceUnavailableError') throw e;
+        ctx.logger.warn(`reading the cluster failed, reading again: ${e.message}`);
+        return undefined;
+      }
       const waiting: string[] = [];
       for (const chart of charts) {
         const c = live.find(x => x.chart === chart);
