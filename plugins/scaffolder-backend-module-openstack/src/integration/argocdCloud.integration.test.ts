@@ -296,6 +296,30 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     git(ws, 'commit', '-q', '-m', `OpenStack cloud ${name} (2025.1)`);
     git(ws, 'push', '-q', bare, 'main');
     const createStart = Date.now();
+    // each child's first sync operation, as Argo CD reports it (polled every second)
+    const firstSyncs = (() => {
+      let stopped = false;
+      const seen = new Map<string, { startedAt: string; finishedAt?: string }>();
+      const loop = (async () => {
+        while (!stopped) {
+          for (const a of await appState()) {
+            const op = a?.status?.operationState;
+            if (!a || !op?.startedAt) continue;
+            const had = seen.get(a.metadata.name);
+            if (!had) seen.set(a.metadata.name, { startedAt: op.startedAt, finishedAt: op.phase === 'Succeeded' ? op.finishedAt : undefined });
+            else if (!had.finishedAt && had.startedAt === op.startedAt && op.phase === 'Succeeded') had.finishedAt = op.finishedAt;
+          }
+          await new Promise(r => setTimeout(r, 1000));
+        }
+      })();
+      return {
+        seen,
+        async stop() {
+          stopped = true;
+          await loop;
+        },
+      };
+    })();
     try {
       await running;
     } catch (e) {
@@ -315,12 +339,14 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     ).catch(async e => {
       throw new Error(`${e}\n  ${describeApps(await appState())}`);
     });
+    await firstSyncs.stop();
     const children = apps.slice(1);
     for (const c of children) expect(c.metadata.annotations?.['argocd.argoproj.io/skip-reconcile']).toBe('false');
-    for (let i = 1; i < children.length; i++)
-      expect(Date.parse(children[i].status!.operationState!.startedAt!)).toBeGreaterThanOrEqual(
-        Date.parse(children[i - 1].status!.operationState!.finishedAt!) - 1000,
-      );
+    // the waves: each child's first sync started after the one of the child before it had finished
+    const first = CHARTS.map(c => firstSyncs.seen.get(`${name}-${c}`));
+    expect(first.every(f => f?.finishedAt)).toBe(true);
+    for (let i = 1; i < first.length; i++)
+      expect(Date.parse(first[i]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(first[i - 1]!.finishedAt!));
     // the parent kept the credentials the action set (RespectIgnoreDifferences)
     expect((await getApp(`${name}-keystone`)).spec.source.helm.parameters).toContainEqual(
       expect.objectContaining({ name: 'endpoints.identity.auth.admin.password', value: adminPw }),
