@@ -305,9 +305,10 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
           for (const a of await appState()) {
             const op = a?.status?.operationState;
             if (!a || !op?.startedAt) continue;
-            const had = seen.get(a.metadata.name);
-            if (!had) seen.set(a.metadata.name, { startedAt: op.startedAt, finishedAt: op.phase === 'Succeeded' ? op.finishedAt : undefined });
-            else if (!had.finishedAt && had.startedAt === op.startedAt && op.phase === 'Succeeded') had.finishedAt = op.finishedAt;
+            // the start of its first sync, and the end of its first successful one
+            const had = seen.get(a.metadata.name) ?? { startedAt: op.startedAt };
+            if (!had.finishedAt && op.phase === 'Succeeded') had.finishedAt = op.finishedAt;
+            seen.set(a.metadata.name, had);
           }
           await new Promise(r => setTimeout(r, 1000));
         }
@@ -342,7 +343,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     await firstSyncs.stop();
     const children = apps.slice(1);
     for (const c of children) expect(c.metadata.annotations?.['argocd.argoproj.io/skip-reconcile']).toBe('false');
-    // the waves: each child's first sync started after the one of the child before it had finished
+    // the waves: each child's first sync started after the child before it had synced successfully
     const first = CHARTS.map(c => firstSyncs.seen.get(`${name}-${c}`));
     expect(first.every(f => f?.finishedAt)).toBe(true);
     for (let i = 1; i < first.length; i++)
