@@ -35,6 +35,10 @@ import {
 import { requireClusterRights } from './clusterRights';
 import { CreateEffect, CreateInput, CreateTarget, DriverContext } from '../drivers/types';
 
+/** The child Applications of an Argo CD cloud (one per chart), and its parent (app-of-apps). */
+const isChild = (o: KubernetesObject) => o.kind === 'Application' && !!o.metadata.labels?.['openstack.backstage.io/chart'];
+const isParent = (o: KubernetesObject) => o.kind === 'Application' && !o.metadata.labels?.['openstack.backstage.io/chart'];
+
 /** What the live create needs: the clusters and the chart source check. */
 export interface LiveCreateDeps {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
@@ -330,9 +334,6 @@ function renderLive(
     manifests: direct ? [] : files.map(f => f.path),
   };
 }
-
-const isChild = (o: KubernetesObject) => o.kind === 'Application' && !!o.metadata.labels?.['openstack.backstage.io/chart'];
-const isParent = (o: KubernetesObject) => o.kind === 'Application' && !o.metadata.labels?.['openstack.backstage.io/chart'];
 
 /**
  * Argo CD: how credentials reach the charts without a plugin and never through Git. Each child
