@@ -133,8 +133,8 @@ export interface ArgocdHelmParameter {
 }
 
 /**
- * The credentials of a chart as Helm parameters of its live Application (`--set-string
- * <targetPath>=<value>`), read from the cloud's credential Secrets by `secretValue` (the Secret's
+ * The credentials of a chart as Helm parameters of its live Application
+ * (`--set-string <targetPath>=<value>`), read from the cloud's credential Secrets by `secretValue` (the Secret's
  * name, the key). The values go to the cluster only, never to a file. A value Helm's `--set`
  * parser would split or unescape (a backslash, a line break) is refused. @public
  */
