@@ -134,6 +134,15 @@ export {
 } from './releases/upgradePath';
 export { type KubernetesObject, toYaml } from './render/objects';
 export {
+  ARGOCD_SKIP_RECONCILE,
+  ARGOCD_SYNC_WAVE,
+  argocdCredentialParameters,
+  type ArgocdHelmParameter,
+  argocdParentName,
+  argocdRepositoryDir,
+  parkedApplication,
+} from './render/argocd';
+export {
   type RenderChartSource,
   renderCloud,
   type RenderedCloud,

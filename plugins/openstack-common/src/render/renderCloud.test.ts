@@ -5,7 +5,6 @@ import {
   HelmRepository,
   OCIRepository,
 } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
-import { parse } from 'yaml';
 import { CHART_ORDER } from '../charts/charts';
 import { DEPLOYABLE_RELEASES } from '../releases/catalog';
 import {
@@ -15,8 +14,10 @@ import {
   parseCloudSpec,
   validateCloudSpec,
 } from '../spec/cloudSpec';
+import { OPENSTACK_COMPONENTS } from '../spec/components';
 import { KubernetesObject } from './objects';
 import { renderCloud } from './renderCloud';
+import { argocdCredentialParameters, parkedApplication } from './argocd';
 
 const base: CloudSpecInput = {
   name: 'edge-1',
@@ -251,30 +252,117 @@ describe('renderCloud with other sources and deliveries', () => {
     expect(r.objects.every(validate)).toBe(true);
   });
 
-  it('renders Argo CD Applications with sync waves in chart order and credential placeholders only', () => {
+  const GITOPS = 'https://git.example.org/platform/gitops.git';
+
+  it('renders an app-of-apps: the parent on the GitOps repository, the children in the planner\'s waves, no credential', () => {
     const r = renderCloud(
-      spec({ delivery: { mode: 'argocd', namespace: 'openstack' } }), HELM,
+      spec({ delivery: { mode: 'argocd', namespace: 'openstack', repoUrl: GITOPS, revision: 'main' } }), HELM,
     );
     const apps = byKind(r.objects, 'Application');
+    const [parent, ...children] = apps;
+    expect(parent.metadata).toMatchObject({ name: 'edge-1-apps', namespace: 'argocd' });
+    expect((parent.spec as any).source).toEqual({
+      repoURL: GITOPS,
+      path: 'clusters/openstack/openstack/apps',
+      targetRevision: 'main',
+    });
+    expect((parent.spec as any).syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    expect((parent.spec as any).ignoreDifferences).toEqual([
+      { group: 'argoproj.io', kind: 'Application', jsonPointers: ['/spec/source/helm/parameters'] },
+    ]);
+    expect(children.map(a => a.metadata.name)).toEqual(CHART_ORDER.map(c => `edge-1-${c}`));
     expect(
-      apps.map(a => a.metadata.annotations!['argocd.argoproj.io/sync-wave']),
+      children.map(a => a.metadata.annotations!['argocd.argoproj.io/sync-wave']),
     ).toEqual(CHART_ORDER.map((_, i) => String(i)));
-    expect(apps[0].metadata.namespace).toBe('argocd');
-    expect((apps[0].spec as any).destination).toEqual({
+    expect(children.every(a => a.metadata.annotations!['argocd.argoproj.io/skip-reconcile'] === 'false')).toBe(true);
+    // the endpoints after the last chart, the Namespace before the first
+    expect(byKind(r.objects, 'Ingress').map(o => o.metadata.annotations!['argocd.argoproj.io/sync-wave'])).toEqual(
+      byKind(r.objects, 'Ingress').map(() => String(CHART_ORDER.length)),
+    );
+    expect(byKind(r.objects, 'Namespace')[0].metadata.annotations!['argocd.argoproj.io/sync-wave']).toBe('-1');
+    expect((children[0].spec as any).destination).toEqual({
       server: 'https://kubernetes.default.svc',
       namespace: 'openstack',
     });
-    const keystone = apps.find(a => a.metadata.name === 'edge-1-keystone')!;
-    const env = (keystone.spec as any).source.plugin.env.find(
-      (e: any) => e.name === 'HELM_VALUES',
-    ).value;
-    expect(parse(env).endpoints.identity.auth.admin.password).toBe(
-      '<path:secret/data/openstack/edge-1-keystone-admin#password>',
-    );
-    expect(r.files.map(f => f.path)).toContain(
-      'argocd/keystone-application.yaml',
+    const keystone = children.find(a => a.metadata.name === 'edge-1-keystone')!;
+    const source = (keystone.spec as any).source;
+    expect(source.helm.releaseName).toBe('keystone');
+    expect(source.helm.parameters).toBeUndefined();
+    expect(source.helm.valuesObject.endpoints.identity.auth.admin.password).toBeUndefined();
+    expect(r.files.map(f => f.path)).toEqual(
+      expect.arrayContaining(['argocd/edge-1-apps-application.yaml', 'argocd/apps/keystone-application.yaml', 'argocd/apps/namespace.yaml']),
     );
     expect(r.objects.every(validate)).toBe(true);
+  });
+
+  it('the waves of a cloud with fewer charts are consecutive, in the planner\'s order', () => {
+    const r = renderCloud(
+      spec({ components: ['keystone'], storage: undefined, delivery: { mode: 'argocd', repoUrl: GITOPS } }), HELM,
+    );
+    const children = byKind(r.objects, 'Application').slice(1);
+    expect(children.map(a => [a.metadata.name, a.metadata.annotations!['argocd.argoproj.io/sync-wave']])).toEqual([
+      ['edge-1-mariadb', '0'],
+      ['edge-1-rabbitmq', '1'],
+      ['edge-1-memcached', '2'],
+      ['edge-1-keystone', '3'],
+    ]);
+    expect((byKind(r.objects, 'Application')[0].spec as any).source.targetRevision).toBe('HEAD');
+  });
+
+  it('parks a child with its credentials as Helm parameters (live only) and refuses values --set-string would alter', () => {
+    const s = spec({ delivery: { mode: 'argocd', repoUrl: GITOPS } });
+    const r = renderCloud(s, HELM);
+    const keystone = byKind(r.objects, 'Application').find(a => a.metadata.name === 'edge-1-keystone')!;
+    const params = argocdCredentialParameters(s, 'keystone', (secret, key) => `v-${secret}-${key}`);
+    expect(params).toContainEqual({
+      name: 'endpoints.identity.auth.admin.password',
+      value: 'v-edge-1-keystone-admin-password',
+      forceString: true,
+    });
+    const parked = parkedApplication(keystone, params);
+    expect(parked.metadata.annotations!['argocd.argoproj.io/skip-reconcile']).toBe('true');
+    expect((parked.spec as any).source.helm.parameters).toEqual(params);
+    expect((keystone.spec as any).source.helm.parameters).toBeUndefined();
+    expect(validate(parked)).toBe(true);
+    expect(() => argocdCredentialParameters(s, 'keystone', () => 'a\\b')).toThrow(/backslash or a line break/);
+  });
+
+  it('takes only an https://, ssh:// or git:// GitOps repository without credentials', () => {
+    const issue = (repoUrl: string) =>
+      validateCloudSpec({ ...base, delivery: { mode: 'argocd', repoUrl } }).issues.find(
+        i => i.path === 'spec.delivery.repoUrl',
+      )?.message;
+    for (const ok of [GITOPS, 'ssh://git@git.example.org/platform/gitops.git', 'git://127.0.0.1:9418/gitops.git'])
+      expect(issue(ok)).toBeUndefined();
+    expect(issue('file:///etc/passwd')).toMatch(/is not an https:\/\/, ssh:\/\/ or git:\/\/ URL/);
+    expect(issue('http://git.example.org/x.git')).toMatch(/is not an https/);
+    expect(issue('https://user:tok@git.example.org/x.git')).toMatch(/carries a password/);
+    expect(issue('https://ghp_token@git.example.org/x.git')).toMatch(/carries a user or token/);
+    expect(issue('https://git.example.org/x.git?access_token=1')).toMatch(/query or fragment/);
+    expect(validateCloudSpec({ ...base, delivery: { mode: 'argocd' } }).issues.map(i => i.path)).toContain(
+      'spec.delivery.repoUrl',
+    );
+    expect(
+      validateCloudSpec({ ...base, delivery: { mode: 'argocd', repoUrl: GITOPS, revision: '../x' } }).issues.map(i => i.path),
+    ).toContain('spec.delivery.revision');
+  });
+
+  it('never puts a password or token of a GitOps URL anywhere (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('https', 'ssh', 'git'),
+        fc.stringMatching(/^[A-Za-z0-9]{1,12}$/),
+        fc.stringMatching(/^[A-Za-z0-9]{8,24}$/),
+        (scheme, user, secret) => {
+          const { spec: parsed } = validateCloudSpec({
+            ...base,
+            delivery: { mode: 'argocd', repoUrl: `${scheme}://${user}:${secret}@git.example.org/x.git` },
+          });
+          return parsed === undefined;
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('renders Flux objects under direct/ for a direct apply, and HTTPRoutes for Gateway API', () => {
@@ -329,7 +417,8 @@ const specArb: fc.Arbitrary<CloudSpec> = fc
     ),
     delivery: fc.constantFrom<any>(
       { mode: 'flux' },
-      { mode: 'argocd' },
+      { mode: 'argocd', repoUrl: 'https://git.example.org/gitops.git' },
+      { mode: 'argocd', repoUrl: 'ssh://git@git.example.org/gitops.git', revision: 'release/1' },
       { mode: 'direct', cluster: 'c1', namespace: 'os' },
     ),
     exposure: fc.constantFrom<any>(
@@ -356,6 +445,38 @@ describe('renderCloud properties', () => {
         const a = renderCloud(s, source);
         const b = renderCloud(JSON.parse(JSON.stringify(s)), source);
         return JSON.stringify(a.files) === JSON.stringify(b.files);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('Argo CD: one parent on the spec\'s repository, every chart a child in its wave in the planner\'s order, no credential in Git', () => {
+    fc.assert(
+      fc.property(specArb, sourceArb, fc.subarray([...OPENSTACK_COMPONENTS], { minLength: 1 }), (s0, source, comps) => {
+        const { spec: s } = validateCloudSpec({
+          ...JSON.parse(JSON.stringify(s0)),
+          components: [...new Set(['keystone', ...comps])],
+          storage: undefined,
+        });
+        if (!s || s.delivery.mode !== 'argocd') return true;
+        const r = renderCloud(s, source);
+        const apps = byKind(r.objects, 'Application');
+        const parents = apps.filter(a => !a.metadata.labels?.['openstack.backstage.io/chart']);
+        const children = apps.filter(a => a.metadata.labels?.['openstack.backstage.io/chart']);
+        const order = CHART_ORDER.filter(c => children.some(a => a.metadata.labels!['openstack.backstage.io/chart'] === c));
+        return (
+          parents.length === 1 &&
+          (parents[0].spec as any).source.repoURL === s.delivery.repoUrl &&
+          (parents[0].spec as any).source.targetRevision === s.delivery.revision &&
+          children.every(
+            a =>
+              a.metadata.annotations!['argocd.argoproj.io/sync-wave'] ===
+                String(order.indexOf(a.metadata.labels!['openstack.backstage.io/chart'] as any)) &&
+              (a.spec as any).source.helm.parameters === undefined,
+          ) &&
+          r.files.every(f => f.path.startsWith('argocd/apps/') || f.path === `argocd/${s.name}-apps-application.yaml`) &&
+          !r.files.some(f => /password:|<path:/.test(f.content))
+        );
       }),
       { numRuns: 40 },
     );

@@ -2,7 +2,7 @@ import { Namespace } from 'kubernetes-models/v1';
 import { chartsFor } from '../charts/charts';
 import type { ChartName } from '../charts/images';
 import { CloudSpec, cloudNamespace } from '../spec/cloudSpec';
-import { argoObjects } from './argocd';
+import { argoObjects, ARGOCD_SYNC_WAVE } from './argocd';
 import { exposureObjects } from './exposure';
 import { fluxObjects } from './flux';
 import {
@@ -29,7 +29,8 @@ export interface RenderedCloud {
  * (backend, scaffolder module), so the renderers use their types and the tests validate every
  * rendered object with the models' classes.
  * - `flux`: `fluxObjects` (flux.ts), committed to Git.
- * - `argocd`: `argoObjects` (argocd.ts), committed to Git.
+ * - `argocd`: `argoObjects` (argocd.ts), committed to Git: the parent Application (app-of-apps)
+ *   and, under `argocd/apps/`, what it syncs (the children, the Namespace, the endpoints).
  * - `direct`: the Flux objects, applied straight to the named cluster (which runs Flux's source-
  *   and helm-controllers) instead of committed to Git.
  */
@@ -70,17 +71,29 @@ export function renderCloud(
   };
   const charts = chartsFor(spec.components);
   const dir = spec.delivery.mode;
+  // Argo CD: what the parent Application syncs lies under argocd/apps/, the Namespace first
+  const argo = spec.delivery.mode === 'argocd';
+  const synced = argo ? `${dir}/apps` : dir;
   const entries: RenderEntry[] = [
     [
-      `${dir}/namespace.yaml`,
+      `${synced}/namespace.yaml`,
       plain(
         new Namespace({
-          metadata: { name: cloudNamespace(spec), labels: labels(spec) },
+          metadata: {
+            name: cloudNamespace(spec),
+            labels: labels(spec),
+            ...(argo ? { annotations: { [ARGOCD_SYNC_WAVE]: '-1' } } : {}),
+          },
         }),
       ),
     ],
     ...DELIVERY_OBJECTS[spec.delivery.mode](spec, charts, dir),
-    ...exposureObjects(spec, charts, dir),
+    // Argo CD: the endpoints in the wave after the last chart's
+    ...exposureObjects(spec, charts, synced).map(([path, o]): RenderEntry =>
+      argo
+        ? [path, { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [ARGOCD_SYNC_WAVE]: String(charts.length) } } }]
+        : [path, o],
+    ),
   ];
   return {
     objects: entries.map(([, o]) => o),

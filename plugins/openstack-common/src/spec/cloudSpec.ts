@@ -93,6 +93,41 @@ const storage = z.discriminatedUnion('backend', [
   }),
 ]);
 
+/** The Git repository URL schemes Argo CD may be pointed at. */
+const GIT_URL = /^(https|ssh|git):\/\/[^\s]+$/;
+
+/**
+ * A GitOps repository URL: https://, ssh:// or git://, a host, no password or token in it (an
+ * ssh user name such as `git@` is not a credential), no query or fragment.
+ */
+const gitRepoUrlField = z
+  .string()
+  .max(2048, 'is longer than 2048 characters. Use e.g. https://git.example.org/platform/openstack-gitops.git')
+  .superRefine((value, ctx) => {
+    const problem = gitRepoUrlProblem(value);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${problem}. Use e.g. https://git.example.org/platform/openstack-gitops.git`,
+      });
+  });
+
+function gitRepoUrlProblem(value: string): string | undefined {
+  if (!GIT_URL.test(value)) return 'is not an https://, ssh:// or git:// URL';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (!url.hostname) return 'has no host';
+  if (url.password) return 'carries a password; keep credentials out of the URL (Argo CD holds the repository\'s credentials)';
+  if (url.username && !url.protocol.startsWith('ssh'))
+    return 'carries a user or token; keep credentials out of the URL (Argo CD holds the repository\'s credentials)';
+  if (url.search || url.hash) return 'has a query or fragment; name the repository only';
+  return undefined;
+}
+
 const gitops = {
   /** Directory of the GitOps repository the rendered files go to. */
   repositoryPath: relativePathField('clusters/openstack').default('clusters/openstack'),
@@ -233,10 +268,24 @@ export const cloudSpecSchema = z
             'is not an https:// API server URL. Use e.g. https://kubernetes.default.svc',
           )
           .default('https://kubernetes.default.svc'),
-        /** Secret store path prefix argocd-vault-plugin resolves credential placeholders under. */
-        secretPathPrefix: relativePathField('secret/data/openstack').default(
-          'secret/data/openstack',
-        ),
+        /**
+         * The cloud's GitOps repository, which the parent Application (app-of-apps) syncs:
+         * https://, ssh:// or git://, without credentials (Argo CD holds the repository's).
+         */
+        repoUrl: gitRepoUrlField,
+        /** The branch, tag or commit the parent Application follows. */
+        revision: z
+          .string()
+          .max(255, 'is longer than 255 characters. Use a branch, tag or commit, e.g. main')
+          .refine(
+            r =>
+              /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/.test(r) &&
+              !r.includes('..') &&
+              !r.endsWith('/') &&
+              !r.endsWith('.lock'),
+            { message: 'is not a Git revision. Use a branch, tag or commit, e.g. main' },
+          )
+          .default('HEAD'),
       }),
       z.strictObject({
         mode: z.literal('direct'),

@@ -101,6 +101,7 @@ describePeers('the status reader on the real charts’ objects', () => {
     for (const r of chartRenders(
       rendered.objects,
       generateCredentials(rendered.requiredSecrets),
+      spec,
     ))
       objects.push(...(await real.template(r, 'values.yaml')));
     await adminCore().createNamespace({

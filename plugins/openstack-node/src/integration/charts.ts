@@ -10,8 +10,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
+  argocdCredentialParameters,
+  ChartName,
   chartsFor,
+  CloudSpec,
   KubernetesObject,
+  parkedApplication,
   OPENSTACK_COMPONENTS,
   RequiredSecret,
 } from '@backstage-openstack/plugin-openstack-common';
@@ -63,27 +67,6 @@ function setPath(values: Record<string, any>, dotted: string, value: unknown) {
   cur[parts[parts.length - 1]] = value;
 }
 
-/** Argo CD secret-store placeholders `<path:<prefix>/<secret>#<key>>`, replaced by the values. */
-function resolvePlaceholders(
-  v: unknown,
-  creds: Credentials,
-  where: string,
-): unknown {
-  if (typeof v === 'string')
-    return v.replace(/<path:([^#>]+)#([^>]+)>/g, (_, p: string, key: string) =>
-      credential(creds, p.split('/').pop()!, key, where),
-    );
-  if (Array.isArray(v)) return v.map(x => resolvePlaceholders(x, creds, where));
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [
-        k,
-        resolvePlaceholders(x, creds, where),
-      ]),
-    );
-  return v;
-}
-
 /** What one chart install of a rendered cloud asks Helm for. */
 export interface ChartRender {
   via: string;
@@ -100,6 +83,7 @@ const lastSegment = (url: string) => url.replace(/\/+$/, '').split('/').pop()!;
 export function chartRenders(
   objects: KubernetesObject[],
   creds: Credentials,
+  cloud: CloudSpec,
 ): ChartRender[] {
   const ociRepos = new Map(
     objects
@@ -144,27 +128,26 @@ export function chartRenders(
         namespace: spec.targetNamespace ?? o.metadata.namespace!,
         values,
       });
-    } else if (o.kind === 'Application') {
-      const source = spec.source;
-      const env = Object.fromEntries(
-        (source.plugin?.env ?? []).map((e: any) => [e.name, e.value]),
-      );
-      const carried =
-        env.HELM_VALUES !== undefined
-          ? parse(env.HELM_VALUES)
-          : source.helm?.valuesObject ??
-            (source.helm?.values ? parse(source.helm.values) : {});
+    } else if (o.kind === 'Application' && o.metadata.labels?.['openstack.backstage.io/chart']) {
+      // a child as the create action parks it: its credentials as Helm parameters, read from
+      // the cloud's Secrets (argocdCredentialParameters), over the values Git carries
+      const chart = o.metadata.labels['openstack.backstage.io/chart'] as ChartName;
+      const parked = parkedApplication(
+        o,
+        argocdCredentialParameters(cloud, chart, (secret, key) =>
+          credential(creds, secret, key, via),
+        ),
+      ) as KubernetesObject & { spec: any };
+      const source = parked.spec.source;
+      const values = structuredClone(source.helm?.valuesObject ?? {});
+      for (const p of source.helm?.parameters ?? []) setPath(values, p.name, p.value);
       out.push({
         via,
         chart: source.chart ?? lastSegment(source.repoURL),
         version: source.targetRevision,
-        releaseName:
-          env.HELM_RELEASE_NAME ?? source.helm?.releaseName ?? o.metadata.name,
-        namespace: spec.destination.namespace,
-        values: resolvePlaceholders(carried ?? {}, creds, via) as Record<
-          string,
-          unknown
-        >,
+        releaseName: source.helm?.releaseName ?? o.metadata.name,
+        namespace: parked.spec.destination.namespace,
+        values,
       });
     }
   }

@@ -111,8 +111,14 @@ const storageArb = fc.constantFrom(
 const DELIVERIES = [
   { mode: 'flux' },
   { mode: 'flux', namespace: 'openstack' },
-  { mode: 'argocd' },
-  { mode: 'argocd', project: 'platform', namespace: 'openstack' },
+  { mode: 'argocd', repoUrl: 'https://git.example.org/platform/gitops.git' },
+  {
+    mode: 'argocd',
+    project: 'platform',
+    namespace: 'openstack',
+    repoUrl: 'ssh://git@git.example.org/platform/gitops.git',
+    revision: 'main',
+  },
   { mode: 'direct', cluster: 'peer', namespace: 'openstack' },
 ];
 const OCI_SOURCE = 'oci://registry.example.org/openstack-helm';
@@ -278,6 +284,7 @@ describePeers(
           const renders = chartRenders(
             rendered.objects,
             generateCredentials(rendered.requiredSecrets),
+            spec,
           );
           // every chart of the cloud, each once, at the vendored chart version
           expect(renders.map(r => r.chart).sort()).toEqual(

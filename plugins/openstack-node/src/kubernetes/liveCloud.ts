@@ -1,5 +1,4 @@
 import { KubernetesObject } from '@kubernetes/client-node';
-import { parse, stringify } from 'yaml';
 import {
   CHART_ORDER,
   chartObjectName,
@@ -36,22 +35,18 @@ export interface LiveChart {
 }
 
 type ArgoApp = KubernetesObject & {
-  spec?: { source?: { targetRevision?: string; plugin?: { env?: Array<{ name: string; value: string }> } } };
+  spec?: { source?: { targetRevision?: string; helm?: { valuesObject?: Record<string, unknown> } } };
 };
 
-/** Helm values of an Argo CD Application rendered by the suite (the vault plugin's HELM_VALUES). @public */
+/** Helm values of an Argo CD Application rendered by the suite (`spec.source.helm.valuesObject`). @public */
 export function applicationValues(app: KubernetesObject): Record<string, any> {
-  const env = (app as ArgoApp).spec?.source?.plugin?.env ?? [];
-  const raw = env.find(e => e.name === 'HELM_VALUES')?.value;
-  return raw ? ((parse(raw) as Record<string, any>) ?? {}) : {};
+  return structuredClone((app as ArgoApp).spec?.source?.helm?.valuesObject ?? {});
 }
 
-/** Returns the Application with its HELM_VALUES replaced. @public */
+/** Returns the Application with its `valuesObject` replaced (its parameters, if any, kept). @public */
 export function withApplicationValues<T extends KubernetesObject>(app: T, values: Record<string, unknown>): T {
   const copy = JSON.parse(JSON.stringify(app)) as ArgoApp;
-  const env = copy.spec!.source!.plugin!.env!;
-  const i = env.findIndex(e => e.name === 'HELM_VALUES');
-  env[i] = { name: 'HELM_VALUES', value: stringify(values, { lineWidth: 0, sortMapEntries: true }) };
+  copy.spec!.source!.helm = { ...copy.spec!.source!.helm, valuesObject: values };
   return copy as unknown as T;
 }
 

@@ -13,7 +13,9 @@ export const liveSpec = {
   delivery: { mode: 'direct', cluster: 'prod-eu', namespace: 'edge-9' },
 };
 const flux = (over: Record<string, unknown>) => ({ delivery: { mode: 'flux', ...over } });
-const argocd = (over: Record<string, unknown>) => ({ delivery: { mode: 'argocd', ...over } });
+const argocd = (over: Record<string, unknown>) => ({
+  delivery: { mode: 'argocd', repoUrl: 'https://git.example.org/platform/gitops.git', ...over },
+});
 const ceph = (over: Record<string, unknown>) => ({ storage: { backend: 'ceph-rbd', monitors: ['10.0.0.11:6789'], secretName: 'ceph', ...over } });
 const LONG = 'a'.repeat(300);
 /** What a stored column must refuse before the database does (varchar(255) on PostgreSQL). */
@@ -55,7 +57,10 @@ export const rows: BadInputRow[] = [
   ['../ in an NFS share', 'create (live)', { storage: { backend: 'nfs', shares: ['nfs01:/srv/../etc'] } }, 'input.spec.storage.shares.0'],
   ['../ in the repository path', 'create (live)', flux({ repositoryPath: '../../etc' }), 'input.spec.delivery.repositoryPath'],
   ['absolute repository path', 'create (live)', flux({ repositoryPath: '/etc/backstage' }), 'input.spec.delivery.repositoryPath'],
-  ['../ in the secret path prefix', 'create (live)', argocd({ secretPathPrefix: 'secret/../../sys' }), 'input.spec.delivery.secretPathPrefix'],
+  ['a token in the GitOps repository URL', 'create (live)', argocd({ repoUrl: 'https://ghp_x:x-oauth@github.com/o/r.git' }), 'input.spec.delivery.repoUrl'],
+  ['a file:// GitOps repository', 'create (live)', argocd({ repoUrl: 'file:///etc' }), 'input.spec.delivery.repoUrl'],
+  ['no GitOps repository with Argo CD', 'create (live)', argocd({ repoUrl: undefined }), 'input.spec.delivery.repoUrl'],
+  ['../ in the Git revision', 'create (live)', argocd({ revision: '../../main' }), 'input.spec.delivery.revision'],
   ['YAML in the Argo CD project', 'create (live)', argocd({ project: 'default\nkind: Secret' }), 'input.spec.delivery.project'],
   ['../ in the direct cluster', 'create (live)', { delivery: { mode: 'direct', cluster: '../x', namespace: 'edge-9' } }, 'input.spec.delivery.cluster'],
   ['link-local chart source (metadata service)', 'create (live)', { chartSource: { url: 'https://169.254.169.254/latest/' } }, 'input.spec.chartSource.url'],

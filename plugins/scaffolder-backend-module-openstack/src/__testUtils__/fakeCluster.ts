@@ -99,7 +99,13 @@ export class FakeCluster implements ClusterAccess {
   async read<T>(h: { kind: string; name: string; namespace?: string }): Promise<T | undefined> {
     if (h.kind === 'Secret') {
       const data = this.secrets.get(`${h.namespace}/${h.name}`);
-      return data ? ({ kind: 'Secret', metadata: { name: h.name, namespace: h.namespace } } as T) : undefined;
+      return data
+        ? ({
+            kind: 'Secret',
+            metadata: { name: h.name, namespace: h.namespace },
+            data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          } as T)
+        : undefined;
     }
     const o = this.objects.get(key(h.kind, h.namespace, h.name));
     return o ? (JSON.parse(JSON.stringify(o)) as T) : undefined;

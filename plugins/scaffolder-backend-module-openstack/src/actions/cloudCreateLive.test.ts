@@ -239,21 +239,84 @@ describe('openstack:cloud:create on a live cluster', () => {
     },
   );
 
-  it.each([
-    ['flux', 'helmrelease'],
-    ['argocd', 'application'],
-  ])('%s: writes the manifests to <repositoryPath>/<cluster>/<namespace> in the workspace and creates the Secrets; applies nothing', async (mode, suffix) => {
+  it('argocd: a backend restart while the children are parked resumes at the failed one; nothing done is done again, and an awake child is never parked again', async () => {
+    const { cluster, run } = setup();
+    cluster.namespaces.set('argocd', {});
+    const input = { spec: spec({ delivery: { mode: 'argocd', repoUrl: 'https://git.example.org/platform/gitops.git' } }), cluster: 'fake' };
+    const store = new Map<string, unknown>();
+    cluster.failOnce.set('apply Application argocd/edge-1-keystone', new Error('backend restarted'));
+    await expect(run(input, store).done).rejects.toThrow('backend restarted');
+    const before = [...cluster.writes];
+    expect(before.filter(w => w.startsWith('apply Application'))).toEqual([
+      'apply Application argocd/edge-1-mariadb',
+      'apply Application argocd/edge-1-rabbitmq',
+      'apply Application argocd/edge-1-memcached',
+    ]);
+    // the checkpoint keys of what was done
+    expect([...store.keys()].filter(k => k.startsWith('create.edge-1.apply.Application.'))).toEqual([
+      'create.edge-1.apply.Application.edge-1-mariadb',
+      'create.edge-1.apply.Application.edge-1-rabbitmq',
+      'create.edge-1.apply.Application.edge-1-memcached',
+    ]);
+    // the resumed task (same checkpoints, a new workspace: the files are rendered again)
+    await run(input, store).done;
+    const after = cluster.writes.slice(before.length);
+    for (const w of before) expect(after).not.toContain(w);
+    expect(after.filter(w => w.startsWith('apply Application'))).toHaveLength(10 - 3);
+    expect(after.filter(w => w.startsWith('apply Application'))[0]).toBe('apply Application argocd/edge-1-keystone');
+    // a create run again after the parent woke a child up keeps it awake
+    cluster.objects.get('Application/argocd/edge-1-nova')!.metadata.annotations['argocd.argoproj.io/skip-reconcile'] = 'false';
+    await run(input, new Map([['create.edge-1.claim', true]])).done;
+    expect(cluster.objects.get('Application/argocd/edge-1-nova')!.metadata.annotations['argocd.argoproj.io/skip-reconcile']).toBe('false');
+    expect(cluster.objects.get('Application/argocd/edge-1-keystone')!.metadata.annotations['argocd.argoproj.io/skip-reconcile']).toBe('true');
+  });
+
+  it('flux: writes the manifests to <repositoryPath>/<cluster>/<namespace> in the workspace and creates the Secrets; applies nothing', async () => {
     const { cluster, run, workspace } = setup();
-    const { ctx, done } = run({ spec: spec({ delivery: { mode, repositoryPath: 'clusters' } }), cluster: 'fake' });
+    const { ctx, done } = run({ spec: spec({ delivery: { mode: 'flux', repositoryPath: 'clusters' } }), cluster: 'fake' });
     await done;
     const dir = path.join(workspace, 'clusters', 'fake', 'edge-1');
-    expect(fs.readFileSync(path.join(dir, `nova-${suffix}.yaml`), 'utf8')).toMatch(/name: edge-1-nova/);
+    expect(fs.readFileSync(path.join(dir, 'nova-helmrelease.yaml'), 'utf8')).toMatch(/name: edge-1-nova/);
     // flux: a kustomization.yaml lists the files for a Flux Kustomization
-    expect(fs.existsSync(path.join(dir, 'kustomization.yaml'))).toBe(mode === 'flux');
+    expect(fs.existsSync(path.join(dir, 'kustomization.yaml'))).toBe(true);
     expect(cluster.writes.filter(w => w.startsWith('apply '))).toEqual([]);
     expect(cluster.writes.filter(w => w.startsWith('secret '))).toHaveLength(23);
     const files = fs.readdirSync(dir).map(f => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
     for (const v of cluster.secretValues()) expect(files).not.toContain(v);
-    expect(ctx.output).toHaveBeenCalledWith('manifests', expect.arrayContaining([`clusters/fake/edge-1/nova-${suffix}.yaml`]));
+    expect(ctx.output).toHaveBeenCalledWith('manifests', expect.arrayContaining(['clusters/fake/edge-1/nova-helmrelease.yaml']));
+  });
+
+  it('argocd: writes the parent and apps/ to <repositoryPath>/<namespace>, parks every child with its credentials in the cluster, none in a file', async () => {
+    const { cluster, run, workspace } = setup();
+    const gitops = 'https://git.example.org/platform/gitops.git';
+    cluster.namespaces.set('argocd', {});
+    const { ctx, lines, done } = run({ spec: spec({ delivery: { mode: 'argocd', repositoryPath: 'clusters', repoUrl: gitops } }), cluster: 'fake' });
+    await done;
+    const dir = path.join(workspace, 'clusters', 'edge-1');
+    expect(fs.readFileSync(path.join(dir, 'apps', 'nova-application.yaml'), 'utf8')).toMatch(/name: edge-1-nova/);
+    expect(fs.readFileSync(path.join(dir, 'edge-1-apps-application.yaml'), 'utf8')).toMatch(/path: clusters\/edge-1\/apps/);
+    expect(cluster.writes.filter(w => w.startsWith('secret '))).toHaveLength(23);
+    // every child parked, then the parent; Secrets first
+    const applies = cluster.writes.filter(w => w.startsWith('apply '));
+    expect(applies).toHaveLength(10);
+    expect(applies[9]).toBe('apply Application argocd/edge-1-apps');
+    expect(cluster.writes.findIndex(w => w.startsWith('apply '))).toBeGreaterThan(
+      cluster.writes.findLastIndex(w => w.startsWith('secret ')),
+    );
+    const keystone = cluster.objects.get('Application/argocd/edge-1-keystone')!;
+    expect(keystone.metadata.annotations['argocd.argoproj.io/skip-reconcile']).toBe('true');
+    const params = keystone.spec.source.helm.parameters as Array<{ name: string; value: string }>;
+    expect(params.find(p => p.name === 'endpoints.identity.auth.admin.password')!.value).toBe(
+      cluster.secrets.get('edge-1/edge-1-keystone-admin')!.password,
+    );
+    // no value of any Secret in any file written for Git, nor in the task's log
+    const all = (d: string): string[] =>
+      fs.readdirSync(d, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? all(path.join(d, e.name)) : [fs.readFileSync(path.join(d, e.name), 'utf8')]));
+    const text = all(dir).join('\n') + lines.join('\n') + JSON.stringify((ctx.output as jest.Mock).mock.calls);
+    for (const v of cluster.secretValues()) expect(text).not.toContain(v);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'manifests',
+      expect.arrayContaining(['clusters/edge-1/apps/nova-application.yaml', 'clusters/edge-1/edge-1-apps-application.yaml']),
+    );
   });
 });

@@ -6,8 +6,14 @@ import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, isError } from '@backstage/errors';
 import {
+  ARGOCD_SKIP_RECONCILE,
+  argocdCredentialParameters,
+  argocdRepositoryDir,
+  ChartName,
   chartsFor,
   CloudSpec,
+  KubernetesObject,
+  parkedApplication,
   cloudNamespace,
   LABEL_OPENSTACK_CLOUD,
   renderCloud,
@@ -29,6 +35,10 @@ import {
 import { requireClusterRights } from './clusterRights';
 import { CreateEffect, CreateInput, CreateTarget, DriverContext } from '../drivers/types';
 
+/** The child Applications of an Argo CD cloud (one per chart), and its parent (app-of-apps). */
+const isChild = (o: KubernetesObject) => o.kind === 'Application' && !!o.metadata.labels?.['openstack.backstage.io/chart'];
+const isParent = (o: KubernetesObject) => o.kind === 'Application' && !o.metadata.labels?.['openstack.backstage.io/chart'];
+
 /** What the live create needs: the clusters and the chart source check. */
 export interface LiveCreateDeps {
   /** The configured cluster of this name (kubernetes.clusterLocatorMethods); throws when unknown. */
@@ -44,8 +54,12 @@ export interface LiveCreateDeps {
 
 type Ctx = Pick<DriverContext, 'logger' | 'workspacePath' | 'signal'>;
 
-/** Where the GitOps manifests go in the workspace: `<repositoryPath>/<cluster>/<namespace>`. */
+/**
+ * Where the GitOps manifests go in the workspace: `<repositoryPath>/<cluster>/<namespace>`; Argo CD:
+ * `<repositoryPath>/<namespace>` (`argocdRepositoryDir`, the path its parent Application names).
+ */
 export function manifestsDir(spec: CloudSpec, cluster: string): string {
+  if (spec.delivery.mode === 'argocd') return argocdRepositoryDir(spec);
   const repo = spec.delivery.mode === 'direct' ? 'direct' : spec.delivery.repositoryPath;
   return path.posix.join(repo, cluster, cloudNamespace(spec));
 }
@@ -99,6 +113,18 @@ export function rightsForCreate(
       for (const verb of ['get', 'create', 'patch']) {
         kinds.set(`${verb} ${o.apiVersion} ${o.kind} ${ns}`, { verb, apiVersion: o.apiVersion, kind: o.kind, namespace: ns });
       }
+    }
+  }
+  if (spec.delivery.mode === 'argocd') {
+    // the parked child Applications and the parent (argocdEffects)
+    const argocdNamespace = spec.delivery.argocdNamespace;
+    for (const verb of ['get', 'create', 'patch']) {
+      kinds.set(`${verb} argoproj.io/v1alpha1 Application ${argocdNamespace}`, {
+        verb,
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: argocdNamespace,
+      });
     }
   }
   if (waitForReady) {
@@ -212,7 +238,8 @@ function renderLive(
   const namespace = cloudNamespace(spec);
   const rendered = renderCloud(spec, chartSource);
   const dir = manifestsDir(spec, clusterName);
-  const files = rendered.files.map(f => ({ path: path.posix.join(dir, path.posix.basename(f.path)), content: f.content }));
+  // the renderer's `<mode>/…` paths under the cloud's directory (Argo CD keeps its apps/ folder)
+  const files = rendered.files.map(f => ({ path: path.posix.join(dir, f.path.split('/').slice(1).join('/')), content: f.content }));
   if (spec.delivery.mode === 'flux') {
     files.push({
       path: path.posix.join(dir, 'kustomization.yaml'),
@@ -257,6 +284,7 @@ function renderLive(
       },
     });
   }
+  if (spec.delivery.mode === 'argocd') effects.push(...argocdEffects(client, spec, rendered.objects));
   if (direct) {
     for (const obj of toApply) {
       effects.push({
@@ -286,6 +314,11 @@ function renderLive(
     plan: [
       `create namespace ${namespace} on ${clusterName} (labelled ${LABEL_OPENSTACK_CLOUD}=${spec.name}) unless it exists`,
       `create ${rendered.requiredSecrets.length} credential Secrets once (random values, existing ones kept)`,
+      ...(spec.delivery.mode === 'argocd'
+        ? [
+            `park ${rendered.objects.filter(isChild).length} child Applications in ${spec.delivery.argocdNamespace} (not reconciled until the parent syncs them from Git) with their credentials as Helm parameters, and apply the parent Application ${rendered.objects.find(isParent)?.metadata.name}`,
+          ]
+        : []),
       direct
         ? `server-side apply ${toApply.length} objects (field manager backstage-openstack)`
         : `write ${files.length} manifests to ${dir}/ in the workspace for the publish step`,
@@ -300,6 +333,62 @@ function renderLive(
     // Workspace files are rewritten on every run (byte-identical: the renderer is deterministic)
     manifests: direct ? [] : files.map(f => f.path),
   };
+}
+
+/**
+ * Argo CD: how credentials reach the charts without a plugin and never through Git. Each child
+ * Application is applied parked (`argocd.argoproj.io/skip-reconcile: "true"`) with its credentials
+ * as Helm parameters read from the cloud's Secrets; the parent Application (app-of-apps) is
+ * applied too. When the pull request merges, the parent syncs each child from Git in its wave:
+ * Git's `skip-reconcile: "false"` wakes it up, and the parent keeps the live parameters
+ * (`ignoreDifferences` + `RespectIgnoreDifferences=true`). A child that is already awake keeps
+ * its state; only its parameters are (re)applied. The lines returned name no value.
+ */
+function argocdEffects(client: ClusterAccess, spec: CloudSpec, objects: KubernetesObject[]): CreateEffect[] {
+  const namespace = cloudNamespace(spec);
+  const argocdNamespace = objects.find(isParent)!.metadata.namespace!;
+  /** The chart's credential parameters, the values read from the cloud's Secrets. */
+  const parametersOf = async (chart: ChartName) => {
+    const wanted = new Set<string>();
+    argocdCredentialParameters(spec, chart, secret => {
+      wanted.add(secret);
+      return '';
+    });
+    const data = new Map<string, Record<string, string>>();
+    for (const name of wanted) {
+      const secret = await client.read<KubernetesObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', name, namespace });
+      data.set(name, Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])));
+    }
+    return argocdCredentialParameters(spec, chart, (name, key) => {
+      const value = data.get(name)?.[key];
+      if (value === undefined) throw new Error(`Secret ${namespace}/${name} has no key ${key}; run the create again so it adds the missing key`);
+      return value;
+    });
+  };
+  const effects: CreateEffect[] = objects.filter(isChild).map(child => ({
+    id: `Application.${child.metadata.name}`,
+    run: async () => {
+      const chart = child.metadata.labels!['openstack.backstage.io/chart'] as ChartName;
+      const live = await client.read({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: child.metadata.name, namespace: argocdNamespace });
+      const parked = parkedApplication(child, await parametersOf(chart));
+      const awake = live && live.metadata?.annotations?.[ARGOCD_SKIP_RECONCILE] !== 'true';
+      // a child the parent already woke up stays awake; it only gets its parameters
+      if (awake) parked.metadata.annotations = { ...parked.metadata.annotations, [ARGOCD_SKIP_RECONCILE]: 'false' };
+      await client.apply(parked);
+      return awake
+        ? `Application ${argocdNamespace}/${child.metadata.name} runs already; its credentials (Helm parameters) applied`
+        : `Application ${argocdNamespace}/${child.metadata.name} parked with its credentials (Helm parameters, not in Git) until the parent syncs it`;
+    },
+  }));
+  const parent = objects.find(isParent)!;
+  effects.push({
+    id: `Application.${parent.metadata.name}`,
+    run: async () => {
+      await client.apply(parent);
+      return `Applied the parent Application ${argocdNamespace}/${parent.metadata.name} (app-of-apps on ${(parent.spec as any).source.repoURL} ${(parent.spec as any).source.path})`;
+    },
+  });
+  return effects;
 }
 
 /** Whether the namespace holds any of the cloud's credential Secrets or chart objects (HelmRelease/Application). */
@@ -330,8 +419,18 @@ export async function waitForCloudReady(
   await pollUntil(
     `every chart of ${ref.cloudKey} to be Ready and rolled out`,
     async () => {
-      const live = await readLiveCharts(client, ref);
-      const { workloads } = await readLiveWorkloads(client, ref.namespace, live.map(c => c.chart));
+      let live: Awaited<ReturnType<typeof readLiveCharts>>;
+      let workloads: Awaited<ReturnType<typeof readLiveWorkloads>>['workloads'];
+      try {
+        live = await readLiveCharts(client, ref);
+        ({ workloads } = await readLiveWorkloads(client, ref.namespace, live.map(c => c.chart)));
+      } catch (e) {
+        // a read the cluster did not answer (time limit, 5xx): only reads, so the wait reads again
+        // at its next poll, until its own deadline
+        if (!isError(e) || e.name !== 'ServiceUnavailableError') throw e;
+        ctx.logger.warn(`reading the cluster failed, reading again: ${e.message}`);
+        return undefined;
+      }
       const waiting: string[] = [];
       for (const chart of charts) {
         const c = live.find(x => x.chart === chart);

@@ -136,7 +136,7 @@ async function updateManifest(
     if (delivery === 'argocd') {
       const desired = desiredObject(live, step.changes, delivery) as any;
       doc.setIn(['spec', 'source', 'targetRevision'], next.version);
-      doc.setIn(['spec', 'source', 'plugin', 'env'], doc.createNode(desired.spec.source.plugin.env));
+      doc.setIn(['spec', 'source', 'helm', 'valuesObject', 'images', 'tags'], doc.createNode(desired.spec.source.helm.valuesObject.images.tags));
     } else {
       if (doc.hasIn(['spec', 'chart', 'spec', 'version'])) doc.setIn(['spec', 'chart', 'spec', 'version'], next.version);
       doc.setIn(['spec', 'values', 'images', 'tags'], doc.createNode(next.tags));

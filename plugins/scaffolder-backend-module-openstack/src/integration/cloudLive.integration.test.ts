@@ -259,7 +259,7 @@ describePeers('live clouds on the real kube-apiserver', () => {
 
   it.each([
     ['flux', { mode: 'flux', repositoryPath: 'clusters' }, 'helmrelease'],
-    ['argocd', { mode: 'argocd', repositoryPath: 'clusters' }, 'application'],
+    ['argocd', { mode: 'argocd', repositoryPath: 'clusters', repoUrl: 'https://git.example.org/platform/gitops.git' }, 'application'],
   ])('%s: writes the manifests into the workspace and creates the Secrets in the cluster', async (_m, delivery, suffix) => {
     const name = uniqueName('it-cloud');
     const ns = name;
@@ -271,8 +271,18 @@ describePeers('live clouds on the real kube-apiserver', () => {
       workspacePath: ws,
     });
     await create.handler(ctx as any);
-    const dir = path.join(ws, 'clusters', 'peers', ns);
+    // Argo CD: <repositoryPath>/<namespace>/apps, the parent beside it
+    const dir = _m === 'argocd' ? path.join(ws, 'clusters', ns, 'apps') : path.join(ws, 'clusters', 'peers', ns);
     expect(fs.readFileSync(path.join(dir, `keystone-${suffix}.yaml`), 'utf8')).toContain(`name: ${name}-keystone`);
+    // Argo CD: the children parked in Argo CD's namespace (no sync without the parent's Git path)
+    const apps =
+      _m === 'argocd'
+        ? ((await adminObjects().list('argoproj.io/v1alpha1', 'Application', 'argocd', undefined, undefined, undefined, undefined, `openstack.backstage.io/cloud=${name}`)).items as any[])
+        : [];
+    expect(apps.filter(a => a.metadata.annotations?.['argocd.argoproj.io/skip-reconcile'] === 'true').length).toBe(
+      _m === 'argocd' ? chartsFor(COMPONENTS).length : 0,
+    );
+    for (const a of apps) await adminObjects().delete(a).catch(() => undefined);
     const pw = await secretValue(ns, `${name}-keystone-admin`);
     for (const f of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.toContain(pw);
     // nothing applied: GitOps applies it after the pull request

@@ -1,0 +1,432 @@
+/*
+ * Argo CD delivery end to end through the actions, on the real peers: the real Argo CD v2.14
+ * (application-controller + repo-server), its Git server and the Helm repository of the vendored
+ * openstack-helm charts, the real kube-apiserver and kwok.
+ *
+ * create (delivery argocd, as the suite's ServiceAccount): Secrets, the child Applications parked
+ * with their credentials (live only), the parent Application, the manifests in the workspace →
+ * the test commits them to a bare repository of the peer's Git server (the merged pull request)
+ * → Argo CD syncs the parent and the children in their waves → the charts' objects appear, kwok
+ * readies them (the test binds each volume claim to a PersistentVolume, as the platform's storage
+ * would) → the action's wait step sees every chart Ready. Then upgrade 2025.1 → 2025.2 the same
+ * way (the workspace a clone of the repository, the action following the rollout); the test
+ * records when each chart's workloads change and asserts the planner's order.
+ * No credential value is in any commit of the repository, the task's log or its outputs.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ClusterClient } from '@backstage-openstack/plugin-openstack-node';
+import {
+  adminKubeConfig,
+  describePeers,
+  eventually,
+  lazy,
+  onboardCloudNamespace,
+  peerEnv,
+  suiteKubeConfig,
+  uniqueName,
+} from '@backstage-openstack/plugin-openstack-node/testUtils';
+import {
+  allowAll,
+  capturingLogger,
+  cloudStatus,
+  computeHost,
+  noApprovalsRequired,
+  noHolders,
+  recoverableContext,
+  scriptedApi,
+  testDrivers,
+} from '../__testUtils__/testing';
+import { createCloudCreateAction } from '../actions/cloudCreate';
+import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
+
+const admin = lazy(adminKubeConfig);
+const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
+const adminApps = lazy(() => admin().makeApiClient(k8s.AppsV1Api));
+const adminCustom = lazy(() => admin().makeApiClient(k8s.CustomObjectsApi));
+const suite = lazy(() => new ClusterClient('peers', suiteKubeConfig()));
+const CHARTS = ['mariadb', 'rabbitmq', 'memcached', 'keystone'];
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=it', '-c', 'user.email=it@example.org', ...args], { cwd, stdio: 'pipe' }).toString();
+
+type App = {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: any;
+  status?: {
+    sync?: { status?: string };
+    health?: { status?: string; message?: string };
+    operationState?: { phase?: string; message?: string; startedAt?: string; finishedAt?: string };
+  };
+};
+
+/**
+ * Binds every Pending PersistentVolumeClaim of the namespace to a new hostPath PersistentVolume
+ * of its class (the peer cluster has no provisioner), every second until stopped.
+ */
+function volumeBinder(namespace: string) {
+  let stopped = false;
+  const made: string[] = [];
+  const loop = (async () => {
+    while (!stopped) {
+      const claims = await adminCore().listNamespacedPersistentVolumeClaim({ namespace }).catch(() => ({ items: [] as k8s.V1PersistentVolumeClaim[] }));
+      for (const c of claims.items) {
+        if (c.status?.phase !== 'Pending' || c.spec?.volumeName) continue;
+        const name = `${namespace}-${c.metadata!.name}`.slice(0, 253);
+        if (made.includes(name)) continue;
+        made.push(name);
+        await adminCore()
+          .createPersistentVolume({
+            body: {
+              metadata: { name },
+              spec: {
+                capacity: { storage: c.spec?.resources?.requests?.storage ?? '1Gi' },
+                accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'],
+                storageClassName: c.spec?.storageClassName ?? '',
+                hostPath: { path: `/tmp/${name}` },
+                claimRef: { namespace, name: c.metadata!.name },
+              },
+            },
+          })
+          .catch(() => undefined);
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  })();
+  return {
+    made,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/**
+ * Plays the platform's ingress controller: gives every Ingress of the namespace a load balancer
+ * address (Argo CD judges an Ingress Healthy once it has one), every second until stopped.
+ */
+function ingressController(namespace: string) {
+  let stopped = false;
+  const net = admin().makeApiClient(k8s.NetworkingV1Api);
+  const loop = (async () => {
+    while (!stopped) {
+      const list = await net.listNamespacedIngress({ namespace }).catch(() => ({ items: [] as k8s.V1Ingress[] }));
+      for (const i of list.items) {
+        if (i.status?.loadBalancer?.ingress?.length) continue;
+        await net
+          .replaceNamespacedIngressStatus({
+            name: i.metadata!.name!,
+            namespace,
+            body: { ...i, status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } },
+          })
+          .catch(() => undefined);
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/**
+ * The first time each chart's workloads (Deployments, StatefulSets) get a new pod template: their
+ * generation passes the one they had when the watcher started. Polled every second until stopped.
+ */
+async function changeWatcher(namespace: string) {
+  let stopped = false;
+  const firstSeen = new Map<string, number>();
+  const list = async () => {
+    const [d, s] = await Promise.all([
+      adminApps().listNamespacedDeployment({ namespace }).catch(() => ({ items: [] as k8s.V1Deployment[] })),
+      adminApps().listNamespacedStatefulSet({ namespace }).catch(() => ({ items: [] as k8s.V1StatefulSet[] })),
+    ]);
+    return [...d.items, ...s.items];
+  };
+  const initial = new Map((await list()).map(w => [w.metadata!.uid!, w.metadata!.generation ?? 0]));
+  const loop = (async () => {
+    while (!stopped) {
+      for (const w of await list()) {
+        const chart = w.metadata?.labels?.application;
+        if (!chart || firstSeen.has(chart)) continue;
+        if ((w.metadata?.generation ?? 0) > (initial.get(w.metadata!.uid!) ?? 0)) firstSeen.set(chart, Date.now());
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  })();
+  return {
+    firstSeen,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+describePeers('Argo CD delivery through the actions on the real Argo CD', () => {
+  const name = uniqueName('it-argo2');
+  const ns = name;
+  const argocdNs = () => peerEnv('BSO_ARGOCD_NAMESPACE');
+  const dirs: string[] = [];
+  let bare = '';
+  let binder: ReturnType<typeof volumeBinder> | undefined;
+  let ingresses: ReturnType<typeof ingressController> | undefined;
+  const tmp = (prefix: string) => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
+  const getApp = async (app: string) =>
+    (await adminCustom().getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })) as App;
+  const appState = async () =>
+    Promise.all([`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)].map(a => getApp(a).catch(() => undefined)));
+  const describeApps = (apps: Array<App | undefined>) =>
+    apps
+      .map(a =>
+        a
+          ? `${a.metadata.name}: sync ${a.status?.sync?.status}, health ${a.status?.health?.status}, operation ${a.status?.operationState?.phase ?? '-'} ${a.status?.operationState?.message ?? ''}`
+          : 'missing',
+      )
+      .join('\n  ');
+
+  afterAll(async () => {
+    await binder?.stop();
+    await ingresses?.stop();
+    for (const app of [`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)])
+      await adminCustom()
+        .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })
+        .catch(() => undefined);
+    await adminCore().deleteNamespace({ name: ns }).catch(() => undefined);
+    for (const pv of binder?.made ?? []) await adminCore().deletePersistentVolume({ name: pv }).catch(() => undefined);
+    for (const d of [...dirs, bare]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('create then upgrade 2025.1 → 2025.2: Argo CD syncs the parent and the children in the planner\'s order, credentials never in Git', async () => {
+    // the cloud's GitOps repository on the peer's Git server, and the onboarded namespace
+    bare = path.join(peerEnv('BSO_ARGOCD_GIT_ROOT'), `${name}.git`);
+    git(os.tmpdir(), 'init', '-q', '--bare', '-b', 'main', bare);
+    await onboardCloudNamespace(ns, name);
+    binder = volumeBinder(ns);
+    ingresses = ingressController(ns);
+    const helmRepo = `${peerEnv('BSO_ARGOCD_HELM_REPO_URL').replace(/\/+$/, '')}/`;
+    const live = {
+      cluster: (n: string) => {
+        if (n !== 'peers') throw new Error(`No Kubernetes cluster "${n}"`);
+        return suite();
+      },
+      // the peer's Helm repository of the vendored charts, as the platform team would configure it
+      chartSources: {
+        names: () => ['peer-helm'],
+        resolve: (n: string, field: string) => {
+          if (n !== 'peer-helm') throw new Error(`${field}: no chart source ${n}`);
+          return { name: 'peer-helm', url: helmRepo };
+        },
+      },
+    };
+    const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
+    const spec = {
+      name,
+      release: '2025.1',
+      components: ['keystone'],
+      publicDomain: `${name}.cloud.example.org`,
+      apiReplicas: 1,
+      infrastructure: { mariadbReplicas: 1, rabbitmqReplicas: 1, memcachedReplicas: 1, ovnDbReplicas: 1 },
+      // kwok's fake nodes
+      nodeSelector: { key: 'type', value: 'kwok' },
+      chartSource: { name: 'peer-helm' },
+      delivery: {
+        mode: 'argocd',
+        namespace: ns,
+        repositoryPath: 'clusters',
+        repoUrl: `${peerEnv('BSO_ARGOCD_GIT_URL')}/${name}.git`,
+        revision: 'main',
+        argocdNamespace: argocdNs(),
+      },
+    };
+
+    // 1. create, waiting for the cloud; the test merges the pull request once the files are written
+    const create = createCloudCreateAction({
+      approvals: noApprovalsRequired,
+      permissions: allowAll(),
+      cloudKeyHolders: noHolders,
+      api,
+      drivers: testDrivers(api, live as any),
+      pollMs: 2000,
+    });
+    const ws = tmp('bso-argo-ws-');
+    const created = capturingLogger();
+    const checkpoints = new Map<string, unknown>();
+    const ctx = recoverableContext({ spec, cluster: 'peers', waitForReady: true, timeoutMinutes: 25 }, checkpoints, {
+      logger: created.logger,
+      workspacePath: ws,
+    });
+    const running = create.handler(ctx as any);
+    let failed: unknown;
+    running.catch(e => {
+      failed = e;
+    });
+    const cloudDir = path.join(ws, 'clusters', ns);
+    await eventually(
+      'the create action to write the manifests (after the Secrets, the parked children and the parent)',
+      async () => {
+        if (failed) throw failed;
+        return fs.existsSync(path.join(cloudDir, 'apps', 'keystone-application.yaml')) ? true : undefined;
+      },
+      300_000,
+    );
+    // parked: Argo CD leaves the child alone; it carries its credentials, Git will not
+    const parked = await getApp(`${name}-keystone`);
+    expect(parked.metadata.annotations?.['argocd.argoproj.io/skip-reconcile']).toBe('true');
+    const adminPw = Buffer.from(
+      (await adminCore().readNamespacedSecret({ name: `${name}-keystone-admin`, namespace: ns })).data!.password,
+      'base64',
+    ).toString();
+    expect(parked.spec.source.helm.parameters).toContainEqual({ name: 'endpoints.identity.auth.admin.password', value: adminPw, forceString: true });
+    // the merged pull request
+    git(ws, 'init', '-q', '-b', 'main');
+    git(ws, 'add', 'clusters');
+    git(ws, 'commit', '-q', '-m', `OpenStack cloud ${name} (2025.1)`);
+    git(ws, 'push', '-q', bare, 'main');
+    const createStart = Date.now();
+    // each child's first sync operation, as Argo CD reports it (polled every second)
+    const firstSyncs = (() => {
+      let stopped = false;
+      const seen = new Map<string, { startedAt: string; finishedAt?: string }>();
+      const loop = (async () => {
+        while (!stopped) {
+          for (const a of await appState()) {
+            const op = a?.status?.operationState;
+            if (!a || !op?.startedAt) continue;
+            // the start of its first sync, and the end of its first successful one
+            const had = seen.get(a.metadata.name) ?? { startedAt: op.startedAt };
+            if (!had.finishedAt && op.phase === 'Succeeded') had.finishedAt = op.finishedAt;
+            seen.set(a.metadata.name, had);
+          }
+          await new Promise(r => setTimeout(r, 1000));
+        }
+      })();
+      return {
+        seen,
+        async stop() {
+          stopped = true;
+          await loop;
+        },
+      };
+    })();
+    try {
+      await running;
+    } catch (e) {
+      throw new Error(`the create action failed: ${e}\n  Argo CD:\n  ${describeApps(await appState())}\n  log tail:\n${created.lines.slice(-15).join('\n')}`);
+    }
+    const createSeconds = Math.round((Date.now() - createStart) / 1000);
+    expect(created.lines.join('\n')).toMatch(new RegExp(`Every chart of ${name} is Ready`));
+
+    // Argo CD: every child Synced and Healthy, awake, in its wave after the one before
+    const apps = await eventually(
+      'the parent and every child Synced and Healthy',
+      async () => {
+        const all = await appState();
+        return all.every(a => a?.status?.sync?.status === 'Synced' && a?.status?.health?.status === 'Healthy') ? (all as App[]) : undefined;
+      },
+      600_000,
+    ).catch(async e => {
+      throw new Error(`${e}\n  ${describeApps(await appState())}`);
+    });
+    await firstSyncs.stop();
+    const children = apps.slice(1);
+    for (const c of children) expect(c.metadata.annotations?.['argocd.argoproj.io/skip-reconcile']).toBe('false');
+    // the waves: each child's first sync started after the child before it had synced successfully
+    const first = CHARTS.map(c => firstSyncs.seen.get(`${name}-${c}`));
+    expect(first.every(f => f?.finishedAt)).toBe(true);
+    for (let i = 1; i < first.length; i++)
+      expect(Date.parse(first[i]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(first[i - 1]!.finishedAt!));
+    // the parent kept the credentials the action set (RespectIgnoreDifferences)
+    expect((await getApp(`${name}-keystone`)).spec.source.helm.parameters).toContainEqual(
+      expect.objectContaining({ name: 'endpoints.identity.auth.admin.password', value: adminPw }),
+    );
+    // the charts' objects, readied by kwok
+    const api0 = await adminApps().readNamespacedDeployment({ name: 'keystone-api', namespace: ns });
+    expect(api0.status?.readyReplicas).toBe(1);
+    expect(api0.spec?.template.spec?.containers[0].image).toContain('2025.1');
+
+    // 2. upgrade one hop, the workspace a clone of the GitOps repository (fetch:plain)
+    const entity = (ctx.output as jest.Mock).mock.calls.find((c: any[]) => c[0] === 'entity')![1];
+    const catalog = catalogServiceMock({ entities: [{ ...entity, metadata: { ...entity.metadata, namespace: 'default' } }] });
+    const upgrade = createCloudUpgradeAction({
+      approvals: noApprovalsRequired,
+      permissions: allowAll(),
+      catalog,
+      api,
+      drivers: testDrivers(api, { cluster: live.cluster as any }),
+      pollMs: 2000,
+    });
+    const clone = tmp('bso-argo-up-');
+    execFileSync('git', ['clone', '-q', bare, clone]);
+    const watcher = await changeWatcher(ns);
+    const up = capturingLogger();
+    const upCtx = recoverableContext(
+      { cloud: `resource:default/${name}`, targetRelease: '2025.2', timeoutMinutes: 25, waitForRollout: true, argocdNamespace: argocdNs() },
+      new Map(),
+      { logger: up.logger, workspacePath: clone },
+    );
+    const upgrading = upgrade.handler(upCtx as any);
+    let upFailed: unknown;
+    upgrading.catch(e => {
+      upFailed = e;
+    });
+    await eventually(
+      'the upgrade action to edit the manifests',
+      async () => {
+        if (upFailed) throw upFailed;
+        return up.lines.some(l => l.includes('Updated ')) ? true : undefined;
+      },
+      300_000,
+    );
+    git(clone, 'commit', '-q', '-am', `OpenStack cloud ${name}: 2025.1 → 2025.2`);
+    git(clone, 'push', '-q', 'origin', 'main');
+    const upStart = Date.now();
+    try {
+      await upgrading;
+    } catch (e) {
+      throw new Error(`the upgrade action failed: ${e}\n  Argo CD:\n  ${describeApps(await appState())}\n  log tail:\n${up.lines.slice(-15).join('\n')}`);
+    } finally {
+      await watcher.stop();
+    }
+    const upSeconds = Math.round((Date.now() - upStart) / 1000);
+    const report = (upCtx.output as jest.Mock).mock.calls.find((c: any[]) => c[0] === 'report')![1];
+    expect(report.status).toBe('done');
+    const planned = (report.steps as Array<{ step: string }>).map(s => s.step.split(':')[0]);
+    // the order in which the charts' workloads changed is the planner's
+    const changed = [...watcher.firstSeen.entries()].sort((a, b) => a[1] - b[1]).map(([c]) => c);
+    expect(changed).toEqual([...new Set(planned)].filter(c => watcher.firstSeen.has(c)));
+    expect(changed).toContain('keystone');
+    // the children synced the new values in their waves, in the planner's order
+    const synced = await appState();
+    const starts = [...new Set(planned)].map(c => ({ c, at: Date.parse(synced.find(a => a?.metadata.name === `${name}-${c}`)?.status?.operationState?.startedAt ?? '') }));
+    for (let i = 1; i < starts.length; i++) expect(starts[i].at).toBeGreaterThanOrEqual(starts[i - 1].at);
+    expect((await adminApps().readNamespacedDeployment({ name: 'keystone-api', namespace: ns })).spec?.template.spec?.containers[0].image).toContain('2025.2');
+
+    // no credential value in any commit, log or output
+    const history = git(bare, 'log', '-p', '--all');
+    const secrets = (await adminCore().listNamespacedSecret({ namespace: ns, labelSelector: 'openstack.backstage.io/cloud' })).items;
+    const values = secrets.flatMap(s => Object.values(s.data ?? {}).map(v => Buffer.from(v, 'base64').toString()));
+    expect(values.length).toBeGreaterThan(5);
+    const said = [...created.lines, ...up.lines].join('\n') + JSON.stringify((ctx.output as jest.Mock).mock.calls) + JSON.stringify((upCtx.output as jest.Mock).mock.calls);
+    for (const v of values) {
+      expect(history).not.toContain(v);
+      expect(said).not.toContain(v);
+    }
+    // eslint-disable-next-line no-console
+    console.log(
+      `Argo CD end to end: create synced ${CHARTS.length} charts in ${createSeconds} s after the merge; upgrade 2025.1 → 2025.2 rolled in ${upSeconds} s, charts changed in the order ${changed.join(' → ')} (planner: ${planned.join(' → ')})`,
+    );
+  }, 3_000_000);
+});
