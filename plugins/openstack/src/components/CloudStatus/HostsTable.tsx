@@ -13,7 +13,8 @@ import { Truncated } from '../common/Truncated';
 
 /** A header's sort label never wider than its column: its title shrinks, cut with an ellipsis. */
 const useStyles = makeStyles({
-  fit: { '& th .MuiTableSortLabel-root': { maxWidth: '100%' } },
+  // by attribute: class names carry a suffix in development builds (MuiTableSortLabel-root-12)
+  fit: { '& th [class*="MuiTableSortLabel-root"]': { maxWidth: '100%' } },
 });
 
 /** A cell of the hosts table: one line, cut at the column's edge. */
