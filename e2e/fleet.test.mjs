@@ -57,11 +57,7 @@ test('the fleet page lists the demo cloud with its figures, linked from the side
 });
 
 for (const width of WIDTHS) {
-  // Known, left open (#18 item 6): at 1280 px two header cells of the hosts table (State,
-  // nova-compute: the title and its sort arrow) are still 6 and 35 px wider than their column;
-  // the test runs and reports it as a TODO until they fit.
-  const todo = width === 1280 ? 'hosts table headers State and nova-compute overflow their columns at 1280 px' : undefined;
-  test(`at ${width} px the fleet table and the hosts table fit: every column visible, no cell overflows`, { todo }, async () => {
+  test(`at ${width} px the fleet table and the hosts table fit: every column visible, no cell overflows`, async () => {
     await page.setViewportSize({ width, height: 900 });
     await page.goto(`${PORTAL_URL}/openstack`);
     const fleet = page.getByTestId('fleet-table');

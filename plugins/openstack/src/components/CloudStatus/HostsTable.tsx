@@ -55,15 +55,15 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
     {
       title: head('Host'),
       field: 'host',
-      ...col('14%'),
+      ...col('12%'),
       render: h => <Truncated text={h.host}>{h.entityRef ? <EntityRefLink entityRef={h.entityRef}>{h.host}</EntityRefLink> : h.host}</Truncated>,
     },
-    { title: head('Zone'), field: 'zone', ...col('10%'), render: h => <Truncated text={[h.zone, ...h.aggregates].filter(Boolean).join(' · ')} /> },
-    { title: head('State'), field: 'state', ...col('7%'), render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
+    { title: head('Zone'), field: 'zone', ...col('9%'), render: h => <Truncated text={[h.zone, ...h.aggregates].filter(Boolean).join(' · ')} /> },
+    { title: head('State'), field: 'state', ...col('8%'), render: h => <span style={{ color: h.state === 'down' ? '#d32f2f' : undefined }}>{h.state}</span> },
     {
       title: head('Status'),
       field: 'status',
-      ...col('13%'),
+      ...col('11%'),
       render: h => <Truncated text={hostStatusLabel(h)} />,
     },
     { title: head('vCPU'), field: 'vcpu', ...col('11%'), render: h => <UsageBar usage={h.vcpu} unit="vcpu" minWidth={0} /> },
@@ -73,7 +73,7 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
     {
       title: head('nova-compute'),
       field: 'release',
-      ...col('12%'),
+      ...col('17%'),
       render: h =>
         h.blocksUpgrade ? (
           <Truncated text={`${h.release} (blocks upgrade)`}>
@@ -83,7 +83,7 @@ export const HostsTable = ({ cloudRef, refreshKey }: { cloudRef: string; refresh
           h.release ?? '—'
         ),
     },
-    { title: head('Heartbeat'), sorting: false, ...col('10%'), render: h => <Truncated text={h.lastHeartbeat ? new Date(h.lastHeartbeat).toLocaleTimeString() : '—'} /> },
+    { title: head('Heartbeat'), sorting: false, ...col('9%'), render: h => <Truncated text={h.lastHeartbeat ? new Date(h.lastHeartbeat).toLocaleTimeString() : '—'} /> },
   ];
   return (
     <Box data-testid="hosts-table" className={classes.fit}>
