@@ -4,35 +4,23 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Two phases: without approvalId the template plans and files the request, then ends; on approval the backend runs the same template with approvalId, and the upgrade step verifies it',
+      'The request phase of a two-phase template: file the request for the planned upgrade with the form values to run it with, and end. On approval the backend runs the same template again with approvalId (so the step has `if: ${{ not parameters.approvalId }}`), and the upgrade step verifies it',
     example: yaml.stringify({
       steps: [
         {
-          id: 'plan',
-          if: '${{ not parameters.approvalId }}',
-          action: 'openstack:cloud:upgrade',
-          input: { cloud: '${{ parameters.cloud }}', targetRelease: '${{ parameters.targetRelease }}', planOnly: true },
-        },
-        {
           id: 'approval',
-          if: '${{ not parameters.approvalId and steps.plan.output.approvalRequired }}',
           action: 'openstack:approval:request',
-          name: 'Ask the platform team to approve',
+          name: 'Ask the platform team to approve (the upgrade runs once approved)',
+          if: '${{ not parameters.approvalId and steps.plan.output.approvalRequired }}',
           input: {
-            title: 'Upgrade ${{ parameters.cloud }} to ${{ parameters.targetRelease }}',
-            summary: 'One hop, service by service',
-            plan: '${{ steps.plan.output.plan }}',
-            cloud: '${{ parameters.cloud }}',
+            title: 'Upgrade demo-cloud to 2025.2',
+            summary: 'One hop 2025.1 → 2025.2, service by service',
+            plan: { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2' },
+            cloud: 'resource:default/demo-cloud',
             approverGroup: 'group:default/platform-team',
             timeoutMinutes: 1440,
-            runParameters: '${{ parameters }}',
+            runParameters: { cloud: 'resource:default/demo-cloud', targetRelease: '2025.2' },
           },
-        },
-        {
-          id: 'upgrade',
-          if: '${{ parameters.approvalId or not steps.plan.output.approvalRequired }}',
-          action: 'openstack:cloud:upgrade',
-          input: { cloud: '${{ parameters.cloud }}', targetRelease: '${{ parameters.targetRelease }}', approvalId: '${{ parameters.approvalId }}' },
         },
       ],
     }),

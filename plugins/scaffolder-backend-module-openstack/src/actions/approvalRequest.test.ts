@@ -122,8 +122,7 @@ describe('openstack:approval:request', () => {
 
   it('runs its example (dry run)', async () => {
     const { backend } = approvals();
-    const step = yaml.parse(examples[0].example).steps.find((s: any) => s.action === 'openstack:approval:request');
-    const ctx = recoverableContext({ ...step.input, runParameters: {} }, new Map(), { user, templateInfo, isDryRun: true });
+    const ctx = recoverableContext(yaml.parse(examples[0].example).steps[0].input, new Map(), { user, templateInfo, isDryRun: true });
     await action(backend).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('requestId', 'dry-run');
   });

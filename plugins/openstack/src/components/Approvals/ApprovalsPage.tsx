@@ -70,7 +70,13 @@ export const ApprovalsList = ({ cloudRef, initialState = 'pending' }: { cloudRef
  * read of this page.
  */
 function runCell(a: ApprovalRequest) {
-  if (a.runTaskId) return <Link to={`/create/tasks/${a.runTaskId}`}>{a.runTaskId}</Link>;
+  if (a.runTaskId) {
+    return (
+      <Link to={`/create/tasks/${a.runTaskId}`} data-testid="approval-run-link">
+        {a.runTaskId}
+      </Link>
+    );
+  }
   if (a.state !== 'approved') return a.runParameters ? 'starts once approved' : '—';
   if (a.runError) return `not started yet (${a.runError}); the approver's next visit of this page tries again`;
   return a.runState ? 'starting' : '—';
