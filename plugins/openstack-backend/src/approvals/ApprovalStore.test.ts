@@ -162,7 +162,7 @@ describe.each(databases.eachSupportedId())('ApprovalStore on %p', id => {
   const runParameters = { cloud: 'resource:default/demo', targetRelease: '2025.2' };
 
   it('lets a run act on an approved, unexpired approval of its operation, cloud and digest, and binds the approval to that one run', async () => {
-    let now = new Date('2026-11-25T10:00:00Z');
+    const now = new Date('2026-11-25T10:00:00Z');
     const s = await store(id, () => now);
     const plan = upgradePlan;
     const a = await s.createOrGet(request({ cloud: 'resource:default/demo', plan, timeoutMinutes: 60, runParameters }));

@@ -20,6 +20,8 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
 import { ApprovalRequest } from '@backstage-openstack/plugin-openstack-common';
+// the real scaffolder backend plugin is what this test runs the module in
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import * as scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
 import { scaffolderModuleOpenstack } from '../module';

@@ -30,11 +30,15 @@ export interface HistoryRow {
  */
 export function historyRows(ops: OperationRecord[], approvals: ApprovalRequest[]): HistoryRow[] {
   const requestTasks = new Set(approvals.map(a => a.taskId));
+  // the request phase only filed the request; the run is another task
+  const phase = (o: OperationRecord) => {
+    if (o.taskId && requestTasks.has(o.taskId)) return `${o.kind} (request)`;
+    return o.approvalId ? `${o.kind} (approved run)` : o.kind;
+  };
   const tasks: HistoryRow[] = ops.map(o => ({
     key: `op-${o.id}`,
     startedAt: o.startedAt,
-    // the request phase only filed the request; the run is another task
-    kind: o.taskId && requestTasks.has(o.taskId) ? `${o.kind} (request)` : o.approvalId ? `${o.kind} (approved run)` : o.kind,
+    kind: phase(o),
     title: o.title,
     state: o.state,
     requestedBy: o.actor,
