@@ -72,4 +72,7 @@ module.exports = {
   testTimeout: 120_000,
   // the suites share the two peers; one file at a time keeps timings readable and the peers calm
   maxWorkers: 1,
+  // the real scaffolder backend (approvalRuns.integration.test.ts) leaves its task broker's event
+  // polling running after the test backend stops; the run ends when the tests have
+  forceExit: true,
 };

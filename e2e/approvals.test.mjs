@@ -1,5 +1,8 @@
-// Four eyes end to end: bob (application team) asks for a new cloud, the task waits; alice
-// (platform team) approves on the Approvals page; bob's task goes on and the cloud appears.
+// Four eyes end to end, in two phases: bob (application team) asks for a new cloud; his task
+// files the request and ENDS (it holds no task slot while the request waits). alice (platform
+// team) approves on the Approvals page; the backend starts the run as a new task on her behalf,
+// it creates the cloud, its log names both of them, and both see request and run in the cloud's
+// history.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, newPage, PORTAL_URL, screenshot, signInAs } from './browser.mjs';
@@ -10,7 +13,20 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-test('a requester asks, another user approves, the task goes on', async () => {
+/** The cloud's OpenStack tab once its history shows the approved run (the catalog picks a new cloud up shortly). */
+async function historyOf(page, cloud) {
+  for (let attempt = 0; ; attempt++) {
+    await page.goto(`${PORTAL_URL}/catalog/default/resource/${cloud}/openstack`);
+    try {
+      await page.getByText('create (approved run)').first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 12) throw e;
+    }
+  }
+}
+
+test('a requester asks and his task ends; another user approves and the run starts as hers', async () => {
   const cloud = `edge-${Date.now() % 100000}`;
   const bob = await newPage(browser);
   await signInAs(bob, 'bob');
@@ -20,9 +36,9 @@ test('a requester asks, another user approves, the task goes on', async () => {
   await bob.getByLabel('Wait until every service is Healthy').uncheck();
   await bob.getByRole('button', { name: 'Review' }).click();
   await bob.getByRole('button', { name: 'Create' }).click();
-  await bob.getByRole('button', { name: 'Show logs' }).click();
-  await bob.getByText(/Waiting for group:default\/platform-team to approve/).first().waitFor({ timeout: 90_000 });
-  await screenshot(bob, 'approval-requester-waiting');
+  // the request phase completes: its output links to the request
+  await bob.getByRole('link', { name: /Approval request/ }).waitFor({ timeout: 120_000 });
+  await screenshot(bob, 'approval-requester-filed');
 
   const alice = await newPage(browser);
   await signInAs(alice, 'alice');
@@ -33,16 +49,29 @@ test('a requester asks, another user approves, the task goes on', async () => {
   await screenshot(alice, 'approval-approver-view');
   await alice.getByRole('button', { name: 'Approve' }).click();
   await alice.getByText('approved by user:default/alice: ok for the edge pilot').waitFor();
-  await alice.getByRole('cell', { name: 'approved', exact: true }).first().waitFor();
   assert.equal(await alice.getByRole('button', { name: 'Approve' }).count(), 0);
+  // the run started on approval, as alice's task; the request links to it
+  await alice.getByTestId('approval-run-link').waitFor({ timeout: 60_000 });
   await screenshot(alice, 'approval-decided');
+  await alice.getByTestId('approval-run-link').click();
+  await alice.getByRole('link', { name: 'Open the cloud' }).waitFor({ timeout: 120_000 });
+  // The log viewer is virtualized and follows the log's end: search it, as a user would.
+  await alice.getByRole('button', { name: 'Show logs' }).click();
+  await alice.getByPlaceholder('Search').fill('Requested by');
+  await alice.getByText(/Requested by user:default\/bob \(task .*\), approved by user:default\/alice \("ok for the edge pilot"\)/).first().waitFor();
+  await screenshot(alice, 'approval-run-finished');
 
-  await bob.getByRole('link', { name: 'Open the cloud' }).waitFor({ timeout: 120_000 });
-  // The log viewer is virtualized and follows the log's end: once the steps after the approval
-  // have logged, its line may be scrolled out of the DOM. Search the log for it, as a user would.
-  await bob.getByPlaceholder('Search').fill('Approved by');
-  await bob.getByText('Approved by user:default/alice: ok for the edge pilot').first().waitFor();
-  await screenshot(bob, 'approval-task-finished');
+  // both see the request phase, the request and the run in the cloud's history
+  for (const [page, who] of [
+    [bob, 'bob'],
+    [alice, 'alice'],
+  ]) {
+    await historyOf(page, cloud);
+    await page.getByText('create (request)').first().waitFor();
+    await page.getByText('approval (create)').first().waitFor();
+    await page.getByText('ok for the edge pilot').first().waitFor();
+    await screenshot(page, `approval-history-${who}`);
+  }
 
   // bob may not decide: no buttons for him, even on a pending request
   await bob.goto(`${PORTAL_URL}/openstack/approvals`);

@@ -3,7 +3,8 @@
 // permission check and the decision route), and the actions of the scaffolder module over the
 // recording fakes of its tests. For each of create, upgrade and enroll: no approval → refused;
 // an approval of another plan → refused, naming what changed; an expired approval → refused;
-// the approval of its plan → it runs. Nothing is changed by a refused run.
+// the approval of its plan → it runs (a run task other than the request's, as the backend starts
+// it); a second run of the same approval → refused. Nothing is changed by a refused run.
 import { coreServices, createBackendPlugin, PermissionsService, RootConfigService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -22,6 +23,7 @@ import { createCloudCreateAction } from '@backstage-openstack/plugin-scaffolder-
 import { createCloudUpgradeAction } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/actions/cloudUpgrade';
 import { createComputeEnrollAction } from '@backstage-openstack/plugin-scaffolder-backend-module-openstack/src/actions/computeEnroll';
 import {
+  capturingLogger,
   cloudStatus,
   computeHost,
   demoCloudEntity,
@@ -86,17 +88,19 @@ async function start(): Promise<Rig> {
 /** The task of one run: a resumable context started by `initiator`, with its own id. */
 let taskSeq = 0;
 function task(input: Record<string, unknown>, initiator: string) {
+  const { logger, lines } = capturingLogger();
   const ctx = recoverableContext(input, new Map(), {
     getInitiatorCredentials: async () => mockCredentials.user(initiator),
+    logger,
   });
   (ctx as any).task = { id: `task-${++taskSeq}` };
-  return ctx as typeof ctx & { task: { id: string } };
+  return Object.assign(ctx as typeof ctx & { task: { id: string } }, { lines });
 }
 
-/** Files the request for `plan` in the task (as the approval step would) and has alice decide it. */
-async function approve(r: Rig, taskId: string, requester: string, plan: unknown, decision: 'approve' | 'reject' = 'approve') {
+/** Files the request for `plan` in a request task (as the approval step would) and has alice decide it. */
+async function approve(r: Rig, requester: string, plan: unknown, decision: 'approve' | 'reject' = 'approve') {
   const a = await r.client.createApproval({
-    taskId,
+    taskId: `request-${++taskSeq}`,
     stepId: 'approval',
     requester,
     approverGroup: 'group:default/platform-team',
@@ -186,18 +190,24 @@ describe.each(cases)('$name under the approval gate', c => {
 
   it('refuses without an approval, and changes nothing', async () => {
     const { action, calls } = fresh();
-    const ctx = task(c.input, c.initiator);
-    await expect(action.handler(ctx)).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringMatching(/needs an approved, unexpired approval request of this task/) });
+    await expect(action.handler(task(c.input, c.initiator))).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/needs an approval to \w+ \(openstack.approvals.required\), and this run has none/),
+    });
+    await expect(action.handler(task({ ...c.input, approvalId: 'no-such-request' }, c.initiator))).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/approval no-such-request does not exist/),
+    });
     expect(calls).toEqual([]);
   });
 
   it('refuses when the approval is for another plan, naming what changed', async () => {
     const plan = await planOf();
     const { action, calls } = fresh();
-    const ctx = task(c.input, c.initiator);
     const other = structuredClone(plan);
     other.tampered = 'yes';
-    await approve(r, ctx.task.id, c.initiator, other);
+    const a = await approve(r, c.initiator, other);
+    const ctx = task({ ...c.input, approvalId: a.id }, c.initiator);
     await expect(action.handler(ctx)).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringMatching(/differs from what would run now.*tampered: "yes" → \(absent\).*new approval/),
@@ -207,24 +217,35 @@ describe.each(cases)('$name under the approval gate', c => {
 
   it('refuses a rejected request, and an approved one past its expiry', async () => {
     const plan = await planOf();
-    const rejected = task(c.input, c.initiator);
-    await approve(r, rejected.task.id, c.initiator, plan, 'reject');
-    await expect(fresh().action.handler(rejected)).rejects.toThrow(/is rejected/);
+    const rejected = await approve(r, c.initiator, plan, 'reject');
+    await expect(fresh().action.handler(task({ ...c.input, approvalId: rejected.id }, c.initiator))).rejects.toThrow(/is rejected/);
 
     const { action, calls } = fresh();
-    const ctx = task(c.input, c.initiator);
-    const a = await approve(r, ctx.task.id, c.initiator, plan);
+    const a = await approve(r, c.initiator, plan);
     await r.knex('openstack_approvals').where({ id: a.id }).update({ expires_at: new Date(Date.now() - 60_000) });
-    await expect(action.handler(ctx)).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringMatching(/approved but expired/) });
+    await expect(action.handler(task({ ...c.input, approvalId: a.id }, c.initiator))).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/expired at .*run the template again/),
+    });
     expect(calls).toEqual([]);
   });
 
   it('runs with the approval of exactly its plan', async () => {
     const plan = await planOf();
     const { action, calls } = fresh();
-    const ctx = task(c.input, c.initiator);
-    await approve(r, ctx.task.id, c.initiator, plan);
-    await action.handler(ctx);
+    const a = await approve(r, c.initiator, plan);
+    const run = task({ ...c.input, approvalId: a.id }, 'user:default/alice');
+    await action.handler(run);
     expect(calls.join('\n')).toContain(c.acted);
+    // the run's log names the requester and the approver
+    expect(run.lines.join('\n')).toContain(`Requested by ${c.initiator} (task ${a.taskId}), approved by user:default/alice: request ${a.id}`);
+
+    // a second run of the same approval: refused, nothing changed
+    const second = fresh();
+    await expect(second.action.handler(task({ ...c.input, approvalId: a.id }, 'user:default/alice'))).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(new RegExp(`has run already, in task ${run.task.id}`)),
+    });
+    expect(second.calls).toEqual([]);
   });
 });

@@ -109,13 +109,13 @@ describe('approval routes under the example policy', () => {
     expect(res.body.error.message).toMatch(/their own request/);
   });
 
-  it('verifies a run: only services, only the approved plan of the task', async () => {
+  it('verifies a run: only services, only the approved plan, only one run task', async () => {
     const a = await newRequest(server, { taskId: 't-5' });
     const verify = (body: Record<string, unknown>, auth = service) =>
       request(server)
         .post('/api/openstack/approvals/verify')
         .set('Authorization', auth)
-        .send({ taskId: 't-5', operation: 'upgrade', cloud: 'resource:default/demo-cloud', plan, ...body });
+        .send({ approvalId: a.id, taskId: 't-run', operation: 'upgrade', cloud: 'resource:default/demo-cloud', plan, ...body });
     expect((await verify({}, as('alice'))).status).toBe(403);
     const pending = await verify({});
     expect(pending.status).toBe(403);
@@ -127,6 +127,9 @@ describe('approval routes under the example policy', () => {
     const changed = await verify({ plan: { ...plan, to: '2026.1' } });
     expect(changed.status).toBe(409);
     expect(changed.body.error.message).toMatch(/to: "2025.2" → "2026.1".*ask for a new approval/);
+    const second = await verify({ taskId: 't-other-run' });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toMatch(/has run already, in task t-run/);
     const bad = await verify({ operation: 'delete' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/body\.operation/);

@@ -7,7 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { openstackPermissions } from '@backstage-openstack/plugin-openstack-common';
 import { readChartSources } from '@backstage-openstack/plugin-openstack-node';
-import { ApprovalStore, catalogGroupsOf, createApprovalsRouter } from './approvals';
+import { ApprovalStore, catalogGroupsOf, createApprovalsRouter, RunStarter } from './approvals';
 import { createRouter } from './service/router';
 import { DemoCloudStore } from './demo/DemoCloudStore';
 import { DemoClouds } from './demo/DemoClouds';
@@ -86,6 +86,8 @@ export const openstackPlugin = createBackendPlugin({
         httpRouter.use(
           createApprovalsRouter({
             store: approvals,
+            // an approved request's run: a new scaffolder task on behalf of the approver
+            runs: new RunStarter({ store: approvals, auth: deps.auth, discovery: deps.discovery, logger }),
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,

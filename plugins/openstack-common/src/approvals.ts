@@ -32,13 +32,30 @@ export interface ApprovalRequest {
   decidedBy?: string;
   decidedAt?: string;
   comment?: string;
+  /**
+   * The form values the run is started with once approved (the template `templateRef`, with
+   * `approvalId` added); never secrets. Absent: the request starts no run.
+   */
+  runParameters?: Record<string, unknown>;
+  /**
+   * Where starting the run stands: `to-start` (approved, not started yet), `starting` (a replica
+   * is starting it), `started` (`runTaskId` is the run's task). Absent: no run to start.
+   */
+  runState?: ApprovalRunState;
+  /** The scaffolder task that runs what was approved (the only one the approval lets act). */
+  runTaskId?: string;
+  /** Why the last attempt to start the run failed (it is tried again). */
+  runError?: string;
 }
+
+/** See {@link ApprovalRequest.runState}. @public */
+export type ApprovalRunState = 'to-start' | 'starting' | 'started';
 
 /** One entry of a request's append-only audit trail. @public */
 export interface ApprovalAuditEntry {
   at: string;
   actor: string;
-  event: 'created' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  event: 'created' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'run-started';
   fromState?: ApprovalState;
   toState?: ApprovalState;
   comment?: string;
@@ -81,19 +98,31 @@ export const newApprovalRequestSchema = z.object({
     message: `is longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON. Show the approver a shorter plan`,
   }),
   timeoutMinutes: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_MINUTES),
+  /** The form values of the run to start once approved (no secrets); see {@link ApprovalRequest.runParameters}. */
+  runParameters: z
+    .record(z.string(), z.unknown())
+    .refine(p => !('approvalId' in p), { message: 'must not hold approvalId: a run does not file requests' })
+    .refine(p => JSON.stringify(p).length <= MAX_APPROVAL_PLAN_LENGTH, {
+      message: `is longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON`,
+    })
+    .optional(),
 });
 
 /** A request to open, as stored: see {@link newApprovalRequestSchema}. @public */
 export type NewApprovalRequest = z.infer<typeof newApprovalRequestSchema>;
 
 /**
- * What an action sends before it acts (the body of `POST /approvals/verify`): its task, the
- * operation, the cloud and the plan it recomputed now. The backend digests the plan itself.
+ * What an action sends before it acts (the body of `POST /approvals/verify`): the approval it
+ * was started with, its task, the operation, the cloud and the plan it recomputed now. The
+ * backend digests the plan itself and binds the approval to the task.
  *
  * @public
  */
 export const approvalVerificationSchema = z.object({
-  taskId: z.string().min(1),
+  /** The approval the run was started with (its `approvalId` parameter). */
+  approvalId: z.string().min(1).max(MAX_APPROVAL_REF_LENGTH),
+  /** The run's task: the approval binds to the first task that presents it, and only to it. */
+  taskId: z.string().min(1).max(MAX_APPROVAL_REF_LENGTH),
   operation: z.enum(APPROVAL_OPERATIONS),
   cloud: z.string().min(1),
   plan: z.unknown(),

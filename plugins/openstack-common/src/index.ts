@@ -32,6 +32,7 @@ export {
   type ApprovalAuditEntry,
   type ApprovalRequest,
   type ApprovalState,
+  type ApprovalRunState,
   type ApprovalVerification,
   approvalVerificationSchema,
   MAX_APPROVAL_PLAN_LENGTH,

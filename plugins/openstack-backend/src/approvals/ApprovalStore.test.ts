@@ -153,35 +153,80 @@ describe.each(databases.eachSupportedId())('ApprovalStore on %p', id => {
     expect((await s.get(a.id)).state).toBe('expired');
   });
 
-  it('verifies a run against the approved request of its task: same operation, cloud and digest', async () => {
-    let now = new Date('2026-11-25T10:00:00Z');
+  const upgradePlan = upgradeApprovalPlan('resource:default/demo', {
+    from: '2025.1',
+    to: '2025.2',
+    chartVersion: '2026.1.0',
+    steps: [{ chart: 'keystone', changes: [{ path: 'images.tags.keystone_api', from: 'a:2025.1', to: 'a:2025.2' }], before: [], after: [] }],
+  });
+  const runParameters = { cloud: 'resource:default/demo', targetRelease: '2025.2' };
+
+  it('lets a run act on an approved, unexpired approval of its operation, cloud and digest, and binds the approval to that one run', async () => {
+    const now = new Date('2026-11-25T10:00:00Z');
     const s = await store(id, () => now);
-    const plan = upgradeApprovalPlan('resource:default/demo', {
-      from: '2025.1',
-      to: '2025.2',
-      chartVersion: '2026.1.0',
-      steps: [{ chart: 'keystone', changes: [{ path: 'images.tags.keystone_api', from: 'a:2025.1', to: 'a:2025.2' }], before: [], after: [] }],
-    });
-    const a = await s.createOrGet(request({ cloud: 'resource:default/demo', plan, timeoutMinutes: 60 }));
-    expect(a).toMatchObject({ operation: 'upgrade', digest: approvalPlanDigest(plan) });
-    const v = { taskId: 'task-1', operation: 'upgrade' as const, cloud: 'resource:default/demo', plan };
+    const plan = upgradePlan;
+    const a = await s.createOrGet(request({ cloud: 'resource:default/demo', plan, timeoutMinutes: 60, runParameters }));
+    expect(a).toMatchObject({ operation: 'upgrade', digest: approvalPlanDigest(plan), runParameters });
+    const v = { approvalId: a.id, taskId: 'run-1', operation: 'upgrade' as const, cloud: 'resource:default/demo', plan };
+    // no approval: refused
+    await expect(s.verify({ ...v, approvalId: 'no-such-request' })).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('does not exist') });
     // pending: refused
     await expect(s.verify(v)).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('is pending') });
     await s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM);
-    expect((await s.verify(v)).id).toBe(a.id);
-    // another plan: refused, naming the change
+    // another plan: refused, naming the change, and the approval stays unbound
     const other = structuredClone(plan) as any;
     other.steps[0].changes[0].to = 'a:2025.3';
     await expect(s.verify({ ...v, plan: other })).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('steps[0].changes[0].to: "a:2025.2" → "a:2025.3"'),
     });
-    // another task, operation or cloud: refused
-    await expect(s.verify({ ...v, taskId: 'task-9' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    // another operation or cloud: refused
     await expect(s.verify({ ...v, operation: 'enroll' })).rejects.toMatchObject({ name: 'NotAllowedError' });
     await expect(s.verify({ ...v, cloud: 'resource:default/other' })).rejects.toMatchObject({ name: 'NotAllowedError' });
-    // past its expiry: refused
+    expect((await s.get(a.id)).runTaskId).toBeUndefined();
+    // approved, same digest: runs, and binds the approval to this task
+    expect(await s.verify(v)).toMatchObject({ id: a.id, runTaskId: 'run-1', runState: 'started' });
+    // the same task resumed: runs again; a second run of the same approval: refused
+    expect((await s.verify(v)).runTaskId).toBe('run-1');
+    await expect(s.verify({ ...v, taskId: 'run-2' })).rejects.toMatchObject({ name: 'ConflictError', message: expect.stringContaining('has run already, in task run-1') });
+    expect((await s.audit(a.id)).map(e => e.event)).toEqual(['created', 'approved', 'run-started']);
+  });
+
+  it('refuses a run of an approval that expired before it ran', async () => {
+    let now = new Date('2026-11-25T10:00:00Z');
+    const s = await store(id, () => now);
+    const a = await s.createOrGet(request({ cloud: 'resource:default/demo', plan: upgradePlan, timeoutMinutes: 60, runParameters }));
+    await s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM);
     now = new Date('2026-11-25T11:00:00Z');
-    await expect(s.verify(v)).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('approved but expired') });
+    const v = { approvalId: a.id, taskId: 'run-1', operation: 'upgrade' as const, cloud: 'resource:default/demo', plan: upgradePlan };
+    await expect(s.verify(v)).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining('expired at 2026-11-25T11:00:00.000Z') });
+  });
+
+  it('gives the start of an approved run to exactly one caller; a stale claim is taken over; the first recorded task wins', async () => {
+    let now = new Date('2026-11-25T10:00:00Z');
+    const s = await store(id, () => now);
+    const a = await s.createOrGet(request({ cloud: 'resource:default/demo', plan: upgradePlan, runParameters }));
+    // pending, or approved without a run to start: nothing to claim
+    expect(await s.claimRunStart(a.id, 60_000)).toBe(false);
+    const noRun = await s.createOrGet(request({ taskId: 'task-2', cloud: 'resource:default/demo', plan: upgradePlan }));
+    expect((await s.decide(noRun.id, 'user:default/alice', 'approved', undefined, PLATFORM)).runState).toBeUndefined();
+    expect(await s.claimRunStart(noRun.id, 60_000)).toBe(false);
+    // approved: to start, in the deciding statement
+    expect((await s.decide(a.id, 'user:default/alice', 'approved', undefined, PLATFORM)).runState).toBe('to-start');
+    const claims = await Promise.all([s.claimRunStart(a.id, 60_000), s.claimRunStart(a.id, 60_000), s.claimRunStart(a.id, 60_000)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    // the claimant died: within the lease nobody takes it, after it one caller does
+    now = new Date('2026-11-25T10:00:59Z');
+    expect(await s.claimRunStart(a.id, 60_000)).toBe(false);
+    now = new Date('2026-11-25T10:01:00Z');
+    expect(await s.claimRunStart(a.id, 60_000)).toBe(true);
+    // a failed start gives the claim back with the reason
+    expect(await s.runStartFailed(a.id, 'scaffolder down')).toMatchObject({ runState: 'to-start', runError: 'scaffolder down' });
+    expect(await s.claimRunStart(a.id, 60_000)).toBe(true);
+    expect(await s.runStarted(a.id, 'run-1', 'user:default/alice')).toMatchObject({ runState: 'started', runTaskId: 'run-1' });
+    // recorded once: a later record, or claim, changes nothing
+    expect((await s.runStarted(a.id, 'run-2', 'user:default/alice')).runTaskId).toBe('run-1');
+    expect(await s.claimRunStart(a.id, 0)).toBe(false);
+    expect((await s.audit(a.id)).filter(e => e.event === 'run-started')).toHaveLength(1);
   });
 });

@@ -38,6 +38,9 @@ const COLUMNS = {
   decidedBy: 'decided_by',
   comment: 'comment',
   operation: 'operation',
+  runState: 'run_state',
+  runTaskId: 'run_task_id',
+  runError: 'run_error',
 } as const;
 
 type PlainField = keyof typeof COLUMNS;
@@ -56,6 +59,7 @@ function fromRow(r: any): ApprovalRequest {
     createdAt: iso(r.created_at)!,
     expiresAt: iso(r.expires_at)!,
     decidedAt: iso(r.decided_at),
+    runParameters: r.run_parameters ? JSON.parse(r.run_parameters) : undefined,
   };
 }
 
@@ -91,6 +95,7 @@ export class ApprovalStore {
         id: randomUUID(),
         ...toColumns({ ...req, operation: approvalPlanOperation(req.plan) }),
         plan: JSON.stringify(req.plan ?? null),
+        run_parameters: req.runParameters ? JSON.stringify(req.runParameters) : null,
         digest: approvalPlanDigest(req.plan ?? null),
         state: 'pending',
         created_at: now,
@@ -153,7 +158,14 @@ export class ApprovalStore {
         .whereNot('requester', actor)
         .whereIn('approver_group', [...actorGroups])
         .where('expires_at', '>', now)
-        .update({ state: decision, decided_by: actor, decided_at: now, comment: comment ?? null });
+        .update({
+          state: decision,
+          decided_by: actor,
+          decided_at: now,
+          comment: comment ?? null,
+          // approved with a run to start: the starter's work item, in the same statement
+          ...(decision === 'approved' ? { run_state: tx.raw("CASE WHEN run_parameters IS NULL THEN NULL ELSE 'to-start' END") } : {}),
+        });
       if (n === 1) {
         await tx(A).insert({ approval_id: id, at: now, actor, event: decision, from_state: 'pending', to_state: decision, comment: comment ?? null });
       }
@@ -174,34 +186,87 @@ export class ApprovalStore {
   }
 
   /**
-   * The task's approved, unexpired request for this operation and cloud whose digest is the
-   * plan's. Refused (NotAllowedError) when the task has none; refused (ConflictError) naming
-   * each difference when the approved plan is not the plan given.
+   * Lets the run task `taskId` act on approval `approvalId` for this operation, cloud and plan:
+   * the request must be approved, unexpired, for this operation and cloud, its digest the plan's
+   * (a ConflictError names each difference), and bound to no other task. The first task that
+   * passes binds the approval to itself in one conditional UPDATE (`run_task_id` null or its
+   * own: a resumed task passes again); any other task is refused, so one approval runs once.
    */
   async verify(v: ApprovalVerification & { cloud: string }): Promise<ApprovalRequest> {
     await this.expireDue();
     const now = this.clock();
-    const rows = await this.db(T).where({ task_id: v.taskId }).orderBy('created_at', 'desc');
-    const mine = rows.map(fromRow).filter(a => a.operation === v.operation && a.cloud === v.cloud);
-    const approved = mine.filter(a => a.state === 'approved' && new Date(a.expiresAt) > now);
-    const digest = approvalPlanDigest(v.plan ?? null);
-    const match = approved.find(a => a.digest === digest);
-    if (match) return match;
-    if (approved.length) {
-      const diffs = approvalPlanDifferences(approved[0].plan, v.plan);
-      throw new ConflictError(
-        `The plan approved in request ${approved[0].id} (${approved[0].digest}) differs from what would run now (${digest}): ${diffs.join('; ')}. Nothing was changed; run the template again to ask for a new approval`,
+    const row = await this.db(T).where({ id: v.approvalId }).first();
+    if (!row) {
+      throw new NotAllowedError(`${v.operation} of ${v.cloud} needs an approved request; approval ${v.approvalId} does not exist. Run the template without approvalId to file one`);
+    }
+    const a = fromRow(row);
+    if (a.operation !== v.operation || a.cloud !== v.cloud) {
+      throw new NotAllowedError(
+        `Approval ${a.id} is for ${a.operation ?? 'an unbound plan'} of ${a.cloud ?? 'no cloud'}, not ${v.operation} of ${v.cloud}; file a request for this operation`,
       );
     }
-    let others = '';
-    if (mine.length) {
-      others = ` (the task's request ${mine[0].id} is ${mine[0].state === 'approved' ? 'approved but expired' : mine[0].state})`;
-    } else if (rows.length) {
-      others = ` (the task's requests are for ${rows.map(r => r.operation ?? 'an unbound plan').join(', ')})`;
+    if (a.state !== 'approved') {
+      throw new NotAllowedError(`Approval ${a.id} is ${a.state}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}; ${v.operation} of ${v.cloud} runs only once it is approved`);
     }
-    throw new NotAllowedError(
-      `${v.operation} of ${v.cloud} needs an approved, unexpired approval request of this task for this plan${others}; add an openstack:approval:request step with the action's plan before it`,
-    );
+    if (new Date(a.expiresAt) <= now) {
+      throw new NotAllowedError(`Approval ${a.id} expired at ${a.expiresAt}; run the template again to ask for a new approval`);
+    }
+    const digest = approvalPlanDigest(v.plan ?? null);
+    if (a.digest !== digest) {
+      const diffs = approvalPlanDifferences(a.plan, v.plan);
+      throw new ConflictError(
+        `The plan approved in request ${a.id} (${a.digest}) differs from what would run now (${digest}): ${diffs.join('; ')}. Nothing was changed; run the template again to ask for a new approval`,
+      );
+    }
+    const bound = await this.db.transaction(async tx => {
+      const n = await tx(T)
+        .where({ id: a.id, state: 'approved' })
+        .where(q => q.whereNull('run_task_id').orWhere('run_task_id', v.taskId))
+        .update({ run_task_id: v.taskId, run_state: 'started', run_error: null });
+      if (n === 1 && a.runTaskId !== v.taskId) {
+        await tx(A).insert({ approval_id: a.id, at: now, actor: a.decidedBy ?? 'system', event: 'run-started', comment: `task ${v.taskId}` });
+      }
+      return n;
+    });
+    const current = fromRow(await this.db(T).where({ id: a.id }).first());
+    if (bound !== 1) {
+      throw new ConflictError(`Approval ${a.id} has run already, in task ${current.runTaskId}; an approval lets exactly one run act. Run the template again to ask for a new approval`);
+    }
+    return current;
+  }
+
+  /**
+   * Takes the approved request's run to start: true for exactly one caller while it is
+   * `to-start`, or `starting` with a claim older than `leaseMs` (the replica that claimed it
+   * died). The caller then starts the run and calls {@link ApprovalStore.runStarted} or
+   * {@link ApprovalStore.runStartFailed}.
+   */
+  async claimRunStart(id: string, leaseMs: number): Promise<boolean> {
+    const now = this.clock();
+    const n = await this.db(T)
+      .where({ id, state: 'approved' })
+      .whereNull('run_task_id')
+      .where(q =>
+        q.where('run_state', 'to-start').orWhere(s => s.where('run_state', 'starting').where('run_claimed_at', '<=', new Date(now.getTime() - leaseMs))),
+      )
+      .update({ run_state: 'starting', run_claimed_at: now });
+    return n === 1;
+  }
+
+  /** Records the run's task (unless the run bound the approval first, which names it already). */
+  async runStarted(id: string, taskId: string, actor: string): Promise<ApprovalRequest> {
+    const now = this.clock();
+    await this.db.transaction(async tx => {
+      const n = await tx(T).where({ id }).whereNull('run_task_id').update({ run_task_id: taskId, run_state: 'started', run_error: null });
+      if (n === 1) await tx(A).insert({ approval_id: id, at: now, actor, event: 'run-started', comment: `task ${taskId}` });
+    });
+    return fromRow(await this.db(T).where({ id }).first());
+  }
+
+  /** Gives the claim back with the reason: the next attempt starts the run. */
+  async runStartFailed(id: string, error: string): Promise<ApprovalRequest> {
+    await this.db(T).where({ id, run_state: 'starting' }).whereNull('run_task_id').update({ run_state: 'to-start', run_error: error.slice(0, 2000) });
+    return fromRow(await this.db(T).where({ id }).first());
   }
 
   /** The requester withdraws a pending request. */

@@ -15,6 +15,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ApprovalState, ApprovalStore } from './ApprovalStore';
+import { RunStarter } from './runStarter';
 
 const STATES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
@@ -43,6 +44,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
  */
 export function createApprovalsRouter(deps: {
   store: ApprovalStore;
+  /** Starts an approved request's run, on behalf of its approver. */
+  runs: Pick<RunStarter, 'ensureStarted'>;
   auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -73,8 +76,10 @@ export function createApprovalsRouter(deps: {
   router.get('/approvals/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     if (!(await allowed(credentials, openstackApprovalReadPermission))) throw new NotAllowedError('Permission openstack.approval.read is required');
-    const approval = await store.get(req.params.id);
+    let approval = await store.get(req.params.id);
     const user = auth.isPrincipal(credentials, 'user') ? credentials.principal.userEntityRef : undefined;
+    // the approver's read finishes a start that did not finish (a restart, the scaffolder was down)
+    if (auth.isPrincipal(credentials, 'user')) approval = await deps.runs.ensureStarted(approval, credentials);
     const canDecide =
       approval.state === 'pending' &&
       !!user &&
@@ -92,8 +97,10 @@ export function createApprovalsRouter(deps: {
     const body = parse(decisionBody, req.body, 'body');
     const user = credentials.principal.userEntityRef;
     // membership of the request's group is a condition of the deciding UPDATE itself
-    const approval = await store.decide(req.params.id, user, body.decision === 'approve' ? 'approved' : 'rejected', body.comment, await deps.groupsOf(user));
-    await deps.notifyDecision?.(approval);
+    const decided = await store.decide(req.params.id, user, body.decision === 'approve' ? 'approved' : 'rejected', body.comment, await deps.groupsOf(user));
+    await deps.notifyDecision?.(decided);
+    // approved: its run starts now, as the approver's task (a failed start is retried, never undoes the decision)
+    const approval = await deps.runs.ensureStarted(decided, credentials);
     res.json({ approval });
   });
 

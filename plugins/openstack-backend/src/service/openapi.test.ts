@@ -43,6 +43,7 @@ describe('openapi.yaml', () => {
     });
     const approvals = createApprovalsRouter({
       store: {} as any,
+      runs: {} as any,
       auth: mockServices.auth(),
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions(),

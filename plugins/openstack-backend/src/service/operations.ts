@@ -84,6 +84,8 @@ export async function listOperations(
       state: STATE[t.status],
       actor: t.createdBy,
       taskId: t.id,
+      // a run the backend started on approval: the request it runs (the request's runTaskId names this task)
+      approvalId: typeof t.spec.parameters?.approvalId === 'string' && t.spec.parameters.approvalId ? t.spec.parameters.approvalId : undefined,
       host: typeof t.spec.parameters?.host === 'string' ? t.spec.parameters.host : undefined,
       startedAt: t.createdAt,
       finishedAt: STATE[t.status] === 'running' ? undefined : t.lastHeartbeatAt,

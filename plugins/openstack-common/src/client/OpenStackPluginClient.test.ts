@@ -72,7 +72,7 @@ const everyMethod: { [K in keyof OpenStackPluginApi]: (c: OpenStackPluginApi) =>
       plan: null,
       timeoutMinutes: 5,
     }),
-  verifyApproval: c => c.verifyApproval({ taskId: 't', operation: 'upgrade', cloud: cloudRef, plan: { operation: 'upgrade' } }),
+  verifyApproval: c => c.verifyApproval({ approvalId: 'a-1', taskId: 't', operation: 'upgrade', cloud: cloudRef, plan: { operation: 'upgrade' } }),
   getApproval: c => c.getApproval('a-1'),
   listChartSources: c => c.listChartSources(),
   decideApproval: c => c.decideApproval('a-1', 'approve'),

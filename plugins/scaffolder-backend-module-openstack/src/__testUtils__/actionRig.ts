@@ -83,7 +83,7 @@ export function rig(permissions: PermissionsService, chartRequests: string[]) {
     ],
     'openstack:catalog:register': [createCatalogRegisterAction({ permissions, api }), step(registerExamples)],
     'openstack:approval:request': [
-      createApprovalRequestAction({ permissions, backend: approvalRoutes as unknown as OpenStackPluginApi, appBaseUrl: 'http://localhost:3000', pollMs: 1 }),
+      createApprovalRequestAction({ permissions, backend: approvalRoutes as unknown as OpenStackPluginApi, appBaseUrl: 'http://localhost:3000' }),
       step(approvalExamples),
     ],
   } as const;

@@ -122,6 +122,8 @@ export const rows: BadInputRow[] = [
   ['../ in the cloud ref (approval)', 'approval', { cloud: 'resource:default/../demo' }, 'input.cloud'],
   ['10,000-character cloud ref (approval)', 'approval', { cloud: HUGE }, 'input.cloud'],
   ['a plan of more than 64 KiB', 'approval', { plan: { notes: 'a'.repeat(70_000) } }, 'input.plan'],
+  ['no form values for the run', 'approval', { runParameters: undefined }, 'input.runParameters'],
+  ['form values of a run that carry its approval', 'approval', { runParameters: { approvalId: 'req-1' } }, 'input.runParameters.approvalId'],
 ];
 
 /** The input of a row: the action's valid input (`base`, its example's) with the row's change. */
@@ -143,7 +145,12 @@ export const fieldsNamed = (message: string) =>
  * context and the error it threw, if any.
  */
 export async function runRow(action: unknown, input: Record<string, unknown>) {
-  const ctx = createMockActionContext({ input, user: { ref: 'user:default/mock' } } as Parameters<typeof createMockActionContext>[0]);
+  const ctx = createMockActionContext({
+    input,
+    user: { ref: 'user:default/mock' },
+    // the template of the task (the approval step files the run of this template)
+    templateInfo: { entityRef: 'template:default/openstack-upgrade-cloud' },
+  } as Parameters<typeof createMockActionContext>[0]);
   const error = await (action as { handler: (c: unknown) => Promise<void> }).handler(ctx).then(
     () => undefined,
     e => e,

@@ -26,25 +26,37 @@ describe('approvalGateFromConfig', () => {
 });
 
 describe('enforceApproval', () => {
-  it('asks the backend with the task, the operation, the cloud and the plan; once per task and plan', async () => {
+  it('asks the backend with the approval, the task, the operation, the cloud and the plan; once per task and plan', async () => {
     const b = backend();
     const gate = approvalGateFromConfig(config(), b);
     const store = new Map<string, unknown>();
     const ctx = Object.assign(recoverableContext({}, store), { task: { id: 't-7' } });
-    await enforceApproval(ctx as any, gate, plan, 'production');
-    await enforceApproval(ctx as any, gate, plan, 'production');
+    await enforceApproval(ctx as any, gate, plan, 'production', 'a-1');
+    await enforceApproval(ctx as any, gate, plan, 'production', 'a-1');
     expect(b.verifyApproval).toHaveBeenCalledTimes(1);
-    expect(b.verifyApproval).toHaveBeenCalledWith({ taskId: 't-7', operation: 'create', cloud: 'resource:default/x', plan });
+    expect(b.verifyApproval).toHaveBeenCalledWith({ approvalId: 'a-1', taskId: 't-7', operation: 'create', cloud: 'resource:default/x', plan });
+  });
+
+  it('refuses a run without an approval where the lifecycle needs one, before asking the backend', async () => {
+    const b = backend();
+    const gate = approvalGateFromConfig(config(), b);
+    for (const none of [undefined, '']) {
+      await expect(enforceApproval(recoverableContext({}, new Map()) as any, gate, plan, 'production', none)).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining('Refused to create resource:default/x: a cloud of lifecycle production needs an approval to create'),
+      });
+    }
+    expect(b.verifyApproval).not.toHaveBeenCalled();
   });
 
   it("skips the backend where the lifecycle needs no approval, and on a dry run; refuses with the backend's reason", async () => {
     const b = backend();
     const gate = approvalGateFromConfig(config({ development: [] }), b);
-    await enforceApproval(recoverableContext({}, new Map()) as any, gate, plan, 'development');
-    await enforceApproval(Object.assign(recoverableContext({}, new Map()), { isDryRun: true }) as any, gate, plan, 'production');
+    await enforceApproval(recoverableContext({}, new Map()) as any, gate, plan, 'development', undefined);
+    await enforceApproval(Object.assign(recoverableContext({}, new Map()), { isDryRun: true }) as any, gate, plan, 'production', undefined);
     expect(b.verifyApproval).not.toHaveBeenCalled();
     b.verifyApproval.mockRejectedValueOnce(Object.assign(new Error('Request failed with 403'), { body: { error: { message: 'no approved request' } } }));
-    await expect(enforceApproval(recoverableContext({}, new Map()) as any, gate, plan, 'production')).rejects.toMatchObject({
+    await expect(enforceApproval(recoverableContext({}, new Map()) as any, gate, plan, 'production', 'a-2')).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: 'Refused to create resource:default/x: no approved request',
     });

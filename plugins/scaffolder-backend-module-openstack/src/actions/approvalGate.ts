@@ -57,33 +57,51 @@ interface GateContext {
 
 /**
  * Refuses to go on unless the cloud's lifecycle needs no approval for this operation, or the
- * task holds an approved, unexpired request for exactly this plan (the backend compares the
- * digests and names what changed). Whatever the template says: the action asks, not a step.
- * A dry run changes nothing and needs none. Checked once per task and plan (a resumed task does
- * not ask again).
+ * run was started with an approval (the action's `input.approvalId`, which the backend adds when it starts
+ * the run on approval) that is approved, unexpired, for exactly this plan (the backend compares
+ * the digests and names what changed) and bound to this task alone (a second run of the same
+ * approval is refused). Whatever the template says: the action asks, not a step. A dry run
+ * changes nothing and needs none. Checked once per task and plan (a resumed task does not ask
+ * again). The log names the requester and the approver.
  */
-export async function enforceApproval(ctx: GateContext, gate: ApprovalGate, plan: ApprovalPlan, lifecycle: string | undefined): Promise<void> {
+export async function enforceApproval(
+  ctx: GateContext,
+  gate: ApprovalGate,
+  plan: ApprovalPlan,
+  lifecycle: string | undefined,
+  /** The action's `input.approvalId`: the approval the backend started this run with. */
+  approvalIdInput: string | undefined,
+): Promise<void> {
   const op = plan.operation;
   const digest = approvalPlanDigest(plan);
+  // a form field left empty arrives as ""
+  const approvalId = approvalIdInput || undefined;
   if (ctx.isDryRun) return;
-  if (!gate.required(lifecycle).includes(op)) {
-    ctx.logger.info(`No approval needed to ${op} on a cloud of lifecycle ${lifecycle ?? '(none)'} (openstack.approvals.required)`);
-    return;
+  if (!approvalId) {
+    if (!gate.required(lifecycle).includes(op)) {
+      ctx.logger.info(`No approval needed to ${op} on a cloud of lifecycle ${lifecycle ?? '(none)'} (openstack.approvals.required)`);
+      return;
+    }
+    throw new NotAllowedError(
+      `Refused to ${op} ${plan.cloud}: a cloud of lifecycle ${lifecycle ?? '(none)'} needs an approval to ${op} (openstack.approvals.required), and this run has none (input.approvalId). Run the template without it: it files the request, and the run starts when a member of the approver group approves`,
+    );
   }
   const approval = await ctx.checkpoint({
     key: `approval.verify.${op}.${digest}`,
     fn: async () => {
       try {
-        const a = await gate.verify({ taskId: ctx.task.id, operation: op, cloud: plan.cloud, plan });
-        return { id: a.id, decidedBy: a.decidedBy ?? '' };
+        const a = await gate.verify({ approvalId, taskId: ctx.task.id, operation: op, cloud: plan.cloud, plan });
+        return { id: a.id, requester: a.requester, requestTaskId: a.taskId, decidedBy: a.decidedBy ?? '', comment: a.comment ?? '' };
       } catch (e) {
-        // the backend's reason (no approval, or what changed), not the HTTP wrapping
+        // the backend's reason (no approval, what changed, another run), not the HTTP wrapping
         const reason = (e as { body?: { error?: { message?: string } } }).body?.error?.message ?? (e as Error).message;
         throw new NotAllowedError(`Refused to ${op} ${plan.cloud}: ${reason}`);
       }
     },
   });
-  ctx.logger.info(`Approved by ${approval.decidedBy} (request ${approval.id}) for exactly this plan (${digest})`);
+  ctx.logger.info(
+    `Requested by ${approval.requester} (task ${approval.requestTaskId}), approved by ${approval.decidedBy}${approval.comment ? ` ("${approval.comment}")` : ''}: request ${approval.id}, for exactly this plan (${digest}); this task is its one run`,
+  );
 }
 
 /**

@@ -10,7 +10,6 @@ import {
   quoteValue,
   stringifyCloudRef,
 } from '@backstage-openstack/plugin-openstack-common';
-import { pollUntil } from '@backstage-openstack/plugin-openstack-node';
 import { examples } from './approvalRequest.examples';
 import { authorizeAction } from './authorize';
 import { timeoutMinutesField } from './inputFields';
@@ -23,23 +22,23 @@ export interface ApprovalRequestDeps {
   permissions: PermissionsService;
   backend: OpenStackPluginApi;
   appBaseUrl: string;
-  pollMs?: number;
 }
 
 /**
- * `openstack:approval:request` — asks the approver group to approve the next steps and waits
- * for the decision. The request is made once per task step (a resumed task finds it again);
- * approved → the task goes on and the output names the approver; rejected, expired or
- * cancelled → the task fails with the decision and its comment. Nobody approves their own
- * request. While it waits, the task holds one of the scaffolder's task slots.
+ * `openstack:approval:request` — the request phase of a two-phase template: files a request for
+ * the approver group to approve `plan`, with the form values of the run (`runParameters`, never
+ * secrets), and ENDS. The task holds no scaffolder slot while the request waits. When a member of
+ * the group (never the requester) approves, the backend starts the run: a new task of the same
+ * template, on behalf of the approver, with these values and `approvalId`, which the run's
+ * action verifies (approved, unexpired, the same plan, one run). Made once per task step (a
+ * resumed task finds it again).
  *
  * @public
  */
 export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
-  const pollMs = deps.pollMs ?? 5000;
   return createTemplateAction({
     id: 'openstack:approval:request',
-    description: 'Asks a platform-team member (never the requester) to approve, and waits for the decision',
+    description: 'Files a request for a platform-team member (never the requester) to approve the plan; the run starts, as a new task, once approved',
     examples,
     supportsDryRun: true,
     schema: {
@@ -50,11 +49,14 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
         cloud: z => z.string({ description: 'The cloud it concerns (key or entity ref), for the cloud page' }).optional(),
         approverGroup: z => z.string({ description: 'Group whose members may decide' }).default('group:default/platform-team'),
         timeoutMinutes: timeoutMinutesField('The request expires after this long', MAX_APPROVAL_TIMEOUT_MINUTES, 1440),
+        runParameters: z =>
+          z
+            .record(z.string(), z.unknown())
+            .describe('The form values to run this template with once approved (`${{ parameters }}`; never secrets)'),
       },
       output: {
         requestId: z => z.string().describe('The approval request'),
-        approvedBy: z => z.string().describe('Who approved'),
-        comment: z => z.string().optional().describe('The approver’s comment'),
+        url: z => z.string().describe('Where the approver group decides (and everyone follows the request and its run)'),
       },
     },
     async handler(ctx) {
@@ -81,6 +83,17 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
       if (typeof input.approverGroup !== 'string' || !GROUP_REF.test(input.approverGroup)) {
         issues.push(`input.approverGroup ${quoteValue(input.approverGroup)}: not a group entity ref; use e.g. group:default/platform-team`);
       }
+      const runParameters = input.runParameters;
+      if (!runParameters || typeof runParameters !== 'object' || Array.isArray(runParameters)) {
+        issues.push('input.runParameters: give the form values to run with once approved, e.g. runParameters: ${{ parameters }}');
+      } else if ('approvalId' in runParameters && runParameters.approvalId) {
+        issues.push('input.runParameters.approvalId: this run was started by an approval; a run does not file requests (add `if: ${{ not parameters.approvalId }}` to the step)');
+      } else if (JSON.stringify(runParameters).length > MAX_APPROVAL_PLAN_LENGTH) {
+        issues.push(`input.runParameters: longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON`);
+      }
+      if (!ctx.templateInfo?.entityRef) {
+        issues.push('the task has no template (templateInfo.entityRef): the run is started from the template that filed the request');
+      }
       if ((JSON.stringify(input.plan ?? null) ?? '').length > MAX_APPROVAL_PLAN_LENGTH) {
         issues.push(`input.plan: longer than ${MAX_APPROVAL_PLAN_LENGTH} characters as JSON. Show the approver a shorter plan`);
       }
@@ -88,13 +101,15 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
       // approvals are keyed by the full cloud ref
       const cloud = input.cloud === undefined ? undefined : stringifyCloudRef(parseCloudRef(input.cloud, 'input.cloud'));
       if (ctx.isDryRun) {
-        ctx.logger.info(`Would ask ${input.approverGroup} to approve "${input.title}"`);
+        ctx.logger.info(`Would ask ${input.approverGroup} to approve "${input.title}"; the run would start once approved`);
         ctx.output('requestId', 'dry-run');
-        ctx.output('approvedBy', 'dry-run');
+        ctx.output('url', `${deps.appBaseUrl}/openstack/approvals`);
         return;
       }
       const taskId = ctx.task.id;
       const stepId = ctx.step?.id ?? 'approval';
+      // the form values without the empty approvalId of the request phase (the backend adds it to the run)
+      const { approvalId: _none, ...values } = runParameters as Record<string, unknown>;
       const id = await ctx.checkpoint({
         key: `approval.request.${stepId}`,
         fn: async () =>
@@ -102,7 +117,7 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
             await deps.backend.createApproval({
               taskId,
               stepId,
-              templateRef: ctx.templateInfo?.entityRef,
+              templateRef: ctx.templateInfo!.entityRef!,
               requester,
               approverGroup: input.approverGroup,
               cloud,
@@ -110,28 +125,16 @@ export function createApprovalRequestAction(deps: ApprovalRequestDeps) {
               summary: input.summary,
               plan: input.plan ?? null,
               timeoutMinutes: input.timeoutMinutes,
+              runParameters: values,
             })
           ).id,
       });
-      ctx.logger.info(`Waiting for ${input.approverGroup} to approve: ${deps.appBaseUrl}/openstack/approvals/${id}`);
-      const decided = await pollUntil(
-        `a decision on approval ${id}`,
-        async () => {
-          const { approval: a } = await deps.backend.getApproval(id);
-          return a.state === 'pending' ? undefined : a;
-        },
-        // the request's own expiry ends the wait; the margin covers clock skew between replicas
-        { timeoutMs: (input.timeoutMinutes + 1) * 60_000, intervalMs: pollMs, signal: ctx.signal },
+      const url = `${deps.appBaseUrl}/openstack/approvals/${id}`;
+      ctx.logger.info(
+        `Filed approval request ${id} for ${input.approverGroup}: ${url}. This task ends here and holds no task slot; when a member of ${input.approverGroup} approves, ${ctx.templateInfo!.entityRef} runs as a new task on their behalf`,
       );
-      if (decided.state !== 'approved') {
-        throw new Error(
-          `Approval ${decided.state}${decided.decidedBy ? ` by ${decided.decidedBy}` : ''}${decided.comment ? `: ${decided.comment}` : ''}`,
-        );
-      }
-      ctx.logger.info(`Approved by ${decided.decidedBy}${decided.comment ? `: ${decided.comment}` : ''}`);
       ctx.output('requestId', id);
-      ctx.output('approvedBy', decided.decidedBy!);
-      if (decided.comment) ctx.output('comment', decided.comment);
+      ctx.output('url', url);
     },
   });
 }

@@ -14,7 +14,7 @@ import {
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './cloudCreate.examples';
-import { timeoutMinutesField, approvalPlanOutputs } from './inputFields';
+import { timeoutMinutesField, approvalPlanOutputs, approvalIdField } from './inputFields';
 import { CloudKeyHolders } from './claimCloudKey';
 import { createCloud } from './createSteps';
 import { authorizeAction } from './authorize';
@@ -89,6 +89,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
             .default('production'),
         planOnly: z =>
           z.boolean({ description: 'Only validate and plan: output the plan to approve (openstack:approval:request), change nothing' }).default(false),
+        approvalId: approvalIdField,
         waitForReady: z => z.boolean({ description: 'Wait until every service is Healthy' }).default(true),
         timeoutMinutes: timeoutMinutesField('How long to wait until every service is Healthy (waitForReady)', 240, 30),
       },
@@ -132,7 +133,7 @@ export function createCloudCreateAction(deps: CloudCreateDeps) {
       // validate: the driver refuses what it cannot create, naming the field, before anything changes
       const target = await deps.drivers[kind].openCreate(ctx, ctx.input);
       const holdLease = (cloudRef: string, fn: () => Promise<void>) => holdCloudLease(ctx, deps.api, credentials, cloudRef, 'create', fn);
-      await createCloud(ctx, target, { ...deps, holdLease }, { owner, lifecycle, planOnly, waitForReady, timeoutMinutes });
+      await createCloud(ctx, target, { ...deps, holdLease }, { owner, lifecycle, planOnly, approvalId: ctx.input.approvalId, waitForReady, timeoutMinutes });
     },
   });
 }

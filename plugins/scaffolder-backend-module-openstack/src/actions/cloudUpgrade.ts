@@ -7,7 +7,7 @@ import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-opensta
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './cloudUpgrade.examples';
-import { cloudRefField, timeoutMinutesField, approvalPlanOutputs } from './inputFields';
+import { cloudRefField, timeoutMinutesField, approvalPlanOutputs, approvalIdField } from './inputFields';
 import { upgradeCloud } from './upgradeSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
@@ -54,6 +54,7 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
         timeoutMinutes: timeoutMinutesField('How long to follow the rollout', 720, 30),
         planOnly: z =>
           z.boolean({ description: 'Only plan: run the preflight checks and output the plan, change nothing (for an approval step)' }).default(false),
+        approvalId: approvalIdField,
         waitForRollout: z =>
           z
             .boolean({
@@ -87,7 +88,7 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
       const upgrade = async () => {
         const target = await deps.drivers[cloud.driver].openUpgrade(ctx, cloud, { argocdNamespace });
-        await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs, approvals: deps.approvals }, { targetRelease, timeoutMinutes, planOnly, waitForRollout });
+        await upgradeCloud(ctx, target, cloud, { computeHosts, pollMs: deps.pollMs, approvals: deps.approvals }, { targetRelease, timeoutMinutes, planOnly, approvalId: ctx.input.approvalId, waitForRollout });
       };
       // one operation per cloud: a plan changes nothing and takes no lease; the upgrade holds it
       if (planOnly) await upgrade();

@@ -17,7 +17,7 @@ import { resolveCloud, ResolvedCloud } from '@backstage-openstack/plugin-opensta
 import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './computeEnroll.examples';
-import { cloudRefField, timeoutMinutesField, approvalPlanOutputs } from './inputFields';
+import { cloudRefField, timeoutMinutesField, approvalPlanOutputs, approvalIdField } from './inputFields';
 import { enrollHost, EnrollStepDeps } from './enrollSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
@@ -62,6 +62,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         timeoutMinutes: timeoutMinutesField('How long to wait for the host', 120, 15),
         planOnly: z =>
           z.boolean({ description: 'Only validate and plan: output the plan to approve (openstack:approval:request), change nothing' }).default(false),
+        approvalId: approvalIdField,
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('Catalog entity of the host (Resource openstack-compute-host)'),
@@ -92,7 +93,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         outputApprovalPlan(ctx, deps.approvals, approvalPlan, cloud.lifecycle);
         return;
       }
-      await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle);
+      await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle, ctx.input.approvalId);
       // one operation per cloud: the enrollment holds the cloud's lease
       const { bundleSecret } = await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'enroll', async () => {
         const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);

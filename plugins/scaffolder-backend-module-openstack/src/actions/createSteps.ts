@@ -25,6 +25,8 @@ export interface CreateStepInput {
   lifecycle: string;
   /** Only validate, claim and render: output the plan to approve (and its digest), change nothing. */
   planOnly: boolean;
+  /** The approval the backend started this run with (the run phase). */
+  approvalId?: string;
   waitForReady: boolean;
   timeoutMinutes: number;
 }
@@ -73,7 +75,7 @@ export async function createCloud(ctx: DriverContext, target: CreateTarget, deps
     return;
   }
   // whatever the template says: no change without the task's approval of exactly this plan
-  await enforceApproval(ctx, deps.approvals, approvalPlan, input.lifecycle);
+  await enforceApproval(ctx, deps.approvals, approvalPlan, input.lifecycle, input.approvalId);
   if (ctx.isDryRun) {
     for (const line of rendered.preview) ctx.logger.info(`Dry run: ${line}`);
     ctx.logger.info('Dry run: nothing was changed');

@@ -35,3 +35,13 @@ export const approvalPlanOutputs = {
   approvalRequired: (z: Zod) =>
     z.boolean().describe("planOnly: whether the cloud's lifecycle needs an approval for it (openstack.approvals.required)").optional(),
 };
+
+/**
+ * `approvalId`: the approval a run was started with. The backend adds it to the form values when
+ * it starts the run on approval; the action verifies it and binds it to its task.
+ */
+export const approvalIdField = (z: Zod) =>
+  z
+    .string()
+    .describe('The approval this run was started with (added by the backend on approval; empty in the request phase)')
+    .optional();

@@ -168,10 +168,12 @@ describe('actions under the real permission framework', () => {
     it('openstack:approval:request asks the approvals backend, as the user who started the task', async () => {
       const { actions, approvals } = rig(permissions, chartRequests);
       const [action, input] = actions['openstack:approval:request'];
-      const ctx = createMockActionContext({ input: { ...input }, user });
+      const ctx = createMockActionContext({ input: { ...input }, user, templateInfo: { entityRef: 'template:default/openstack-upgrade-cloud' } } as any);
       await (action.handler as (c: unknown) => Promise<void>)(ctx);
-      expect(approvals.createApproval).toHaveBeenCalledWith(expect.objectContaining({ requester: 'user:default/mock', approverGroup: 'group:default/platform-team' }));
-      expect(ctx.output).toHaveBeenCalledWith('approvedBy', 'user:default/alice');
+      expect(approvals.createApproval).toHaveBeenCalledWith(
+        expect.objectContaining({ requester: 'user:default/mock', approverGroup: 'group:default/platform-team', templateRef: 'template:default/openstack-upgrade-cloud' }),
+      );
+      expect(ctx.output).toHaveBeenCalledWith('requestId', expect.any(String));
     });
   });
 });

@@ -19,6 +19,8 @@ export interface UpgradeInput {
   targetRelease: string;
   timeoutMinutes: number;
   planOnly: boolean;
+  /** The approval the backend started this run with (the run phase). */
+  approvalId?: string;
   waitForRollout: boolean;
 }
 
@@ -225,7 +227,7 @@ export async function upgradeCloud(
     return;
   }
   const plan = await checkpointPlan({ ctx, target, cloud, deps, targetRelease: input.targetRelease });
-  await enforceApproval(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, plan), cloud.lifecycle);
+  await enforceApproval(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, plan), cloud.lifecycle, input.approvalId);
   // Workspace edits are idempotent (values set to the plan's targets) and redone on every run.
   const manifests = target.gitops ? await target.editManifests(plan) : [];
   if (manifests.length) ctx.logger.info(`Updated ${manifests.length} manifest(s) in the workspace for the pull request: ${manifests.join(', ')}`);

@@ -64,6 +64,24 @@ export const ApprovalsList = ({ cloudRef, initialState = 'pending' }: { cloudRef
 };
 
 /** One request: its plan, its audit trail, and Approve / Reject for those allowed. */
+/**
+ * The run the approval started (the backend starts it on approval, as the approver's task), or
+ * where starting it stands: a start the backend did not finish is finished by the approver's next
+ * read of this page.
+ */
+function runCell(a: ApprovalRequest) {
+  if (a.runTaskId) {
+    return (
+      <Link to={`/create/tasks/${a.runTaskId}`} data-testid="approval-run-link">
+        {a.runTaskId}
+      </Link>
+    );
+  }
+  if (a.state !== 'approved') return a.runParameters ? 'starts once approved' : '—';
+  if (a.runError) return `not started yet (${a.runError}); the approver's next visit of this page tries again`;
+  return a.runState ? 'starting' : '—';
+}
+
 export const ApprovalView = ({ id }: { id: string }) => {
   const api = useApi(openstackApiRef);
   const alertApi = useApi(alertApiRef);
@@ -98,7 +116,8 @@ export const ApprovalView = ({ id }: { id: string }) => {
               requester: a.requester,
               approvers: a.approverGroup,
               cloud: a.cloud ?? '—',
-              task: <Link to={`/create/tasks/${a.taskId}`}>{a.taskId}</Link>,
+              'request task': <Link to={`/create/tasks/${a.taskId}`}>{a.taskId}</Link>,
+              run: runCell(a),
               requested: new Date(a.createdAt).toLocaleString(),
               expires: new Date(a.expiresAt).toLocaleString(),
               decision: a.decidedBy ? `${a.state} by ${a.decidedBy}${a.comment ? `: ${a.comment}` : ''}` : '—',

@@ -41,4 +41,20 @@ describe('historyRows', () => {
     expect(rows[3]).toMatchObject({ kind: 'approval (upgrade)', requestedBy: 'user:default/carol', decidedBy: 'user:default/alice', comment: 'go', digest: 'sha256:abcdef0123456789', state: 'approved', taskId: 't-1', approvalId: 'a-1' });
     expect(rows[1]).toMatchObject({ state: 'pending', decidedBy: undefined });
   });
+
+  it('puts the run an approval started right after its request, and names the phases', () => {
+    const rows = historyRows(
+      [
+        op('t-req', '2026-12-01T10:00:00Z'),
+        // the run started later, on approval, but stands with its request
+        { ...op('t-run', '2026-12-03T09:00:00Z'), approvalId: 'a-1', actor: 'user:default/alice' },
+        op('t-other', '2026-12-02T10:00:00Z'),
+      ],
+      [request('a-1', 't-req', '2026-12-01T10:00:05Z', { runTaskId: 't-run' })],
+    );
+    expect(rows.map(r => r.key)).toEqual(['op-t-other', 'op-t-req', 'approval-a-1', 'op-t-run']);
+    expect(rows.map(r => r.kind)).toEqual(['upgrade', 'upgrade (request)', 'approval (upgrade)', 'upgrade (approved run)']);
+    expect(rows[2]).toMatchObject({ requestedBy: 'user:default/carol', decidedBy: 'user:default/alice', runTaskId: 't-run' });
+    expect(rows[3]).toMatchObject({ requestedBy: 'user:default/alice', approvalId: 'a-1', taskId: 't-run' });
+  });
 });

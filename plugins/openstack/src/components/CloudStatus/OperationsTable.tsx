@@ -18,17 +18,27 @@ export interface HistoryRow {
   digest?: string;
   taskId?: string;
   approvalId?: string;
+  /** A request's run: the task the backend started on approval. */
+  runTaskId?: string;
 }
 
 /**
- * Tasks and approval requests of a cloud in one list, newest task first; each request follows the
- * task it belongs to (the same task id), a request whose task is not listed stands by its own date.
+ * Tasks and approval requests of a cloud in one list, newest first. A request stands right after
+ * the task that filed it (the request phase of a template), and the run it started on approval
+ * (the run task, whose `approvalId` names it) right after the request; a request whose task is
+ * not listed stands by its own date.
  */
 export function historyRows(ops: OperationRecord[], approvals: ApprovalRequest[]): HistoryRow[] {
+  const requestTasks = new Set(approvals.map(a => a.taskId));
+  // the request phase only filed the request; the run is another task
+  const phase = (o: OperationRecord) => {
+    if (o.taskId && requestTasks.has(o.taskId)) return `${o.kind} (request)`;
+    return o.approvalId ? `${o.kind} (approved run)` : o.kind;
+  };
   const tasks: HistoryRow[] = ops.map(o => ({
     key: `op-${o.id}`,
     startedAt: o.startedAt,
-    kind: o.kind,
+    kind: phase(o),
     title: o.title,
     state: o.state,
     requestedBy: o.actor,
@@ -47,14 +57,22 @@ export function historyRows(ops: OperationRecord[], approvals: ApprovalRequest[]
     digest: a.digest,
     taskId: a.taskId,
     approvalId: a.id,
+    runTaskId: a.runTaskId,
   }));
   const taskStart = new Map(tasks.filter(t => t.taskId).map(t => [t.taskId!, t.startedAt]));
-  // sort key: the task's start (a request joins its task), then the task before its requests
-  const sortKey = (r: HistoryRow) => [(r.taskId && taskStart.get(r.taskId)) || r.startedAt, r.key.startsWith('op-') ? 1 : 0, r.startedAt] as const;
+  const requestOf = new Map(approvals.map(a => [a.id, a]));
+  // sort key: the start of the group (the request's task, else the request, else the task
+  // itself), then the request task, its request, the run it started
+  const sortKey = (r: HistoryRow): [string, number, string] => {
+    if (r.key.startsWith('approval-')) return [(r.taskId && taskStart.get(r.taskId)) || r.startedAt, 1, r.startedAt];
+    const request = r.approvalId ? requestOf.get(r.approvalId) : undefined;
+    if (request) return [taskStart.get(request.taskId) || request.createdAt, 2, r.startedAt];
+    return [r.startedAt, 0, r.startedAt];
+  };
   return [...tasks, ...requests].sort((x, y) => {
     const [a1, a2, a3] = sortKey(x);
     const [b1, b2, b3] = sortKey(y);
-    return b1.localeCompare(a1) || b2 - a2 || a3.localeCompare(b3);
+    return b1.localeCompare(a1) || a2 - b2 || a3.localeCompare(b3);
   });
 }
 
@@ -63,6 +81,8 @@ const Links = ({ row }: { row: HistoryRow }) => (
     {row.taskId && <Link to={`/create/tasks/${row.taskId}`}>task</Link>}
     {row.taskId && row.approvalId && ' · '}
     {row.approvalId && <Link to={`/openstack/approvals/${row.approvalId}`}>approval</Link>}
+    {row.runTaskId && ' · '}
+    {row.runTaskId && <Link to={`/create/tasks/${row.runTaskId}`}>run</Link>}
     {!row.taskId && !row.approvalId && '—'}
   </>
 );
