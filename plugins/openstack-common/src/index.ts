@@ -77,6 +77,7 @@ export {
   stringifyCloudRef,
 } from './cloudRef';
 export {
+  COMPUTE_BUNDLE_FILES,
   COMPUTE_HOST_LABEL,
   type ComputeBundleCredentials,
   computeBundleSecretName,
@@ -84,6 +85,7 @@ export {
   type ComputeCredentialSource,
   computeCredentialSources,
   type ComputeEnrollInput,
+  type ComputeStorage,
   enrollAggregateName,
   type EnrollIssue,
   HOST_NAME,
