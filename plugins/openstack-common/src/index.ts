@@ -103,6 +103,16 @@ export {
   validateMaintenanceInput,
 } from './compute/maintenance';
 export {
+  JOIN_PACKAGES,
+  JOIN_SERVICES,
+  joinFilePath,
+  joinInstructions,
+  type JoinInstructions,
+  NOVA_VERSION,
+  novaSeriesOf,
+  renderJoinScript,
+} from './compute/join';
+export {
   openstackApprovalDecidePermission,
   openstackApprovalReadPermission,
   openstackCloudCreatePermission,
