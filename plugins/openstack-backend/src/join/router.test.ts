@@ -18,12 +18,12 @@ const files = {
 };
 
 /** The plugin on its real (in-memory SQLite) database, the catalog mocked, the join settings given. */
-async function start(join: Record<string, unknown> = {}) {
+async function start(join: Record<string, any> = {}) {
   const { server } = await startTestBackend({
     features: [
       openstackPlugin,
       catalogServiceMock.factory({ entities: [cloud] }),
-      mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { join } } }),
+      mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, openstack: { join } } as any }),
     ],
   });
   return server;
