@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { JoinTokenStatus } from '@backstage-openstack/plugin-openstack-common';
 import { Knex } from 'knex';
 
 const TABLE = 'openstack_join_tokens';
@@ -18,23 +19,6 @@ interface Row {
   report_until: number | string | null;
   reported_version: string | null;
   reported_at: number | string | null;
-}
-
-/** A join token as the suite shows it: never the token, never the bundle. */
-export interface JoinTokenState {
-  cloudRef: string;
-  cloudKey: string;
-  host: string;
-  managementIp: string;
-  /** `unused` (valid, not fetched), `expired` (never fetched), `used` (script fetched), `reported` (version reported). */
-  state: 'unused' | 'expired' | 'used' | 'reported';
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  usedAt?: string;
-  usedFrom?: string;
-  reportedVersion?: string;
-  reportedAt?: string;
 }
 
 /** What the join route gets once for a token: whom it is for and the decrypted bundle. */
@@ -153,16 +137,15 @@ export class JoinTokenStore {
   }
 
   /** The latest token of a host of a cloud, or undefined. */
-  async latest(cloudRef: string, host: string): Promise<JoinTokenState | undefined> {
+  async latest(cloudRef: string, host: string): Promise<JoinTokenStatus | undefined> {
     const row = await this.db<Row>(TABLE).where({ cloud_ref: cloudRef, host }).orderBy('created_at', 'desc').first();
     if (!row) return undefined;
-    let state: JoinTokenState['state'] = 'unused';
+    let state: JoinTokenStatus['state'] = 'unused';
     if (row.reported_version) state = 'reported';
     else if (row.used_at !== null && row.used_at !== undefined) state = 'used';
     else if (Number(row.expires_at) <= this.now()) state = 'expired';
     return {
       cloudRef: row.cloud_ref,
-      cloudKey: row.cloud_key,
       host: row.host,
       managementIp: row.management_ip,
       state,
