@@ -107,12 +107,13 @@ interface Model {
 function newModel(over: Partial<Model> = {}): Model {
   return {
     calls: [],
-    secrets: new Map(
-      Object.entries(PASSWORDS).map(([name, pw]) => [
+    secrets: new Map<string, { labels: Record<string, string>; data: Record<string, string> }>([
+      ...Object.entries(PASSWORDS).map(([name, pw]): [string, { labels: Record<string, string>; data: Record<string, string> }] => [
         `${NS}/${name}`,
         { labels: {}, data: { password: Buffer.from(pw).toString('base64') } },
-      ]).concat([[`${NS}/zed-metadata-proxy`, { labels: {}, data: { 'shared-secret': Buffer.from(METADATA_SECRET).toString('base64') } }]]),
-    ),
+      ]),
+      [`${NS}/zed-metadata-proxy`, { labels: {}, data: { 'shared-secret': Buffer.from(METADATA_SECRET).toString('base64') } }],
+    ]),
     cronJob: true,
     jobs: new Map(),
     serviceReads: 0,
