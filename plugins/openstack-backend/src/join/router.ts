@@ -1,4 +1,4 @@
-import { AuditorService, AuthService, BackstageCredentials, DiscoveryService, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import { AuditorService, AuthService, RootConfigService as Config, BackstageCredentials, DiscoveryService, HttpAuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -190,15 +190,15 @@ export function createJoinRouter(options: JoinRouterOptions): express.Router {
 }
 
 /** `openstack.join` with its defaults. */
-export function readJoinSettings(config: { getOptionalConfig(key: string): any }): JoinSettings {
+export function readJoinSettings(config: Config): JoinSettings {
   const c = config.getOptionalConfig('openstack.join');
-  const num = (k: string, def: number) => c?.getOptionalNumber(k) ?? def;
+  const limits = c?.getOptionalConfig('rateLimit');
   return {
-    tokenTtlMinutes: num('tokenTtlMinutes', 60),
-    reportWindowMinutes: num('reportWindowMinutes', 15),
+    tokenTtlMinutes: c?.getOptionalNumber('tokenTtlMinutes') ?? 60,
+    reportWindowMinutes: c?.getOptionalNumber('reportWindowMinutes') ?? 15,
     baseUrl: c?.getOptionalString('baseUrl'),
     requireManagementIp: c?.getOptionalBoolean('requireManagementIp') ?? true,
-    perAddressPerMinute: num('rateLimit.perAddressPerMinute', 10),
-    globalPerMinute: num('rateLimit.globalPerMinute', 120),
+    perAddressPerMinute: limits?.getOptionalNumber('perAddressPerMinute') ?? 10,
+    globalPerMinute: limits?.getOptionalNumber('globalPerMinute') ?? 120,
   };
 }
