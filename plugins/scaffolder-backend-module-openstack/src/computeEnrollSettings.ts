@@ -147,12 +147,7 @@ function readStorage(c: Config | undefined, where: string): { storage: ComputeSt
   const backend = s?.getOptionalString('backend') ?? 'local';
   if (backend === 'local') return { storage: { backend: 'local' } };
   if (backend !== 'ceph-rbd') throw new InputError(`${where}.storage.backend: "${backend}" is not one of local, ceph-rbd`);
-  const need = (k: string) => {
-    const v = s!.getOptionalString(k);
-    if (!v) throw new InputError(`${where}.storage.${k}: required for backend ceph-rbd`);
-    return v;
-  };
-  const secretUuid = need('secretUuid');
+  const secretUuid = s!.getOptionalString('secretUuid') ?? '';
   if (!UUID.test(secretUuid)) throw new InputError(`${where}.storage.secretUuid: "${secretUuid}" is not a lower-case UUID; use the libvirt secret UUID of the cloud's Ceph client (uuidgen)`);
   const monitors = s!.getOptionalStringArray('monitors') ?? [];
   if (!monitors.length || monitors.some(m => !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(m))) {
