@@ -5,17 +5,16 @@ import Autocomplete from '@material-ui/lab/Autocomplete';
 import useAsync from 'react-use/esm/useAsync';
 import { openstackApiRef } from '../../api';
 
-/** What the field offers: the cloud's availability zones, or its host aggregates. */
-type ZonePickerOptions = { cloudField?: string; kind?: 'availabilityZone' | 'aggregate' };
-
 /**
- * Scaffolder field `OpenStackZonePicker`: an availability zone (`ui:options.kind:
- * availabilityZone`, the default) or a host aggregate (`kind: aggregate`) of the cloud picked in
- * the form's `cloud` field (or `ui:options.cloudField`), as the cloud's Nova lists them
- * (`GET /clouds/{namespace}/{name}/zones`). A new name may be typed: enroll creates a missing
- * aggregate in the zone. Aggregates show their zone and host count. @public
+ * Scaffolder field `OpenStackZonePicker`: an availability zone (ui:options kind
+ * `availabilityZone`, the default) or a host aggregate (kind `aggregate`) of the cloud picked in
+ * the form's `cloud` field (or the field ui:options `cloudField` names), as the cloud's Nova
+ * lists them (`GET /clouds/{namespace}/{name}/zones`). A new name may be typed: enroll creates a
+ * missing aggregate in the zone. Aggregates show their zone and host count. @public
  */
-export const ZonePicker = (props: FieldExtensionComponentProps<string, ZonePickerOptions>) => {
+export const ZonePicker = (
+  props: FieldExtensionComponentProps<string, { cloudField?: string; kind?: 'availabilityZone' | 'aggregate' }>,
+) => {
   const { onChange, formData, required, rawErrors, schema, uiSchema, formContext, idSchema } = props;
   const options = uiSchema?.['ui:options'] ?? {};
   const kind = options.kind ?? 'availabilityZone';
