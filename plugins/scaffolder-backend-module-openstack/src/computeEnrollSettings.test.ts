@@ -70,7 +70,7 @@ describe('readComputeEnrollSettings', () => {
   it.each([
     [{ messageQueue: { hosts: ['mq:5672'] }, ovnRemote: 'tcp:1.2.3.4:6642', storage: { backend: 'ceph-rbd', secretUuid: 'nope', monitors: ['m'] } }, /storage\.secretUuid: "nope" is not a lower-case UUID/],
     [{ messageQueue: { hosts: ['mq:5672'] }, ovnRemote: 'tcp:1.2.3.4:6642', storage: { backend: 'nfs' } }, /storage\.backend: "nfs" is not one of local, ceph-rbd/],
-    [{ messageQueue: { hosts: ['mq:5672'] }, ovnRemote: 'tcp:1.2.3.4:6642', novncProxyBaseUrl: 'javascript:x' }, /novncProxyBaseUrl: "javascript:x" is not an http\(s\) URL/],
+    [{ messageQueue: { hosts: ['mq:5672'] }, ovnRemote: 'tcp:1.2.3.4:6642', novncProxyBaseUrl: 'ftp://x' }, /novncProxyBaseUrl: "ftp:\/\/x" is not an http\(s\) URL/],
     [undefined, /openstack\.clouds\.prod\.computeEnrollment is incomplete: set openstack\.clouds\.prod\.computeEnrollment\.messageQueue\.hosts .* and openstack\.clouds\.prod\.computeEnrollment\.ovnRemote/],
     [{ messageQueue: { hosts: ['mq.prod.example.org'] }, ovnRemote: 'tcp:10.0.0.10:6642' }, /messageQueue\.hosts: "mq\.prod\.example\.org" is not host:port/],
     [{ messageQueue: { hosts: ['mq:5672'] }, ovnRemote: '10.0.0.10:6642' }, /ovnRemote: "10\.0\.0\.10:6642" is not an OVSDB remote; use tcp:<ip>:6642/],

@@ -161,7 +161,9 @@ export function createJoinRouter(options: JoinRouterOptions): express.Router {
     const credentials = await enrollerOf(req);
     const body = parse(issueBody, req.body);
     const cloud = await cloudOf(req, credentials);
-    const createdBy = auth.isPrincipal(credentials, 'user') ? credentials.principal.userEntityRef : auth.isPrincipal(credentials, 'service') ? credentials.principal.subject : 'unknown';
+    let createdBy = 'unknown';
+    if (auth.isPrincipal(credentials, 'user')) createdBy = credentials.principal.userEntityRef;
+    else if (auth.isPrincipal(credentials, 'service')) createdBy = credentials.principal.subject;
     const ttlMinutes = Math.min(body.ttlMinutes ?? settings.tokenTtlMinutes, settings.tokenTtlMinutes);
     const { token, expiresAt } = await tokens.issue({
       cloudRef: cloud.entityRef,

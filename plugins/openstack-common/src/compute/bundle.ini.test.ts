@@ -68,25 +68,8 @@ describe.each([
     expect(nova.oslo_concurrency).toEqual({ lock_path: '/var/lib/nova/tmp' });
   });
 
-  it('libvirt: RBD settings and the Ceph secret UUID exactly when storage is Ceph', () => {
+  it('libvirt: the hypervisor and live migration', () => {
     expect(nova.libvirt).toMatchObject({ virt_type: 'kvm', cpu_mode: 'host-model', live_migration_inbound_addr: '10.0.12.113' });
-    if (storage?.backend === 'ceph-rbd') {
-      expect(nova.libvirt).toMatchObject({
-        images_type: 'rbd',
-        images_rbd_pool: 'vms',
-        images_rbd_ceph_conf: '/etc/ceph/ceph.conf',
-        rbd_user: 'cinder',
-        rbd_secret_uuid: '457eb676-33da-42ec-9a8c-9293d545c337',
-      });
-      expect(parse(bundle[COMPUTE_BUNDLE_FILES.cephConf]).global).toMatchObject({ mon_host: '10.0.0.21:6789,10.0.0.22:6789', auth_client_required: 'cephx' });
-      expect(bundle[COMPUTE_BUNDLE_FILES.cephSecret]).toContain('<uuid>457eb676-33da-42ec-9a8c-9293d545c337</uuid>');
-      expect(bundle[COMPUTE_BUNDLE_FILES.cephSecret]).toContain('<name>client.cinder secret</name>');
-      expect(bundle[COMPUTE_BUNDLE_FILES.cephKey]).toBe('QVFCa2V5PT0=\n');
-    } else {
-      for (const k of ['images_type', 'images_rbd_pool', 'rbd_user', 'rbd_secret_uuid']) expect(nova.libvirt).not.toHaveProperty(k);
-      expect(Object.keys(bundle)).not.toContain(COMPUTE_BUNDLE_FILES.cephConf);
-      expect(Object.keys(bundle)).not.toContain(COMPUTE_BUNDLE_FILES.cephSecret);
-    }
   });
 
   it('the OVN metadata agent: nova metadata API, shared secret, OVN southbound DB', () => {
@@ -113,6 +96,32 @@ describe.each([
       'ovn-encap-type': 'geneve',
       'ovn-encap-ip': '10.1.12.113',
     });
+  });
+});
+
+describe('the Ceph settings', () => {
+  const withCeph = renderComputeBundle(input, { ...base, storage: ceph }, { ...credentials, cephClientKey: 'QVFCa2V5PT0=' });
+  const local = renderComputeBundle(input, { ...base, storage: { backend: 'local' } }, credentials);
+
+  it('Ceph storage: libvirt RBD settings, the Ceph secret UUID, ceph.conf, the secret and the key', () => {
+    expect(parse(withCeph[COMPUTE_BUNDLE_FILES.nova]).libvirt).toMatchObject({
+      images_type: 'rbd',
+      images_rbd_pool: 'vms',
+      images_rbd_ceph_conf: '/etc/ceph/ceph.conf',
+      rbd_user: 'cinder',
+      rbd_secret_uuid: '457eb676-33da-42ec-9a8c-9293d545c337',
+    });
+    expect(parse(withCeph[COMPUTE_BUNDLE_FILES.cephConf]).global).toMatchObject({ mon_host: '10.0.0.21:6789,10.0.0.22:6789', auth_client_required: 'cephx' });
+    expect(withCeph[COMPUTE_BUNDLE_FILES.cephSecret]).toContain('<uuid>457eb676-33da-42ec-9a8c-9293d545c337</uuid>');
+    expect(withCeph[COMPUTE_BUNDLE_FILES.cephSecret]).toContain('<name>client.cinder secret</name>');
+    expect(withCeph[COMPUTE_BUNDLE_FILES.cephKey]).toBe('QVFCa2V5PT0=\n');
+  });
+
+  it('local storage: no RBD settings and no Ceph files', () => {
+    const libvirt = parse(local[COMPUTE_BUNDLE_FILES.nova]).libvirt;
+    for (const k of ['images_type', 'images_rbd_pool', 'rbd_user', 'rbd_secret_uuid']) expect(libvirt).not.toHaveProperty(k);
+    expect(Object.keys(local)).not.toContain(COMPUTE_BUNDLE_FILES.cephConf);
+    expect(Object.keys(local)).not.toContain(COMPUTE_BUNDLE_FILES.cephSecret);
   });
 });
 

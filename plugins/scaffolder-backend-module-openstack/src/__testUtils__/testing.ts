@@ -140,7 +140,8 @@ export function scriptedApi(script: {
       if (!j) return undefined;
       const never = script.joinVersion === 'never';
       j.reads += 1;
-      const state = never ? 'unused' : j.reads >= 2 ? 'reported' : 'used';
+      let state: 'unused' | 'used' | 'reported' = 'unused';
+      if (!never) state = j.reads >= 2 ? 'reported' : 'used';
       return {
         cloudRef,
         host,

@@ -19,10 +19,11 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
-import { Knex } from 'knex';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// the suite's backend plugin itself serves the join token (a dev dependency of this module's tests)
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
 import { checkComputeLag, hostEntityName, OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
 import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
@@ -86,7 +87,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   const pidfile = path.join(root, 'nova-compute.pid');
   const override = `/etc/nova/nova-compute-${host}-fake-driver.conf`;
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let knex: Knex;
+  let knex: Awaited<ReturnType<typeof databases.init>>;
   let server: http.Server;
   let client: OpenStackPluginClient;
 
