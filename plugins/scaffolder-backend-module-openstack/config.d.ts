@@ -37,15 +37,38 @@ export interface Config {
             /** Default `host-passthrough`. */
             cpuMode?: 'host-passthrough' | 'host-model' | 'custom' | 'none';
           };
+          /** The cloud has Cinder: the hosts' `[cinder]`; default true. */
+          cinder?: boolean;
+          /** The noVNC proxy URL consoles open (`[vnc] novncproxy_base_url`); without it consoles are off. */
+          novncProxyBaseUrl?: string;
+          /** Nova's metadata API as the hosts' OVN metadata agent reaches it; default the Keystone host, 8775, http. */
+          metadata?: { host?: string; port?: number; protocol?: 'http' | 'https' };
+          /** Where guests' disks live; default `local`. */
+          storage?: {
+            backend?: 'local' | 'ceph-rbd';
+            /** Ceph: pool of the guests' disks, default `vms`. */
+            pool?: string;
+            /** Ceph: client user, default `cinder`. */
+            user?: string;
+            /** Ceph: libvirt secret UUID of the client user (the same on every host). */
+            secretUuid?: string;
+            /** Ceph: monitors, host or host:port. */
+            monitors?: string[];
+            /** Ceph: Secret in the cloud's namespace with the client user's key, for libvirt's secret. */
+            clientKeySecret?: string;
+            /** Its key, default `key`. */
+            clientKeySecretKey?: string;
+          };
           /**
            * Prefix of the cloud's credential Secrets in its namespace (`<prefix>-nova-rabbitmq`,
-           * `<prefix>-nova-keystone`, `<prefix>-placement-keystone`, `<prefix>-neutron-keystone`);
+           * `<prefix>-nova-keystone`, `<prefix>-placement-keystone`, `<prefix>-neutron-keystone`,
+           * `<prefix>-metadata-proxy`);
            * default the cloud key, as openstack:cloud:create names them.
            */
           secretPrefix?: string;
           /** openstack-helm's discovery CronJob in the cloud's namespace, default `nova-cell-setup`. */
           cellSetupCronJob?: string;
-          /** Neutron agent binary that proves a host's networking, default `ovn-controller`. */
+          /** Binary of the host's OVN Controller agent in Neutron, default `ovn-controller`. */
           ovnAgentBinary?: string;
           /** Discovery Jobs at most per enrollment, default 10. */
           discoveryAttempts?: number;

@@ -18,6 +18,8 @@ import { LeaseStore } from './suite/LeaseStore';
 import { SuiteEntityStore } from './suite/SuiteEntityStore';
 import { createSuiteRouter } from './suite/router';
 import { createFleetRouter } from './service/fleet';
+import { createJoinRouter, readJoinSettings } from './join/router';
+import { JoinTokenStore } from './join/JoinTokenStore';
 
 /**
  * The OpenStack backend plugin: the cloud status API, operation history, the demo cloud,
@@ -43,6 +45,7 @@ export const openstackPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         changes: suiteEntityChangesServiceRef,
+        auditor: coreServices.auditor,
       },
       async init(deps) {
         const { config, logger, httpRouter, database, cache, notifications } = deps;
@@ -74,7 +77,7 @@ export const openstackPlugin = createBackendPlugin({
         }
         const status = new StatusService(sources, cache, logger);
 
-        httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys(), chartSources: readChartSources(config) }));
+        httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys(), chartSources: readChartSources(config), liveZones: key => live.zones(key) }));
         // the entities the actions made (for the suite's entity provider) and the clouds' leases
         const leases = new LeaseStore(db);
         const approvals = new ApprovalStore(db);
@@ -128,6 +131,10 @@ export const openstackPlugin = createBackendPlugin({
             },
           }),
         );
+        // compute hosts joining with a one-time token: the suite's only routes without a Backstage
+        // identity (the token is the gate; rate-limited and audited in the router)
+        httpRouter.use(createJoinRouter({ ...deps, tokens: new JoinTokenStore(db), settings: readJoinSettings(config) }));
+        httpRouter.addAuthPolicy({ path: '/join', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/openapi.json', allow: 'unauthenticated' });
       },

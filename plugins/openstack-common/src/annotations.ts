@@ -52,9 +52,19 @@ export const ANNOTATION_OPENSTACK_HOST = 'openstack.backstage.io/host';
  * On a compute-host Resource: the OpenStack release of the host's nova-compute (e.g. `2025.1`), as
  * its provisioning declares it. No OpenStack API reports it, so for a live cloud this is where the
  * status backend learns it and flags the hosts that block the next upgrade hop. The enroll action
- * sets it to the cloud's release; whoever upgrades the host's packages updates it. @public
+ * sets it to the series of the nova-compute version the host's join script reported (a demo
+ * host: the demo cloud's release); nobody edits it by hand. A host without it counts as unknown
+ * and blocks the upgrade's compute-lag check. @public
  */
 export const ANNOTATION_OPENSTACK_RELEASE = 'openstack.backstage.io/release';
+
+/**
+ * The nova-compute version a host's join script reported (e.g. `31.0.1`), on its compute-host
+ * Resource; its series is the host's `openstack.backstage.io/release`. Set by the enroll action.
+ *
+ * @public
+ */
+export const ANNOTATION_NOVA_COMPUTE_VERSION = 'openstack.backstage.io/nova-compute-version';
 
 /**
  * Labels the suite puts on the Kubernetes objects it writes: which cloud (by its cloud key) an

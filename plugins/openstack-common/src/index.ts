@@ -15,6 +15,7 @@ export {
   ANNOTATION_OPENSTACK_HOST,
   ANNOTATION_OPENSTACK_NAMESPACE,
   ANNOTATION_OPENSTACK_RELEASE,
+  ANNOTATION_NOVA_COMPUTE_VERSION,
   CLOUD_DELIVERIES,
   type CloudDelivery,
   cloudDriverKind,
@@ -57,9 +58,13 @@ export {
   type ApprovalFilter,
   type ChartSourceItem,
   type CloudListItem,
+  type CloudZones,
   type DemoUpgrade,
   type HostPageQuery,
+  type IssuedJoinToken,
+  type JoinTokenStatus,
   type NewDemoCloud,
+  type NewJoinToken,
   OPENSTACK_PLUGIN_ROUTES,
   type OpenStackPluginApi,
   OpenStackPluginClient,
@@ -78,6 +83,7 @@ export {
   stringifyCloudRef,
 } from './cloudRef';
 export {
+  COMPUTE_BUNDLE_FILES,
   COMPUTE_HOST_LABEL,
   type ComputeBundleCredentials,
   computeBundleSecretName,
@@ -85,6 +91,7 @@ export {
   type ComputeCredentialSource,
   computeCredentialSources,
   type ComputeEnrollInput,
+  type ComputeStorage,
   enrollAggregateName,
   type EnrollIssue,
   HOST_NAME,
@@ -101,6 +108,16 @@ export {
   parseMaintenanceReason,
   validateMaintenanceInput,
 } from './compute/maintenance';
+export {
+  JOIN_PACKAGES,
+  JOIN_SERVICES,
+  joinFilePath,
+  joinInstructions,
+  type JoinInstructions,
+  NOVA_VERSION,
+  novaSeriesOf,
+  renderJoinScript,
+} from './compute/join';
 export {
   openstackApprovalDecidePermission,
   openstackApprovalReadPermission,

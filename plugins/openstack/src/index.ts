@@ -13,6 +13,7 @@ export {
   openstackApprovalsPage,
   openstackFleetPage,
   openstackChartSourceField,
+  openstackZoneField,
   openstackUpgradeTargetField,
 } from './plugin';
 export { openstackApiRef } from './api';

@@ -126,6 +126,23 @@ export const openstackChartSourceField = FormFieldBlueprint.make({
 });
 
 /**
+ * Scaffolder field `OpenStackZonePicker`: an availability zone or host aggregate of the cloud
+ * picked in the form, as its Nova lists them (see templates/enroll-host). @public
+ */
+export const openstackZoneField = FormFieldBlueprint.make({
+  name: 'zone',
+  params: {
+    field: () =>
+      import('./components/ZonePicker').then(m =>
+        createFormField({
+          name: 'OpenStackZonePicker',
+          component: m.ZonePicker,
+        }),
+      ),
+  },
+});
+
+/**
  * The OpenStack frontend plugin for the new frontend system.
  *
  * @public
@@ -143,5 +160,6 @@ export const openstackPlugin = createFrontendPlugin({
     openstackApprovalsPage,
     openstackUpgradeTargetField,
     openstackChartSourceField,
+    openstackZoneField,
   ],
 });

@@ -1,6 +1,6 @@
 import { RootConfigService as Config } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { ComputeBundleSettings } from '@backstage-openstack/plugin-openstack-common';
+import { ComputeBundleSettings, ComputeStorage } from '@backstage-openstack/plugin-openstack-common';
 
 /**
  * How `openstack:compute:enroll` enrolls hosts into one live cloud
@@ -18,6 +18,8 @@ export interface ComputeEnrollSettings {
   /** `openstack.clouds.<key>.cluster` / `.namespace` (the status backend's keys), which win over the entity's annotations. */
   cluster?: string;
   namespace?: string;
+  /** Ceph clouds: the Secret (in the cloud's namespace) holding the Ceph client user's key, for libvirt's secret on the hosts. */
+  cephClientKeySecret?: { name: string; key: string };
   /** Discovery Jobs at most, default 10. */
   discoveryAttempts: number;
   /** After a discovery Job completes, how long to look for the mapping before the next one; default 30 s. */
@@ -77,9 +79,25 @@ export function readComputeEnrollSettings(
     return v;
   };
   const authUrl = cloud.getOptionalString('authUrl');
+  const keystoneUrl = str('keystoneUrl', authUrl ?? '');
+  let keystoneHost = '';
+  try {
+    keystoneHost = new URL(keystoneUrl).hostname;
+  } catch {
+    // reported below when metadata.host is not set either
+  }
+  const metadataHost = str('metadata.host', keystoneHost);
+  if (!metadataHost) {
+    throw new InputError(`${where}.metadata.host: set the address the hosts reach Nova's metadata API at (nova-api-metadata, e.g. metadata.prod-eu.example.org)`);
+  }
+  const novnc = read('novncProxyBaseUrl', () => c?.getOptionalString('novncProxyBaseUrl'));
+  if (novnc !== undefined && !/^https?:\/\/[^\s]+$/.test(novnc)) {
+    throw new InputError(`${where}.novncProxyBaseUrl: "${novnc}" is not an http(s) URL; use e.g. https://novnc.prod-eu.example.org/vnc_auto.html`);
+  }
+  const storage = readStorage(c, where);
   return {
     bundle: {
-      keystoneUrl: str('keystoneUrl', authUrl ?? ''),
+      keystoneUrl,
       region: cloud.getOptionalString('region'),
       endpointInterface: oneOf('endpointInterface', ['internal', 'public', 'admin'] as const, 'internal'),
       messageQueue: {
@@ -101,7 +119,16 @@ export function readComputeEnrollSettings(
         virtType: oneOf('libvirt.virtType', ['kvm', 'qemu'] as const, 'kvm'),
         cpuMode: oneOf('libvirt.cpuMode', ['host-passthrough', 'host-model', 'custom', 'none'] as const, 'host-passthrough'),
       },
+      cinder: read('cinder', () => c?.getOptionalBoolean('cinder')) ?? true,
+      novncProxyBaseUrl: novnc,
+      storage: storage.storage,
+      metadata: {
+        host: metadataHost,
+        port: num('metadata.port', 8775, 1, 65535),
+        protocol: oneOf('metadata.protocol', ['http', 'https'] as const, 'http'),
+      },
     },
+    cephClientKeySecret: storage.keySecret,
     cluster: cloud.getOptionalString('cluster'),
     namespace: cloud.getOptionalString('namespace'),
     secretPrefix: str('secretPrefix', key),
@@ -109,5 +136,26 @@ export function readComputeEnrollSettings(
     ovnAgentBinary: str('ovnAgentBinary', 'ovn-controller'),
     discoveryAttempts: num('discoveryAttempts', 10, 1, 100),
     discoveryWaitSeconds: num('discoveryWaitSeconds', 30, 1, 3600),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `computeEnrollment.storage`: where guests' disks live (default local) and, on Ceph, the libvirt secret. */
+function readStorage(c: Config | undefined, where: string): { storage: ComputeStorage; keySecret?: { name: string; key: string } } {
+  const s = c?.getOptionalConfig('storage');
+  const backend = s?.getOptionalString('backend') ?? 'local';
+  if (backend === 'local') return { storage: { backend: 'local' } };
+  if (backend !== 'ceph-rbd') throw new InputError(`${where}.storage.backend: "${backend}" is not one of local, ceph-rbd`);
+  const secretUuid = s!.getOptionalString('secretUuid') ?? '';
+  if (!UUID.test(secretUuid)) throw new InputError(`${where}.storage.secretUuid: "${secretUuid}" is not a lower-case UUID; use the libvirt secret UUID of the cloud's Ceph client (uuidgen)`);
+  const monitors = s!.getOptionalStringArray('monitors') ?? [];
+  if (!monitors.length || monitors.some(m => !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(m))) {
+    throw new InputError(`${where}.storage.monitors: list the Ceph monitors as host or host:port, e.g. [10.0.0.21:6789]`);
+  }
+  const keySecret = s!.getOptionalString('clientKeySecret');
+  return {
+    storage: { backend: 'ceph-rbd', pool: s!.getOptionalString('pool') ?? 'vms', user: s!.getOptionalString('user') ?? 'cinder', secretUuid, monitors },
+    keySecret: keySecret ? { name: keySecret, key: s!.getOptionalString('clientKeySecretKey') ?? 'key' } : undefined,
   };
 }

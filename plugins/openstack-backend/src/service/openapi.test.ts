@@ -9,6 +9,7 @@ import { DemoClouds } from '../demo/DemoClouds';
 import { StatusService } from '../status/StatusService';
 import { createSuiteRouter } from '../suite/router';
 import { createFleetRouter } from './fleet';
+import { createJoinRouter, readJoinSettings } from '../join/router';
 import { createRouter } from './router';
 
 /** `METHOD /path/{param}` of every operation of a router, as openapi.yaml writes paths. */
@@ -67,7 +68,18 @@ describe('openapi.yaml', () => {
       approvals: {} as any,
       logger: mockServices.logger.mock(),
     });
-    const served = [...routesOf(router as any), ...routesOf(approvals as any), ...routesOf(suite as any), ...routesOf(fleet as any)];
+    const join = createJoinRouter({
+      httpAuth: mockServices.httpAuth(),
+      auth: mockServices.auth(),
+      permissions: mockServices.permissions(),
+      catalog: catalogServiceMock(),
+      discovery: mockServices.discovery(),
+      auditor: {} as any,
+      logger: mockServices.logger.mock(),
+      tokens: {} as any,
+      settings: readJoinSettings(mockServices.rootConfig()),
+    });
+    const served = [...routesOf(router as any), ...routesOf(approvals as any), ...routesOf(suite as any), ...routesOf(fleet as any), ...routesOf(join as any)];
     expect(served.length).toBeGreaterThan(10);
     expect([...served].sort()).toEqual([...documented].sort());
   });

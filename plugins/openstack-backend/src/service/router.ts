@@ -17,6 +17,7 @@ import {
   CHART_ORDER,
   ChartName,
   CloudListItem,
+  CloudZones,
   ComputeHostStatus,
   DNS_LABEL,
   findRelease,
@@ -43,6 +44,7 @@ import { StatusService } from '../status/StatusService';
 import { listOperations, OperationsDeps } from './operations';
 import { CloudReadAccess } from './readAccess';
 import { SerializedAnswer, ViewJson } from './viewJson';
+import { zonesOfHosts } from './zones';
 
 export interface RouterOptions extends OperationsDeps {
   logger: LoggerService;
@@ -57,6 +59,8 @@ export interface RouterOptions extends OperationsDeps {
   liveCloudKeys: readonly string[];
   /** openstack.chartSources: the new-cloud form offers their names. */
   chartSources: ChartSources;
+  /** A live cloud's zones and aggregates from its Nova, by cloud key (undefined: not a configured live cloud). */
+  liveZones?: (cloudKey: string) => Promise<CloudZones> | undefined;
 }
 
 const hostsQuery = z.object({
@@ -219,6 +223,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       throw new NotFoundError(`${cloud.entityRef} has no compute host "${req.params.host}" (openstack compute service list --service nova-compute)`);
     }
     res.json(withEntityRef(cloud)(host));
+  });
+
+  // the enroll form's zones and aggregates: a live cloud's Nova (os-availability-zone,
+  // os-aggregates), a demo cloud's hosts
+  router.get('/clouds/:namespace/:name/zones', async (req, res) => {
+    const cloud = await readableCloudOf(req);
+    const live = cloud.driver === 'live' ? options.liveZones?.(cloud.cloudKey) : undefined;
+    res.json(live ? await live : zonesOfHosts((await status.view(cloud)).hosts));
   });
 
   router.get('/clouds/:namespace/:name/operations', async (req, res) => {

@@ -6,6 +6,7 @@ import {
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  CloudZones,
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_CLUSTER,
   ANNOTATION_OPENSTACK_HOST,
@@ -75,6 +76,21 @@ export class LiveClouds implements CloudSource {
   /** The configured cloud keys. */
   keys(): string[] {
     return [...this.clients.keys()];
+  }
+
+  /** The cloud's availability zones and aggregates from its Nova; undefined for a key not configured. */
+  zones(cloudKey: string): Promise<CloudZones> | undefined {
+    const openstack = this.clients.get(cloudKey);
+    if (!openstack) return undefined;
+    return (async () => {
+      const [zones, aggregates] = await Promise.all([openstack.nova.listAvailabilityZones(), openstack.nova.listAggregates()]);
+      return {
+        availabilityZones: zones.sort((a, b) => a.name.localeCompare(b.name)),
+        aggregates: aggregates
+          .map(a => ({ name: a.name, availabilityZone: a.availabilityZone ?? undefined, hosts: a.hosts.length }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      };
+    })();
   }
 
   async has(cloudKey: string): Promise<boolean> {

@@ -181,8 +181,9 @@ describe('the plan builders', () => {
         serviceDomain: 'default',
         ovnRemote: 'tcp:10.0.0.10:6642',
         libvirt: { virtType: 'kvm', cpuMode: 'host-model' },
+        metadata: { host: 'nova-metadata', port: 8775, protocol: 'http' },
       },
-      { messageQueue: 'mq-pass-1', nova: 'nova-pass-1', placement: 'pl-pass-1', neutron: 'ne-pass-1' },
+      { messageQueue: 'mq-pass-1', nova: 'nova-pass-1', placement: 'pl-pass-1', neutron: 'ne-pass-1', metadataProxy: 'md-pass-1' },
     );
     expect(Object.keys(bundle).sort()).toEqual([...COMPUTE_BUNDLE_KEYS].sort());
     const plan = enrollApprovalPlan('resource:default/ap1', input, computeCredentialSources('ap1'));

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '../render/objects';
 import type { UpgradePlan, ValueChange } from '../upgrade/planner';
 import type { ComputeCredentialSource, ComputeEnrollInput } from '../compute/enroll';
+import { COMPUTE_BUNDLE_FILES } from '../compute/enroll';
 import { sha256Hex } from './sha256';
 
 /** The operations an approval can guard. @public */
@@ -134,8 +135,14 @@ export function upgradeApprovalPlan(cloud: string, plan: Pick<UpgradePlan, 'from
   };
 }
 
-/** The files of a compute host's configuration bundle (`renderComputeBundle`'s keys). @public */
-export const COMPUTE_BUNDLE_KEYS = ['nova-compute.conf', 'ovn-external-ids.conf', 'host.yaml'] as const;
+/** The files of every compute host's configuration bundle (`renderComputeBundle`'s keys; Ceph clouds add the Ceph files). @public */
+export const COMPUTE_BUNDLE_KEYS = [
+  COMPUTE_BUNDLE_FILES.nova,
+  COMPUTE_BUNDLE_FILES.libvirt,
+  COMPUTE_BUNDLE_FILES.ovn,
+  COMPUTE_BUNDLE_FILES.ovnMetadata,
+  COMPUTE_BUNDLE_FILES.host,
+] as const;
 
 /** The plan of enrolling a host: its inputs, the bundle's files and where its credentials come from. @public */
 export function enrollApprovalPlan(cloud: string, input: ComputeEnrollInput, credentialSources: ComputeCredentialSource[]): ApprovalPlan {

@@ -19,6 +19,9 @@ export const OPENSTACK_PLUGIN_ROUTES = {
   getHosts: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts' },
   getHost: { method: 'GET', path: '/clouds/{namespace}/{name}/hosts/{host}' },
   getOperations: { method: 'GET', path: '/clouds/{namespace}/{name}/operations' },
+  getZones: { method: 'GET', path: '/clouds/{namespace}/{name}/zones' },
+  issueJoinToken: { method: 'POST', path: '/clouds/{namespace}/{name}/join-tokens' },
+  getJoinToken: { method: 'GET', path: '/clouds/{namespace}/{name}/join-tokens/{host}' },
   getCloudLease: { method: 'GET', path: '/clouds/{namespace}/{name}/lease' },
   acquireCloudLease: { method: 'POST', path: '/clouds/{namespace}/{name}/lease' },
   releaseCloudLease: { method: 'DELETE', path: '/clouds/{namespace}/{name}/lease/{taskId}' },
@@ -55,6 +58,45 @@ export interface CloudListItem {
   cloudKey?: string;
   cluster?: string;
   namespace?: string;
+}
+
+/** A cloud's availability zones and host aggregates, as `GET /clouds/{namespace}/{name}/zones` lists them. @public */
+export interface CloudZones {
+  availabilityZones: Array<{ name: string; available: boolean }>;
+  aggregates: Array<{ name: string; availabilityZone?: string; hosts: number }>;
+}
+
+/** The body of `POST /clouds/{namespace}/{name}/join-tokens`. @public */
+export interface NewJoinToken {
+  host: string;
+  managementIp: string;
+  /** The host's bundle (`renderComputeBundle`), kept encrypted with a key derived from the token. */
+  files: Record<string, string>;
+  ttlMinutes?: number;
+}
+
+/** An issued join token: the only answer that carries it (in `joinUrl`, `command`, `cloudInit`). Secret. @public */
+export interface IssuedJoinToken {
+  host: string;
+  expiresAt: string;
+  joinUrl: string;
+  command: string;
+  cloudInit: string;
+}
+
+/** The state of a host's latest join token (never the token). @public */
+export interface JoinTokenStatus {
+  cloudRef: string;
+  host: string;
+  managementIp: string;
+  state: 'unused' | 'expired' | 'used' | 'reported';
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt?: string;
+  usedFrom?: string;
+  reportedVersion?: string;
+  reportedAt?: string;
 }
 
 /** The query of `GET /clouds/{namespace}/{name}/hosts`. @public */
@@ -117,6 +159,12 @@ export interface OpenStackPluginApi {
   /** The host, or undefined when the cloud has no such host. */
   findHost(cloudRef: CloudRef | string, host: string, opts?: { refresh?: boolean }): Promise<ComputeHostStatus | undefined>;
   getOperations(cloudRef: CloudRef | string): Promise<OperationRecord[]>;
+  /** The cloud's availability zones and aggregates, as its Nova lists them (the enroll form offers them). */
+  getZones(cloudRef: CloudRef | string): Promise<CloudZones>;
+  /** Issues a host's one-time join token (as the enroll task's initiator); the answer is secret. */
+  issueJoinToken(cloudRef: CloudRef | string, body: NewJoinToken): Promise<IssuedJoinToken>;
+  /** The state of the host's latest join token; undefined when none was issued. */
+  getJoinToken(cloudRef: CloudRef | string, host: string): Promise<JoinTokenStatus | undefined>;
   /** The operation running on the cloud (its lease), or undefined when none runs. */
   getCloudLease(cloudRef: CloudRef | string): Promise<CloudLease | undefined>;
   /**
@@ -246,6 +294,23 @@ export class OpenStackPluginClient implements OpenStackPluginApi {
 
   async getOperations(cloudRef: CloudRef | string): Promise<OperationRecord[]> {
     return (await this.call<{ items: OperationRecord[] }>('getOperations', OpenStackPluginClient.cloudParams(cloudRef))).items;
+  }
+
+  async getZones(cloudRef: CloudRef | string): Promise<CloudZones> {
+    return this.call<CloudZones>('getZones', OpenStackPluginClient.cloudParams(cloudRef));
+  }
+
+  async issueJoinToken(cloudRef: CloudRef | string, body: NewJoinToken): Promise<IssuedJoinToken> {
+    return this.call<IssuedJoinToken>('issueJoinToken', OpenStackPluginClient.cloudParams(cloudRef), { body });
+  }
+
+  async getJoinToken(cloudRef: CloudRef | string, host: string): Promise<JoinTokenStatus | undefined> {
+    try {
+      return await this.call<JoinTokenStatus>('getJoinToken', { ...OpenStackPluginClient.cloudParams(cloudRef), host });
+    } catch (e) {
+      if (e instanceof ResponseError && e.response.status === 404) return undefined;
+      throw e;
+    }
   }
 
   async getCloudLease(cloudRef: CloudRef | string): Promise<CloudLease | undefined> {

@@ -33,6 +33,7 @@ const settings: ComputeBundleSettings = {
   serviceDomain: 'default',
   ovnRemote: 'tcp:10.0.0.10:6642',
   libvirt: { virtType: 'kvm', cpuMode: 'host-passthrough' },
+  metadata: { host: 'nova-metadata.prod-eu.example.org', port: 8775, protocol: 'http' },
 };
 
 const credentials = {
@@ -40,6 +41,7 @@ const credentials = {
   nova: 'nova-secret-1',
   placement: 'placement-secret-2',
   neutron: 'neutron-secret-3',
+  metadataProxy: 'metadata-secret-4',
 };
 
 describe('validateComputeEnrollInput', () => {
@@ -98,6 +100,7 @@ describe('computeCredentialSources', () => {
       'nova prod-eu-nova-keystone/password',
       'placement prod-eu-placement-keystone/password',
       'neutron prod-eu-neutron-keystone/password',
+      'metadataProxy prod-eu-metadata-proxy/shared-secret',
     ]);
     for (const s of sources) {
       expect(required.find(r => r.name === s.secret)?.keys).toContain(s.key);

@@ -135,7 +135,7 @@ export function computeBundleSecretName(host: string): string {
 /** One credential the bundle needs and the Secret of the cloud it comes from. @public */
 export interface ComputeCredentialSource {
   /** What it is used for in nova-compute.conf. */
-  purpose: 'messageQueue' | 'nova' | 'placement' | 'neutron';
+  purpose: 'messageQueue' | 'nova' | 'placement' | 'neutron' | 'metadataProxy';
   /** Secret in the cloud's namespace, e.g. `prod-eu-nova-rabbitmq`. */
   secret: string;
   key: string;
@@ -147,6 +147,7 @@ const COMPUTE_SLOTS: Array<[ComputeCredentialSource['purpose'], string]> = [
   ['nova', 'nova-keystone'], // [service_user]: the nova Keystone user
   ['placement', 'placement-keystone'], // [placement]: openstack-helm's nova chart logs in as placement
   ['neutron', 'neutron-keystone'], // [neutron]: port binding as the neutron user
+  ['metadataProxy', 'metadata-proxy'], // the OVN metadata agent's metadata_proxy_shared_secret, nova's too
 ];
 
 /**
@@ -156,7 +157,9 @@ const COMPUTE_SLOTS: Array<[ComputeCredentialSource['purpose'], string]> = [
  *
  * - message queue (`transport_url`): `<prefix>-nova-rabbitmq`, key `password`;
  * - `[service_user]`: `<prefix>-nova-keystone`; `[placement]`: `<prefix>-placement-keystone`;
- *   `[neutron]`: `<prefix>-neutron-keystone` (key `password` each).
+ *   `[neutron]`: `<prefix>-neutron-keystone` (key `password` each);
+ * - the OVN metadata agent's `metadata_proxy_shared_secret`: `<prefix>-metadata-proxy`, key
+ *   `shared-secret` (the value nova's metadata API checks).
  *
  * @public
  */
@@ -208,13 +211,45 @@ export interface ComputeBundleSettings {
     virtType: 'kvm' | 'qemu';
     cpuMode: 'host-passthrough' | 'host-model' | 'custom' | 'none';
   };
+  /** The cloud has Cinder: nova-compute's `[cinder]` (volume attachments); default true. */
+  cinder?: boolean;
+  /** The noVNC proxy URL consoles open, e.g. `https://novnc.prod-eu.example.org/vnc_auto.html`; without it consoles are off. */
+  novncProxyBaseUrl?: string;
+  /** Where guests' disks live; default local (`/var/lib/nova/instances`). */
+  storage?: ComputeStorage;
+  /** Nova's metadata API as the hosts' OVN metadata agent reaches it. */
+  metadata: { host: string; port: number; protocol: 'http' | 'https' };
 }
+
+/**
+ * Where a compute host's guest disks live: on the host (`local`: lvm and nfs clouds keep
+ * ephemeral disks there too; their volumes come through Cinder), or in Ceph RBD, with libvirt's
+ * secret of the Ceph client user (`secretUuid`, the same UUID on every host of the cloud).
+ *
+ * @public
+ */
+export type ComputeStorage =
+  | { backend: 'local' }
+  | {
+      backend: 'ceph-rbd';
+      /** Pool of the guests' ephemeral disks (`images_rbd_pool`), e.g. `vms`. */
+      pool: string;
+      /** Ceph client user (`rbd_user`), e.g. `cinder`. */
+      user: string;
+      /** libvirt secret UUID holding that user's key (`rbd_secret_uuid`). */
+      secretUuid: string;
+      /** Ceph monitors, `host` or `host:port`. */
+      monitors: string[];
+    };
 
 /** The credential values of a bundle, by purpose (read from the cloud's Secrets). @public */
 export type ComputeBundleCredentials = Record<
   ComputeCredentialSource['purpose'],
   string
->;
+> & {
+  /** Ceph storage: the client user's key (base64), which the join script puts in libvirt's secret. */
+  cephClientKey?: string;
+};
 
 function iniValue(where: string, v: string): string {
   if (/[\r\n]/.test(v)) throw new Error(`${where} contains a line break`);
@@ -237,38 +272,32 @@ function ini(
     .join('\n')}`;
 }
 
-/**
- * The configuration bundle of a compute host, file name → content: `nova-compute.conf`
- * (message queue, Keystone/Placement/Neutron, libvirt), `ovn-external-ids.conf` (the
- * `external-ids` of Open vSwitch that configure ovn-controller: remote, encapsulation, system id)
- * and `host.yaml` (what was asked, no credentials). The host's provisioning pulls it from the
- * bundle Secret. It holds credentials: it never goes to a log, an output or the workspace.
- *
- * @public
- */
-export function renderComputeBundle(
-  input: ComputeEnrollInput & { cloudKey: string },
+/** Bundle file names (keys of the bundle Secret and of `renderComputeBundle`'s result). @public */
+export const COMPUTE_BUNDLE_FILES = {
+  /** nova-compute's configuration: `/etc/nova/nova-compute.conf` on the host. */
+  nova: 'nova-compute.conf',
+  /** libvirtd's configuration (live migration listener): `/etc/libvirt/libvirtd.conf`. */
+  libvirt: 'libvirtd.conf',
+  /** Open vSwitch `external-ids` that configure ovn-controller, one `key=value` a line. */
+  ovn: 'ovn-external-ids.conf',
+  /** The OVN metadata agent: `/etc/neutron/neutron_ovn_metadata_agent.ini`. */
+  ovnMetadata: 'neutron_ovn_metadata_agent.ini',
+  /** Ceph storage: `/etc/ceph/ceph.conf` (monitors). */
+  cephConf: 'ceph.conf',
+  /** Ceph storage: libvirt's secret definition of the Ceph client user (its UUID, no key). */
+  cephSecret: 'libvirt-ceph-secret.xml',
+  /** Ceph storage: the Ceph client user's key, for libvirt's secret. */
+  cephKey: 'ceph-client-key',
+  /** What was asked (no credentials). */
+  host: 'host.yaml',
+} as const;
+
+function keystoneAuth(
   settings: ComputeBundleSettings,
-  credentials: ComputeBundleCredentials,
-): Record<string, string> {
-  for (const [purpose, value] of Object.entries(credentials)) {
-    // reported by purpose only: never the value
-    if (!value || /[\r\n]/.test(value)) {
-      throw new Error(
-        `the ${purpose} credential is empty or contains a line break`,
-      );
-    }
-  }
-  const mq = settings.messageQueue;
-  const user = encodeURIComponent(mq.user);
-  const pass = encodeURIComponent(credentials.messageQueue);
-  const transportUrl = `rabbit://${mq.hosts
-    .map(h => `${user}:${pass}@${h}`)
-    .join(',')}/${encodeURIComponent(mq.vhost)}`;
-  const keystoneAuth = (
-    username: string,
-    password: string,
-  ): Array<[string, string | undefined]> => [
+  username: string,
+  password: string,
+): Array<[string, string | undefined]> {
+  return [
     ['auth_type', 'password'],
     ['auth_url', settings.keystoneUrl],
     ['username', username],
@@ -278,7 +307,45 @@ export function renderComputeBundle(
     ['project_domain_name', settings.serviceDomain],
     ['region_name', settings.region],
   ];
-  const nova = ini([
+}
+
+/** `[libvirt]`: the hypervisor, live migration, and the RBD settings when guests' disks are in Ceph. */
+function libvirtSection(
+  input: ComputeEnrollInput,
+  settings: ComputeBundleSettings,
+): Array<[string, string | undefined]> {
+  const storage = settings.storage ?? { backend: 'local' };
+  return [
+    ['virt_type', settings.libvirt.virtType],
+    ['cpu_mode', settings.libvirt.cpuMode],
+    ['live_migration_inbound_addr', input.managementIp],
+    ['live_migration_scheme', 'tcp'],
+    ...(storage.backend === 'ceph-rbd'
+      ? ([
+          ['images_type', 'rbd'],
+          ['images_rbd_pool', storage.pool],
+          ['images_rbd_ceph_conf', '/etc/ceph/ceph.conf'],
+          ['rbd_user', storage.user],
+          ['rbd_secret_uuid', storage.secretUuid],
+          ['disk_cachemodes', 'network=writeback'],
+        ] as Array<[string, string]>)
+      : []),
+  ];
+}
+
+function novaConf(
+  input: ComputeEnrollInput,
+  settings: ComputeBundleSettings,
+  credentials: ComputeBundleCredentials,
+): string {
+  const mq = settings.messageQueue;
+  const user = encodeURIComponent(mq.user);
+  const pass = encodeURIComponent(credentials.messageQueue);
+  const transportUrl = `rabbit://${mq.hosts
+    .map(h => `${user}:${pass}@${h}`)
+    .join(',')}/${encodeURIComponent(mq.vhost)}`;
+  const vnc = settings.novncProxyBaseUrl;
+  return ini([
     [
       'DEFAULT',
       [
@@ -290,44 +357,158 @@ export function renderComputeBundle(
       ],
     ],
     ['oslo_messaging_rabbit', [['ssl', mq.tls]]],
-    [
-      'libvirt',
-      [
-        ['virt_type', settings.libvirt.virtType],
-        ['cpu_mode', settings.libvirt.cpuMode],
-        ['live_migration_inbound_addr', input.managementIp],
-      ],
-    ],
+    ['oslo_concurrency', [['lock_path', '/var/lib/nova/tmp']]],
+    ['libvirt', libvirtSection(input, settings)],
     [
       'vnc',
       [
+        ['enabled', !!vnc],
         ['server_listen', input.managementIp],
         ['server_proxyclient_address', input.managementIp],
+        ['novncproxy_base_url', vnc],
       ],
     ],
     [
       'placement',
       [
-        ...keystoneAuth(settings.users.placement, credentials.placement),
+        ...keystoneAuth(settings, settings.users.placement, credentials.placement),
         ['valid_interfaces', settings.endpointInterface],
       ],
     ],
     [
       'neutron',
       [
-        ...keystoneAuth(settings.users.neutron, credentials.neutron),
+        ...keystoneAuth(settings, settings.users.neutron, credentials.neutron),
         ['valid_interfaces', settings.endpointInterface],
       ],
     ],
+    ...(settings.cinder === false
+      ? []
+      : ([
+          [
+            'cinder',
+            [
+              // <service type>:<service name>:<endpoint interface> of the catalog
+              ['catalog_info', `volumev3::${settings.endpointInterface}URL`],
+              ['os_region_name', settings.region],
+            ],
+          ],
+        ] as Array<[string, Array<[string, string | undefined]>]>)),
     [
       'service_user',
       [
         ['send_service_user_token', true],
-        ...keystoneAuth(settings.users.nova, credentials.nova),
+        ...keystoneAuth(settings, settings.users.nova, credentials.nova),
       ],
     ],
     ['os_vif_ovs', [['ovsdb_connection', 'unix:/run/openvswitch/db.sock']]],
   ]);
+}
+
+function ovnMetadataConf(
+  settings: ComputeBundleSettings,
+  credentials: ComputeBundleCredentials,
+): string {
+  const m = settings.metadata;
+  return ini([
+    [
+      'DEFAULT',
+      [
+        ['nova_metadata_host', m.host],
+        ['nova_metadata_port', m.port],
+        ['nova_metadata_protocol', m.protocol],
+        ['metadata_proxy_shared_secret', credentials.metadataProxy],
+        ['state_path', '/var/lib/neutron'],
+      ],
+    ],
+    ['agent', [['root_helper', 'sudo neutron-rootwrap /etc/neutron/rootwrap.conf']]],
+    ['ovs', [['ovsdb_connection', 'unix:/run/openvswitch/db.sock']]],
+    [
+      'ovn',
+      [
+        ['ovn_sb_connection', settings.ovnRemote],
+        ['ovsdb_connection_timeout', 180],
+      ],
+    ],
+  ]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The Ceph files of a host whose guests' disks are in Ceph; none otherwise. */
+function cephFiles(
+  settings: ComputeBundleSettings,
+  credentials: ComputeBundleCredentials,
+): Record<string, string> {
+  const storage = settings.storage;
+  if (storage?.backend !== 'ceph-rbd') return {};
+  const conf = ini([
+    [
+      'global',
+      [
+        ['mon_host', storage.monitors.join(',')],
+        ['auth_cluster_required', 'cephx'],
+        ['auth_service_required', 'cephx'],
+        ['auth_client_required', 'cephx'],
+      ],
+    ],
+  ]);
+  const secret = [
+    "<secret ephemeral='no' private='no'>",
+    `  <uuid>${storage.secretUuid}</uuid>`,
+    "  <usage type='ceph'>",
+    `    <name>client.${storage.user} secret</name>`,
+    '  </usage>',
+    '</secret>',
+  ].join('\n');
+  return {
+    [COMPUTE_BUNDLE_FILES.cephConf]: conf,
+    [COMPUTE_BUNDLE_FILES.cephSecret]: `${secret}\n`,
+    ...(credentials.cephClientKey
+      ? { [COMPUTE_BUNDLE_FILES.cephKey]: `${credentials.cephClientKey}\n` }
+      : {}),
+  };
+}
+
+/**
+ * The configuration bundle of a compute host, file name (`COMPUTE_BUNDLE_FILES`) → content:
+ * nova-compute's configuration (message queue, Keystone/Placement/Neutron/Cinder, libvirt with
+ * RBD on Ceph clouds, VNC console), libvirtd's (the live-migration listener), the Open vSwitch
+ * `external-ids` that configure ovn-controller (remote, encapsulation, system id), the OVN
+ * metadata agent's configuration, on Ceph clouds `ceph.conf` and libvirt's secret of the Ceph
+ * client, and `host.yaml` (what was asked, no credentials). The join script writes them on the
+ * host. It holds credentials: it never goes to a log, an output or the workspace.
+ *
+ * @public
+ */
+export function renderComputeBundle(
+  input: ComputeEnrollInput & { cloudKey: string },
+  settings: ComputeBundleSettings,
+  credentials: ComputeBundleCredentials,
+): Record<string, string> {
+  const given: Array<[string, string | undefined]> = [
+    ...COMPUTE_SLOTS.map(([purpose]): [string, string | undefined] => [purpose, credentials[purpose]]),
+    ...(credentials.cephClientKey !== undefined ? [['cephClientKey', credentials.cephClientKey] as [string, string]] : []),
+  ];
+  for (const [purpose, value] of given) {
+    // reported by purpose only: never the value
+    if (!value || /[\r\n]/.test(value)) {
+      throw new Error(
+        `the ${purpose} credential is empty or contains a line break`,
+      );
+    }
+  }
+  const storage = settings.storage;
+  if (storage?.backend === 'ceph-rbd' && !UUID.test(storage.secretUuid)) {
+    throw new Error(`storage.secretUuid ${quoteValue(storage.secretUuid)} is not a UUID`);
+  }
+  const libvirtd = [
+    '# the live-migration listener on the management network (as openstack-helm\'s libvirt chart)',
+    'listen_tls = 0',
+    'listen_tcp = 1',
+    `listen_addr = "${input.managementIp}"`,
+    'auth_tcp = "none"',
+  ].join('\n');
   const ovn = [
     `system-id=${input.host}`,
     `hostname=${input.host}`,
@@ -352,8 +533,11 @@ export function renderComputeBundle(
       : []),
   ].join('\n');
   return {
-    'nova-compute.conf': nova,
-    'ovn-external-ids.conf': `${ovn}\n`,
-    'host.yaml': `${host}\n`,
+    [COMPUTE_BUNDLE_FILES.nova]: novaConf(input, settings, credentials),
+    [COMPUTE_BUNDLE_FILES.libvirt]: `${libvirtd}\n`,
+    [COMPUTE_BUNDLE_FILES.ovn]: `${ovn}\n`,
+    [COMPUTE_BUNDLE_FILES.ovnMetadata]: ovnMetadataConf(settings, credentials),
+    ...cephFiles(settings, credentials),
+    [COMPUTE_BUNDLE_FILES.host]: `${host}\n`,
   };
 }

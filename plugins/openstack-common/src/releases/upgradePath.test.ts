@@ -100,6 +100,23 @@ describe('checkComputeLag', () => {
     );
   });
 
+  it('blocks on a host of unknown release and names it (never skips it)', () => {
+    const r = checkComputeLag({ from: '2025.1', to: '2025.2' }, [
+      { host: 'cmp-1', release: '2025.1' },
+      { host: 'cmp-new' },
+      { host: 'cmp-7', release: '2024.2' },
+    ]);
+    expect(r.ok).toBe(false);
+    expect(r.unknown).toEqual(['cmp-new']);
+    expect(r.blocking).toEqual([
+      { host: 'cmp-new', release: 'unknown', needsFirst: '2025.1' },
+      { host: 'cmp-7', release: '2024.2', needsFirst: '2025.1' },
+    ]);
+    expect(r.message).toContain('cmp-7 (2024.2). Upgrade them to 2025.1 first.');
+    expect(r.message).toContain('The release of nova-compute on cmp-new is unknown');
+    expect(checkComputeLag({ from: '2025.1', to: '2025.2' }, [{ host: 'only' }])).toMatchObject({ ok: false, unknown: ['only'] });
+  });
+
   it('never lets a host more than one release (or one SLURP skip) behind pass (property)', () => {
     const hop = fc.constantFrom(...versions).chain(from =>
       fc.constantFrom(...(validNextHops(from).length ? validNextHops(from) : ['-'])).map(to => ({ from, to })),

@@ -70,10 +70,15 @@ export function upgradePath(from: string, to: string): string[] {
   return path;
 }
 
-/** A nova-compute host and the release it runs. @public */
+/**
+ * A nova-compute host and the release it runs; `release` undefined when nobody knows it (its
+ * catalog entity has none: it never reported one through the join script).
+ *
+ * @public
+ */
 export interface ComputeHostRelease {
   host: string;
-  release: string;
+  release?: string;
 }
 
 /** The result of the compute-lag rule for one hop. @public */
@@ -81,7 +86,10 @@ export interface ComputeLagResult {
   ok: boolean;
   /** Releases a host may be on after the hop. */
   allowed: string[];
+  /** Hosts behind what Nova supports after the hop (`release` "unknown" when the host has none). */
   blocking: Array<{ host: string; release: string; needsFirst: string }>;
+  /** Hosts whose release is unknown (also in `blocking`). */
+  unknown: string[];
   message?: string;
 }
 
@@ -89,7 +97,8 @@ export interface ComputeLagResult {
  * The compute lag rule: after a hop to `to`, every nova-compute must be on `to`, on the release
  * just before it, or on the SLURP release the hop skipped from. Source: Nova's upgrade guide
  * ("Minimal downtime upgrade process" / service version checks): the control plane refuses to
- * start when computes are older than it supports (N-1, or N-2 across a SLURP hop).
+ * start when computes are older than it supports (N-1, or N-2 across a SLURP hop). A host whose
+ * release is unknown blocks too: it may be too old, and the hop cannot be undone.
  *
  * @public
  */
@@ -101,22 +110,33 @@ export function checkComputeLag(
   const allowed = new Set([hop.to]);
   if (j > 0) allowed.add(OPENSTACK_RELEASES[j - 1].version);
   if (isValidHop(hop.from, hop.to)) allowed.add(hop.from);
+  // the oldest allowed release is what a host must reach before this hop
+  const needsFirst = [...allowed].sort((a, b) => releaseIndex(a) - releaseIndex(b))[0];
   const blocking = hosts
-    .filter(h => !allowed.has(h.release))
-    .map(h => {
-      // the oldest allowed release is what the host must reach before this hop
-      const needsFirst = [...allowed].sort((a, b) => releaseIndex(a) - releaseIndex(b))[0];
-      return { host: h.host, release: h.release, needsFirst };
-    });
+    .filter(h => !h.release || !allowed.has(h.release))
+    .map(h => ({ host: h.host, release: h.release ?? 'unknown', needsFirst }));
+  const unknown = hosts.filter(h => !h.release).map(h => h.host);
+  const behind = blocking.filter(b => !unknown.includes(b.host));
   const ok = blocking.length === 0;
+  const parts = [
+    ...(behind.length
+      ? [
+          `The hop ${hop.from} → ${hop.to} is blocked by nova-compute hosts further behind than Nova supports: ${behind
+            .map(b => `${b.host} (${b.release})`)
+            .join(', ')}. Upgrade them to ${needsFirst} first.`,
+        ]
+      : []),
+    ...(unknown.length
+      ? [
+          `The release of nova-compute on ${unknown.join(', ')} is unknown (their catalog entities have no openstack.backstage.io/release: hosts joined with the join script report theirs); the hop ${hop.from} → ${hop.to} needs every host on ${[...allowed].join(' or ')}. Re-join the host or decommission it first.`,
+        ]
+      : []),
+  ];
   return {
     ok,
     allowed: [...allowed].sort((a, b) => releaseIndex(a) - releaseIndex(b)),
     blocking,
-    message: ok
-      ? undefined
-      : `The hop ${hop.from} → ${hop.to} is blocked by nova-compute hosts further behind than Nova supports: ${blocking
-          .map(b => `${b.host} (${b.release})`)
-          .join(', ')}. Upgrade them to ${blocking[0].needsFirst} first.`,
+    unknown,
+    message: ok ? undefined : parts.join(' '),
   };
 }

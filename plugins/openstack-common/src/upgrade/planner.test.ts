@@ -254,6 +254,11 @@ describe('preflight', () => {
       /cmp-9 \(2024\.1\)\. Upgrade them to 2025\.1 first/,
     ],
     [
+      'compute-lag',
+      { computeHosts: [{ host: 'cmp-1', release: '2025.1' }, { host: 'cmp-joined-by-hand' }] },
+      /The release of nova-compute on cmp-joined-by-hand is unknown/,
+    ],
+    [
       'spare-replicas',
       { workloads: [{ ...sick, ready: 1, desired: 1, restarts: 0 }] },
       /has 1 replica/,

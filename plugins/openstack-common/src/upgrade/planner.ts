@@ -288,7 +288,7 @@ export function planUpgrade(
       .filter(h => h.release !== hop.to)
       .map(h => ({
         host: h.host,
-        from: h.release,
+        from: h.release ?? 'unknown',
         to: hop.to,
         actions: [
           `drain or accept brief disruption, then upgrade nova-compute to ${hop.to} and restart it`,

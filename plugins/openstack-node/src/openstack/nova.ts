@@ -224,6 +224,12 @@ export class NovaClient {
     return (body?.aggregates ?? []).map(toAggregate);
   }
 
+  /** Availability zones with compute services (`os-availability-zone`): name and whether available. */
+  async listAvailabilityZones(): Promise<Array<{ name: string; available: boolean }>> {
+    const { body } = await this.call('os-availability-zone');
+    return (body?.availabilityZoneInfo ?? []).map((z: any) => ({ name: String(z.zoneName), available: !!z.zoneState?.available }));
+  }
+
   /** Creates an aggregate in an availability zone. Not retried. */
   async createAggregate(name: string, zone?: string): Promise<Aggregate> {
     const { body } = await this.call('os-aggregates', {

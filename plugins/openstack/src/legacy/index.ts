@@ -18,10 +18,13 @@
  *   createScaffolderFieldExtension({ name: 'OpenStackUpgradeTargetPicker', component: UpgradeTargetPicker }));
  * const OpenStackChartSourcePickerExtension = scaffolderPlugin.provide(
  *   createScaffolderFieldExtension({ name: 'OpenStackChartSourcePicker', component: ChartSourcePicker }));
+ * const OpenStackZonePickerExtension = scaffolderPlugin.provide(
+ *   createScaffolderFieldExtension({ name: 'OpenStackZonePicker', component: ZonePicker }));
  * <Route path="/create" element={<ScaffolderPage />}>
  *   <ScaffolderFieldExtensions>
  *     <OpenStackUpgradeTargetPickerExtension />
  *     <OpenStackChartSourcePickerExtension />
+ *     <OpenStackZonePickerExtension />
  *   </ScaffolderFieldExtensions>
  * </Route>
  * ```
@@ -39,6 +42,7 @@ export { UpgradeTargetPicker } from '../components/UpgradeTargetPicker';
 export { FleetPage as OpenStackFleetPage } from '../components/Fleet';
 export { CloudSummaryCard as EntityOpenStackCloudSummaryCard } from '../components/CloudSummaryCard';
 export { ChartSourcePicker } from '../components/ChartSourcePicker';
+export { ZonePicker } from '../components/ZonePicker';
 export {
   isOpenStackCloudEntity,
   isOpenStackComputeHostEntity,

@@ -89,8 +89,14 @@ export function computeHost(host: string, release: string, over: Partial<Compute
 export function scriptedApi(script: {
   status: () => CloudStatus;
   hosts?: () => ComputeHostStatus[];
+  /** The nova-compute version a joining host's script reports (default 31.0.1), or never: the host never runs it. */
+  joinVersion?: string | 'never';
 }) {
   const calls: string[] = [];
+  // the backend's join tokens, by cloud ref and host; the host plays its part as the state is read:
+  // it fetches its script on the first read after the token is issued and reports on the second
+  const joins = new Map<string, { host: string; managementIp: string; files: Record<string, string>; reads: number; n: number }>();
+  let issued = 0;
   const leases = new Map<string, CloudLease>();
   const entities = new Map<string, Record<string, unknown>>();
   const api = {
@@ -123,6 +129,33 @@ export function scriptedApi(script: {
       return lease;
     }),
     releaseLease: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, taskId: string) => leases.get(cloudRef)?.taskId === taskId && leases.delete(cloudRef)),
+    issueJoinToken: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, b: { host: string; managementIp: string; files: Record<string, string> }) => {
+      issued += 1;
+      joins.set(`${cloudRef} ${b.host}`, { ...b, reads: 0, n: issued });
+      const joinUrl = `https://portal.test/api/openstack/join/token-${issued}`;
+      return { host: b.host, expiresAt: '2026-12-02T11:00:00.000Z', joinUrl, command: `curl -fsS '${joinUrl}' | sudo sh`, cloudInit: `#cloud-config\nruncmd:\n  - [sh, -c, "curl -fsS '${joinUrl}' | sh"]\n` };
+    }),
+    joinToken: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, host: string) => {
+      const j = joins.get(`${cloudRef} ${host}`);
+      if (!j) return undefined;
+      const never = script.joinVersion === 'never';
+      j.reads += 1;
+      let state: 'unused' | 'used' | 'reported' = 'unused';
+      if (!never) state = j.reads >= 2 ? 'reported' : 'used';
+      return {
+        cloudRef,
+        host,
+        managementIp: j.managementIp,
+        state,
+        createdBy: 'user:default/mock',
+        createdAt: 'now',
+        expiresAt: '2026-12-02T11:00:00.000Z',
+        ...(state !== 'unused' ? { usedAt: 'now', usedFrom: j.managementIp } : {}),
+        ...(state === 'reported' ? { reportedVersion: script.joinVersion ?? '31.0.1', reportedAt: 'now' } : {}),
+      } as const;
+    }),
+    /** The bundle files the host's token carries (what its join script writes). */
+    joinFiles: (cloudRef: string, host: string) => joins.get(`${cloudRef} ${host}`)?.files,
     putEntity: jest.fn(async (_cr: BackstageCredentials, entity: Record<string, any>) => {
       const entityRef = `resource:${entity.metadata?.namespace ?? 'default'}/${entity.metadata?.name}`;
       entities.set(entityRef, entity);

@@ -41,7 +41,8 @@ export function createCloudUpgradeAction(deps: CloudUpgradeDeps) {
   const computeHosts =
     deps.computeHosts ??
     (async (cloud: ResolvedCloud) =>
-      (await deps.api.hosts(cloud)).filter(h => h.release).map(h => ({ host: h.host, release: h.release! })));
+      // every host: one whose release is unknown blocks the compute-lag check, naming it
+      (await deps.api.hosts(cloud)).map(h => ({ host: h.host, release: h.release })));
   return createTemplateAction({
     id: 'openstack:cloud:upgrade',
     description: 'Upgrades an OpenStack cloud by one hop (N → N+1, or SLURP → next SLURP) towards a target release',

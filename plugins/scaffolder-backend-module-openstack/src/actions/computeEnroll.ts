@@ -6,9 +6,11 @@ import {
   ANNOTATION_OPENSTACK_CLOUD,
   ANNOTATION_OPENSTACK_HOST,
   ANNOTATION_OPENSTACK_RELEASE,
+  ANNOTATION_NOVA_COMPUTE_VERSION,
   computeCredentialSources,
   enrollApprovalPlan,
   hostEntityName,
+  novaSeriesOf,
   OPENSTACK_COMPUTE_HOST_TYPE,
   openstackComputeEnrollPermission,
   validateComputeEnrollInput,
@@ -66,6 +68,17 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('Catalog entity of the host (Resource openstack-compute-host)'),
+        join: z =>
+          z
+            .object({
+              secret: z.literal(true),
+              host: z.string(),
+              expiresAt: z.string(),
+              command: z.string(),
+              cloudInit: z.string(),
+            })
+            .describe('SECRET. Live clouds: the one-time join command of the host and the same as cloud-init user-data; shown once, never logged')
+            .optional(),
         bundleSecret: z =>
           z
             .string()
@@ -95,20 +108,29 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
       }
       await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle, ctx.input.approvalId);
       // one operation per cloud: the enrollment holds the cloud's lease
-      const { bundleSecret } = await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'enroll', async () => {
+      // live hosts join with a one-time token, through the suite's backend as the task's initiator
+      const join = {
+        issue: (files: Record<string, string>) => deps.api.issueJoinToken(credentials, cloud.entityRef, { host, managementIp, files }),
+        state: () => deps.api.joinToken(credentials, cloud.entityRef, host),
+      };
+      const { bundleSecret, novaComputeVersion } = await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'enroll', async () => {
         const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);
         ctx.logger.info(
           `Enrolling ${host} (management ${managementIp}, overlay ${overlayIp}) into ${cloud.entityRef}, zone ${availabilityZone}${aggregate ? `, aggregate ${aggregate}` : ''}`,
         );
         ctx.logger.info('The host configuration bundle (nova-compute, OVN remote, libvirt) is delivered as a Secret; its contents are never logged.');
-        return enrollHost(ctx, target, cloud, input, deps);
+        return enrollHost(ctx, target, cloud, input, deps, join);
       });
-      // for the entity: the release the host joins on (a status that cannot be read leaves it out)
-      const release = await deps.api.status(cloud).then(
-        st => st.release,
-        () => undefined,
-      );
-      ctx.output('entity', hostEntity(cloud, host, availabilityZone, release));
+      // the host's release: what its join script reported (the series of that nova version; an
+      // unknown one leaves the release out, so the upgrade's compute-lag check names the host).
+      // A demo host joins on the demo cloud's release.
+      const release = novaComputeVersion
+        ? novaSeriesOf(novaComputeVersion)
+        : await deps.api.status(cloud).then(
+            st => st.release,
+            () => undefined,
+          );
+      ctx.output('entity', hostEntity(cloud, host, availabilityZone, release, novaComputeVersion));
       if (bundleSecret) ctx.output('bundleSecret', bundleSecret);
     },
   });
@@ -119,7 +141,7 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
  * bundle is made for it; no OpenStack API reports a host's release), so the status backend can
  * flag the host once the cloud moves on without it.
  */
-function hostEntity(cloud: ResolvedCloud, host: string, zone: string, release?: string) {
+function hostEntity(cloud: ResolvedCloud, host: string, zone: string, release?: string, novaComputeVersion?: string) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -132,6 +154,7 @@ function hostEntity(cloud: ResolvedCloud, host: string, zone: string, release?: 
         [ANNOTATION_OPENSTACK_CLOUD]: cloud.cloudKey,
         [ANNOTATION_OPENSTACK_HOST]: host,
         ...(release ? { [ANNOTATION_OPENSTACK_RELEASE]: release } : {}),
+        ...(novaComputeVersion ? { [ANNOTATION_NOVA_COMPUTE_VERSION]: novaComputeVersion } : {}),
       },
       tags: ['openstack', 'compute', zone],
     },

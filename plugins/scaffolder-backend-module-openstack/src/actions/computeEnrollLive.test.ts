@@ -28,6 +28,7 @@ const PASSWORDS = {
   'zed-placement-keystone': 'placement-pw-4e5f6a',
   'zed-neutron-keystone': 'neutron-pw-7b8c9d',
 };
+const METADATA_SECRET = 'metadata-shared-5e6f7a';
 const APP_CRED_SECRET = 'app-cred-secret-0a1b2c';
 
 const configData = {
@@ -106,12 +107,13 @@ interface Model {
 function newModel(over: Partial<Model> = {}): Model {
   return {
     calls: [],
-    secrets: new Map(
-      Object.entries(PASSWORDS).map(([name, pw]) => [
+    secrets: new Map<string, { labels: Record<string, string>; data: Record<string, string> }>([
+      ...Object.entries(PASSWORDS).map(([name, pw]): [string, { labels: Record<string, string>; data: Record<string, string> }] => [
         `${NS}/${name}`,
         { labels: {}, data: { password: Buffer.from(pw).toString('base64') } },
       ]),
-    ),
+      [`${NS}/zed-metadata-proxy`, { labels: {}, data: { 'shared-secret': Buffer.from(METADATA_SECRET).toString('base64') } }],
+    ]),
     cronJob: true,
     jobs: new Map(),
     serviceReads: 0,
@@ -351,7 +353,7 @@ function setup(over: Partial<Model> = {}, data: any = configData) {
     progressMs: 0,
     waitTimeoutMs: 300,
   });
-  return { m, action, backendCalls };
+  return { m, action, backendCalls, api };
 }
 
 /** A context that keeps its log lines and outputs; checkpoints persist in `store`. */
@@ -365,7 +367,7 @@ function context(store: Map<string, unknown>, over: Record<string, unknown> = {}
   return { ctx, lines };
 }
 
-const secretValues = [...Object.values(PASSWORDS), APP_CRED_SECRET];
+const secretValues = [...Object.values(PASSWORDS), METADATA_SECRET, APP_CRED_SECRET];
 function expectNoSecrets(what: string) {
   for (const v of secretValues) {
     expect(what).not.toContain(v);
@@ -375,7 +377,7 @@ function expectNoSecrets(what: string) {
 
 describe('openstack:compute:enroll, live cloud', () => {
   it('enrolls: bundle Secret, up, discovery until mapped, enabled, in its aggregate, OVN agent alive', async () => {
-    const { m, action, backendCalls } = setup({ enabled: false });
+    const { m, action, backendCalls, api } = setup({ enabled: false });
     const store = new Map<string, unknown>();
     const { ctx, lines } = context(store);
     await action.handler(ctx as any);
@@ -394,15 +396,40 @@ describe('openstack:compute:enroll, live cloud', () => {
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: `zed.${HOST}`, namespace: 'default', annotations: { 'openstack.backstage.io/cloud': 'zed', 'openstack.backstage.io/host': HOST, 'openstack.backstage.io/release': '2025.1' } }),
+        // the release is the series of the version the host's join script reported (31.0.1: 2025.1)
+        metadata: expect.objectContaining({
+          name: `zed.${HOST}`,
+          namespace: 'default',
+          annotations: {
+            'openstack.backstage.io/cloud': 'zed',
+            'openstack.backstage.io/host': HOST,
+            'openstack.backstage.io/release': '2025.1',
+            'openstack.backstage.io/nova-compute-version': '31.0.1',
+          },
+        }),
         spec: expect.objectContaining({ type: 'openstack-compute-host', dependsOn: ['resource:default/zed'] }),
       }),
     );
+    // the join token: issued as the initiator with the host's bundle, output once as a secret output, not logged
+    expect(api.issueJoinToken).toHaveBeenCalledTimes(1);
+    expect(api.issueJoinToken.mock.calls[0][2]).toMatchObject({ host: HOST, managementIp: '10.0.12.113' });
+    expect(ctx.output).toHaveBeenCalledWith('join', {
+      secret: true,
+      host: HOST,
+      expiresAt: '2026-12-02T11:00:00.000Z',
+      command: "curl -fsS 'https://portal.test/api/openstack/join/token-1' | sudo sh",
+      cloudInit: expect.stringContaining("curl -fsS 'https://portal.test/api/openstack/join/token-1' | sh"),
+    });
+    expect(lines.join('\n')).not.toContain('token-1');
+    expect(lines.join('\n')).toContain('cmp-az1-13 joined: its join script reports nova-compute 31.0.1');
 
     // the bundle: labelled for the host, with the credentials from the cloud's Secrets
     const bundle = m.secrets.get(`${NS}/${BUNDLE}`)!;
     expect(bundle.labels).toMatchObject({ 'openstack.backstage.io/compute-host': HOST, 'openstack.backstage.io/cloud': 'zed' });
     const nova = Buffer.from(bundle.data['nova-compute.conf'], 'base64').toString();
+    // the join token carries exactly the bundle of the Secret
+    expect(api.joinFiles('resource:default/zed', HOST)).toEqual(Object.fromEntries(Object.entries(bundle.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])));
+    expect(Buffer.from(bundle.data['neutron_ovn_metadata_agent.ini'], 'base64').toString()).toContain(`metadata_proxy_shared_secret = ${METADATA_SECRET}`);
     expect(nova).toContain(`transport_url = rabbit://nova:${PASSWORDS['zed-nova-rabbitmq']}@rabbitmq.zed.test:5672/nova`);
     expect(nova).toContain(`password = ${PASSWORDS['zed-placement-keystone']}`);
     expect(nova).toContain(`auth_url = ${KEYSTONE}`);
@@ -449,7 +476,8 @@ describe('openstack:compute:enroll, live cloud', () => {
     const { ctx, lines } = context(new Map(), {}, { isDryRun: true });
     await action.handler(ctx as any);
     expect(m.calls).toEqual([]);
-    expect(lines.join('\n')).toContain('6. wait until the ovn-controller agent of cmp-az1-13 is alive');
+    expect(lines.join('\n')).toContain('2. issue a one-time join token for cmp-az1-13 (10.0.12.113)');
+    expect(lines.join('\n')).toContain('7. wait until the OVN chassis of cmp-az1-13 is alive (Neutron\'s OVN Controller agent of cmp-az1-13, ovn-controller)');
     expect(lines.join('\n')).toContain('Dry run: nothing was changed.');
     expect(ctx.output).toHaveBeenCalledWith('entity', expect.objectContaining({ kind: 'Resource' }));
   });

@@ -29,6 +29,9 @@ import { liveDelivery } from '../drivers/liveDelivery';
 import { requireClusterRights } from './clusterRights';
 import { DriverContext, EnrollChecked, EnrollInput, EnrollTarget } from '../drivers/types';
 
+/** Neutron's agent type of a chassis's ovn-controller (ML2/OVN). */
+export const OVN_CONTROLLER_AGENT = 'OVN Controller agent';
+
 /** What the live enrollment needs besides its input. */
 export interface LiveEnrollDeps {
   /** The enrollment settings of a cloud, or undefined when `openstack.clouds.<key>` is not configured. */
@@ -112,9 +115,9 @@ class LiveEnrollTarget implements EnrollTarget {
     return {
       bundle: checked.bundleExists
         ? `keep Secret ${this.bundleSecret} (the host's configuration bundle, made by an earlier run)`
-        : `create Secret ${this.bundleSecret} once: the host's configuration bundle (nova-compute.conf, ovn-external-ids.conf, host.yaml) with credentials from ${this.sources.map(s => s.secret).join(', ')}`,
+        : `create Secret ${this.bundleSecret} once: the host's configuration bundle (nova-compute, libvirtd, ovn-controller, the OVN metadata agent${this.settings.bundle.storage?.backend === 'ceph-rbd' ? ', Ceph' : ''}) with credentials from ${this.credentialSecrets().map(s => s.secret).join(', ')}`,
       discovery: `run host discovery: Jobs from CronJob ${namespace}/${settings.cellSetupCronJob}, until ${host} is mapped to its cell (up to ${settings.discoveryAttempts} Jobs)`,
-      ovnAgent: `wait until the ${settings.ovnAgentBinary} agent of ${host} is alive`,
+      ovnAgent: `wait until the OVN chassis of ${host} is alive (Neutron's ${OVN_CONTROLLER_AGENT} of ${host}, ${settings.ovnAgentBinary})`,
     };
   }
 
@@ -183,7 +186,7 @@ class LiveEnrollTarget implements EnrollTarget {
         `Kubernetes cluster "${k8s.name}": no CronJob ${namespace}/${settings.cellSetupCronJob}, which discovers new hosts; install openstack-helm's nova chart with manifests.cron_job_cell_setup, or set openstack.clouds.${key}.computeEnrollment.cellSetupCronJob. Nothing was changed.`,
       );
     }
-    for (const s of this.sources) {
+    for (const s of this.credentialSecrets()) {
       const got = await readSecretValues(k8s, namespace, s.secret, [s.key]);
       if (!got.found) {
         throw new NotFoundError(
@@ -215,9 +218,15 @@ class LiveEnrollTarget implements EnrollTarget {
     return { aggregateExists, bundleExists };
   }
 
+  /** The credential Secrets the bundle reads: the nova chart's, and the Ceph client key on Ceph clouds. */
+  private credentialSecrets(): Array<{ purpose: keyof ComputeBundleCredentials; secret: string; key: string }> {
+    const ceph = this.settings.cephClientKeySecret;
+    return [...this.sources, ...(ceph ? [{ purpose: 'cephClientKey' as const, secret: ceph.name, key: ceph.key }] : [])];
+  }
+
   private async readCredentials(): Promise<ComputeBundleCredentials> {
     const out: Partial<ComputeBundleCredentials> = {};
-    for (const s of this.sources) {
+    for (const s of this.credentialSecrets()) {
       const got = await readSecretValues(this.k8s, this.namespace, s.secret, [s.key]);
       if (!got.found) throw new NotFoundError(`Secret ${this.namespace}/${s.secret} (key ${s.key}) disappeared; restore it and run the task again`);
       out[s.purpose] = got.values[s.key];
@@ -225,9 +234,18 @@ class LiveEnrollTarget implements EnrollTarget {
     return out as ComputeBundleCredentials;
   }
 
+  /** The host's bundle, rendered from the cloud's settings and credentials (the Secret's and the join token's content). */
+  private async files(): Promise<Record<string, string>> {
+    return renderComputeBundle({ ...this.input, cloudKey: this.key }, this.settings.bundle, await this.readCredentials());
+  }
+
+  joinFiles() {
+    return this.files();
+  }
+
   async deliverBundle() {
     const { host, key } = this;
-    const files = renderComputeBundle({ ...this.input, cloudKey: key }, this.settings.bundle, await this.readCredentials());
+    const files = await this.files();
     const r = await this.k8s.ensureSecret({
       name: this.bundleName,
       namespace: this.namespace,
@@ -296,7 +314,8 @@ class LiveEnrollTarget implements EnrollTarget {
 
   async ovnAgent() {
     const agents = await this.os.neutron.listAgents({ host: this.host });
-    const a = agents.find(x => x.binary === this.ovnAgentBinary);
+    // the host's OVN chassis: Neutron's ML2/OVN lists its ovn-controller as an "OVN Controller agent"
+    const a = agents.find(x => x.agentType === OVN_CONTROLLER_AGENT && x.binary === this.ovnAgentBinary);
     return { alive: !!a?.alive, found: !!a, others: agents.map(x => x.binary) };
   }
 }

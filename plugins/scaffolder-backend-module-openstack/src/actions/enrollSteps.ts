@@ -3,7 +3,7 @@
 // OVN agent alive. Every side effect sits in its own checkpoint with a stable key; a driver only
 // decides where the effects land (the demo store, or Kubernetes and OpenStack).
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { enrollAggregateName } from '@backstage-openstack/plugin-openstack-common';
+import { enrollAggregateName, IssuedJoinToken, JoinTokenStatus } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import { DriverContext, EnrollChecked, EnrollInput, EnrollTarget } from '../drivers/types';
 
@@ -15,6 +15,14 @@ export interface EnrollStepDeps {
   progressMs?: number;
   /** Overrides input.timeoutMinutes (tests). */
   waitTimeoutMs?: number;
+}
+
+/** The host's one-time join token, through the suite's backend (as the task's initiator). */
+export interface JoinChannel {
+  /** Issues a token carrying the host's bundle; replaces an unused one. Secret answer. */
+  issue(files: Record<string, string>): Promise<IssuedJoinToken>;
+  /** The state of the host's latest token. */
+  state(): Promise<JoinTokenStatus | undefined>;
 }
 
 /** One enrollment: the context, the driver's target and the names every step uses. */
@@ -74,7 +82,12 @@ function logPlan(run: Run, checked: EnrollChecked): void {
   const d = run.target.describe(checked);
   const plan = [
     d.bundle,
-    `wait until nova-compute on ${host} reports up (the host's provisioning pulls the bundle and starts it)`,
+    ...(run.target.joinFiles
+      ? [
+          `issue a one-time join token for ${host} (${run.input.managementIp}); output the command to run on the host (secret output "join"), wait until the host's join script reports its nova-compute version`,
+        ]
+      : []),
+    `wait until nova-compute on ${host} reports up (${run.target.joinFiles ? 'the join script starts it' : "the host's provisioning pulls the bundle and starts it"})`,
     d.discovery,
     `enable the nova-compute service of ${host}`,
     checked.aggregateExists
@@ -89,6 +102,42 @@ function logPlan(run: Run, checked: EnrollChecked): void {
 async function deliverBundle(run: Run): Promise<void> {
   const r = await run.ctx.checkpoint({ key: `${run.prefix}.bundle`, fn: () => run.target.deliverBundle() });
   run.ctx.logger.info(r.detail);
+}
+
+/**
+ * Step 2b (hosts that join): the one-time join token. Issued unless the host already fetched its
+ * script (a resumed task does not hand out a second one); output once, secret, never logged; then
+ * waits until the host's join script reports the nova-compute version it installed.
+ */
+async function joinWithToken(run: Run, join: JoinChannel): Promise<string> {
+  const { ctx, target } = run;
+  const { host } = run.input;
+  const before = await join.state();
+  if (!before || before.state === 'unused' || before.state === 'expired') {
+    const issued = await join.issue(await target.joinFiles!());
+    // secret: the token is in these values only; the task log never shows them
+    ctx.output('join', { secret: true, host, expiresAt: issued.expiresAt, command: issued.command, cloudInit: issued.cloudInit });
+    ctx.logger.info(
+      `Issued a one-time join token for ${host} (management IP ${run.input.managementIp}), valid until ${issued.expiresAt}. Run the command of the task output "join" on ${host} as root (secret: it is not logged), or give its cloud-init user-data to the host's provisioning`,
+    );
+  } else {
+    ctx.logger.info(`${host} already fetched its join script (from ${before.usedFrom ?? '?'} at ${before.usedAt ?? '?'}); no new token`);
+  }
+  const reported = await wait(
+    run,
+    `${host} to run its join script and report its nova-compute version`,
+    async () => {
+      const s = await join.state();
+      if (s?.state === 'reported' && s.reportedVersion) return s;
+      if (s?.state === 'expired') {
+        throw new ServiceUnavailableError(`The join token of ${host} expired at ${s.expiresAt} before the host used it; run the task again for a new one`);
+      }
+      return { progress: s?.state === 'used' ? `the script was fetched from ${s.usedFrom} at ${s.usedAt}; waiting for its report` : `the join command has not been run on ${host} yet` };
+    },
+    `run the join command on ${host} (task output "join"); if its script failed, read its output there, fix, and run the task again for a new token`,
+  );
+  ctx.logger.info(`${host} joined: its join script reports nova-compute ${reported.reportedVersion}`);
+  return reported.reportedVersion!;
 }
 
 /** Step 3: nova-compute on the host reports up. */
@@ -216,7 +265,7 @@ async function addToAggregate(run: Run, aggregateId: number): Promise<void> {
   });
 }
 
-/** Step 8: the host's OVN agent alive. */
+/** Step 8: the host's OVN chassis alive (its OVN Controller agent in Neutron). */
 async function waitOvnAgent(run: Run): Promise<void> {
   const { host } = run.input;
   const binary = run.target.ovnAgentBinary;
@@ -247,7 +296,8 @@ export async function enrollHost(
   cloud: ResolvedCloud,
   input: EnrollInput,
   deps: EnrollStepDeps = {},
-): Promise<{ bundleSecret?: string }> {
+  join?: JoinChannel,
+): Promise<{ bundleSecret?: string; novaComputeVersion?: string }> {
   const run: Run = {
     ctx,
     target,
@@ -266,10 +316,11 @@ export async function enrollHost(
     return { bundleSecret: target.bundleSecret };
   }
   await deliverBundle(run);
+  const novaComputeVersion = target.joinFiles && join ? await joinWithToken(run, join) : undefined;
   await waitComputeUp(run);
   await discoverUntilMapped(run);
   await enableHost(run);
   await addToAggregate(run, (await ensureAggregate(run)).id);
   await waitOvnAgent(run);
-  return { bundleSecret: target.bundleSecret };
+  return { bundleSecret: target.bundleSecret, novaComputeVersion };
 }

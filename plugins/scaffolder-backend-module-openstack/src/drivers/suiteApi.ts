@@ -4,7 +4,10 @@ import {
   CloudOperationKind,
   CloudStatus,
   ComputeHostStatus,
+  IssuedJoinToken,
+  JoinTokenStatus,
   NewDemoCloud,
+  NewJoinToken,
   OpenStackPluginApi,
 } from '@backstage-openstack/plugin-openstack-common';
 import { ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
@@ -37,6 +40,10 @@ export interface SuiteApi {
   acquireLease(credentials: BackstageCredentials, cloudRef: string, body: { taskId: string; kind: CloudOperationKind; ttlSeconds?: number }): Promise<CloudLease>;
   /** Releases the task's lease, as the task's initiator. */
   releaseLease(credentials: BackstageCredentials, cloudRef: string, taskId: string): Promise<boolean>;
+  /** Issues a host's one-time join token, as the task's initiator (the backend checks openstack.compute.enroll). Secret answer. */
+  issueJoinToken(credentials: BackstageCredentials, cloudRef: string, body: NewJoinToken): Promise<IssuedJoinToken>;
+  /** The state of the host's latest join token, as the task's initiator; undefined when none was issued. */
+  joinToken(credentials: BackstageCredentials, cloudRef: string, host: string): Promise<JoinTokenStatus | undefined>;
   /** Stores a cloud's or host's entity for the suite's entity provider, as the task's initiator. */
   putEntity(credentials: BackstageCredentials, entity: Record<string, unknown>): Promise<{ entityRef: string }>;
   /** Removes an entity the suite keeps (its provider drops it from the catalog), as the task's initiator; false when it kept none. */
@@ -56,6 +63,8 @@ export function suiteApi(client: OpenStackPluginApi, asInitiator: (credentials: 
     releaseLease: (credentials, cloudRef, taskId) => asInitiator(credentials).releaseCloudLease(cloudRef, taskId),
     putEntity: (credentials, entity) => asInitiator(credentials).putSuiteEntity(entity),
     deleteEntity: (credentials, ref) => asInitiator(credentials).deleteSuiteEntity(ref),
+    issueJoinToken: (credentials, cloudRef, body) => asInitiator(credentials).issueJoinToken(cloudRef, body),
+    joinToken: (credentials, cloudRef, host) => asInitiator(credentials).getJoinToken(cloudRef, host),
     status: cloud => client.getStatus(cloud.entityRef, { refresh: true }),
     demoStatus: cloudKey => client.getDemoCloudStatus(cloudKey),
     hosts: cloud => client.listAllHosts(cloud.entityRef, { refresh: true }),

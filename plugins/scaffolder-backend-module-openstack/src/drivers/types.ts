@@ -63,6 +63,11 @@ export interface EnrollTarget {
   preflight(): Promise<EnrollChecked>;
   /** Puts the host's configuration bundle where its provisioning picks it up (created once). */
   deliverBundle(): Promise<{ created: boolean; detail: string }>;
+  /**
+   * Live clouds: the host's bundle files, for its one-time join token (the join script writes
+   * them). Absent for clouds whose hosts do not join (the demo store simulates them).
+   */
+  joinFiles?(): Promise<Record<string, string>>;
   /** nova-compute of the host, as os-services lists it. */
   computeService(): Promise<{ id: string; state: 'up' | 'down'; status: 'enabled' | 'disabled' } | undefined>;
   enableComputeService(id: string): Promise<void>;
@@ -75,7 +80,7 @@ export interface EnrollTarget {
   aggregates(): Promise<EnrollAggregate[]>;
   createAggregate(name: string, zone: string): Promise<{ id: number }>;
   addHostToAggregate(aggregateId: number): Promise<void>;
-  /** The host's OVN agent: alive, not yet, or absent (with the agents that are there). */
+  /** The host's OVN chassis as Neutron lists it (its OVN Controller agent): alive, not yet, or absent (with the agents that are there). */
   ovnAgent(): Promise<{ alive: boolean; found: boolean; others: string[] }>;
   /** What to check when a wait times out, per wait. */
   hints: { computeUp: string; ovnAgent: string; discovery: (name: string) => string };

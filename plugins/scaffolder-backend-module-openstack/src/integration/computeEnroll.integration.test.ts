@@ -50,6 +50,8 @@ describePeers('openstack:compute:enroll on the real peers', () => {
   const credentials: Record<string, string> = Object.fromEntries(
     ['nova-rabbitmq', 'nova-keystone', 'placement-keystone', 'neutron-keystone'].map(s => [`peers-${s}`, randomBytes(24).toString('base64url')]),
   );
+  // the OVN metadata agent's shared secret (key shared-secret)
+  const metadataSecret = randomBytes(24).toString('base64url');
   // made on first use: the unit-test runner also collects this file (and skips it) without peers.env
   const configData = lazy(() => ({
     openstack: {
@@ -111,6 +113,7 @@ describePeers('openstack:compute:enroll on the real peers', () => {
     for (const [name, password] of Object.entries(credentials)) {
       await adminCore().createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData: { password } } });
     }
+    await adminCore().createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'peers-metadata-proxy' }, stringData: { 'shared-secret': metadataSecret } } });
   });
 
   afterAll(async () => {
@@ -215,7 +218,7 @@ describePeers('openstack:compute:enroll on the real peers', () => {
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
-        metadata: expect.objectContaining({ name: hostEntityName('peers', host), annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/host': host, 'openstack.backstage.io/release': '2025.1' } }),
+        metadata: expect.objectContaining({ name: hostEntityName('peers', host), annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/host': host, 'openstack.backstage.io/release': '2025.1', 'openstack.backstage.io/nova-compute-version': '31.0.1' } }),
         spec: expect.objectContaining({ type: 'openstack-compute-host', dependsOn: ['resource:default/peers'] }),
       }),
     );
