@@ -72,7 +72,12 @@ describe('openstack:compute:decommission', () => {
     await action.handler(plan as any);
     expect(plan.output).toHaveBeenCalledWith('approvalRequired', true);
     expect(plan.output).toHaveBeenCalledWith('plan', expect.objectContaining({ operation: 'decommission', cloud: 'resource:openstack/prod-cloud', host: 'compute3', evacuate: false }));
-    const err = await action.handler(recoverableContext(input, new Map(), { user }) as any).catch(e => e);
+    // without the approval the backend starts the run with: refused before asking anyone
+    const unapproved = await action.handler(recoverableContext(input, new Map(), { user }) as any).catch(e => e);
+    expect(unapproved).toBeInstanceOf(NotAllowedError);
+    expect(verify).not.toHaveBeenCalled();
+    // with an approval that the backend does not confirm for this plan: refused too
+    const err = await action.handler(recoverableContext({ ...input, approvalId: 'a-1' }, new Map(), { user }) as any).catch(e => e);
     expect(err).toBeInstanceOf(NotAllowedError);
     expect(verify).toHaveBeenCalledWith(expect.objectContaining({ operation: 'decommission' }));
     expect(host.calls).toEqual([]);

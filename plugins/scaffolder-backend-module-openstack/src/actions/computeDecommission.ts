@@ -17,7 +17,7 @@ import { holdCloudLease } from './cloudLease';
 import { examples } from './computeDecommission.examples';
 import { hostIssues, initiatorOf, OpenHost } from './hostAction';
 import { disableForMaintenance, hostRun, HostStepDeps, moveInstancesAway, movesFailedMessage, removeHost } from './hostSteps';
-import { approvalPlanOutputs, cloudRefField, hostNameField, parallelField, timeoutMinutesField } from './inputFields';
+import { approvalIdField, approvalPlanOutputs, cloudRefField, hostNameField, parallelField, timeoutMinutesField } from './inputFields';
 
 /** What openstack:compute:decommission needs. */
 export interface ComputeDecommissionDeps extends HostStepDeps {
@@ -49,6 +49,7 @@ export function createComputeDecommissionAction(deps: ComputeDecommissionDeps) {
     supportsDryRun: true,
     schema: {
       input: {
+        approvalId: approvalIdField,
         cloud: cloudRefField(),
         host: hostNameField(),
         reason: z => z.string({ description: 'Why (recorded on the host while it is removed)' }).default('decommission'),
@@ -85,7 +86,7 @@ export function createComputeDecommissionAction(deps: ComputeDecommissionDeps) {
         ctx.logger.info(`Would decommission ${host} of ${cloud.entityRef}: ${approvalPlan.operation === 'decommission' ? approvalPlan.removes.join('; ') : ''}`);
         return;
       }
-      await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle);
+      await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle, ctx.input.approvalId);
       const entityName = hostEntityName(cloud.cloudKey, host);
       const run = hostRun(ctx, target, `decommission.${cloud.cloudKey}.${host}`, deps, timeoutMinutes);
       await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'decommission', async () => {
