@@ -13,7 +13,7 @@
 // BSO_BENCH_CLOUDS=3 BSO_BENCH_HOSTS=50 for a quick run)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:http';
+import { serveHandlers } from './upstream.mjs';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,39 +45,14 @@ const servers = hostNames.flatMap((host, i) =>
 );
 /** The handlers of each cloud, by its number (the path prefix /cN picks them). */
 const clouds = [];
-const upstream = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', c => chunks.push(c));
-  req.on('end', () =>
-    setTimeout(async () => {
-      try {
-        const n = Number(/^\/c(\d+)\//.exec(req.url)?.[1]);
-        const request = new Request(new URL(req.url, origin), {
-          method: req.method,
-          headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]])),
-          body: req.method === 'GET' || req.method === 'HEAD' || !chunks.length ? undefined : Buffer.concat(chunks),
-        });
-        const answer = clouds[n] && (await getResponse(clouds[n], request));
-        if (!answer) {
-          res.writeHead(404, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 404, message: `${req.url} not found` } }));
-          return;
-        }
-        const text = Buffer.from(await answer.arrayBuffer());
-        const headers = Object.fromEntries(answer.headers);
-        delete headers['content-length'];
-        res.writeHead(answer.status, { ...headers, 'Content-Length': text.length });
-        res.end(text);
-      } catch (e) {
-        res.writeHead(500);
-        res.end(String(e));
-      }
-    }, LATENCY[0] + Math.random() * (LATENCY[1] - LATENCY[0])),
-  );
+const { server: upstream, origin } = await serveHandlers({
+  getResponse,
+  latency: LATENCY,
+  route: req => {
+    const n = Number(/^\/c(\d+)\//.exec(req.url)?.[1]);
+    return clouds[n] && { handlers: clouds[n], path: req.url };
+  },
 });
-upstream.keepAliveTimeout = 60_000;
-await new Promise(r => upstream.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${upstream.address().port}`;
 const keyOf = n => `fleet-${String(n).padStart(2, '0')}`;
 const urlsOf = n => fakeCloudUrlsAt(`${origin}/c${n}`);
 for (let n = 0; n < CLOUDS; n++) {

@@ -26,7 +26,7 @@
 // BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:http';
+import { serveHandlers } from './upstream.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,46 +89,18 @@ let requests = 0;
 let base; // http://127.0.0.1:<port>, known once listening
 let handlers = [];
 const trace = process.env.BSO_BENCH_TRACE === '1' ? [] : undefined;
-const upstream = createServer((req, res) => {
-  requests++;
-  trace?.push(`${req.method} ${req.url}`);
-  const chunks = [];
-  req.on('data', c => chunks.push(c));
-  req.on('end', () => {
-    setTimeout(async () => {
-      try {
-        const body = chunks.length ? Buffer.concat(chunks) : undefined;
-        // Keystone fills %(project_id)s in a scoped token's catalog; the fake leaves it for the
-        // suite's client to fill, and python-openstackclient sends it as it is
-        const path = req.url.replace('/%25(project_id)s/', `/${PROJECT_ID}/`);
-        const request = new Request(new URL(path, base), {
-          method: req.method,
-          headers: Object.entries(req.headers).flatMap(([k, v]) =>
-            v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]],
-          ),
-          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
-        });
-        const answer = await getResponse(handlers, request);
-        if (!answer) {
-          res.writeHead(404, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 404, message: `${req.url} not found` } }));
-          return;
-        }
-        const text = Buffer.from(await answer.arrayBuffer());
-        const headers = Object.fromEntries(answer.headers);
-        delete headers['content-length'];
-        res.writeHead(answer.status, { ...headers, 'Content-Length': text.length });
-        res.end(text);
-      } catch (e) {
-        res.writeHead(500);
-        res.end(String(e));
-      }
-    }, LATENCY[0] + Math.random() * (LATENCY[1] - LATENCY[0]));
-  });
+const { server: upstream, origin: upstreamOrigin } = await serveHandlers({
+  getResponse,
+  latency: LATENCY,
+  route: req => {
+    requests++;
+    trace?.push(`${req.method} ${req.url}`);
+    // Keystone fills %(project_id)s in a scoped token's catalog; the fake leaves it for the
+    // suite's client to fill, and python-openstackclient sends it as it is
+    return { handlers, path: req.url.replace('/%25(project_id)s/', `/${PROJECT_ID}/`) };
+  },
 });
-upstream.keepAliveTimeout = 60_000;
-await new Promise(r => upstream.listen(0, '127.0.0.1', r));
-base = `http://127.0.0.1:${upstream.address().port}`;
+base = upstreamOrigin;
 const urls = fakeCloudUrlsAt(base);
 const placement = syntheticPlacement(HOSTS, hostName);
 const cloud = newState({ hosts: hostNames, urls, servers, placement, record: false });
