@@ -300,16 +300,19 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     const firstSyncs = (() => {
       let stopped = false;
       const seen = new Map<string, { startedAt: string; finishedAt?: string }>();
+      const look = async () => {
+        for (const a of await appState()) {
+          const op = a?.status?.operationState;
+          if (!a || !op?.startedAt) continue;
+          // the start of its first sync, and the end of its first successful one
+          const had = seen.get(a.metadata.name) ?? { startedAt: op.startedAt };
+          if (!had.finishedAt && op.phase === 'Succeeded') had.finishedAt = op.finishedAt;
+          seen.set(a.metadata.name, had);
+        }
+      };
       const loop = (async () => {
         while (!stopped) {
-          for (const a of await appState()) {
-            const op = a?.status?.operationState;
-            if (!a || !op?.startedAt) continue;
-            // the start of its first sync, and the end of its first successful one
-            const had = seen.get(a.metadata.name) ?? { startedAt: op.startedAt };
-            if (!had.finishedAt && op.phase === 'Succeeded') had.finishedAt = op.finishedAt;
-            seen.set(a.metadata.name, had);
-          }
+          await look();
           await new Promise(r => setTimeout(r, 1000));
         }
       })();
@@ -318,6 +321,9 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
         async stop() {
           stopped = true;
           await loop;
+          // one last look: the last child may have finished after the loop's last one, when
+          // every Application was already seen Synced and Healthy
+          await look();
         },
       };
     })();
