@@ -56,3 +56,47 @@ wait_for() {
   echo "timeout after ${secs}s waiting for $what" >&2
   return 1
 }
+
+# The helpers below use the sourcing script's RUN (pidfiles) and LOG (logs) folders.
+
+# start NAME CMD ARGS...: background process with pidfile and log, unless it runs already.
+start() {
+  local name=$1
+  shift
+  pid_alive "$RUN/$name.pid" && return 0
+  nohup "$@" >>"$LOG/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN/$name.pid"
+}
+
+# await NAME SECONDS CMD...: until CMD succeeds; fails at once (with the log tail) when NAME exits.
+await() {
+  local name=$1 secs=$2
+  shift 2
+  for _ in $(seq $((secs * 2))); do
+    "$@" >/dev/null 2>&1 && return 0
+    if ! pid_alive "$RUN/$name.pid"; then
+      echo "$name exited; last lines of $LOG/$name.log:" >&2
+      tail -n 30 "$LOG/$name.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "timeout after ${secs}s waiting for $name" >&2
+  tail -n 30 "$LOG/$name.log" >&2
+  return 1
+}
+
+# keep_ports PORTS_FILE PIDFILE NAME...: the peer's ports, kept while the process of PIDFILE runs
+# (its PORTS_FILE is read back); otherwise stops the half-running peer of an earlier failed start
+# (every pidfile in RUN) and writes a free port for each NAME. Sources the file either way.
+keep_ports() {
+  local file=$1 pidfile=$2 name
+  shift 2
+  if ! { pid_alive "$pidfile" && [ -s "$file" ]; }; then
+    stop_pidfiles "$RUN"/*.pid
+    : >"$file"
+    for name in "$@"; do echo "$name=$(free_port)" >>"$file"; done
+  fi
+  # shellcheck disable=SC1090
+  . "$file"
+}

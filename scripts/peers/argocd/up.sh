@@ -31,48 +31,8 @@ ln -sfn "$BSO_HELM" "$S/bin/helm"
 
 # ---------------------------------------------------------------- ports (kept while running)
 PORTS="$S/ports.env"
-if pid_alive "$RUN/redis.pid" && [ -s "$PORTS" ]; then
-  # shellcheck disable=SC1090
-  . "$PORTS"
-else
-  stop_pidfiles "$RUN"/*.pid # a half-running peer from an earlier failed start
-  cat >"$PORTS" <<P
-REDIS_PORT=$(free_port)
-GIT_PORT=$(free_port)
-HELM_REPO_PORT=$(free_port)
-REPO_SERVER_PORT=$(free_port)
-REPO_SERVER_METRICS_PORT=$(free_port)
-CONTROLLER_METRICS_PORT=$(free_port)
-P
-  # shellcheck disable=SC1090
-  . "$PORTS"
-fi
+keep_ports "$PORTS" "$RUN/redis.pid" REDIS_PORT GIT_PORT HELM_REPO_PORT REPO_SERVER_PORT REPO_SERVER_METRICS_PORT CONTROLLER_METRICS_PORT
 
-# start NAME ARGS...: background process with pidfile and log, unless it runs already.
-start() {
-  local name=$1
-  shift
-  pid_alive "$RUN/$name.pid" && return 0
-  nohup "$@" >>"$LOG/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN/$name.pid"
-}
-# await NAME SECONDS CMD...: until CMD succeeds; fails at once (with the log tail) when NAME exits.
-await() {
-  local name=$1 secs=$2
-  shift 2
-  for _ in $(seq $((secs * 2))); do
-    "$@" >/dev/null 2>&1 && return 0
-    if ! pid_alive "$RUN/$name.pid"; then
-      echo "$name exited; last lines of $LOG/$name.log:" >&2
-      tail -n 30 "$LOG/$name.log" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
-  echo "timeout after ${secs}s waiting for $name" >&2
-  tail -n 30 "$LOG/$name.log" >&2
-  return 1
-}
 port_open() { "$SYS_PY" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$1"; }
 
 # ---------------------------------------------------------------- redis, git, helm repository

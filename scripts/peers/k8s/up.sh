@@ -53,22 +53,7 @@ chmod 600 "$PKI"/*.key
 
 # ---------------------------------------------------------------- ports (kept while running)
 PORTS="$S/ports.env"
-if pid_alive "$RUN/kube-apiserver.pid" && [ -s "$PORTS" ]; then
-  # shellcheck disable=SC1090
-  . "$PORTS"
-else
-  stop_pidfiles "$RUN"/*.pid # a half-running plane from an earlier failed start
-  cat >"$PORTS" <<P
-ETCD_PORT=$(free_port)
-ETCD_PEER_PORT=$(free_port)
-APISERVER_PORT=$(free_port)
-CM_PORT=$(free_port)
-SCHED_PORT=$(free_port)
-KWOK_PORT=$(free_port)
-P
-  # shellcheck disable=SC1090
-  . "$PORTS"
-fi
+keep_ports "$PORTS" "$RUN/kube-apiserver.pid" ETCD_PORT ETCD_PEER_PORT APISERVER_PORT CM_PORT SCHED_PORT KWOK_PORT
 URL="https://127.0.0.1:$APISERVER_PORT"
 
 # kubeconfig NAME: a kubeconfig for the client certificate NAME.
@@ -95,33 +80,8 @@ K
 }
 for u in admin controller-manager scheduler kwok; do kubeconfig "$u"; done
 
-# start NAME BINARY ARGS...: background process with pidfile and log, unless it runs already.
-start() {
-  local name=$1
-  shift
-  pid_alive "$RUN/$name.pid" && return 0
-  nohup "$@" >>"$LOG/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN/$name.pid"
-}
 healthy() { # url path (with the admin certificate)
   curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$1$2"
-}
-# await NAME SECONDS CMD...: until CMD succeeds; fails at once (with the log tail) when NAME exits.
-await() {
-  local name=$1 secs=$2
-  shift 2
-  for _ in $(seq $((secs * 2))); do
-    "$@" >/dev/null 2>&1 && return 0
-    if ! pid_alive "$RUN/$name.pid"; then
-      echo "$name exited; last lines of $LOG/$name.log:" >&2
-      tail -n 30 "$LOG/$name.log" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
-  echo "timeout after ${secs}s waiting for $name" >&2
-  tail -n 30 "$LOG/$name.log" >&2
-  return 1
 }
 
 # ---------------------------------------------------------------- etcd
