@@ -1,7 +1,7 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { JoinTokenStatus, OpenStackPluginApi } from '@backstage-openstack/plugin-openstack-common';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { openstackApiRef } from '../../api';
 import { JoiningHostsCard, joinStateText } from './JoiningHostsCard';
 
@@ -60,9 +60,28 @@ describe('JoiningHostsCard', () => {
     expect(joinStateText(due)).toBe("Reported nova-compute 31.0.1 at 2026-12-02T10:07:00.000Z; starting the enrollment's continuation (last try failed: the scaffolder answered 503)");
   });
 
+  it('shows no card when no host is joining, nor to a user who may not enroll on the cloud', async () => {
+    for (const listJoinTokens of [
+      jest.fn(async () => []),
+      jest.fn(async () => {
+        throw Object.assign(new Error('Permission openstack.compute.enroll is required'), { response: { status: 403 } });
+      }),
+    ]) {
+      const { container } = await renderInTestApp(
+        <TestApiProvider apis={[[openstackApiRef, { listJoinTokens } as Partial<OpenStackPluginApi> as OpenStackPluginApi]]}>
+          <EntityProvider entity={cloud}>
+            <JoiningHostsCard />
+          </EntityProvider>
+        </TestApiProvider>,
+      );
+      await waitFor(() => expect(listJoinTokens).toHaveBeenCalled());
+      await waitFor(() => expect(container.textContent).toBe(''));
+    }
+  });
+
   it('names the cloud when it cannot read the join state', async () => {
     const listJoinTokens = jest.fn(async () => {
-      throw new Error('Permission openstack.compute.enroll is required');
+      throw new Error('GET /api/openstack/clouds/team-a/prod/join-tokens: 503 Service Unavailable');
     });
     await renderInTestApp(
       <TestApiProvider apis={[[openstackApiRef, { listJoinTokens } as Partial<OpenStackPluginApi> as OpenStackPluginApi]]}>
@@ -71,6 +90,6 @@ describe('JoiningHostsCard', () => {
         </EntityProvider>
       </TestApiProvider>,
     );
-    expect(await screen.findByText('Could not read the join state of resource:team-a/prod: Permission openstack.compute.enroll is required')).toBeInTheDocument();
+    expect(await screen.findByText('Could not read the join state of resource:team-a/prod: GET /api/openstack/clouds/team-a/prod/join-tokens: 503 Service Unavailable')).toBeInTheDocument();
   });
 });

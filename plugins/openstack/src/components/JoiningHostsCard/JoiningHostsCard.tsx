@@ -32,7 +32,7 @@ const joining = (j: JoinTokenStatus) => j.state === 'unused' || j.state === 'use
 
 /**
  * The hosts joining the cloud (enrolled in the last day), on the cloud's Overview where the enroll
- * template's first task links: waiting for the host, script fetched, reported and continuing in
+ * template's first task links (no card when none is, or the user may not enroll there): waiting for the host, script fetched, reported and continuing in
  * task …, expired. It reads the join state every {@link JOIN_POLL_SECONDS} s while a host is
  * joining: the read of a user who may enroll on the cloud starts a reported host's continuation,
  * as that user's task. @public
@@ -48,7 +48,9 @@ export const JoiningHostsCard = () => {
       setItems(await api.listJoinTokens(cloudRef));
       setError(undefined);
     } catch (e) {
-      setError(e as Error);
+      // a user who may not enroll on the cloud has no joining hosts to follow there
+      if ((e as { response?: { status?: number } }).response?.status === 403) setItems([]);
+      else setError(e as Error);
     }
   }, [api, cloudRef]);
   useEffect(() => {
@@ -93,6 +95,8 @@ export const JoiningHostsCard = () => {
       </InfoCard>
     );
   }
+  // nothing joining (or nothing the user may follow): no card on the overview
+  if (!items.length) return null;
   return (
     <Table<JoinTokenStatus>
       title="Joining hosts"
@@ -100,7 +104,6 @@ export const JoiningHostsCard = () => {
       options={{ paging: false, search: false, padding: 'dense' }}
       columns={columns}
       data={items}
-      emptyContent={<Typography variant="body2" style={{ padding: 16 }}>No host is joining {cloudRef}.</Typography>}
     />
   );
 };
