@@ -27,7 +27,7 @@ const bundle = renderComputeBundle(
   { messageQueue: `p'"$(x)\`y\`$HOME\\`, nova: 'n', placement: 'p', neutron: 'q', metadataProxy: 'm', cephClientKey: 'QVFCa2V5PT0=' },
 );
 
-const TOKEN = 'A'.repeat(20) + '_b-c' + 'D'.repeat(19);
+const TOKEN = `${'A'.repeat(20)}_b-c${'D'.repeat(19)}`;
 
 describe('renderJoinScript', () => {
   const script = renderJoinScript(bundle, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://portal.example.org/api/openstack/join/report', token: TOKEN });
