@@ -37,16 +37,20 @@ const continuing: JoinTokenStatus = {
 };
 const expired: JoinTokenStatus = { ...base, host: 'cmp-4', state: 'expired' };
 
+/** The card on the cloud's page, over an API whose join list is `listJoinTokens`. */
+const renderCard = (listJoinTokens: OpenStackPluginApi['listJoinTokens']) =>
+  renderInTestApp(
+    <TestApiProvider apis={[[openstackApiRef, { listJoinTokens } as Partial<OpenStackPluginApi> as OpenStackPluginApi]]}>
+      <EntityProvider entity={cloud}>
+        <JoiningHostsCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+
 describe('JoiningHostsCard', () => {
   it('shows each host joining the cloud: waiting, fetched from where and when, reported and continuing in a task (linked), expired', async () => {
     const listJoinTokens = jest.fn(async () => [base, fetched, continuing, expired]);
-    await renderInTestApp(
-      <TestApiProvider apis={[[openstackApiRef, { listJoinTokens } as Partial<OpenStackPluginApi> as OpenStackPluginApi]]}>
-        <EntityProvider entity={cloud}>
-          <JoiningHostsCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
+    await renderCard(listJoinTokens);
     expect(await screen.findByText('Waiting for the host to run the join command (valid until 2026-12-02T11:00:00.000Z)')).toBeInTheDocument();
     expect(screen.getByText('Join script fetched from 10.0.0.2 at 2026-12-02T10:05:00.000Z; waiting for its report')).toBeInTheDocument();
     expect(screen.getByText(/Reported nova-compute 31\.0\.1 at 2026-12-02T10:07:00\.000Z; the enrollment continues in task task-42/)).toBeInTheDocument();
@@ -67,13 +71,7 @@ describe('JoiningHostsCard', () => {
         throw Object.assign(new Error('Permission openstack.compute.enroll is required'), { response: { status: 403 } });
       }),
     ]) {
-      const { container } = await renderInTestApp(
-        <TestApiProvider apis={[[openstackApiRef, { listJoinTokens } as Partial<OpenStackPluginApi> as OpenStackPluginApi]]}>
-          <EntityProvider entity={cloud}>
-            <JoiningHostsCard />
-          </EntityProvider>
-        </TestApiProvider>,
-      );
+      const { container } = await renderCard(listJoinTokens);
       await waitFor(() => expect(listJoinTokens).toHaveBeenCalled());
       await waitFor(() => expect(container.textContent).toBe(''));
     }
@@ -83,13 +81,7 @@ describe('JoiningHostsCard', () => {
     const listJoinTokens = jest.fn(async () => {
       throw new Error('GET /api/openstack/clouds/team-a/prod/join-tokens: 503 Service Unavailable');
     });
-    await renderInTestApp(
-      <TestApiProvider apis={[[openstackApiRef, { listJoinTokens } as Partial<OpenStackPluginApi> as OpenStackPluginApi]]}>
-        <EntityProvider entity={cloud}>
-          <JoiningHostsCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
+    await renderCard(listJoinTokens);
     expect(await screen.findByText('Could not read the join state of resource:team-a/prod: GET /api/openstack/clouds/team-a/prod/join-tokens: 503 Service Unavailable')).toBeInTheDocument();
   });
 });
