@@ -20,6 +20,8 @@ import { createSuiteRouter } from './suite/router';
 import { createFleetRouter } from './service/fleet';
 import { createJoinRouter, readJoinSettings } from './join/router';
 import { JoinTokenStore } from './join/JoinTokenStore';
+import { JoinContinuationStarter } from './join/continuationStarter';
+import { TemplateTaskStarter } from './scaffolder/TemplateTaskStarter';
 
 /**
  * The OpenStack backend plugin: the cloud status API, operation history, the demo cloud,
@@ -133,7 +135,10 @@ export const openstackPlugin = createBackendPlugin({
         );
         // compute hosts joining with a one-time token: the suite's only routes without a Backstage
         // identity (the token is the gate; rate-limited and audited in the router)
-        httpRouter.use(createJoinRouter({ ...deps, tokens: new JoinTokenStore(db), settings: readJoinSettings(config) }));
+        // (a reported host's enrollment continues as a new task of the user who reads its join state)
+        const joinTokens = new JoinTokenStore(db);
+        const continuations = new JoinContinuationStarter({ tokens: joinTokens, tasks: new TemplateTaskStarter(deps), logger });
+        httpRouter.use(createJoinRouter({ ...deps, tokens: joinTokens, continuations, settings: readJoinSettings(config) }));
         httpRouter.addAuthPolicy({ path: '/join', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/openapi.json', allow: 'unauthenticated' });

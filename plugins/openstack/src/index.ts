@@ -9,6 +9,7 @@ export {
   entityOpenStackCloudContent,
   entityOpenStackCloudSummaryCard,
   entityOpenStackComputeHostCard,
+  entityOpenStackJoiningHostsCard,
   openstackApi,
   openstackApprovalsPage,
   openstackFleetPage,

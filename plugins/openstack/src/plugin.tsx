@@ -58,6 +58,19 @@ export const entityOpenStackComputeHostCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The hosts joining a cloud, on its Overview (where the enroll template's first task links): the
+ * join state of each, polled; a reader who may enroll starts a reported host's continuation. @public
+ */
+export const entityOpenStackJoiningHostsCard = EntityCardBlueprint.make({
+  name: 'joining-hosts',
+  params: {
+    filter: isOpenStackCloudEntity,
+    loader: () =>
+      import('./components/JoiningHostsCard').then(m => <m.JoiningHostsCard />),
+  },
+});
+
 /** The cloud entity's summary card, first on its Overview tab. @public */
 export const entityOpenStackCloudSummaryCard = EntityCardBlueprint.make({
   name: 'cloud-summary',
@@ -155,6 +168,7 @@ export const openstackPlugin = createFrontendPlugin({
     openstackApi,
     entityOpenStackCloudContent,
     entityOpenStackCloudSummaryCard,
+    entityOpenStackJoiningHostsCard,
     entityOpenStackComputeHostCard,
     openstackFleetPage,
     openstackApprovalsPage,

@@ -77,6 +77,7 @@ describe('openapi.yaml', () => {
       auditor: {} as any,
       logger: mockServices.logger.mock(),
       tokens: {} as any,
+      continuations: {} as any,
       settings: readJoinSettings(mockServices.rootConfig()),
     });
     const served = [...routesOf(router as any), ...routesOf(approvals as any), ...routesOf(suite as any), ...routesOf(fleet as any), ...routesOf(join as any)];

@@ -22,6 +22,9 @@ export const OPENSTACK_PLUGIN_ROUTES = {
   getZones: { method: 'GET', path: '/clouds/{namespace}/{name}/zones' },
   issueJoinToken: { method: 'POST', path: '/clouds/{namespace}/{name}/join-tokens' },
   getJoinToken: { method: 'GET', path: '/clouds/{namespace}/{name}/join-tokens/{host}' },
+  listJoinTokens: { method: 'GET', path: '/clouds/{namespace}/{name}/join-tokens' },
+  deleteJoinTokens: { method: 'DELETE', path: '/clouds/{namespace}/{name}/join-tokens/{host}' },
+  bindJoinContinuation: { method: 'POST', path: '/clouds/{namespace}/{name}/join-tokens/{host}/continuation' },
   getCloudLease: { method: 'GET', path: '/clouds/{namespace}/{name}/lease' },
   acquireCloudLease: { method: 'POST', path: '/clouds/{namespace}/{name}/lease' },
   releaseCloudLease: { method: 'DELETE', path: '/clouds/{namespace}/{name}/lease/{taskId}' },
@@ -73,15 +76,44 @@ export interface NewJoinToken {
   /** The host's bundle (`renderComputeBundle`), kept encrypted with a key derived from the token. */
   files: Record<string, string>;
   ttlMinutes?: number;
+  /**
+   * What continues the enrollment once the host reports (two-phase enroll): the enroll template
+   * and its validated form values (no secrets). The backend starts it as a new task with the
+   * hidden `joinId`, as the user whose read of the join state finds the host reported.
+   */
+  continuation?: JoinContinuationSpec;
 }
 
-/** An issued join token: the only answer that carries it (in `joinUrl`, `command`, `cloudInit`). Secret. @public */
+/** The enrollment's continuation a join token carries. @public */
+export interface JoinContinuationSpec {
+  /** The template to start again, `template:<namespace>/<name>`. */
+  templateRef: string;
+  /** Its form values (without `approvalId` and `joinId`). */
+  parameters: Record<string, unknown>;
+}
+
+/** An issued join token: the only answer that carries it (in `token`, `command`, `cloudInit`). Secret. @public */
 export interface IssuedJoinToken {
   host: string;
   expiresAt: string;
+  /** The join record's id: the continuation's hidden `joinId` (not a secret; never the token). */
+  joinId: string;
+  /** The join route, `…/api/openstack/join` (the token goes in the Authorization header, never in a URL). */
   joinUrl: string;
+  /** The one-time token itself. */
+  token: string;
   command: string;
   cloudInit: string;
+}
+
+/** Where the continuation of a host's enrollment stands. @public */
+export interface JoinContinuationStatus {
+  /** waiting: for the host's report; to-start / starting: the next read by an enroller starts it; started: `taskId` runs it. */
+  state: 'waiting' | 'to-start' | 'starting' | 'started';
+  templateRef: string;
+  taskId?: string;
+  /** Why the last start failed (the next read tries again). */
+  error?: string;
 }
 
 /** The state of a host's latest join token (never the token). @public */
@@ -97,6 +129,10 @@ export interface JoinTokenStatus {
   usedFrom?: string;
   reportedVersion?: string;
   reportedAt?: string;
+  /** The join record's id (the continuation's `joinId`). */
+  joinId?: string;
+  /** The enrollment's continuation, when the token carries one. */
+  continuation?: JoinContinuationStatus;
 }
 
 /** The query of `GET /clouds/{namespace}/{name}/hosts`. @public */
@@ -165,6 +201,15 @@ export interface OpenStackPluginApi {
   issueJoinToken(cloudRef: CloudRef | string, body: NewJoinToken): Promise<IssuedJoinToken>;
   /** The state of the host's latest join token; undefined when none was issued. */
   getJoinToken(cloudRef: CloudRef | string, host: string): Promise<JoinTokenStatus | undefined>;
+  /** The latest join token of each host of the cloud that joined recently or is joining. */
+  listJoinTokens(cloudRef: CloudRef | string): Promise<JoinTokenStatus[]>;
+  /** Deletes the host's unused join tokens (decommission); the number deleted. */
+  deleteJoinTokens(cloudRef: CloudRef | string, host: string): Promise<number>;
+  /**
+   * Binds the host's join record `joinId` to the continuation task `taskId` presenting it, with
+   * the form values it runs with (they must be the stored ones); a second task is refused.
+   */
+  bindJoinContinuation(cloudRef: CloudRef | string, host: string, body: { joinId: string; taskId: string; parameters: Record<string, unknown> }): Promise<JoinTokenStatus>;
   /** The operation running on the cloud (its lease), or undefined when none runs. */
   getCloudLease(cloudRef: CloudRef | string): Promise<CloudLease | undefined>;
   /**
@@ -311,6 +356,22 @@ export class OpenStackPluginClient implements OpenStackPluginApi {
       if (e instanceof ResponseError && e.response.status === 404) return undefined;
       throw e;
     }
+  }
+
+  async listJoinTokens(cloudRef: CloudRef | string): Promise<JoinTokenStatus[]> {
+    return (await this.call<{ items: JoinTokenStatus[] }>('listJoinTokens', OpenStackPluginClient.cloudParams(cloudRef))).items;
+  }
+
+  async deleteJoinTokens(cloudRef: CloudRef | string, host: string): Promise<number> {
+    return (await this.call<{ deleted: number }>('deleteJoinTokens', { ...OpenStackPluginClient.cloudParams(cloudRef), host })).deleted;
+  }
+
+  async bindJoinContinuation(
+    cloudRef: CloudRef | string,
+    host: string,
+    body: { joinId: string; taskId: string; parameters: Record<string, unknown> },
+  ): Promise<JoinTokenStatus> {
+    return this.call<JoinTokenStatus>('bindJoinContinuation', { ...OpenStackPluginClient.cloudParams(cloudRef), host }, { body });
   }
 
   async getCloudLease(cloudRef: CloudRef | string): Promise<CloudLease | undefined> {

@@ -27,8 +27,17 @@ const bundle = renderComputeBundle(
   { messageQueue: `p'"$(x)\`y\`$HOME\\`, nova: 'n', placement: 'p', neutron: 'q', metadataProxy: 'm', cephClientKey: 'QVFCa2V5PT0=' },
 );
 
+const TOKEN = `${'A'.repeat(20)}_b-c${'D'.repeat(19)}`;
+
 describe('renderJoinScript', () => {
-  const script = renderJoinScript(bundle, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://portal.example.org/api/openstack/join/tok/report' });
+  const script = renderJoinScript(bundle, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://portal.example.org/api/openstack/join/report', token: TOKEN });
+
+  it('reports with the token in the Authorization header, never in the URL', () => {
+    expect(script).toContain(`curl -fsS -X POST -H 'Authorization: Bearer ${TOKEN}' -H 'Content-Type: application/json'`);
+    expect(script).toContain(`'https://portal.example.org/api/openstack/join/report' >/dev/null`);
+    expect(script.split('\n').filter(l => l.includes('https://')).every(l => !/https:\/\/\S*A{20}/.test(l))).toBe(true);
+    expect(() => renderJoinScript(bundle, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://p/r', token: "x'; rm -rf /" })).toThrow(/join token/);
+  });
 
   it('writes every bundle file byte for byte where its service reads it (run with a root prefix, nothing started)', () => {
     const root = mkdtempSync(join(tmpdir(), 'bso-join-'));
@@ -57,22 +66,24 @@ describe('renderJoinScript', () => {
   });
 
   it('refuses a file it does not know where to put, and a content holding its heredoc end', () => {
-    expect(() => renderJoinScript({ 'other.conf': 'x' }, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://p/r' })).toThrow(/other\.conf/);
+    expect(() => renderJoinScript({ 'other.conf': 'x' }, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://p/r', token: TOKEN })).toThrow(/other\.conf/);
     expect(() =>
-      renderJoinScript({ [COMPUTE_BUNDLE_FILES.host]: 'a\nBSO_JOIN_EOF_0\nb' }, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://p/r' }),
+      renderJoinScript({ [COMPUTE_BUNDLE_FILES.host]: 'a\nBSO_JOIN_EOF_0\nb' }, { host: 'cmp-1', cloudKey: 'lab', reportUrl: 'https://p/r', token: TOKEN }),
     ).toThrow(/contains the line/);
-    expect(() => renderJoinScript(bundle, { host: 'cmp-1', cloudKey: 'lab', reportUrl: "https://p/r'; rm -rf /" })).toThrow(/report URL/);
+    expect(() => renderJoinScript(bundle, { host: 'cmp-1', cloudKey: 'lab', reportUrl: "https://p/r'; rm -rf /", token: TOKEN })).toThrow(/report URL/);
   });
 });
 
 describe('joinInstructions', () => {
   it('gives the command and the cloud-init user-data', () => {
-    const j = joinInstructions('https://portal.example.org/api/openstack/join/abc_DEF-1');
-    expect(j.command).toBe("curl -fsS 'https://portal.example.org/api/openstack/join/abc_DEF-1' | sudo sh");
+    const j = joinInstructions('https://portal.example.org/api/openstack/join', TOKEN);
+    // the token in a header, not in the URL (a request log writes URLs)
+    expect(j.command).toBe(`curl -fsS -H 'Authorization: Bearer ${TOKEN}' 'https://portal.example.org/api/openstack/join' | sudo sh`);
     expect(j.cloudInit).toBe(
-      "#cloud-config\nruncmd:\n  - [sh, -c, \"curl -fsS 'https://portal.example.org/api/openstack/join/abc_DEF-1' | sh\"]\n",
+      `#cloud-config\nruncmd:\n  - [sh, -c, "curl -fsS -H 'Authorization: Bearer ${TOKEN}' 'https://portal.example.org/api/openstack/join' | sh"]\n`,
     );
-    expect(() => joinInstructions('file:///etc/passwd')).toThrow();
+    expect(() => joinInstructions('file:///etc/passwd', TOKEN)).toThrow();
+    expect(() => joinInstructions('https://portal.example.org/api/openstack/join', 'not a token')).toThrow(/join token/);
   });
 });
 

@@ -64,12 +64,21 @@ export interface JoinInstructions {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The command and cloud-init user-data that fetch `joinUrl` and run it. @public */
-export function joinInstructions(joinUrl: string): JoinInstructions {
+/** A join token as the routes accept it: 32 random bytes, base64url. @public */
+export const JOIN_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The command and cloud-init user-data that fetch the join script from `joinUrl` (the join route,
+ * `…/api/openstack/join`) with `token` and run it. The token goes in the Authorization header,
+ * never in the URL (a request log writes URLs). @public
+ */
+export function joinInstructions(joinUrl: string, token: string): JoinInstructions {
   if (!/^https?:\/\/[^\s'"\\]+$/.test(joinUrl)) throw new Error('the join URL is not an http(s) URL');
+  if (!JOIN_TOKEN.test(token)) throw new Error('the join token is not a join token');
+  const fetch = `curl -fsS -H ${shellQuote(`Authorization: Bearer ${token}`)} ${shellQuote(joinUrl)}`;
   return {
-    command: `curl -fsS ${shellQuote(joinUrl)} | sudo sh`,
-    cloudInit: ['#cloud-config', 'runcmd:', `  - [sh, -c, ${JSON.stringify(`curl -fsS ${shellQuote(joinUrl)} | sh`)}]`, ''].join('\n'),
+    command: `${fetch} | sudo sh`,
+    cloudInit: ['#cloud-config', 'runcmd:', `  - [sh, -c, ${JSON.stringify(`${fetch} | sh`)}]`, ''].join('\n'),
   };
 }
 
@@ -78,7 +87,7 @@ export function joinInstructions(joinUrl: string): JoinInstructions {
  * every file of the host's bundle where its service reads it, sets ovn-controller's Open vSwitch
  * external ids, defines libvirt's Ceph secret on Ceph clouds, enables and restarts the services,
  * then reports the installed nova-compute version to `reportUrl` (the join token's follow-up
- * call). It holds the host's credentials: it is served once and never stored in the clear.
+ * call, with `token` in its Authorization header). It holds the host's credentials: it is served once and never stored in the clear.
  *
  * Knobs (environment): `BSO_JOIN_ROOT` writes every file under that prefix; `BSO_JOIN_NO_SERVICES=1`
  * installs and starts nothing (prints those commands instead); `BSO_JOIN_NO_REPORT=1` reports
@@ -86,10 +95,11 @@ export function joinInstructions(joinUrl: string): JoinInstructions {
  *
  * @public
  */
-export function renderJoinScript(files: Record<string, string>, opts: { host: string; cloudKey: string; reportUrl: string }): string {
+export function renderJoinScript(files: Record<string, string>, opts: { host: string; cloudKey: string; reportUrl: string; token: string }): string {
   if (!HOST_NAME.test(opts.host)) throw new Error('the host is not a host name');
   if (!/^[A-Za-z0-9._-]+$/.test(opts.cloudKey)) throw new Error('the cloud key is not a name');
   if (!/^https?:\/\/[^\s'"\\]+$/.test(opts.reportUrl)) throw new Error('the report URL is not an http(s) URL');
+  if (!JOIN_TOKEN.test(opts.token)) throw new Error('the join token is not a join token');
   const unknown = Object.keys(files).filter(f => !PLACES[f]);
   if (unknown.length) throw new Error(`the bundle has files the join script does not know: ${unknown.join(', ')}`);
   const writes = Object.entries(files).map(([file, content], i) => {
@@ -173,7 +183,7 @@ case "$version" in
   ''|*[!0-9A-Za-z.~+-]*) echo "join $HOST: cannot tell the installed nova-compute version" >&2; exit 1 ;;
 esac
 say "reporting nova-compute $version"
-curl -fsS -X POST -H 'Content-Type: application/json' --data "{\\"novaComputeVersion\\":\\"$version\\"}" ${shellQuote(opts.reportUrl)} >/dev/null
+curl -fsS -X POST -H ${shellQuote(`Authorization: Bearer ${opts.token}`)} -H 'Content-Type: application/json' --data "{\\"novaComputeVersion\\":\\"$version\\"}" ${shellQuote(opts.reportUrl)} >/dev/null
 say "done"
 `;
 }

@@ -12,6 +12,8 @@ import {
   CloudStatus,
   ComputeHostStatus,
   ControlPlaneServiceStatus,
+  JoinTokenStatus,
+  NewJoinToken,
   OPENSTACK_HELM_REPOSITORY,
   WorkloadStatus,
 } from '@backstage-openstack/plugin-openstack-common';
@@ -95,9 +97,29 @@ export function scriptedApi(script: {
   const calls: string[] = [];
   // the backend's join tokens, by cloud ref and host; the host plays its part as the state is read:
   // it fetches its script on the first read after the token is issued and reports on the second
-  const joins = new Map<string, { host: string; managementIp: string; files: Record<string, string>; reads: number; n: number }>();
+  const joins = new Map<string, NewJoinToken & { reads: number; n: number; joinId: string; boundTo?: string }>();
   let issued = 0;
   const leases = new Map<string, CloudLease>();
+  const joinState = (cloudRef: string, host: string): JoinTokenStatus | undefined => {
+    const j = joins.get(`${cloudRef} ${host}`);
+    if (!j) return undefined;
+    const never = script.joinVersion === 'never';
+    j.reads += 1;
+    let state: 'unused' | 'used' | 'reported' = 'unused';
+    if (!never) state = j.reads >= 2 ? 'reported' : 'used';
+    return {
+      cloudRef,
+      host,
+      managementIp: j.managementIp,
+      state,
+      createdBy: 'user:default/mock',
+      createdAt: 'now',
+      expiresAt: '2026-12-02T11:00:00.000Z',
+      ...(state !== 'unused' ? { usedAt: 'now', usedFrom: j.managementIp } : {}),
+      ...(state === 'reported' ? { reportedVersion: script.joinVersion ?? '31.0.1', reportedAt: 'now' } : {}),
+      joinId: j.joinId,
+    } as const;
+  };
   const entities = new Map<string, Record<string, unknown>>();
   const api = {
     status: jest.fn(async (_c: SuiteCloud) => script.status()),
@@ -129,31 +151,30 @@ export function scriptedApi(script: {
       return lease;
     }),
     releaseLease: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, taskId: string) => leases.get(cloudRef)?.taskId === taskId && leases.delete(cloudRef)),
-    issueJoinToken: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, b: { host: string; managementIp: string; files: Record<string, string> }) => {
+    issueJoinToken: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, b: NewJoinToken) => {
       issued += 1;
-      joins.set(`${cloudRef} ${b.host}`, { ...b, reads: 0, n: issued });
-      const joinUrl = `https://portal.test/api/openstack/join/token-${issued}`;
-      return { host: b.host, expiresAt: '2026-12-02T11:00:00.000Z', joinUrl, command: `curl -fsS '${joinUrl}' | sudo sh`, cloudInit: `#cloud-config\nruncmd:\n  - [sh, -c, "curl -fsS '${joinUrl}' | sh"]\n` };
+      joins.set(`${cloudRef} ${b.host}`, { ...b, reads: 0, n: issued, joinId: `join-${issued}` });
+      const joinUrl = 'https://portal.test/api/openstack/join';
+      const token = `token-${issued}`;
+      const fetch = `curl -fsS -H 'Authorization: Bearer ${token}' '${joinUrl}'`;
+      return { host: b.host, expiresAt: '2026-12-02T11:00:00.000Z', joinId: `join-${issued}`, joinUrl, token, command: `${fetch} | sudo sh`, cloudInit: `#cloud-config\nruncmd:\n  - [sh, -c, "${fetch} | sh"]\n` };
     }),
-    joinToken: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, host: string) => {
+    // the continuation binds the record once its host reported (the first task that asks)
+    bindJoin: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, host: string, b: { joinId: string; taskId: string }) => {
       const j = joins.get(`${cloudRef} ${host}`);
-      if (!j) return undefined;
-      const never = script.joinVersion === 'never';
-      j.reads += 1;
-      let state: 'unused' | 'used' | 'reported' = 'unused';
-      if (!never) state = j.reads >= 2 ? 'reported' : 'used';
-      return {
-        cloudRef,
-        host,
-        managementIp: j.managementIp,
-        state,
-        createdBy: 'user:default/mock',
-        createdAt: 'now',
-        expiresAt: '2026-12-02T11:00:00.000Z',
-        ...(state !== 'unused' ? { usedAt: 'now', usedFrom: j.managementIp } : {}),
-        ...(state === 'reported' ? { reportedVersion: script.joinVersion ?? '31.0.1', reportedAt: 'now' } : {}),
-      } as const;
+      if (!j || j.joinId !== b.joinId) throw new NotFoundError(`${cloudRef} has no join record ${b.joinId} for ${host}`);
+      if (j.boundTo && j.boundTo !== b.taskId) throw new ConflictError(`Join record ${b.joinId} of ${host} is continued already, in task ${j.boundTo}`);
+      j.boundTo = b.taskId;
+      j.reads = Math.max(j.reads, 1);
+      return joinState(cloudRef, host)!;
     }),
+    deleteJoinTokens: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, host: string) => {
+      const j = joins.get(`${cloudRef} ${host}`);
+      if (!j || j.reads > 0) return 0;
+      joins.delete(`${cloudRef} ${host}`);
+      return 1;
+    }),
+    joinToken: jest.fn(async (_cr: BackstageCredentials, cloudRef: string, host: string) => joinState(cloudRef, host)),
     /** The bundle files the host's token carries (what its join script writes). */
     joinFiles: (cloudRef: string, host: string) => joins.get(`${cloudRef} ${host}`)?.files,
     putEntity: jest.fn(async (_cr: BackstageCredentials, entity: Record<string, any>) => {

@@ -17,9 +17,11 @@ function setup(host: ReturnType<typeof fakeHost>, approvals: ApprovalGate = noAp
 }
 
 describe('openstack:compute:decommission', () => {
-  it('empties the host, waits until it is stopped, deletes service, agents, aggregate membership, bundle and entity', async () => {
+  it('empties the host, waits until it is stopped, deletes service, agents, aggregate membership, bundle, unused join token and entity', async () => {
     const host = fakeHost('compute3', 2);
     const { action, entities, api } = setup(host);
+    // an enrollment of compute3 whose join command was never run: its token must not outlive the host
+    await api.issueJoinToken(undefined as any, 'resource:openstack/prod-cloud', { host: 'compute3', managementIp: '10.0.0.3', files: { 'host.yaml': 'host: compute3\n' } });
     // the host is powered off once it is empty (here: at the first wait for it to go down)
     const computeService = host.target.computeService;
     host.target.computeService = async () => {
@@ -41,6 +43,10 @@ describe('openstack:compute:decommission', () => {
     expect(entities.has('resource:openstack/prod.compute3')).toBe(false);
     expect(api.acquireLease).toHaveBeenCalledWith(expect.anything(), 'resource:openstack/prod-cloud', expect.objectContaining({ kind: 'decommission' }));
     expect(ctx.output).toHaveBeenCalledWith('entityRef', 'resource:openstack/prod.compute3');
+    // the unused join token is gone, deleted as the task's initiator
+    expect(api.deleteJoinTokens).toHaveBeenCalledWith(expect.objectContaining({ principal: expect.objectContaining({ userEntityRef: 'user:default/mock' }) }), 'resource:openstack/prod-cloud', 'compute3');
+    expect(await api.deleteJoinTokens.mock.results[0].value).toBe(1);
+    expect(api.joinFiles('resource:openstack/prod-cloud', 'compute3')).toBeUndefined();
   });
 
   it('refuses a down host with instances unless evacuate is set, then evacuates them', async () => {

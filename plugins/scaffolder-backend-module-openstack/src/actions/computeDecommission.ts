@@ -36,7 +36,7 @@ export interface ComputeDecommissionDeps extends HostStepDeps {
  * refuses while instances remain, unless the host is down and `evacuate` is set (they are then
  * evacuated); once nova-compute is down, deletes its service (compute node and Placement
  * resource provider with it), its Neutron agents (the OVN chassis with them), its aggregate
- * memberships and its bundle Secret; checks nothing of it is left in Nova, Placement and Neutron;
+ * memberships, its bundle Secret and any unused join token; checks nothing of it is left in Nova, Placement and Neutron;
  * removes its catalog entity through the suite's entity provider.
  *
  * @public
@@ -110,6 +110,15 @@ export function createComputeDecommissionAction(deps: ComputeDecommissionDeps) {
         }
         await removeHost(run);
         ctx.logger.info(`Nothing of ${host} is left in Nova (os-services, os-hypervisors), Placement or Neutron, nor in any aggregate`);
+        // an unused join token of the host would let a machine join under its name later
+        await ctx.checkpoint({
+          key: `${run.prefix}.delete.joinTokens`,
+          fn: async () => {
+            const deleted = await deps.api.deleteJoinTokens(credentials, cloud.entityRef, host);
+            ctx.logger.info(deleted ? `Deleted ${deleted} unused join token(s) of ${host}` : `${host} has no unused join token`);
+            return deleted;
+          },
+        });
         await ctx.checkpoint({
           key: `${run.prefix}.delete.entity`,
           fn: async () => {

@@ -20,7 +20,7 @@ import { CloudDrivers } from '../drivers/types';
 import { SuiteApi } from '../drivers/suiteApi';
 import { examples } from './computeEnroll.examples';
 import { cloudRefField, timeoutMinutesField, approvalPlanOutputs, approvalIdField } from './inputFields';
-import { enrollHost, EnrollStepDeps } from './enrollSteps';
+import { enrollHost, EnrollStepDeps, JoinChannel } from './enrollSteps';
 import { authorizeAction } from './authorize';
 import { holdCloudLease } from './cloudLease';
 import { ApprovalGate, enforceApproval, outputApprovalPlan } from './approvalGate';
@@ -65,6 +65,16 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         planOnly: z =>
           z.boolean({ description: 'Only validate and plan: output the plan to approve (openstack:approval:request), change nothing' }).default(false),
         approvalId: approvalIdField,
+        joinId: z =>
+          z
+            .string()
+            .describe("The host's join record this task continues (set by the backend once the host's join script reported; empty in the first task)")
+            .optional(),
+        runParameters: z =>
+          z
+            .record(z.string(), z.unknown())
+            .describe('The form values the enrollment continues with once the host reports (live clouds): runParameters: ${{ parameters }}')
+            .optional(),
       },
       output: {
         entity: z => z.record(z.string(), z.unknown()).describe('Catalog entity of the host (Resource openstack-compute-host)'),
@@ -78,6 +88,11 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
               cloudInit: z.string(),
             })
             .describe('SECRET. Live clouds: the one-time join command of the host and the same as cloud-init user-data; shown once, never logged')
+            .optional(),
+        next: z =>
+          z
+            .string()
+            .describe('Live clouds, first task: what happens next (the enrollment continues by itself in a new task once the host reports)')
             .optional(),
         bundleSecret: z =>
           z
@@ -99,6 +114,15 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         throw new InputError(issues.map(i => `input.${i.field} ${i.message}`).join('\n'));
       }
       const cloud = await resolveCloud(deps.catalog, ctx.input.cloud, credentials, 'input.cloud');
+      const joinId = ctx.input.joinId || undefined;
+      const runParameters = ctx.input.runParameters;
+      const templateRef = ctx.templateInfo?.entityRef;
+      // a joining host's enrollment continues in a new task of the same template with the same values
+      if (cloud.driver === 'live' && !ctx.input.planOnly && !ctx.isDryRun && (!runParameters || !templateRef)) {
+        throw new InputError(
+          `input.runParameters: the hosts of ${cloud.entityRef} join with a token, and the enrollment continues in a new task of this template once the host reports: set runParameters: \${{ parameters }}${templateRef ? '' : ' and run it from a template'}. Nothing was changed`,
+        );
+      }
       const input = { host, managementIp, overlayIp, availabilityZone, aggregate, bmcAddress, timeoutMinutes };
       // what the approver approves: the host's inputs, the bundle's files and (live) the Secrets its credentials come from
       const approvalPlan = enrollApprovalPlan(cloud.entityRef, input, cloud.driver === 'live' ? computeCredentialSources(cloud.cloudKey) : []);
@@ -106,21 +130,34 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
         outputApprovalPlan(ctx, deps.approvals, approvalPlan, cloud.lifecycle);
         return;
       }
-      await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle, ctx.input.approvalId);
+      // the continuation of an approved enrollment: its first task was the approval's run, and the
+      // join record (bound to this task in enrollHost) is what lets it go on
+      if (!joinId) await enforceApproval(ctx, deps.approvals, approvalPlan, cloud.lifecycle, ctx.input.approvalId);
       // one operation per cloud: the enrollment holds the cloud's lease
       // live hosts join with a one-time token, through the suite's backend as the task's initiator
-      const join = {
-        issue: (files: Record<string, string>) => deps.api.issueJoinToken(credentials, cloud.entityRef, { host, managementIp, files }),
+      const continuation = runParameters && templateRef ? { templateRef, parameters: runParameters } : undefined;
+      const join: JoinChannel = {
+        issue: files => deps.api.issueJoinToken(credentials, cloud.entityRef, { host, managementIp, files, continuation }),
         state: () => deps.api.joinToken(credentials, cloud.entityRef, host),
+        bind: id => deps.api.bindJoin(credentials, cloud.entityRef, host, { joinId: id, taskId: ctx.task.id, parameters: runParameters ?? {} }),
       };
-      const { bundleSecret, novaComputeVersion } = await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'enroll', async () => {
+      const outcome = await holdCloudLease(ctx, deps.api, credentials, cloud.entityRef, 'enroll', async () => {
         const target = await deps.drivers[cloud.driver].openEnroll(ctx, cloud, input);
         ctx.logger.info(
           `Enrolling ${host} (management ${managementIp}, overlay ${overlayIp}) into ${cloud.entityRef}, zone ${availabilityZone}${aggregate ? `, aggregate ${aggregate}` : ''}`,
         );
         ctx.logger.info('The host configuration bundle (nova-compute, OVN remote, libvirt) is delivered as a Secret; its contents are never logged.');
-        return enrollHost(ctx, target, cloud, input, deps, join);
+        return enrollHost(ctx, target, cloud, input, deps, join, joinId);
       });
+      if (outcome.bundleSecret) ctx.output('bundleSecret', outcome.bundleSecret);
+      if (outcome.phase === 'joining') {
+        ctx.output(
+          'next',
+          `Run the join command on ${host} as root${outcome.expiresAt ? ` before ${outcome.expiresAt}` : ''}. Once its join script reports, the enrollment continues by itself in a new task (nova-compute up, mapped, enabled, aggregate, OVN chassis, catalog): follow it on the page of ${cloud.entityRef}, where the host's join state shows`,
+        );
+        return;
+      }
+      const { novaComputeVersion } = outcome;
       // the host's release: what its join script reported (the series of that nova version; an
       // unknown one leaves the release out, so the upgrade's compute-lag check names the host).
       // A demo host joins on the demo cloud's release.
@@ -131,7 +168,6 @@ export function createComputeEnrollAction(deps: ComputeEnrollDeps) {
             () => undefined,
           );
       ctx.output('entity', hostEntity(cloud, host, availabilityZone, release, novaComputeVersion));
-      if (bundleSecret) ctx.output('bundleSecret', bundleSecret);
     },
   });
 }

@@ -66,6 +66,7 @@ const liveCloud = {
   spec: { type: 'openstack-cloud', owner: 'platform-team', lifecycle: 'production' },
 };
 
+const TEMPLATE = 'template:default/openstack-enroll-host';
 const input = {
   cloud: 'resource:default/zed',
   host: HOST,
@@ -357,14 +358,32 @@ function setup(over: Partial<Model> = {}, data: any = configData) {
 }
 
 /** A context that keeps its log lines and outputs; checkpoints persist in `store`. */
-function context(store: Map<string, unknown>, over: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  const ctx = recoverableContext({ ...input, ...over }, store, extra);
-  const lines: string[] = [];
+function context(store: Map<string, unknown>, over: Record<string, unknown> = {}, extra: Record<string, unknown> = {}, lines: string[] = []) {
+  // as the enroll template runs it: its form values, to continue with once the host reports
+  const { joinId, ...values } = { ...input, ...over } as Record<string, unknown>;
+  const ctx = recoverableContext({ ...values, ...(joinId ? { joinId } : {}), runParameters: { ...values, ...(joinId ? { joinId } : {}) } }, store, {
+    templateInfo: { entityRef: TEMPLATE },
+    ...extra,
+  });
   const log = (level: string) => (msg: unknown) => {
     lines.push(`${level} ${String(msg)}`);
   };
   ctx.logger = { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug'), child: () => ctx.logger } as any;
   return { ctx, lines };
+}
+
+/**
+ * Both tasks of a joining host: the user's (it ends once the join command is out) and the
+ * continuation the backend starts once the host reports (a new task: its own checkpoints in
+ * `store`, the form values and `joinId`). Every log line of both goes to `lines`.
+ */
+async function enroll(action: ReturnType<typeof setup>['action'], api: ReturnType<typeof setup>['api'], store = new Map<string, unknown>(), over: Record<string, unknown> = {}, lines: string[] = []) {
+  const first = context(new Map(), over, {}, lines);
+  await action.handler(first.ctx as any);
+  const issued = await api.issueJoinToken.mock.results.at(-1)?.value;
+  const second = context(store, { ...over, joinId: issued.joinId }, {}, lines);
+  await action.handler(second.ctx as any);
+  return { first: first.ctx, ctx: second.ctx, lines };
 }
 
 const secretValues = [...Object.values(PASSWORDS), METADATA_SECRET, APP_CRED_SECRET];
@@ -379,8 +398,20 @@ describe('openstack:compute:enroll, live cloud', () => {
   it('enrolls: bundle Secret, up, discovery until mapped, enabled, in its aggregate, OVN agent alive', async () => {
     const { m, action, backendCalls, api } = setup({ enabled: false });
     const store = new Map<string, unknown>();
-    const { ctx, lines } = context(store);
+    const first = context(new Map());
+    await action.handler(first.ctx as any);
+    // the user's task ends with the join command out (the scaffolder shows outputs when a task ends)
+    expect(m.calls).toEqual([`k8s POST secret ${NS}/${BUNDLE}`]);
+    expect(first.ctx.output).not.toHaveBeenCalledWith('entity', expect.anything());
+    expect(first.ctx.output).toHaveBeenCalledWith('next', expect.stringContaining(`the enrollment continues by itself in a new task`));
+    // the token carries the continuation: this template and its form values
+    expect(api.issueJoinToken.mock.calls[0][2]).toMatchObject({ continuation: { templateRef: TEMPLATE, parameters: input } });
+    // the continuation: the backend's new task with joinId, once the host reported
+    const { joinId } = await api.issueJoinToken.mock.results[0].value;
+    const { ctx, lines } = context(store, { joinId });
+    lines.push(...first.lines);
     await action.handler(ctx as any);
+    expect(api.bindJoin).toHaveBeenCalledWith(expect.anything(), 'resource:default/zed', HOST, { joinId, taskId: ctx.task.id, parameters: { ...input, joinId } });
 
     expect(m.calls).toEqual([
       `k8s POST secret ${NS}/${BUNDLE}`,
@@ -391,7 +422,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     ]);
     expect(backendCalls).toEqual([]); // the demo backend is not involved
     // the enroll steps' checkpoints, the same keys as on the demo cloud (computeEnroll.test.ts)
-    expect([...store.keys()]).toEqual(['checked', 'bundle', 'discover.1', 'enable', 'aggregate', 'aggregate.host'].map(k => `enroll.zed.${HOST}.${k}`));
+    expect([...store.keys()]).toEqual(['discover.1', 'enable', 'aggregate', 'aggregate.host'].map(k => `enroll.zed.${HOST}.${k}`));
     expect(ctx.output).toHaveBeenCalledWith('bundleSecret', `${NS}/${BUNDLE}`);
     expect(ctx.output).toHaveBeenCalledWith(
       'entity',
@@ -413,15 +444,15 @@ describe('openstack:compute:enroll, live cloud', () => {
     // the join token: issued as the initiator with the host's bundle, output once as a secret output, not logged
     expect(api.issueJoinToken).toHaveBeenCalledTimes(1);
     expect(api.issueJoinToken.mock.calls[0][2]).toMatchObject({ host: HOST, managementIp: '10.0.12.113' });
-    expect(ctx.output).toHaveBeenCalledWith('join', {
+    expect(first.ctx.output).toHaveBeenCalledWith('join', {
       secret: true,
       host: HOST,
       expiresAt: '2026-12-02T11:00:00.000Z',
-      command: "curl -fsS 'https://portal.test/api/openstack/join/token-1' | sudo sh",
-      cloudInit: expect.stringContaining("curl -fsS 'https://portal.test/api/openstack/join/token-1' | sh"),
+      command: "curl -fsS -H 'Authorization: Bearer token-1' 'https://portal.test/api/openstack/join' | sudo sh",
+      cloudInit: expect.stringContaining("curl -fsS -H 'Authorization: Bearer token-1' 'https://portal.test/api/openstack/join' | sh"),
     });
     expect(lines.join('\n')).not.toContain('token-1');
-    expect(lines.join('\n')).toContain('cmp-az1-13 joined: its join script reports nova-compute 31.0.1');
+    expect(lines.join('\n')).toContain('Continuing the enrollment of cmp-az1-13 (join join-1, enrolled by user:default/mock): its join script, fetched from 10.0.12.113 at now, reports nova-compute 31.0.1');
 
     // the bundle: labelled for the host, with the credentials from the cloud's Secrets
     const bundle = m.secrets.get(`${NS}/${BUNDLE}`)!;
@@ -448,13 +479,13 @@ describe('openstack:compute:enroll, live cloud', () => {
     // nothing secret in the log, the outputs or the checkpoints
     expectNoSecrets(log);
     expectNoSecrets(JSON.stringify((ctx.output as jest.Mock).mock.calls));
+    expectNoSecrets(JSON.stringify((first.ctx.output as jest.Mock).mock.calls));
     expectNoSecrets(JSON.stringify([...store.entries()]));
   });
 
   it('runs discovery again when a Job ran before the host registered (a snapshot miss)', async () => {
-    const { m, action } = setup({ missedDiscoveries: 1 });
-    const { ctx, lines } = context(new Map());
-    await action.handler(ctx as any);
+    const { m, action, api } = setup({ missedDiscoveries: 1 });
+    const { lines } = await enroll(action, api);
     expect(m.calls.filter(c => c.startsWith('k8s POST job'))).toEqual([
       expect.stringMatching(/-1$/),
       expect.stringMatching(/-2$/),
@@ -465,9 +496,9 @@ describe('openstack:compute:enroll, live cloud', () => {
   });
 
   it('adds the host to an existing aggregate of the zone without creating one', async () => {
-    const { m, action } = setup();
+    const { m, action, api } = setup();
     m.aggregates.push({ id: 5, name: 'az1-general', availability_zone: 'az1', hosts: [], metadata: {} });
-    await action.handler(context(new Map()).ctx as any);
+    await enroll(action, api);
     expect(m.calls.filter(c => c.startsWith('nova'))).toEqual([`nova add_host ${HOST} to aggregate 5`]);
   });
 
@@ -479,7 +510,7 @@ describe('openstack:compute:enroll, live cloud', () => {
     expect(lines.join('\n')).toContain('2. issue a one-time join token for cmp-az1-13 (10.0.12.113)');
     expect(lines.join('\n')).toContain('7. wait until the OVN chassis of cmp-az1-13 is alive (Neutron\'s OVN Controller agent of cmp-az1-13, ovn-controller)');
     expect(lines.join('\n')).toContain('Dry run: nothing was changed.');
-    expect(ctx.output).toHaveBeenCalledWith('entity', expect.objectContaining({ kind: 'Resource' }));
+    expect(ctx.output).toHaveBeenCalledWith('next', expect.stringContaining('Run the join command on cmp-az1-13'));
   });
 
   it.each<[string, Record<string, unknown>, Partial<Model>, RegExp]>([
@@ -560,17 +591,17 @@ describe('openstack:compute:enroll, live cloud', () => {
 
   describe('fails at each step with what failed and the fix', () => {
     it('bundle Secret refused (RBAC)', async () => {
-      const { m, action } = setup({ failOn: 'secret' });
-      await expect(action.handler(context(new Map()).ctx as any)).rejects.toThrow(
+      const { m, action, api } = setup({ failOn: 'secret' });
+      await expect(enroll(action, api)).rejects.toThrow(
         /create secret openstack\/compute-bundle-cmp-az1-13: HTTP 403 .*Secrets of a cloud.s namespace come with deploy\/rbac\/cloud-namespace\.yaml applied in that namespace/,
       );
       expect(m.calls).toEqual([]);
     });
 
     it('nova-compute never up', async () => {
-      const { m, action } = setup({ serviceNeverUp: true });
-      const { ctx, lines } = context(new Map());
-      await expect(action.handler(ctx as any)).rejects.toThrow(
+      const { m, action, api } = setup({ serviceNeverUp: true });
+      const lines: string[] = [];
+      await expect(enroll(action, api, new Map(), {}, lines)).rejects.toThrow(
         /Timed out after 0 s waiting for nova-compute on cmp-az1-13 to report up \(last: nova-compute on cmp-az1-13 is down\); check that the provisioning of cmp-az1-13 pulled Secret openstack\/compute-bundle-cmp-az1-13/,
       );
       expect(m.calls).toEqual([`k8s POST secret ${NS}/${BUNDLE}`]);
@@ -578,28 +609,28 @@ describe('openstack:compute:enroll, live cloud', () => {
     });
 
     it('discovery Jobs fail every time', async () => {
-      const { m, action } = setup({ jobsFail: true });
-      const { ctx, lines } = context(new Map());
-      await expect(action.handler(ctx as any)).rejects.toThrow(/cmp-az1-13 is still not mapped to a cell of resource:default\/zed after 3 discovery runs/);
+      const { m, action, api } = setup({ jobsFail: true });
+      const lines: string[] = [];
+      await expect(enroll(action, api, new Map(), {}, lines)).rejects.toThrow(/cmp-az1-13 is still not mapped to a cell of resource:default\/zed after 3 discovery runs/);
       expect(m.calls.filter(c => c.startsWith('k8s POST job'))).toHaveLength(3);
       expect(lines.join('\n')).toContain('failed (BackoffLimitExceeded); trying again');
     });
 
     it('enabling the service fails', async () => {
-      const { m, action } = setup({ enabled: false, failOn: 'enable' });
-      await expect(action.handler(context(new Map()).ctx as any)).rejects.toThrow(/compute PUT .*os-services\/svc-new/);
+      const { m, action, api } = setup({ enabled: false, failOn: 'enable' });
+      await expect(enroll(action, api)).rejects.toThrow(/compute PUT .*os-services\/svc-new/);
       expect(m.mapped).toBe(true);
     });
 
     it('creating the aggregate fails', async () => {
-      const { m, action } = setup({ failOn: 'aggregate' });
-      await expect(action.handler(context(new Map()).ctx as any)).rejects.toThrow(/compute POST .*os-aggregates/);
+      const { m, action, api } = setup({ failOn: 'aggregate' });
+      await expect(enroll(action, api)).rejects.toThrow(/compute POST .*os-aggregates/);
       expect(m.calls.some(c => c.startsWith('nova add_host'))).toBe(false);
     });
 
     it('the OVN agent never comes alive', async () => {
-      const { m, action } = setup({ agentNeverAlive: true });
-      await expect(action.handler(context(new Map()).ctx as any)).rejects.toThrow(
+      const { m, action, api } = setup({ agentNeverAlive: true });
+      await expect(enroll(action, api)).rejects.toThrow(
         /waiting for the ovn-controller agent of cmp-az1-13 to be alive \(last: the ovn-controller agent of cmp-az1-13 is not alive yet\); check ovn-controller on cmp-az1-13/,
       );
       expect(m.calls.at(-1)).toBe(`nova add_host ${HOST} to aggregate 2`);
@@ -607,8 +638,11 @@ describe('openstack:compute:enroll, live cloud', () => {
   });
 
   it('resumes after a crash: completed steps are not repeated, and it finishes', async () => {
-    const { m, action } = setup({ enabled: false });
+    const { m, action, api } = setup({ enabled: false });
     const store = new Map<string, unknown>();
+    // the user's task, then its continuation crashes
+    await action.handler(context(new Map()).ctx as any);
+    const { joinId } = await api.issueJoinToken.mock.results[0].value;
     // the Job is created, then the connection is lost on every attempt and the task dies before
     // it hears back (no checkpoint for it)
     let crashing = true;
@@ -622,14 +656,14 @@ describe('openstack:compute:enroll, live cloud', () => {
         return HttpResponse.error();
       }),
     );
-    await expect(action.handler(context(store).ctx as any)).rejects.toThrow();
+    await expect(action.handler(context(store, { joinId }).ctx as any)).rejects.toThrow();
     crashing = false;
     expect(m.calls).toEqual([`k8s POST secret ${NS}/${BUNDLE}`, expect.stringMatching(/^k8s POST job .*-1$/)]);
     expect([...store.keys()].some(k => k.includes('.discover.'))).toBe(false);
 
-    // same task, resumed: the pre-checks would now refuse the host (it has a service), but they
-    // are a completed checkpoint; the Secret and Job are not made again
-    const second = context(store);
+    // the same continuation task, resumed: it binds the join record again (its own), the Secret
+    // and the Job are not made again
+    const second = context(store, { joinId });
     await action.handler(second.ctx as any);
     expect(m.calls).toEqual([
       `k8s POST secret ${NS}/${BUNDLE}`,
@@ -642,7 +676,7 @@ describe('openstack:compute:enroll, live cloud', () => {
 
     // and a third run after everything finished changes nothing
     const before = [...m.calls];
-    await action.handler(context(store).ctx as any);
+    await action.handler(context(store, { joinId }).ctx as any);
     expect(m.calls).toEqual(before);
   });
 });

@@ -1,8 +1,10 @@
 // The steps of openstack:compute:enroll, the same for every cloud: read-only checks → the host's
 // configuration bundle → nova-compute up → discovery until mapped → enabled → in its aggregate →
-// OVN agent alive. Every side effect sits in its own checkpoint with a stable key; a driver only
+// OVN agent alive. A host that joins (live clouds) enrolls in two tasks: the first ends once its
+// one-time join command is out; the second (the continuation, with `joinId`) starts from the
+// host's report and goes on from nova-compute up. Every side effect sits in its own checkpoint with a stable key; a driver only
 // decides where the effects land (the demo store, or Kubernetes and OpenStack).
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { enrollAggregateName, IssuedJoinToken, JoinTokenStatus } from '@backstage-openstack/plugin-openstack-common';
 import { pollUntil, ResolvedCloud } from '@backstage-openstack/plugin-openstack-node';
 import { DriverContext, EnrollChecked, EnrollInput, EnrollTarget } from '../drivers/types';
@@ -23,7 +25,17 @@ export interface JoinChannel {
   issue(files: Record<string, string>): Promise<IssuedJoinToken>;
   /** The state of the host's latest token. */
   state(): Promise<JoinTokenStatus | undefined>;
+  /**
+   * The continuation: binds the join record `joinId` to this task (its host must have reported,
+   * the task's form values be the record's; a second task is refused) and returns its state.
+   */
+  bind(joinId: string): Promise<JoinTokenStatus>;
 }
+
+/** How an enrollment ended: the host is enrolled, or (hosts that join) its join command is out and a continuation finishes it. */
+export type EnrollOutcome =
+  | { phase: 'enrolled'; bundleSecret?: string; novaComputeVersion?: string }
+  | { phase: 'joining'; bundleSecret?: string; expiresAt?: string };
 
 /** One enrollment: the context, the driver's target and the names every step uses. */
 interface Run {
@@ -84,7 +96,7 @@ function logPlan(run: Run, checked: EnrollChecked): void {
     d.bundle,
     ...(run.target.joinFiles
       ? [
-          `issue a one-time join token for ${host} (${run.input.managementIp}); output the command to run on the host (secret output "join"), wait until the host's join script reports its nova-compute version`,
+          `issue a one-time join token for ${host} (${run.input.managementIp}); output the command to run on the host (secret output "join") and end this task; once the host's join script reports its nova-compute version, the enrollment continues by itself in a new task (the steps below)`,
         ]
       : []),
     `wait until nova-compute on ${host} reports up (${run.target.joinFiles ? 'the join script starts it' : "the host's provisioning pulls the bundle and starts it"})`,
@@ -105,39 +117,41 @@ async function deliverBundle(run: Run): Promise<void> {
 }
 
 /**
- * Step 2b (hosts that join): the one-time join token. Issued unless the host already fetched its
- * script (a resumed task does not hand out a second one); output once, secret, never logged; then
- * waits until the host's join script reports the nova-compute version it installed.
+ * Step 2b (hosts that join), the first task's last: the one-time join token. Issued unless the
+ * host already fetched its script (a resumed task does not hand out a second one); output once,
+ * secret, never logged. The task ends here: the scaffolder shows a task's outputs when it ends, so
+ * waiting for the host would hide the command it waits for. The host's report makes the backend
+ * start the continuation.
  */
-async function joinWithToken(run: Run, join: JoinChannel): Promise<string> {
+async function issueJoinToken(run: Run, join: JoinChannel): Promise<{ expiresAt?: string }> {
   const { ctx, target } = run;
   const { host } = run.input;
   const before = await join.state();
-  if (!before || before.state === 'unused' || before.state === 'expired') {
-    const issued = await join.issue(await target.joinFiles!());
-    // secret: the token is in these values only; the task log never shows them
-    ctx.output('join', { secret: true, host, expiresAt: issued.expiresAt, command: issued.command, cloudInit: issued.cloudInit });
-    ctx.logger.info(
-      `Issued a one-time join token for ${host} (management IP ${run.input.managementIp}), valid until ${issued.expiresAt}. Run the command of the task output "join" on ${host} as root (secret: it is not logged), or give its cloud-init user-data to the host's provisioning`,
-    );
-  } else {
-    ctx.logger.info(`${host} already fetched its join script (from ${before.usedFrom ?? '?'} at ${before.usedAt ?? '?'}); no new token`);
+  if (before && before.state !== 'unused' && before.state !== 'expired') {
+    ctx.logger.info(`${host} already fetched its join script (from ${before.usedFrom ?? '?'} at ${before.usedAt ?? '?'}); no new token. Its enrollment continues in a new task once it reports`);
+    return {};
   }
-  const reported = await wait(
-    run,
-    `${host} to run its join script and report its nova-compute version`,
-    async () => {
-      const s = await join.state();
-      if (s?.state === 'reported' && s.reportedVersion) return s;
-      if (s?.state === 'expired') {
-        throw new ServiceUnavailableError(`The join token of ${host} expired at ${s.expiresAt} before the host used it; run the task again for a new one`);
-      }
-      return { progress: s?.state === 'used' ? `the script was fetched from ${s.usedFrom} at ${s.usedAt}; waiting for its report` : `the join command has not been run on ${host} yet` };
-    },
-    `run the join command on ${host} (task output "join"); if its script failed, read its output there, fix, and run the task again for a new token`,
+  const issued = await join.issue(await target.joinFiles!());
+  // secret: the token is in these values only; the task log never shows them
+  ctx.output('join', { secret: true, host, expiresAt: issued.expiresAt, command: issued.command, cloudInit: issued.cloudInit });
+  ctx.logger.info(
+    `Issued a one-time join token for ${host} (management IP ${run.input.managementIp}), valid until ${issued.expiresAt}. Run the command of the task output "join" on ${host} as root (secret: it is not logged), or give its cloud-init user-data to the host's provisioning. ` +
+      `Once its join script reports, the enrollment continues by itself in a new task (join ${issued.joinId}): follow it on the cloud's page, where the host's join state shows`,
   );
-  ctx.logger.info(`${host} joined: its join script reports nova-compute ${reported.reportedVersion}`);
-  return reported.reportedVersion!;
+  return { expiresAt: issued.expiresAt };
+}
+
+/** The continuation's first step: the join record bound to this task, and what the host reported. */
+async function continueJoin(run: Run, join: JoinChannel, joinId: string): Promise<string> {
+  const { host } = run.input;
+  const state = await join.bind(joinId);
+  if (state.state !== 'reported' || !state.reportedVersion) {
+    throw new ServiceUnavailableError(`${host} has not reported its join yet (join ${joinId} is ${state.state}); the continuation starts once it has`);
+  }
+  run.ctx.logger.info(
+    `Continuing the enrollment of ${host} (join ${joinId}, enrolled by ${state.createdBy}): its join script, fetched from ${state.usedFrom ?? '?'} at ${state.usedAt ?? '?'}, reports nova-compute ${state.reportedVersion}`,
+  );
+  return state.reportedVersion;
 }
 
 /** Step 3: nova-compute on the host reports up. */
@@ -287,8 +301,9 @@ async function waitOvnAgent(run: Run): Promise<void> {
 }
 
 /**
- * Enrolls `input.host` into a cloud through its driver's target. Returns the bundle's
- * `namespace/name`. A dry run stops after the checks and the plan.
+ * Enrolls `input.host` into a cloud through its driver's target. A dry run stops after the checks
+ * and the plan. A host that joins: without `joinId`, the checks, the bundle and the join token,
+ * then `joining`; with `joinId` (the continuation), from the host's report to its OVN agent.
  */
 export async function enrollHost(
   ctx: DriverContext,
@@ -297,7 +312,8 @@ export async function enrollHost(
   input: EnrollInput,
   deps: EnrollStepDeps = {},
   join?: JoinChannel,
-): Promise<{ bundleSecret?: string; novaComputeVersion?: string }> {
+  joinId?: string,
+): Promise<EnrollOutcome> {
   const run: Run = {
     ctx,
     target,
@@ -309,18 +325,37 @@ export async function enrollHost(
     progressMs: deps.progressMs ?? 30_000,
     timeoutMs: deps.waitTimeoutMs ?? input.timeoutMinutes * 60_000,
   };
+  const joins = !!(target.joinFiles && join);
+  if (joinId && !joins) {
+    throw new InputError(`input.joinId: the hosts of ${cloud.entityRef} do not join with a token; enroll without joinId`);
+  }
+  if (joinId) {
+    if (ctx.isDryRun) {
+      ctx.logger.info(`Dry run: the continuation of join ${joinId} would go on from nova-compute up on ${input.host}; nothing was changed (the join record stays unbound).`);
+      return { phase: 'enrolled', bundleSecret: target.bundleSecret };
+    }
+    // the continuation: the first task checked (the host was new then; now it is registered)
+    const novaComputeVersion = await continueJoin(run, join!, joinId);
+    await finish(run);
+    return { phase: 'enrolled', bundleSecret: target.bundleSecret, novaComputeVersion };
+  }
   const checked = await checkHost(run);
   logPlan(run, checked);
   if (ctx.isDryRun) {
     ctx.logger.info('Dry run: nothing was changed.');
-    return { bundleSecret: target.bundleSecret };
+    return { phase: joins ? 'joining' : 'enrolled', bundleSecret: target.bundleSecret };
   }
   await deliverBundle(run);
-  const novaComputeVersion = target.joinFiles && join ? await joinWithToken(run, join) : undefined;
+  if (joins) return { phase: 'joining', bundleSecret: target.bundleSecret, ...(await issueJoinToken(run, join!)) };
+  await finish(run);
+  return { phase: 'enrolled', bundleSecret: target.bundleSecret };
+}
+
+/** Steps 3 to 8: up, mapped, enabled, in its aggregate, OVN agent alive. */
+async function finish(run: Run): Promise<void> {
   await waitComputeUp(run);
   await discoverUntilMapped(run);
   await enableHost(run);
   await addToAggregate(run, (await ensureAggregate(run)).id);
   await waitOvnAgent(run);
-  return { bundleSecret: target.bundleSecret, novaComputeVersion };
 }

@@ -44,6 +44,10 @@ export interface SuiteApi {
   issueJoinToken(credentials: BackstageCredentials, cloudRef: string, body: NewJoinToken): Promise<IssuedJoinToken>;
   /** The state of the host's latest join token, as the task's initiator; undefined when none was issued. */
   joinToken(credentials: BackstageCredentials, cloudRef: string, host: string): Promise<JoinTokenStatus | undefined>;
+  /** Binds the host's join record to the continuation task presenting it, as the task's initiator; its state (the host's report). */
+  bindJoin(credentials: BackstageCredentials, cloudRef: string, host: string, body: { joinId: string; taskId: string; parameters: Record<string, unknown> }): Promise<JoinTokenStatus>;
+  /** Deletes the host's unused join tokens (decommission), as the task's initiator; how many. */
+  deleteJoinTokens(credentials: BackstageCredentials, cloudRef: string, host: string): Promise<number>;
   /** Stores a cloud's or host's entity for the suite's entity provider, as the task's initiator. */
   putEntity(credentials: BackstageCredentials, entity: Record<string, unknown>): Promise<{ entityRef: string }>;
   /** Removes an entity the suite keeps (its provider drops it from the catalog), as the task's initiator; false when it kept none. */
@@ -65,6 +69,8 @@ export function suiteApi(client: OpenStackPluginApi, asInitiator: (credentials: 
     deleteEntity: (credentials, ref) => asInitiator(credentials).deleteSuiteEntity(ref),
     issueJoinToken: (credentials, cloudRef, body) => asInitiator(credentials).issueJoinToken(cloudRef, body),
     joinToken: (credentials, cloudRef, host) => asInitiator(credentials).getJoinToken(cloudRef, host),
+    bindJoin: (credentials, cloudRef, host, body) => asInitiator(credentials).bindJoinContinuation(cloudRef, host, body),
+    deleteJoinTokens: (credentials, cloudRef, host) => asInitiator(credentials).deleteJoinTokens(cloudRef, host),
     status: cloud => client.getStatus(cloud.entityRef, { refresh: true }),
     demoStatus: cloudKey => client.getDemoCloudStatus(cloudKey),
     hosts: cloud => client.listAllHosts(cloud.entityRef, { refresh: true }),

@@ -1,14 +1,18 @@
 /*
- * Joining a compute host with a one-time token, end to end on the real peers: the suite's backend
- * plugin (its real join routes and token store, on SQLite) issues the token for
- * openstack:compute:enroll; the test plays the host: it fetches the join script from the host's
+ * Joining a compute host with a one-time token, end to end on the real peers, in the enroll
+ * template's two tasks. The suite's backend plugin (its real join routes, token store and
+ * continuation starter, on SQLite) issues the token for the user's task of openstack:compute:enroll,
+ * which ends with the join command as its output. The test plays the host: it fetches the join script from the host's
  * management address, runs it (its file-writing part, under a root prefix: the sandbox has no
  * systemd or packages to install; the commands it would run are printed), starts nova-compute
  * from exactly the configuration the script wrote (the one override: the fake driver, as the peers
  * have no libvirt) and the host's OVN chassis with the script's Open vSwitch external ids, and
- * the script reports the installed nova version over the token's follow-up call. The action goes
- * on against the real Nova and Neutron: up, mapped (the real nova-manage discovery), enabled, in
- * its aggregate, OVN Controller agent alive, release recorded.
+ * the script reports the installed nova version over the token's follow-up call. The user's next
+ * read of the join state (what the cloud page's card polls) makes the backend start the
+ * continuation: a new task of the template, as that user, through the scaffolder's task API (a
+ * stand-in in the same backend that records it); the test runs that task's enroll step as the
+ * template maps its values, and it goes on against the real Nova and Neutron: up, mapped (the real
+ * nova-manage discovery), enabled, in its aggregate, OVN Controller agent alive, release recorded.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +24,8 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin, resolvePackagePath } from '@backstage/backend-plugin-api';
+import yaml from 'yaml';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // the suite's backend plugin itself serves the join token (a dev dependency of this module's tests)
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
@@ -58,12 +63,12 @@ function peerSecrets(): Record<string, string> {
   return Object.fromEntries(text.split('\n').filter(Boolean).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
-/** GET from a given local address (the host's management IP), as curl on the host would. */
-function getFrom(url: string, localAddress: string): Promise<{ status: number; body: string }> {
+/** GET from a given local address (the host's management IP) with the token in its header, as curl on the host would. */
+function getFrom(url: string, localAddress: string, token: string): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port: u.port, path: u.pathname, localAddress }, res => {
+      .get({ host: '127.0.0.1', port: u.port, path: u.pathname, localAddress, headers: { Authorization: `Bearer ${token}` } }, res => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', c => (body += c));
@@ -71,6 +76,66 @@ function getFrom(url: string, localAddress: string): Promise<{ status: number; b
       })
       .on('error', reject);
   });
+}
+
+/** The join command's URL and token: `curl -fsS -H 'Authorization: Bearer <token>' '<url>' | sudo sh`. */
+function parseCommand(command: string): { url: string; token: string } {
+  const m = /^curl -fsS -H 'Authorization: Bearer ([A-Za-z0-9_-]{43})' '([^']+)' \| sudo sh$/.exec(command);
+  if (!m) throw new Error(`not a join command: ${command}`);
+  return { token: m[1], url: m[2] };
+}
+
+const TEMPLATE_FILE = path.resolve(__dirname, '../../../../templates/enroll-host/template.yaml');
+const TEMPLATE_REF = 'template:default/openstack-enroll-host';
+
+/** The input of the enroll template's `enroll` step for form values, as the scaffolder renders it (`${{ parameters.x }}`, `${{ parameters }}`). */
+function enrollStepInput(values: Record<string, unknown>): Record<string, unknown> {
+  const template = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8'));
+  const step = template.spec.steps.find((st: { id: string }) => st.id === 'enroll');
+  return Object.fromEntries(
+    Object.entries(step.input as Record<string, string>)
+      .map(([k, v]) => {
+        if (v === '${{ parameters }}') return [k, values];
+        const m = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(v);
+        if (!m) throw new Error(`enroll step input ${k}: ${v} is not a form value`);
+        return [k, values[m[1]]];
+      })
+      .filter(([, v]) => v !== undefined),
+  );
+}
+
+/** A stand-in of the scaffolder's task API in the suite's backend: records the tasks started (by whom, what) and lists them by creator. */
+function scaffolderStandIn() {
+  const tasks: { id: string; createdBy: string; templateRef: string; values: Record<string, unknown> }[] = [];
+  const plugin = createBackendPlugin({
+    pluginId: 'scaffolder',
+    register(env) {
+      env.registerInit({
+        deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
+        async init({ httpRouter, httpAuth }) {
+          httpRouter.use(async (req: any, res: any, next: any) => {
+            if (req.path !== '/v2/tasks') return next();
+            try {
+              // the caller's credentials, as the scaffolder records its tasks' creators
+              const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+              if (req.method === 'GET') {
+                return res.json({ tasks: tasks.filter(t => t.createdBy === req.query.createdBy).map(t => ({ id: t.id, spec: { parameters: t.values } })) });
+              }
+              let raw = '';
+              for await (const chunk of req) raw += chunk;
+              const body = JSON.parse(raw);
+              const task = { id: `join-task-${tasks.length + 1}`, createdBy: credentials.principal.userEntityRef, templateRef: body.templateRef, values: body.values };
+              tasks.push(task);
+              return res.status(201).json({ id: task.id });
+            } catch (e) {
+              return next(e);
+            }
+          });
+        },
+      });
+    },
+  });
+  return { tasks, plugin };
 }
 
 describePeers('joining a compute host with a one-time token, on the real peers', () => {
@@ -90,6 +155,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   let knex: Awaited<ReturnType<typeof databases.init>>;
   let server: http.Server;
   let client: OpenStackPluginClient;
+  const scaffolder = scaffolderStandIn();
 
   const configData = lazy(() => ({
     openstack: {
@@ -183,6 +249,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     ({ server } = await startTestBackend({
       features: [
         openstackPlugin,
+        scaffolder.plugin,
         mockServices.database.factory({ knex }),
         catalogServiceMock.factory({ entities: [cloudEntity, ...peerHosts] }),
         mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, ...configData() } }),
@@ -216,8 +283,8 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   });
 
   /** What runs on the host: the join command's fetch, the script, the services it starts. */
-  async function playTheHost(joinUrl: string) {
-    const fetched = await getFrom(joinUrl, managementIp);
+  async function playTheHost(joinUrl: string, token: string) {
+    const fetched = await getFrom(joinUrl, managementIp, token);
     expect(fetched.status).toBe(200);
     const script = path.join(root, 'join.sh');
     fs.writeFileSync(script, fetched.body, { mode: 0o600 });
@@ -250,7 +317,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     const { api: scripted } = scriptedApi({ status: () => cloudStatus('2025.1') });
     // the suite API of the action: the real backend plugin for the join token, the rest scripted
     const real = suiteApi(client, () => client);
-    const api = Object.assign(scripted, { issueJoinToken: real.issueJoinToken, joinToken: real.joinToken });
+    const api = Object.assign(scripted, { issueJoinToken: real.issueJoinToken, joinToken: real.joinToken, bindJoin: real.bindJoin });
     const action = createComputeEnrollAction({
       approvals: noApprovalsRequired,
       permissions: allowAll(),
@@ -269,27 +336,54 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     });
     const lines: string[] = [];
     const logger: any = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`), debug: () => undefined, child: () => logger };
-    const ctx = recoverableContext(
-      { cloud: 'resource:default/peers', host, managementIp, overlayIp, availabilityZone: zone, aggregate, timeoutMinutes: 4 },
-      new Map(),
-      { logger, getInitiatorCredentials: async () => mockCredentials.user('user:default/alice') },
-    );
+    // the enroll template's form, filled in by alice (a member of the platform team)
+    const form = { cloud: 'resource:default/peers', host, managementIp, overlayIp, availabilityZone: zone, aggregate };
+    const asTask = (values: Record<string, unknown>, taskId: string, initiator: string) =>
+      recoverableContext(enrollStepInput(values), new Map(), {
+        logger,
+        task: { id: taskId },
+        templateInfo: { entityRef: TEMPLATE_REF },
+        getInitiatorCredentials: async () => mockCredentials.user(initiator),
+      });
+
+    // 1. alice's task: checks, bundle, token; it ENDS with the join command as its output
+    const first = asTask(form, 'user-task', 'user:default/alice');
+    await action.handler(first as any);
+    const firstOutput = first.output as jest.Mock;
+    const join = firstOutput.mock.calls.find(c => c[0] === 'join')![1];
+    expect(firstOutput.mock.calls.find(c => c[0] === 'entity')).toBeUndefined();
+    expect(firstOutput.mock.calls.find(c => c[0] === 'next')![1]).toContain('the enrollment continues by itself in a new task');
+    const { url: joinUrl, token } = parseCommand(join.command);
+    expect(join).toMatchObject({ secret: true, host });
+    expect(joinUrl).toMatch(/\/api\/openstack\/join$/);
+    expect((await client.getJoinToken('resource:default/peers', host))?.continuation).toEqual({ state: 'waiting', templateRef: TEMPLATE_REF });
+
+    // 2. the operator runs the join command on the host: its script reports
+    const scriptOut = await playTheHost(joinUrl, token);
+    expect(scaffolder.tasks).toEqual([]);
+
+    // 3. alice's page polls the join state: that read starts the continuation, as her task, once
+    const read = await client.getJoinToken('resource:default/peers', host);
+    expect(read).toMatchObject({ state: 'reported', continuation: { state: 'started', taskId: 'join-task-1' } });
+    expect(await client.getJoinToken('resource:default/peers', host)).toMatchObject({ continuation: { taskId: 'join-task-1' } });
+    expect(scaffolder.tasks).toEqual([{ id: 'join-task-1', createdBy: 'user:default/alice', templateRef: TEMPLATE_REF, values: { ...form, joinId: read!.joinId } }]);
+
+    // 4. the continuation task's enroll step, as the template maps its values: up, mapped, enabled, aggregate, OVN
+    const started = scaffolder.tasks[0];
+    const ctx = asTask(started.values, started.id, started.createdBy);
     const output = ctx.output as jest.Mock;
     const jobs = new CellSetupJobController(admin(), ns);
     jobs.start();
-    // the operator runs the join command on the host once the task shows it
-    const hostSide = eventually('the join output', async () => output.mock.calls.find(c => c[0] === 'join')?.[1], 120_000).then(j => playTheHost(j.command.match(/'([^']+)'/)[1]));
     try {
-      await Promise.all([action.handler(ctx as any), hostSide]);
+      await action.handler(ctx as any);
     } finally {
       await jobs.stop();
     }
-    const scriptOut = await hostSide;
-    const join = output.mock.calls.find(c => c[0] === 'join')![1];
-    const joinUrl: string = join.command.match(/'([^']+)'/)[1];
-    const token = joinUrl.split('/join/')[1];
-    expect(join).toMatchObject({ secret: true, host, command: `curl -fsS '${joinUrl}' | sudo sh` });
     expect(lines.join('\n')).not.toContain(token);
+    // a second continuation of the same join is refused
+    await expect(client.bindJoinContinuation('resource:default/peers', host, { joinId: read!.joinId!, taskId: 'join-task-2', parameters: started.values })).rejects.toThrow(
+      /continued already, in task join-task-1/,
+    );
 
     // the script wrote the bundle of the Secret, byte for byte, and would start the services
     const secret = await adminCore().readNamespacedSecret({ name: `compute-bundle-${host}`, namespace: ns });
@@ -322,8 +416,8 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     );
 
     // a second use of the token, a wrong token: the same answer
-    const second = await getFrom(joinUrl, managementIp);
-    const wrong = await getFrom(joinUrl.replace(token, randomBytes(32).toString('base64url')), managementIp);
+    const second = await getFrom(joinUrl, managementIp, token);
+    const wrong = await getFrom(joinUrl, managementIp, randomBytes(32).toString('base64url'));
     expect(second.status).toBe(404);
     expect(wrong).toEqual(second);
 
@@ -343,8 +437,8 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     const issued = await client.issueJoinToken('resource:default/peers', { host: other, managementIp, files: { 'host.yaml': `host: "${other}"\n` } });
     // an hour later: the token's expiry, moved in the database (the route compares it with its clock)
     await knex('openstack_join_tokens').where({ host: other }).update({ expires_at: Date.now() - 1 });
-    const expired = await getFrom(issued.joinUrl, managementIp);
-    const wrong = await getFrom(issued.joinUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url')), managementIp);
+    const expired = await getFrom(issued.joinUrl, managementIp, issued.token);
+    const wrong = await getFrom(issued.joinUrl, managementIp, randomBytes(32).toString('base64url'));
     expect(expired.status).toBe(404);
     expect(expired).toEqual(wrong);
     expect(await client.getJoinToken('resource:default/peers', other)).toMatchObject({ state: 'expired' });

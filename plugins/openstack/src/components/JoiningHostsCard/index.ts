@@ -1,0 +1,1 @@
+export { JoiningHostsCard, joinStateText, JOIN_POLL_SECONDS } from './JoiningHostsCard';
