@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ClusterClient } from '@backstage-openstack/plugin-openstack-node';
+import { applicationReadiness, ClusterClient } from '@backstage-openstack/plugin-openstack-node';
 import {
   adminKubeConfig,
   describePeers,
@@ -426,6 +426,16 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     const starts = [...new Set(planned)].map(c => ({ c, at: Date.parse(synced.find(a => a?.metadata.name === `${name}-${c}`)?.status?.operationState?.startedAt ?? '') }));
     for (let i = 1; i < starts.length; i++) expect(starts[i].at).toBeGreaterThanOrEqual(starts[i - 1].at);
     expect((await adminApps().readNamespacedDeployment({ name: 'keystone-api', namespace: ns })).spec?.template.spec?.containers[0].image).toContain('2025.2');
+    // what the action's wait counted as done is the upgraded spec: each upgraded child's status
+    // compares the source the upgrade committed (its new image tags), Synced, Healthy, its last
+    // operation Succeeded (applicationReadiness, which the wait uses)
+    for (const c of new Set(planned)) {
+      const app = synced.find(a => a?.metadata.name === `${name}-${c}`)! as App & { status: { sync: { comparedTo?: { source?: any } } } };
+      const tags = app.spec.source.helm.valuesObject.images.tags as Record<string, string>;
+      expect(Object.values(tags).some(t => t.includes('2025.2'))).toBe(true);
+      expect(app.status.sync.comparedTo?.source?.helm?.valuesObject?.images?.tags).toEqual(tags);
+      expect({ app: app.metadata.name, readiness: applicationReadiness(app as any) }).toMatchObject({ app: app.metadata.name, readiness: { ready: true } });
+    }
 
     // no credential value in any commit, log or output
     const history = git(bare, 'log', '-p', '--all');
