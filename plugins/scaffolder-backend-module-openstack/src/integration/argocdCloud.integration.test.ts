@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { applicationReadiness, ClusterClient } from '@backstage-openstack/plugin-openstack-node';
+import { applicationReadiness } from '@backstage-openstack/plugin-openstack-node';
 import {
   adminKubeConfig,
   describePeers,
@@ -27,7 +27,6 @@ import {
   lazy,
   onboardCloudNamespace,
   peerEnv,
-  suiteKubeConfig,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import {
@@ -41,6 +40,7 @@ import {
   scriptedApi,
   testDrivers,
 } from '../__testUtils__/testing';
+import { argocdPeerDeps, git, ingressController, volumeBinder } from '../__testUtils__/argocdPeer';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 
@@ -48,11 +48,8 @@ const admin = lazy(adminKubeConfig);
 const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
 const adminApps = lazy(() => admin().makeApiClient(k8s.AppsV1Api));
 const adminCustom = lazy(() => admin().makeApiClient(k8s.CustomObjectsApi));
-const suite = lazy(() => new ClusterClient('peers', suiteKubeConfig()));
 const CHARTS = ['mariadb', 'rabbitmq', 'memcached', 'keystone'];
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=it', '-c', 'user.email=it@example.org', ...args], { cwd, stdio: 'pipe' }).toString();
 
 type App = {
   metadata: { name: string; annotations?: Record<string, string> };
@@ -63,79 +60,6 @@ type App = {
     operationState?: { phase?: string; message?: string; startedAt?: string; finishedAt?: string };
   };
 };
-
-/**
- * Binds every Pending PersistentVolumeClaim of the namespace to a new hostPath PersistentVolume
- * of its class (the peer cluster has no provisioner), every second until stopped.
- */
-function volumeBinder(namespace: string) {
-  let stopped = false;
-  const made: string[] = [];
-  const loop = (async () => {
-    while (!stopped) {
-      const claims = await adminCore().listNamespacedPersistentVolumeClaim({ namespace }).catch(() => ({ items: [] as k8s.V1PersistentVolumeClaim[] }));
-      for (const c of claims.items) {
-        if (c.status?.phase !== 'Pending' || c.spec?.volumeName) continue;
-        const name = `${namespace}-${c.metadata!.name}`.slice(0, 253);
-        if (made.includes(name)) continue;
-        made.push(name);
-        await adminCore()
-          .createPersistentVolume({
-            body: {
-              metadata: { name },
-              spec: {
-                capacity: { storage: c.spec?.resources?.requests?.storage ?? '1Gi' },
-                accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'],
-                storageClassName: c.spec?.storageClassName ?? '',
-                hostPath: { path: `/tmp/${name}` },
-                claimRef: { namespace, name: c.metadata!.name },
-              },
-            },
-          })
-          .catch(() => undefined);
-      }
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  })();
-  return {
-    made,
-    async stop() {
-      stopped = true;
-      await loop;
-    },
-  };
-}
-
-/**
- * Plays the platform's ingress controller: gives every Ingress of the namespace a load balancer
- * address (Argo CD judges an Ingress Healthy once it has one), every second until stopped.
- */
-function ingressController(namespace: string) {
-  let stopped = false;
-  const net = admin().makeApiClient(k8s.NetworkingV1Api);
-  const loop = (async () => {
-    while (!stopped) {
-      const list = await net.listNamespacedIngress({ namespace }).catch(() => ({ items: [] as k8s.V1Ingress[] }));
-      for (const i of list.items) {
-        if (i.status?.loadBalancer?.ingress?.length) continue;
-        await net
-          .replaceNamespacedIngressStatus({
-            name: i.metadata!.name!,
-            namespace,
-            body: { ...i, status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } },
-          })
-          .catch(() => undefined);
-      }
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-    },
-  };
-}
 
 /**
  * The first time each chart's workloads (Deployments, StatefulSets) get a new pod template: their
@@ -216,21 +140,8 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     await onboardCloudNamespace(ns, name);
     binder = volumeBinder(ns);
     ingresses = ingressController(ns);
-    const helmRepo = `${peerEnv('BSO_ARGOCD_HELM_REPO_URL').replace(/\/+$/, '')}/`;
-    const live = {
-      cluster: (n: string) => {
-        if (n !== 'peers') throw new Error(`No Kubernetes cluster "${n}"`);
-        return suite();
-      },
-      // the peer's Helm repository of the vendored charts, as the platform team would configure it
-      chartSources: {
-        names: () => ['peer-helm'],
-        resolve: (n: string, field: string) => {
-          if (n !== 'peer-helm') throw new Error(`${field}: no chart source ${n}`);
-          return { name: 'peer-helm', url: helmRepo };
-        },
-      },
-    };
+    // the peer cluster and the peer's Helm repository of the vendored charts
+    const live = argocdPeerDeps();
     const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
     const spec = {
       name,
