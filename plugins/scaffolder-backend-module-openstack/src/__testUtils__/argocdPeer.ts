@@ -2,12 +2,16 @@
 // would do in a real cluster (bind volume claims, give Ingresses an address), the peer's Git
 // server and the live driver's dependencies pointing at the peer cluster and Helm repository.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { ClusterAccess, ClusterClient } from '@backstage-openstack/plugin-openstack-node';
-import { adminKubeConfig, lazy, peerEnv, suiteKubeConfig } from '@backstage-openstack/plugin-openstack-node/testUtils';
+import { adminKubeConfig, lazy, onboardCloudNamespace, peerEnv, suiteKubeConfig } from '@backstage-openstack/plugin-openstack-node/testUtils';
 
 const admin = lazy(adminKubeConfig);
 const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
+const adminCustom = lazy(() => admin().makeApiClient(k8s.CustomObjectsApi));
 
 /** git with a test identity, in `cwd`; returns its output. */
 export const git = (cwd: string, ...args: string[]) =>
@@ -109,3 +113,61 @@ export function ingressController(namespace: string) {
   };
 }
 
+
+/** The charts of an Argo CD test cloud (components: keystone), in their sync waves. */
+export const ARGOCD_CHARTS = ['mariadb', 'rabbitmq', 'memcached', 'keystone'];
+
+/**
+ * A test cloud delivered by the Argo CD peer: its spec (release 2025.1, keystone, one replica
+ * each, on kwok's nodes, charts from the peer's Helm repository, its own bare repository on the
+ * peer's Git server), and what it needs around it: `setUp` makes the bare repository, onboards
+ * the namespace and starts the volume binder and the ingress controller; `tearDown` removes all
+ * of it and the cloud's Applications.
+ */
+export function argocdTestCloud(name: string) {
+  const argocdNamespace = peerEnv('BSO_ARGOCD_NAMESPACE');
+  const bare = path.join(peerEnv('BSO_ARGOCD_GIT_ROOT'), `${name}.git`);
+  let binder: ReturnType<typeof volumeBinder> | undefined;
+  let ingresses: ReturnType<typeof ingressController> | undefined;
+  return {
+    bare,
+    argocdNamespace,
+    apps: [`${name}-apps`, ...ARGOCD_CHARTS.map(c => `${name}-${c}`)],
+    spec: {
+      name,
+      release: '2025.1',
+      components: ['keystone'],
+      publicDomain: `${name}.cloud.example.org`,
+      apiReplicas: 1,
+      infrastructure: { mariadbReplicas: 1, rabbitmqReplicas: 1, memcachedReplicas: 1, ovnDbReplicas: 1 },
+      // kwok's fake nodes
+      nodeSelector: { key: 'type', value: 'kwok' },
+      chartSource: { name: 'peer-helm' },
+      delivery: {
+        mode: 'argocd',
+        namespace: name,
+        repositoryPath: 'clusters',
+        repoUrl: `${peerEnv('BSO_ARGOCD_GIT_URL')}/${name}.git`,
+        revision: 'main',
+        argocdNamespace,
+      },
+    },
+    async setUp() {
+      git(os.tmpdir(), 'init', '-q', '--bare', '-b', 'main', bare);
+      await onboardCloudNamespace(name, name);
+      binder = volumeBinder(name);
+      ingresses = ingressController(name);
+    },
+    async tearDown() {
+      await binder?.stop();
+      await ingresses?.stop();
+      for (const app of this.apps)
+        await adminCustom()
+          .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNamespace, plural: 'applications', name: app })
+          .catch(() => undefined);
+      await adminCore().deleteNamespace({ name }).catch(() => undefined);
+      for (const pv of binder?.made ?? []) await adminCore().deletePersistentVolume({ name: pv }).catch(() => undefined);
+      fs.rmSync(bare, { recursive: true, force: true });
+    },
+  };
+}

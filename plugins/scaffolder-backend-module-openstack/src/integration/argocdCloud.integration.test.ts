@@ -25,8 +25,6 @@ import {
   describePeers,
   eventually,
   lazy,
-  onboardCloudNamespace,
-  peerEnv,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import {
@@ -40,7 +38,7 @@ import {
   scriptedApi,
   testDrivers,
 } from '../__testUtils__/testing';
-import { argocdPeerDeps, git, ingressController, volumeBinder } from '../__testUtils__/argocdPeer';
+import { ARGOCD_CHARTS as CHARTS, argocdPeerDeps, argocdTestCloud, git } from '../__testUtils__/argocdPeer';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 
@@ -48,7 +46,6 @@ const admin = lazy(adminKubeConfig);
 const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
 const adminApps = lazy(() => admin().makeApiClient(k8s.AppsV1Api));
 const adminCustom = lazy(() => admin().makeApiClient(k8s.CustomObjectsApi));
-const CHARTS = ['mariadb', 'rabbitmq', 'memcached', 'keystone'];
 
 
 type App = {
@@ -98,11 +95,9 @@ async function changeWatcher(namespace: string) {
 describePeers('Argo CD delivery through the actions on the real Argo CD', () => {
   const name = uniqueName('it-argo2');
   const ns = name;
-  const argocdNs = () => peerEnv('BSO_ARGOCD_NAMESPACE');
+  const cloud = argocdTestCloud(name);
+  const argocdNs = () => cloud.argocdNamespace;
   const dirs: string[] = [];
-  let bare = '';
-  let binder: ReturnType<typeof volumeBinder> | undefined;
-  let ingresses: ReturnType<typeof ingressController> | undefined;
   const tmp = (prefix: string) => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     dirs.push(d);
@@ -111,7 +106,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
   const getApp = async (app: string) =>
     (await adminCustom().getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })) as App;
   const appState = async () =>
-    Promise.all([`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)].map(a => getApp(a).catch(() => undefined)));
+    Promise.all(cloud.apps.map(a => getApp(a).catch(() => undefined)));
   const describeApps = (apps: Array<App | undefined>) =>
     apps
       .map(a =>
@@ -122,46 +117,17 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
       .join('\n  ');
 
   afterAll(async () => {
-    await binder?.stop();
-    await ingresses?.stop();
-    for (const app of [`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)])
-      await adminCustom()
-        .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })
-        .catch(() => undefined);
-    await adminCore().deleteNamespace({ name: ns }).catch(() => undefined);
-    for (const pv of binder?.made ?? []) await adminCore().deletePersistentVolume({ name: pv }).catch(() => undefined);
-    for (const d of [...dirs, bare]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    await cloud.tearDown();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it('create then upgrade 2025.1 → 2025.2: Argo CD syncs the parent and the children in the planner\'s order, credentials never in Git', async () => {
     // the cloud's GitOps repository on the peer's Git server, and the onboarded namespace
-    bare = path.join(peerEnv('BSO_ARGOCD_GIT_ROOT'), `${name}.git`);
-    git(os.tmpdir(), 'init', '-q', '--bare', '-b', 'main', bare);
-    await onboardCloudNamespace(ns, name);
-    binder = volumeBinder(ns);
-    ingresses = ingressController(ns);
+    await cloud.setUp();
+    const { spec, bare } = cloud;
     // the peer cluster and the peer's Helm repository of the vendored charts
     const live = argocdPeerDeps();
     const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
-    const spec = {
-      name,
-      release: '2025.1',
-      components: ['keystone'],
-      publicDomain: `${name}.cloud.example.org`,
-      apiReplicas: 1,
-      infrastructure: { mariadbReplicas: 1, rabbitmqReplicas: 1, memcachedReplicas: 1, ovnDbReplicas: 1 },
-      // kwok's fake nodes
-      nodeSelector: { key: 'type', value: 'kwok' },
-      chartSource: { name: 'peer-helm' },
-      delivery: {
-        mode: 'argocd',
-        namespace: ns,
-        repositoryPath: 'clusters',
-        repoUrl: `${peerEnv('BSO_ARGOCD_GIT_URL')}/${name}.git`,
-        revision: 'main',
-        argocdNamespace: argocdNs(),
-      },
-    };
 
     // 1. create, waiting for the cloud; the test merges the pull request once the files are written
     const create = createCloudCreateAction({

@@ -24,17 +24,14 @@ import {
   describePeers,
   eventually,
   lazy,
-  onboardCloudNamespace,
-  peerEnv,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
-import { git, ingressController, volumeBinder } from '../__testUtils__/argocdPeer';
+import { ARGOCD_CHARTS as CHARTS, argocdTestCloud, git } from '../__testUtils__/argocdPeer';
 import { startPeerScaffolder, PeerScaffolderOptions } from '../__testUtils__/peerScaffolder';
 
 const admin = lazy(adminKubeConfig);
 const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
 const adminCustom = lazy(() => admin().makeApiClient(k8s.CustomObjectsApi));
-const CHARTS = ['mariadb', 'rabbitmq', 'memcached', 'keystone'];
 const USER = 'user:default/alice';
 const auth = mockCredentials.user.header(USER);
 
@@ -96,54 +93,22 @@ describePeers('a backend restart in the middle of an Argo CD create', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-restart-'));
   const merged = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-restart-git-'));
   const changesFile = path.join(dir, 'changes.log');
-  const argocdNs = () => peerEnv('BSO_ARGOCD_NAMESPACE');
-  let bare = '';
+  const cloud = argocdTestCloud(name);
   let child: ChildProcess | undefined;
   let second: Awaited<ReturnType<typeof startPeerScaffolder>> | undefined;
-  let binder: ReturnType<typeof volumeBinder> | undefined;
-  let ingresses: ReturnType<typeof ingressController> | undefined;
-  const apps = [`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)];
   const getApp = (app: string) =>
-    adminCustom().getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app }) as Promise<any>;
+    adminCustom().getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: cloud.argocdNamespace, plural: 'applications', name: app }) as Promise<any>;
 
   afterAll(async () => {
     child?.kill('SIGKILL');
     await second?.stop();
-    await binder?.stop();
-    await ingresses?.stop();
-    for (const app of apps)
-      await adminCustom()
-        .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })
-        .catch(() => undefined);
-    await adminCore().deleteNamespace({ name: ns }).catch(() => undefined);
-    for (const pv of binder?.made ?? []) await adminCore().deletePersistentVolume({ name: pv }).catch(() => undefined);
-    for (const d of [dir, merged, bare]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    await cloud.tearDown();
+    for (const d of [dir, merged]) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it('resumes the task on a second backend: no change repeated, the manifests written again, every chart Ready', async () => {
-    bare = path.join(peerEnv('BSO_ARGOCD_GIT_ROOT'), `${name}.git`);
-    git(os.tmpdir(), 'init', '-q', '--bare', '-b', 'main', bare);
-    await onboardCloudNamespace(ns, name);
-    binder = volumeBinder(ns);
-    ingresses = ingressController(ns);
-    const spec = {
-      name,
-      release: '2025.1',
-      components: ['keystone'],
-      publicDomain: `${name}.cloud.example.org`,
-      apiReplicas: 1,
-      infrastructure: { mariadbReplicas: 1, rabbitmqReplicas: 1, memcachedReplicas: 1, ovnDbReplicas: 1 },
-      nodeSelector: { key: 'type', value: 'kwok' },
-      chartSource: { name: 'peer-helm' },
-      delivery: {
-        mode: 'argocd',
-        namespace: ns,
-        repositoryPath: 'clusters',
-        repoUrl: `${peerEnv('BSO_ARGOCD_GIT_URL')}/${name}.git`,
-        revision: 'main',
-        argocdNamespace: argocdNs(),
-      },
-    };
+    await cloud.setUp();
+    const { spec, bare } = cloud;
     const options = (label: string): PeerScaffolderOptions => ({
       label,
       dbDir: path.join(dir, 'db'),
