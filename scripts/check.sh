@@ -85,13 +85,22 @@ wait_peers() {
   peers_pid=""
   cat "$PEERS_LOG"
   echo "peers: up after $((SECONDS - peers_t0))s from the start of their launch"
+  # the peers' cost for the summary: their start (up.sh's own time; warm target ≤ 180 s)
+  grep -E '^peers: (up in|[a-z]+ up in)' "$PEERS_LOG" >"$REPORTS/peers-cost.txt" || true
   return "$rc"
 }
 if [ "$HAVE_PEERS" = 1 ]; then
   phase "peers up" wait_peers
   phase "integration tests" yarn test:integration --ci --json --outputFile="$REPORTS/integration.json"
+  # ... and their memory after the integration tests, at their fullest (target ≤ 6 GiB)
+  "$BSO_ROOT/scripts/peers/memory.sh" >>"$REPORTS/peers-cost.txt" 2>&1 || true
 fi
 phase "browser tests" bash -c "node e2e/run.mjs | tee '$REPORTS/e2e.log'"
 
 print_phases
+if [ -s "$REPORTS/peers-cost.txt" ]; then
+  echo
+  echo "==> peers' cost (start: warm target 180 s; memory after the integration tests: target 6144 MiB PSS)"
+  sed 's/^/    /' "$REPORTS/peers-cost.txt"
+fi
 node "$BSO_ROOT/scripts/summarize-tests.mjs" "$REPORTS"

@@ -4,7 +4,8 @@
 #   openstack   Keystone, Placement, Nova, Neutron, Cinder, Glance (Debian Zed) (scripts/peers/openstack)
 #   argocd      redis, git daemon, a Helm repository of the vendored charts, Argo CD's repo server
 #               and application controller against the Kubernetes peer (scripts/peers/argocd)
-# Prints each peer's start time; when a peer fails, exits non-zero with that peer's log tail.
+# Prints each peer's start time, the whole set's, and its memory (memory.sh); when a peer fails,
+# exits non-zero with that peer's log tail.
 # Alongside, makes sure the real helm the integration tests render charts with is built (helm/build.sh).
 # Writes $BSO_PEERS_STATE/peers.env (see scripts/peers/README.md). Idempotent; warm start < 3 min.
 set -euo pipefail
@@ -73,4 +74,7 @@ fi
 } >"$ENV_FILE.tmp"
 chmod 600 "$ENV_FILE.tmp"
 mv "$ENV_FILE.tmp" "$ENV_FILE"
-echo "peers: up; environment in $ENV_FILE"
+echo "peers: up in ${SECONDS}s; environment in $ENV_FILE"
+# what the whole peer set costs in memory right after the start (scripts/peers/memory.sh; the
+# test command measures it again after the integration tests, the peers at their fullest)
+"$PEERS_DIR/memory.sh" || true

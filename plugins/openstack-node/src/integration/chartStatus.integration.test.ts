@@ -5,6 +5,14 @@
  * suite's ServiceAccount and the real OpenStack peer) must list every service with the release
  * its real images and labels carry, turn Healthy once kwok readies the workloads, and turn
  * keystone Degraded when a keystone-api pod keeps failing.
+ *
+ * One cloud per delivery mode fully applied: the cloud is rendered for direct and for flux
+ * delivery; both carry the same chart installs (HelmReleases with the same chart, version, release
+ * name, namespace and values, `valuesFrom` resolved), so the objects applied here are what
+ * helm-controller installs for either (no helm-controller runs in the tests: the Go module proxy
+ * does not serve it). kwok must bring every Deployment, StatefulSet and DaemonSet to ready and every
+ * Job to complete. Argo CD delivery is applied by the real Argo CD (argocdCloud.integration.test.ts
+ * in the scaffolder module).
  */
 import * as k8s from '@kubernetes/client-node';
 import {
@@ -71,6 +79,9 @@ describePeers('the status reader on the real charts’ objects', () => {
   const namespace = uniqueName('bso-charts');
   let real: RealCharts;
   let volumes: KubernetesObject[] = [];
+  let applied = 0;
+  let renderedKinds: Record<string, number> = {};
+  let installs: Record<'direct' | 'flux', unknown[]> = { direct: [], flux: [] };
   const spec = parseCloudSpec({
     name: 'charts',
     release: RELEASE,
@@ -97,13 +108,36 @@ describePeers('the status reader on the real charts’ objects', () => {
   beforeAll(async () => {
     real = await RealCharts.prepare();
     const rendered = renderCloud(spec, { url: OPENSTACK_HELM_REPOSITORY });
+    const credentials = generateCredentials(rendered.requiredSecrets);
+    const renders = chartRenders(rendered.objects, credentials, spec);
+    // the same cloud delivered by Flux asks helm-controller for exactly the same chart installs
+    // (its Secrets hold the same values), so the objects applied below are those of both modes
+    const fluxSpec = parseCloudSpec({
+      ...spec,
+      delivery: { mode: 'flux', namespace, repositoryPath: 'clusters' },
+    });
+    const strip = (rs: typeof renders) => rs.map(({ via: _via, ...r }) => r);
+    installs = {
+      direct: strip(renders),
+      flux: strip(
+        chartRenders(
+          renderCloud(fluxSpec, { url: OPENSTACK_HELM_REPOSITORY }).objects,
+          credentials,
+          fluxSpec,
+        ),
+      ),
+    };
     const objects: KubernetesObject[] = [];
-    for (const r of chartRenders(
-      rendered.objects,
-      generateCredentials(rendered.requiredSecrets),
-      spec,
-    ))
+    for (const r of renders)
       objects.push(...(await real.template(r, 'values.yaml')));
+    applied = objects.length;
+    const count = (kind: string) => objects.filter(o => o.kind === kind).length;
+    renderedKinds = {
+      deployments: count('Deployment'),
+      statefulSets: count('StatefulSet'),
+      daemonSets: count('DaemonSet'),
+      jobs: count('Job'),
+    };
     await adminCore().createNamespace({
       body: { metadata: { name: namespace } },
     });
@@ -148,6 +182,67 @@ describePeers('the status reader on the real charts’ objects', () => {
       240_000,
     );
     expect(view.status.errors).toEqual([]);
+    // direct and flux delivery ask for the same chart installs: these objects stand for both
+    expect(installs.flux).toHaveLength(chartsFor(spec.components).length);
+    expect(installs.flux).toEqual(installs.direct);
+    // fully applied: every Deployment, StatefulSet and DaemonSet ready, every Job complete (kwok)
+    const apps = admin().makeApiClient(k8s.AppsV1Api);
+    const batch = admin().makeApiClient(k8s.BatchV1Api);
+    const settled = await eventually(
+      'every Deployment, StatefulSet and DaemonSet ready and every Job complete',
+      async () => {
+        const [d, st, ds, jobs] = await Promise.all([
+          apps.listNamespacedDeployment({ namespace }),
+          apps.listNamespacedStatefulSet({ namespace }),
+          apps.listNamespacedDaemonSet({ namespace }),
+          batch.listNamespacedJob({ namespace }),
+        ]);
+        const waiting = [
+          ...d.items
+            .filter(w => (w.status?.readyReplicas ?? 0) < (w.spec?.replicas ?? 1))
+            .map(w => `Deployment ${w.metadata!.name}`),
+          ...st.items
+            .filter(w => (w.status?.readyReplicas ?? 0) < (w.spec?.replicas ?? 1))
+            .map(w => `StatefulSet ${w.metadata!.name}`),
+          ...ds.items
+            .filter(
+              w =>
+                !w.status?.desiredNumberScheduled ||
+                (w.status?.numberReady ?? 0) < w.status.desiredNumberScheduled,
+            )
+            .map(w => `DaemonSet ${w.metadata!.name}`),
+          ...jobs.items
+            .filter(
+              j =>
+                !j.status?.conditions?.some(
+                  c => c.type === 'Complete' && c.status === 'True',
+                ),
+            )
+            .map(j => `Job ${j.metadata!.name}`),
+        ];
+        return waiting.length
+          ? undefined
+          : {
+              deployments: d.items.length,
+              statefulSets: st.items.length,
+              daemonSets: ds.items.length,
+              jobs: jobs.items.length,
+            };
+      },
+      240_000,
+    );
+    // each of them the charts rendered, and nothing else (the compute side — nova-compute,
+    // libvirt, Open vSwitch, ovn-controller — runs on the bare-metal hosts: no DaemonSet here)
+    expect(settled).toEqual(renderedKinds);
+    expect(settled.deployments * settled.statefulSets * settled.jobs).toBeGreaterThan(0);
+    // eslint-disable-next-line no-console
+    console.log(
+      `one cloud fully applied (direct and flux: the same chart installs): ${applied} objects of ${
+        chartsFor(spec.components).length
+      } charts; ready ${settled.deployments} Deployments, ${settled.statefulSets} StatefulSets, ${
+        settled.daemonSets
+      } DaemonSets; complete ${settled.jobs} Jobs`,
+    );
     const svc = (name: string) =>
       view.status.services.find(s => s.name === name)!;
     for (const chart of charts) {

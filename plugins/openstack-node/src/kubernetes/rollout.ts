@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { KubernetesObject, V1Deployment, V1Job, V1StatefulSet } from '@kubernetes/client-node';
 
 /** Whether an object finished what it was asked to do, and what it reports. @public */
@@ -33,24 +34,74 @@ export function helmReleaseReadiness(hr: KubernetesObject): Readiness {
   return { ready: ready.status === 'True', detail: `Ready=${ready.status} ${text}`.trim() };
 }
 
+type ArgoSource = Record<string, unknown>;
+
 /**
- * An Argo CD Application is ready when it is Synced to its current source and Healthy.
+ * An Argo CD source as Argo CD serializes it: Go drops empty fields (`omitempty`), so `false`,
+ * `""`, `null`, `[]` and `{}` are the same as absent. Helm values (`valuesObject`, raw JSON to
+ * Argo CD) are kept as they are.
+ */
+function normalizedSource(v: unknown, raw = false): unknown {
+  if (raw || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(x => normalizedSource(x));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v as object).sort()) {
+    const x = normalizedSource((v as Record<string, unknown>)[key], key === 'valuesObject');
+    const empty =
+      x === undefined || x === null || x === false || x === '' || (Array.isArray(x) && !x.length) || (typeof x === 'object' && x !== null && !Array.isArray(x) && !Object.keys(x).length);
+    if (!empty) out[key] = x;
+  }
+  return out;
+}
+
+/** Whether two Argo CD sources are the same source (repo, chart, revision, Helm values and parameters). */
+function sameSource(a: ArgoSource | undefined, b: ArgoSource | undefined): boolean {
+  return isDeepStrictEqual(normalizedSource(a ?? {}), normalizedSource(b ?? {}));
+}
+
+/**
+ * An Argo CD Application is ready when its status is about its current spec and says it is done:
+ *
+ * - the comparison is of the current source (`status.sync.comparedTo.source` equals
+ *   `spec.source`: repo, chart, revision, Helm values and parameters), so a Synced/Healthy status
+ *   from before a spec change (an upgrade's new image tags) does not count;
+ * - Synced, at the revision the spec asks for (`status.sync.revision` = `spec.source.targetRevision`
+ *   when both are set: a Helm chart's version);
+ * - Healthy;
+ * - its last sync operation Succeeded (Argo CD reports Synced and Healthy while a sync's PostSync
+ *   hooks still run); an Application that never needed a sync operation has none.
  *
  * @public
  */
 export function applicationReadiness(app: KubernetesObject): Readiness {
-  const status = (app as {
-    status?: { health?: { status?: string; message?: string }; sync?: { status?: string; revision?: string } };
-    spec?: { source?: { targetRevision?: string } };
-  }).status;
+  const { spec, status } = app as {
+    status?: {
+      health?: { status?: string; message?: string };
+      sync?: { status?: string; revision?: string; comparedTo?: { source?: ArgoSource } };
+      operationState?: { phase?: string; message?: string };
+    };
+    spec?: { source?: ArgoSource & { targetRevision?: string } };
+  };
   const health = status?.health?.status ?? 'Unknown';
   const sync = status?.sync?.status ?? 'Unknown';
-  const want = (app as { spec?: { source?: { targetRevision?: string } } }).spec?.source?.targetRevision;
+  const want = spec?.source?.targetRevision;
   const revision = status?.sync?.revision;
   const onRevision = !want || !revision || revision === want;
+  const compared = status?.sync?.comparedTo?.source;
+  const onSpec = !!compared && sameSource(compared, spec?.source);
+  const operation = status?.operationState?.phase;
+  const operationDone = !status?.operationState || operation === 'Succeeded';
+  const notes = [
+    ...(compared && !onSpec ? ['status is of an earlier spec (not compared to the current source yet)'] : []),
+    ...(!compared && status?.sync ? ['not compared to its source yet'] : []),
+    ...(want && revision && !onRevision ? [`wants ${want}`] : []),
+    ...(operation && !operationDone ? [`last operation ${operation}${status?.operationState?.message ? ` (${status.operationState.message})` : ''}`] : []),
+  ];
   return {
-    ready: health === 'Healthy' && sync === 'Synced' && onRevision,
-    detail: `health ${health}, sync ${sync}${revision ? ` at ${revision}` : ''}${status?.health?.message ? `: ${status.health.message}` : ''}`,
+    ready: health === 'Healthy' && sync === 'Synced' && onRevision && onSpec && operationDone,
+    detail: `health ${health}, sync ${sync}${revision ? ` at ${revision}` : ''}${status?.health?.message ? `: ${status.health.message}` : ''}${
+      notes.length ? `; ${notes.join('; ')}` : ''
+    }`,
   };
 }
 

@@ -193,6 +193,27 @@ describe('openstack:cloud:upgrade on a live cloud', () => {
     expect(report(ctx)).toEqual(expect.objectContaining({ status: 'manifests-updated', manifests: expect.arrayContaining(['clusters/flux/nova-helmrelease.yaml']) }));
   });
 
+  it('flux: a task resumed on an empty workspace (a restart without a workspace provider) writes the edited manifests again', async () => {
+    const { cluster, run, workspace } = await runningCloud('flux');
+    for (const f of renderCloud(cloudSpec({ mode: 'flux', namespace: 'edge-1' }), { url: OPENSTACK_HELM_REPOSITORY }).files) {
+      fs.mkdirSync(path.join(workspace, 'clusters', path.dirname(f.path)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, 'clusters', f.path), `# managed in Git\n${f.content}`);
+    }
+    const store = new Map<string, unknown>();
+    const first = run({}, store);
+    await first.done;
+    const edited = report(first.ctx).manifests as string[];
+    expect(edited.length).toBeGreaterThan(3);
+    // the resumed task: the same checkpoints, a new and empty workspace (the fetch step is not run again)
+    const fresh = fs.mkdtempSync(path.join(workspaces.path, 'ws-resumed-'));
+    const resumed = run({}, store, { workspacePath: fresh });
+    await resumed.done;
+    expect(report(resumed.ctx).manifests).toEqual(edited);
+    for (const f of edited) expect(fs.readFileSync(path.join(fresh, f), 'utf8')).toBe(fs.readFileSync(path.join(workspace, f), 'utf8'));
+    expect(fs.readFileSync(path.join(fresh, 'clusters/flux/nova-helmrelease.yaml'), 'utf8')).toContain('nova_api: quay.io/airshipit/nova:2025.2-ubuntu_noble');
+    expect(cluster.writes).toEqual([]);
+  });
+
   it('flux without the manifests in the workspace says how to fix it', async () => {
     const { cluster, run } = await runningCloud('flux');
     await expect(run().done).rejects.toThrow(/no HelmRelease edge-1-mariadb in the workspace; fetch the GitOps repository into the workspace first/);

@@ -1,6 +1,9 @@
 // The steps of openstack:cloud:upgrade, the same for every cloud: read the cloud, plan one hop
 // with the planner (its preflight included), then each step of the plan in its own checkpoint:
 // the checks before, the effect, the checks after. A driver decides where the effects land.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import {
   ComputeHostRelease,
@@ -193,6 +196,30 @@ export function stepFailure(plan: UpgradePlan, i: number, done: string[], target
 }
 
 /**
+ * GitOps: the manifests the hop edits in the workspace, for the publish step. Edited once, from
+ * the repository the template fetched, and kept in a checkpoint (paths and contents; Git files
+ * hold no credentials): the scaffolder keeps no workspace across a restart unless a workspace
+ * provider is configured, and a resumed task does not run its finished fetch step again, so every
+ * run writes the edited files into its workspace again. The publish step then finds them, whether
+ * the task resumed on the same workspace or on an empty one.
+ */
+async function editedManifests(ctx: DriverContext, target: UpgradeTarget, cloud: ResolvedCloud, plan: UpgradePlan): Promise<string[]> {
+  const files = (await ctx.checkpoint({
+    key: `upgrade.${cloud.cloudKey}.${plan.from}-${plan.to}.manifests`,
+    fn: async () => {
+      const edited = await target.editManifests(plan);
+      return Promise.all(edited.map(async f => ({ path: f, content: await fs.readFile(resolveSafeChildPath(ctx.workspacePath, f), 'utf8') })));
+    },
+  })) as Array<{ path: string; content: string }>;
+  for (const f of files) {
+    const to = resolveSafeChildPath(ctx.workspacePath, f.path);
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    await fs.writeFile(to, f.content, 'utf8');
+  }
+  return files.map(f => f.path);
+}
+
+/**
  * Upgrades a cloud by one hop. Nothing changes before the plan is made and the blocking
  * preflight checks pass; each step is one checkpoint; the first failing step stops the task with
  * what failed, what changed and how to go on. No rollback: a db sync may have run.
@@ -228,8 +255,7 @@ export async function upgradeCloud(
   }
   const plan = await checkpointPlan({ ctx, target, cloud, deps, targetRelease: input.targetRelease });
   await enforceApproval(ctx, deps.approvals, upgradeApprovalPlan(cloud.entityRef, plan), cloud.lifecycle, input.approvalId);
-  // Workspace edits are idempotent (values set to the plan's targets) and redone on every run.
-  const manifests = target.gitops ? await target.editManifests(plan) : [];
+  const manifests = target.gitops ? await editedManifests(ctx, target, cloud, plan) : [];
   if (manifests.length) ctx.logger.info(`Updated ${manifests.length} manifest(s) in the workspace for the pull request: ${manifests.join(', ')}`);
   const follow = !target.gitops || input.waitForRollout;
   const done: string[] = [];

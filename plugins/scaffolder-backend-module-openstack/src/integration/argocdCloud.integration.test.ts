@@ -19,15 +19,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ClusterClient } from '@backstage-openstack/plugin-openstack-node';
+import { applicationReadiness } from '@backstage-openstack/plugin-openstack-node';
 import {
   adminKubeConfig,
   describePeers,
   eventually,
   lazy,
-  onboardCloudNamespace,
-  peerEnv,
-  suiteKubeConfig,
   uniqueName,
 } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import {
@@ -41,6 +38,7 @@ import {
   scriptedApi,
   testDrivers,
 } from '../__testUtils__/testing';
+import { ARGOCD_CHARTS as CHARTS, argocdPeerDeps, argocdTestCloud, git } from '../__testUtils__/argocdPeer';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudUpgradeAction } from '../actions/cloudUpgrade';
 
@@ -48,11 +46,7 @@ const admin = lazy(adminKubeConfig);
 const adminCore = lazy(() => admin().makeApiClient(k8s.CoreV1Api));
 const adminApps = lazy(() => admin().makeApiClient(k8s.AppsV1Api));
 const adminCustom = lazy(() => admin().makeApiClient(k8s.CustomObjectsApi));
-const suite = lazy(() => new ClusterClient('peers', suiteKubeConfig()));
-const CHARTS = ['mariadb', 'rabbitmq', 'memcached', 'keystone'];
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=it', '-c', 'user.email=it@example.org', ...args], { cwd, stdio: 'pipe' }).toString();
 
 type App = {
   metadata: { name: string; annotations?: Record<string, string> };
@@ -63,79 +57,6 @@ type App = {
     operationState?: { phase?: string; message?: string; startedAt?: string; finishedAt?: string };
   };
 };
-
-/**
- * Binds every Pending PersistentVolumeClaim of the namespace to a new hostPath PersistentVolume
- * of its class (the peer cluster has no provisioner), every second until stopped.
- */
-function volumeBinder(namespace: string) {
-  let stopped = false;
-  const made: string[] = [];
-  const loop = (async () => {
-    while (!stopped) {
-      const claims = await adminCore().listNamespacedPersistentVolumeClaim({ namespace }).catch(() => ({ items: [] as k8s.V1PersistentVolumeClaim[] }));
-      for (const c of claims.items) {
-        if (c.status?.phase !== 'Pending' || c.spec?.volumeName) continue;
-        const name = `${namespace}-${c.metadata!.name}`.slice(0, 253);
-        if (made.includes(name)) continue;
-        made.push(name);
-        await adminCore()
-          .createPersistentVolume({
-            body: {
-              metadata: { name },
-              spec: {
-                capacity: { storage: c.spec?.resources?.requests?.storage ?? '1Gi' },
-                accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'],
-                storageClassName: c.spec?.storageClassName ?? '',
-                hostPath: { path: `/tmp/${name}` },
-                claimRef: { namespace, name: c.metadata!.name },
-              },
-            },
-          })
-          .catch(() => undefined);
-      }
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  })();
-  return {
-    made,
-    async stop() {
-      stopped = true;
-      await loop;
-    },
-  };
-}
-
-/**
- * Plays the platform's ingress controller: gives every Ingress of the namespace a load balancer
- * address (Argo CD judges an Ingress Healthy once it has one), every second until stopped.
- */
-function ingressController(namespace: string) {
-  let stopped = false;
-  const net = admin().makeApiClient(k8s.NetworkingV1Api);
-  const loop = (async () => {
-    while (!stopped) {
-      const list = await net.listNamespacedIngress({ namespace }).catch(() => ({ items: [] as k8s.V1Ingress[] }));
-      for (const i of list.items) {
-        if (i.status?.loadBalancer?.ingress?.length) continue;
-        await net
-          .replaceNamespacedIngressStatus({
-            name: i.metadata!.name!,
-            namespace,
-            body: { ...i, status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } },
-          })
-          .catch(() => undefined);
-      }
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-    },
-  };
-}
 
 /**
  * The first time each chart's workloads (Deployments, StatefulSets) get a new pod template: their
@@ -174,11 +95,9 @@ async function changeWatcher(namespace: string) {
 describePeers('Argo CD delivery through the actions on the real Argo CD', () => {
   const name = uniqueName('it-argo2');
   const ns = name;
-  const argocdNs = () => peerEnv('BSO_ARGOCD_NAMESPACE');
+  const cloud = argocdTestCloud(name);
+  const argocdNs = () => cloud.argocdNamespace;
   const dirs: string[] = [];
-  let bare = '';
-  let binder: ReturnType<typeof volumeBinder> | undefined;
-  let ingresses: ReturnType<typeof ingressController> | undefined;
   const tmp = (prefix: string) => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     dirs.push(d);
@@ -187,7 +106,7 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
   const getApp = async (app: string) =>
     (await adminCustom().getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })) as App;
   const appState = async () =>
-    Promise.all([`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)].map(a => getApp(a).catch(() => undefined)));
+    Promise.all(cloud.apps.map(a => getApp(a).catch(() => undefined)));
   const describeApps = (apps: Array<App | undefined>) =>
     apps
       .map(a =>
@@ -198,59 +117,17 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
       .join('\n  ');
 
   afterAll(async () => {
-    await binder?.stop();
-    await ingresses?.stop();
-    for (const app of [`${name}-apps`, ...CHARTS.map(c => `${name}-${c}`)])
-      await adminCustom()
-        .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: argocdNs(), plural: 'applications', name: app })
-        .catch(() => undefined);
-    await adminCore().deleteNamespace({ name: ns }).catch(() => undefined);
-    for (const pv of binder?.made ?? []) await adminCore().deletePersistentVolume({ name: pv }).catch(() => undefined);
-    for (const d of [...dirs, bare]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    await cloud.tearDown();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it('create then upgrade 2025.1 → 2025.2: Argo CD syncs the parent and the children in the planner\'s order, credentials never in Git', async () => {
     // the cloud's GitOps repository on the peer's Git server, and the onboarded namespace
-    bare = path.join(peerEnv('BSO_ARGOCD_GIT_ROOT'), `${name}.git`);
-    git(os.tmpdir(), 'init', '-q', '--bare', '-b', 'main', bare);
-    await onboardCloudNamespace(ns, name);
-    binder = volumeBinder(ns);
-    ingresses = ingressController(ns);
-    const helmRepo = `${peerEnv('BSO_ARGOCD_HELM_REPO_URL').replace(/\/+$/, '')}/`;
-    const live = {
-      cluster: (n: string) => {
-        if (n !== 'peers') throw new Error(`No Kubernetes cluster "${n}"`);
-        return suite();
-      },
-      // the peer's Helm repository of the vendored charts, as the platform team would configure it
-      chartSources: {
-        names: () => ['peer-helm'],
-        resolve: (n: string, field: string) => {
-          if (n !== 'peer-helm') throw new Error(`${field}: no chart source ${n}`);
-          return { name: 'peer-helm', url: helmRepo };
-        },
-      },
-    };
+    await cloud.setUp();
+    const { spec, bare } = cloud;
+    // the peer cluster and the peer's Helm repository of the vendored charts
+    const live = argocdPeerDeps();
     const { api } = scriptedApi({ status: () => cloudStatus('2025.1'), hosts: () => [computeHost('compute1', '2025.1')] });
-    const spec = {
-      name,
-      release: '2025.1',
-      components: ['keystone'],
-      publicDomain: `${name}.cloud.example.org`,
-      apiReplicas: 1,
-      infrastructure: { mariadbReplicas: 1, rabbitmqReplicas: 1, memcachedReplicas: 1, ovnDbReplicas: 1 },
-      // kwok's fake nodes
-      nodeSelector: { key: 'type', value: 'kwok' },
-      chartSource: { name: 'peer-helm' },
-      delivery: {
-        mode: 'argocd',
-        namespace: ns,
-        repositoryPath: 'clusters',
-        repoUrl: `${peerEnv('BSO_ARGOCD_GIT_URL')}/${name}.git`,
-        revision: 'main',
-        argocdNamespace: argocdNs(),
-      },
-    };
 
     // 1. create, waiting for the cloud; the test merges the pull request once the files are written
     const create = createCloudCreateAction({
@@ -426,6 +303,15 @@ describePeers('Argo CD delivery through the actions on the real Argo CD', () => 
     const starts = [...new Set(planned)].map(c => ({ c, at: Date.parse(synced.find(a => a?.metadata.name === `${name}-${c}`)?.status?.operationState?.startedAt ?? '') }));
     for (let i = 1; i < starts.length; i++) expect(starts[i].at).toBeGreaterThanOrEqual(starts[i - 1].at);
     expect((await adminApps().readNamespacedDeployment({ name: 'keystone-api', namespace: ns })).spec?.template.spec?.containers[0].image).toContain('2025.2');
+    // what the action's wait counted as done is the upgraded spec: each upgraded child's status
+    // compares the source the upgrade committed (its image tags), Synced, Healthy, its last
+    // operation Succeeded (applicationReadiness, which the wait uses)
+    for (const c of new Set(planned)) {
+      const app = synced.find(a => a?.metadata.name === `${name}-${c}`)! as App & { status: { sync: { comparedTo?: { source?: any } } } };
+      const tags = app.spec.source.helm.valuesObject.images.tags as Record<string, string>;
+      expect(app.status.sync.comparedTo?.source?.helm?.valuesObject?.images?.tags).toEqual(tags);
+      expect({ app: app.metadata.name, readiness: applicationReadiness(app as any) }).toMatchObject({ app: app.metadata.name, readiness: { ready: true } });
+    }
 
     // no credential value in any commit, log or output
     const history = git(bare, 'log', '-p', '--all');
