@@ -35,7 +35,6 @@ import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-o
 import {
   adminKubeConfig,
   describePeers,
-  eventually,
   lazy,
   onboardCloudNamespace,
   peerEnv,
