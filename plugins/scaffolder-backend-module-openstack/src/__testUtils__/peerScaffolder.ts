@@ -3,11 +3,15 @@
 // in a directory that outlives the backend: the restart test runs one in a child process (killed
 // in the middle of a task) and a second one on the same files. Every change the action asks of
 // the cluster (apply, ensureSecret, ensureNamespace) is appended to a file, with the backend's
-// label, so the test counts what each backend did.
+// label, so the test counts what each backend did. With `openstack.clouds.<key>` in its options,
+// the compute enroll action (and the catalog register step of its template) reaches that cloud
+// as the module does (its OpenStack client and enrollment settings from the config), on the
+// peer cluster: the join test runs templates/enroll-host through it.
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -18,12 +22,18 @@ import * as scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
 import { OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterAccess, pluginFetch } from '@backstage-openstack/plugin-openstack-node';
+import { ClusterAccess, OpenStackClient, pluginFetch, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudDrivers, LiveDriverDeps } from '../drivers';
 import { suiteApi } from '../drivers/suiteApi';
 import { argocdPeerDeps } from './argocdPeer';
 import { ApprovalGate } from '../actions/approvalGate';
+import { createComputeEnrollAction } from '../actions/computeEnroll';
+import { createCatalogRegisterAction } from '../actions/catalogRegister';
+import { readComputeEnrollSettings } from '../computeEnrollSettings';
+
+/** A backend config object (JSON). */
+type ConfigData = NonNullable<NonNullable<Parameters<typeof mockServices.rootConfig>[0]>['data']>;
 
 export interface PeerScaffolderOptions {
   /** Names this backend in the changes file, e.g. `first`. */
@@ -36,6 +46,8 @@ export interface PeerScaffolderOptions {
   changesFile: string;
   /** The catalog: templates and users. */
   entities: Entity[];
+  /** More of the backend's `openstack` config (e.g. `clouds.peers` for the compute actions); the demo store stays off. */
+  openstack?: ConfigData;
 }
 
 /** The cluster as one backend sees it, each change it asks for appended to the changes file. */
@@ -95,8 +107,10 @@ function peerActions(opts: PeerScaffolderOptions) {
           discovery: coreServices.discovery,
           auth: coreServices.auth,
           permissions: coreServices.permissions,
+          catalog: catalogServiceRef,
+          config: coreServices.rootConfig,
         },
-        async init({ scaffolder, discovery, auth, permissions }) {
+        async init({ scaffolder, discovery, auth, permissions, catalog, config }) {
           const client = (onBehalfOf?: Parameters<typeof pluginFetch>[2]) =>
             new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: pluginFetch(auth, 'openstack', onBehalfOf) } });
           const api = suiteApi(client(), credentials => client(async () => credentials));
@@ -104,15 +118,19 @@ function peerActions(opts: PeerScaffolderOptions) {
           const unknown = (what: string) => (name: string): never => {
             throw new Error(`no ${what} ${name} on the peers`);
           };
+          // openstack.clouds.<key> as the module reads it: one client per key, made on first use
+          const clouds = config.getOptionalConfig('openstack.clouds');
+          const openstackClients = new Map<string, OpenStackClient>();
+          const openstack = (key: string) => {
+            if (!clouds?.has(key)) return unknown('OpenStack cloud')(key);
+            if (!openstackClients.has(key)) openstackClients.set(key, new OpenStackClient(readOpenStackCloud(key, clouds.getConfig(key))));
+            return openstackClients.get(key)!;
+          };
+          const drivers = createCloudDrivers(api, { ...live, openstack, enrollSettings: key => readComputeEnrollSettings(config, key) });
           scaffolder.addActions(
-            createCloudCreateAction({
-              permissions,
-              cloudKeyHolders: async () => [],
-              api,
-              drivers: createCloudDrivers(api, { ...live, openstack: unknown('OpenStack cloud'), enrollSettings: () => undefined }),
-              approvals: noApprovals,
-              pollMs: 2000,
-            }),
+            createCloudCreateAction({ permissions, cloudKeyHolders: async () => [], api, drivers, approvals: noApprovals, pollMs: 2000 }),
+            createComputeEnrollAction({ permissions, catalog, api, drivers, approvals: noApprovals, pollMs: 1000, progressMs: 10_000 }),
+            createCatalogRegisterAction({ permissions, api }),
             workspaceAction,
           );
         },
@@ -135,7 +153,7 @@ export async function startPeerScaffolder(opts: PeerScaffolderOptions) {
           app: { baseUrl: 'http://localhost:3000' },
           backend: { database: { client: 'better-sqlite3', connection: { directory: opts.dbDir } }, workingDirectory: opts.workDir },
           scaffolder: { concurrentTasksLimit: 2, taskRecovery: { enabled: true, staleTimeout: { seconds: 5 } } },
-          openstack: { demo: { enabled: false } },
+          openstack: { ...opts.openstack, demo: { enabled: false } },
         },
       }),
     ],
