@@ -34,7 +34,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import yaml from 'yaml';
 import request from 'supertest';
-import { checkComputeLag, hostEntityName, JoinTokenStatus, OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
+import { checkComputeLag, hostEntityName, JoinTokenStatus, OpenStackPluginClient, SuiteEntityRecord } from '@backstage-openstack/plugin-openstack-common';
 import { OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { adminKubeConfig, describePeers, lazy, onboardCloudNamespace, peerEnv, uniqueName } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { CellSetupJobController, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
@@ -94,7 +94,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-join-root-'));
   const pidfile = path.join(root, 'nova-compute.pid');
   const override = `/etc/nova/nova-compute-${host}-fake-driver.conf`;
-  // the harness's SQLite files (the suite's backend's: backstage_plugin_openstack.sqlite) and working directory
+  // the harness's SQLite files (one a plugin: the suite's backend's is openstack.sqlite) and working directory
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-join-backend-'));
   let backend: Awaited<ReturnType<typeof startPeerScaffolder>> | undefined;
   let knex: Knex | undefined;
@@ -210,7 +210,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     ({ server } = backend);
     tasks = scaffolderTasks(server);
     fs.mkdirSync(path.join(dir, 'db'), { recursive: true });
-    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'db', 'backstage_plugin_openstack.sqlite') }, useNullAsDefault: true });
+    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'db', 'openstack.sqlite') }, useNullAsDefault: true });
     const port = (server.address() as AddressInfo).port;
     // the task's initiator, a member of the platform team
     client = new OpenStackPluginClient({
@@ -289,9 +289,9 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     expect(joinText).toContain('#cloud-config');
     expect(joinText).toContain('the enrollment continues by itself in a new task');
     expect(joinUrl).toMatch(/\/api\/openstack\/join$/);
-    // no host is registered yet: the register step's `if:` skipped it
-    expect(firstOutput.links?.find(l => l.title === 'Open the host')?.entityRef).toBeUndefined();
-    expect(firstOutput.links?.find(l => l.title?.startsWith('Follow the host'))?.entityRef).toBe('resource:default/peers');
+    // no approval, no host registered yet (the register step's `if:` skipped it): the one link is the cloud's page
+    expect(firstOutput.links).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Follow the host's join/), entityRef: 'resource:default/peers' })]);
+    expect(firstOutput.text).toHaveLength(1);
     expect((await client.getJoinToken('resource:default/peers', host))?.continuation).toEqual({ state: 'waiting', templateRef: TEMPLATE_REF });
 
     // 2. the operator runs the join command on the host: its script reports
@@ -350,12 +350,16 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     // the register step recorded the host with its release, in the suite's entity provider
     const entityRef = `resource:default/${hostEntityName('peers', host)}`;
     const contOutput = await tasks.output(ALICE, continuation.id);
-    expect(contOutput.links?.find(l => l.title === 'Open the host')?.entityRef).toBe(entityRef);
-    expect(contOutput.text ?? []).toEqual([]);
+    // its output: the host's link only (no join command, no link to follow the join)
+    expect(contOutput).toEqual({ links: [{ title: 'Open the host', icon: 'catalog', entityRef }], text: [] });
     const kept = await request(server).get('/api/openstack/catalog/entities').set('Authorization', mockCredentials.service.header());
     expect(kept.status).toBe(200);
-    const entity = (kept.body.items as Entity[]).find(e => e.metadata.name === hostEntityName('peers', host));
-    expect(entity?.metadata.annotations).toMatchObject({ 'openstack.backstage.io/release': '2022.2', 'openstack.backstage.io/nova-compute-version': version });
+    const record = (kept.body.items as SuiteEntityRecord[]).find(r => r.entityRef === entityRef);
+    expect(record?.updatedBy).toBe(ALICE);
+    expect((record?.entity as Entity | undefined)?.metadata.annotations).toMatchObject({
+      'openstack.backstage.io/release': '2022.2',
+      'openstack.backstage.io/nova-compute-version': version,
+    });
 
     // a second use of the token, a wrong token: the same answer
     const second = await getFrom(joinUrl, managementIp, token);
