@@ -27,7 +27,8 @@ import { createCloudCreateAction } from '../actions/cloudCreate';
 import { createCloudDrivers, LiveDriverDeps } from '../drivers';
 import { suiteApi } from '../drivers/suiteApi';
 import { argocdPeerDeps } from './argocdPeer';
-import { ApprovalGate } from '../actions/approvalGate';
+import { ApprovalGate, approvalGateFromConfig } from '../actions/approvalGate';
+import { createApprovalRequestAction } from '../actions/approvalRequest';
 import { createComputeEnrollAction } from '../actions/computeEnroll';
 import { createCatalogRegisterAction } from '../actions/catalogRegister';
 import { readComputeEnrollSettings } from '../computeEnrollSettings';
@@ -48,6 +49,8 @@ export interface PeerScaffolderOptions {
   entities: Entity[];
   /** More of the backend's `openstack` config (e.g. `clouds.peers` for the compute actions); the demo store stays off. */
   openstack?: ConfigData;
+  /** The actions ask the backend for approvals as the module does (openstack.approvals.required); by default none is needed. */
+  approvalsFromConfig?: boolean;
 }
 
 /** The cluster as one backend sees it, each change it asks for appended to the changes file. */
@@ -68,7 +71,7 @@ function recording(label: string, changesFile: string) {
     });
 }
 
-/** No lifecycle needs an approval here (approvals: approvalRuns.integration.test.ts). */
+/** No lifecycle needs an approval (unless `approvalsFromConfig`). */
 const noApprovals: ApprovalGate = {
   required: () => [],
   verify: async () => {
@@ -127,9 +130,12 @@ function peerActions(opts: PeerScaffolderOptions) {
             return openstackClients.get(key)!;
           };
           const drivers = createCloudDrivers(api, { ...live, openstack, enrollSettings: key => readComputeEnrollSettings(config, key) });
+          const backend = client();
+          const approvals = opts.approvalsFromConfig ? approvalGateFromConfig(config, backend) : noApprovals;
           scaffolder.addActions(
-            createCloudCreateAction({ permissions, cloudKeyHolders: async () => [], api, drivers, approvals: noApprovals, pollMs: 2000 }),
-            createComputeEnrollAction({ permissions, catalog, api, drivers, approvals: noApprovals, pollMs: 1000, progressMs: 10_000 }),
+            createCloudCreateAction({ permissions, cloudKeyHolders: async () => [], api, drivers, approvals, pollMs: 2000 }),
+            createComputeEnrollAction({ permissions, catalog, api, drivers, approvals, pollMs: 1000, progressMs: 10_000 }),
+            createApprovalRequestAction({ permissions, backend, appBaseUrl: config.getString('app.baseUrl') }),
             createCatalogRegisterAction({ permissions, api }),
             workspaceAction,
           );

@@ -34,12 +34,12 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import yaml from 'yaml';
 import request from 'supertest';
-import { checkComputeLag, hostEntityName, JoinTokenStatus, OpenStackPluginClient, SuiteEntityRecord } from '@backstage-openstack/plugin-openstack-common';
+import { ApprovalRequest, checkComputeLag, hostEntityName, JoinTokenStatus, OpenStackPluginClient, SuiteEntityRecord } from '@backstage-openstack/plugin-openstack-common';
 import { OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
 import { adminKubeConfig, describePeers, lazy, onboardCloudNamespace, peerEnv, uniqueName } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { CellSetupJobController, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
 import { startPeerScaffolder } from '../__testUtils__/peerScaffolder';
-import { ScaffolderTask, scaffolderTasks } from '../__testUtils__/scaffolderTasks';
+import { ScaffolderTask, scaffolderTasks, TaskOutput } from '../__testUtils__/scaffolderTasks';
 
 const run = promisify(execFile);
 const SCRIPTS = resolvePackagePath('@backstage-openstack/plugin-scaffolder-backend-module-openstack', '../../scripts/peers/openstack');
@@ -80,6 +80,13 @@ function parseCommand(command: string): { url: string; token: string } {
 
 const TEMPLATE_FILE = path.resolve(__dirname, '../../../../templates/enroll-host/template.yaml');
 const TEMPLATE_REF = 'template:default/openstack-enroll-host';
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+
+/** The join command block of a task's output (the template's `text`). */
+const joinTextOf = (output: TaskOutput) => output.text?.find(t => t.title === 'Join command (secret, single use)')?.content ?? '';
+/** The command line of that block (indented as code). */
+const commandOf = (joinText: string) => /^ {4}(curl .*)$/m.exec(joinText)?.[1] ?? '';
 
 describePeers('joining a compute host with a one-time token, on the real peers', () => {
   const ns = uniqueName('it-join');
@@ -90,6 +97,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   // the host's management address: a loopback address of its own, so the join route sees the
   // script fetched from it (the token is bound to it)
   const managementIp = `127.${10 + (b[0] % 80)}.${b[1]}.${1 + (b[2] % 250)}`;
+  const gatedIp = `127.${10 + (b[0] % 80)}.${b[1]}.${1 + ((b[2] + 1) % 250)}`;
   const overlayIp = `127.0.99.${1 + (b[2] % 250)}`;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-join-root-'));
   const pidfile = path.join(root, 'nova-compute.pid');
@@ -139,6 +147,9 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     },
     spec: { type: 'openstack-cloud', owner: 'platform-team', lifecycle: 'experimental' },
   };
+  // the same cloud as a production entity: its enrollments need the platform team's approval
+  // (openstack.approvals.required: none for experimental, every operation for the others)
+  const gatedCloud = { ...cloudEntity, metadata: { ...cloudEntity.metadata, name: 'peers-gated' }, spec: { ...cloudEntity.spec, lifecycle: 'production' } };
   // compute1 and compute2 of the peers, with the release their entities declare
   const peerHosts = ['compute1', 'compute2'].map(h => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -152,13 +163,13 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   }));
   // the enroll template as the catalog serves it, and its user
   const template = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8')) as Entity;
-  const alice: Entity = {
+  const user = (name: string, group: string): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
-    metadata: { name: 'alice', namespace: 'default' },
-    spec: { memberOf: ['platform-team'] },
-    relations: [{ type: 'memberOf', targetRef: 'group:default/platform-team' }],
-  };
+    metadata: { name, namespace: 'default' },
+    spec: { memberOf: [group] },
+    relations: [{ type: 'memberOf', targetRef: `group:default/${group}` }],
+  });
 
   beforeAll(async () => {
     const secrets = peerSecrets();
@@ -204,8 +215,9 @@ describePeers('joining a compute host with a one-time token, on the real peers',
       dbDir: path.join(dir, 'db'),
       workDir: path.join(dir, 'work'),
       changesFile: path.join(dir, 'changes'),
-      entities: [cloudEntity, ...peerHosts, { ...template, metadata: { ...template.metadata, namespace: 'default' } }, alice],
-      openstack: configData().openstack,
+      entities: [cloudEntity, gatedCloud, ...peerHosts, { ...template, metadata: { ...template.metadata, namespace: 'default' } }, user('alice', 'platform-team'), user('bob', 'app-team')],
+      openstack: { ...configData().openstack, approvals: { required: { experimental: [] } } },
+      approvalsFromConfig: true,
     });
     ({ server } = backend);
     tasks = scaffolderTasks(server);
@@ -272,7 +284,6 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   }
 
   it('token → script → nova-compute up with exactly that configuration → mapped → enabled → OVN chassis alive → release recorded; the token works once', async () => {
-    const ALICE = 'user:default/alice';
     // the enroll template's form, filled in by alice (a member of the platform team)
     const form = { cloud: 'resource:default/peers', host, managementIp, overlayIp, availabilityZone: zone, aggregate };
 
@@ -282,9 +293,8 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     const first = await tasks.finished(ALICE, firstId);
     expect({ status: first.status, log: first.status === 'completed' ? '' : await tasks.log(ALICE, firstId) }).toEqual({ status: 'completed', log: '' });
     const firstOutput = await tasks.output(ALICE, firstId);
-    const joinText = firstOutput.text?.find(t => t.title === 'Join command (secret, single use)')?.content ?? '';
-    const command = /^ {4}(curl .*)$/m.exec(joinText)?.[1] ?? '';
-    const { url: joinUrl, token } = parseCommand(command);
+    const joinText = joinTextOf(firstOutput);
+    const { url: joinUrl, token } = parseCommand(commandOf(joinText));
     expect(joinText).toContain(`Run on ${host} as root`);
     expect(joinText).toContain('#cloud-config');
     expect(joinText).toContain('the enrollment continues by itself in a new task');
@@ -390,4 +400,45 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     expect(expired).toEqual(wrong);
     expect(await client.getJoinToken('resource:default/peers', other)).toMatchObject({ state: 'expired' });
   });
+
+  it("an approval-gated enroll: bob requests, alice approves, and the approval's run is phase 1, her task ending with the join command", async () => {
+    const gatedHost = uniqueName('it-join-apr');
+    const values = { cloud: 'resource:default/peers-gated', host: gatedHost, managementIp: gatedIp, overlayIp, availabilityZone: zone, aggregate };
+    const as = (who: string) => mockCredentials.user.header(who);
+
+    // bob's task plans, files the request and ends: no token yet
+    const requestTask = await tasks.finished(BOB, await tasks.start(BOB, TEMPLATE_REF, values));
+    expect({ status: requestTask.status, log: requestTask.status === 'completed' ? '' : await tasks.log(BOB, requestTask.id) }).toEqual({ status: 'completed', log: '' });
+    expect(await tasks.output(BOB, requestTask.id)).toEqual({
+      links: [{ title: 'Approval request (the host is enrolled once approved)', url: expect.stringContaining('http://localhost:3000/') }],
+      text: [],
+    });
+    expect(await client.getJoinToken('resource:default/peers-gated', gatedHost)).toBeUndefined();
+    const pending = await request(server).get('/api/openstack/approvals').query({ state: 'pending', requester: BOB }).set('Authorization', as(ALICE));
+    expect(pending.status).toBe(200);
+    const approval = (pending.body.items as ApprovalRequest[]).find(a => a.taskId === requestTask.id)!;
+    expect(approval).toMatchObject({ templateRef: TEMPLATE_REF, requester: BOB, state: 'pending' });
+
+    // bob may not decide his own request; alice of the platform team approves: her task of the template, with the approval id
+    expect((await request(server).post(`/api/openstack/approvals/${approval.id}/decision`).set('Authorization', as(BOB)).send({ decision: 'approve' })).status).toBe(403);
+    const decided = await request(server).post(`/api/openstack/approvals/${approval.id}/decision`).set('Authorization', as(ALICE)).send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+    const runTaskId = (decided.body.approval as ApprovalRequest).runTaskId!;
+    const runTask = await tasks.finished(ALICE, runTaskId);
+    const runLog = await tasks.log(ALICE, runTaskId);
+    expect({ status: runTask.status, log: runTask.status === 'completed' ? '' : runLog }).toEqual({ status: 'completed', log: '' });
+    expect(runTask).toMatchObject({ createdBy: ALICE, spec: { parameters: { ...approval.runParameters, approvalId: approval.id } } });
+    expect(runLog).toContain(`approved by ${ALICE}`);
+
+    // the run is phase 1: it ends with the host's join command, and the join waits for the host
+    const runOutput = await tasks.output(ALICE, runTaskId);
+    const { url, token } = parseCommand(commandOf(joinTextOf(runOutput)));
+    expect(url).toMatch(/\/api\/openstack\/join$/);
+    expect(runLog).not.toContain(token);
+    expect(runOutput.links).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Follow the host's join/), entityRef: 'resource:default/peers-gated' })]);
+    expect(await client.getJoinToken('resource:default/peers-gated', gatedHost)).toMatchObject({
+      state: 'unused',
+      continuation: { state: 'waiting', templateRef: TEMPLATE_REF },
+    });
+  }, 120_000);
 });
