@@ -3,6 +3,7 @@
 // `output`: the template's rendered `output`, what the task page shows its reader).
 import http from 'node:http';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 
 export interface ScaffolderTask {
@@ -60,5 +61,16 @@ export function scaffolderTasks(server: http.Server) {
       if (!completion) throw new Error(`task ${id} has not completed`);
       return completion.body.output ?? {};
     },
+  };
+}
+
+/** A catalog User of `group` (its memberOf relation, as the catalog computes it): who starts tasks and decides approvals. */
+export function userEntity(name: string, group: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: { memberOf: [group] },
+    relations: [{ type: 'memberOf', targetRef: `group:default/${group}` }],
   };
 }

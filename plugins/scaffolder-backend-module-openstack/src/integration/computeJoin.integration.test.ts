@@ -39,7 +39,7 @@ import { OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin
 import { adminKubeConfig, describePeers, lazy, onboardCloudNamespace, peerEnv, uniqueName } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { CellSetupJobController, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
 import { startPeerScaffolder } from '../__testUtils__/peerScaffolder';
-import { ScaffolderTask, scaffolderTasks, TaskOutput } from '../__testUtils__/scaffolderTasks';
+import { ScaffolderTask, scaffolderTasks, TaskOutput, userEntity } from '../__testUtils__/scaffolderTasks';
 
 const run = promisify(execFile);
 const SCRIPTS = resolvePackagePath('@backstage-openstack/plugin-scaffolder-backend-module-openstack', '../../scripts/peers/openstack');
@@ -161,15 +161,8 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     },
     spec: { type: 'openstack-compute-host', owner: 'platform-team' },
   }));
-  // the enroll template as the catalog serves it, and its user
+  // the enroll template as the catalog serves it
   const template = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8')) as Entity;
-  const user = (name: string, group: string): Entity => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { memberOf: [group] },
-    relations: [{ type: 'memberOf', targetRef: `group:default/${group}` }],
-  });
 
   beforeAll(async () => {
     const secrets = peerSecrets();
@@ -215,7 +208,7 @@ describePeers('joining a compute host with a one-time token, on the real peers',
       dbDir: path.join(dir, 'db'),
       workDir: path.join(dir, 'work'),
       changesFile: path.join(dir, 'changes'),
-      entities: [cloudEntity, gatedCloud, ...peerHosts, { ...template, metadata: { ...template.metadata, namespace: 'default' } }, user('alice', 'platform-team'), user('bob', 'app-team')],
+      entities: [cloudEntity, gatedCloud, ...peerHosts, { ...template, metadata: { ...template.metadata, namespace: 'default' } }, userEntity('alice', 'platform-team'), userEntity('bob', 'app-team')],
       openstack: { ...configData().openstack, approvals: { required: { experimental: [] } } },
       approvalsFromConfig: true,
     });
