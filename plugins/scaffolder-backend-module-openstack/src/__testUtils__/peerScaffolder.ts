@@ -98,7 +98,10 @@ const workspaceAction = createTemplateAction({
   },
 });
 
-/** The suite's create action on the peers, with the real backend plugin's leases, and the test's workspace action. */
+/**
+ * The suite's create, enroll, approval-request and catalog-register actions on the peers, with the
+ * real backend plugin's leases, join tokens and approvals, and the test's workspace action.
+ */
 function peerActions(opts: PeerScaffolderOptions) {
   return createBackendModule({
     pluginId: 'scaffolder',
