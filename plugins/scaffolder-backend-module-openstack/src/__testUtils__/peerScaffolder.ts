@@ -115,8 +115,9 @@ function peerActions(opts: PeerScaffolderOptions) {
           permissions: coreServices.permissions,
           catalog: catalogServiceRef,
           config: coreServices.rootConfig,
+          lifecycle: coreServices.lifecycle,
         },
-        async init({ scaffolder, discovery, auth, permissions, catalog, config }) {
+        async init({ scaffolder, discovery, auth, permissions, catalog, config, lifecycle }) {
           const client = (onBehalfOf?: Parameters<typeof pluginFetch>[2]) =>
             new OpenStackPluginClient({ discoveryApi: discovery, fetchApi: { fetch: pluginFetch(auth, 'openstack', onBehalfOf) } });
           const api = suiteApi(client(), credentials => client(async () => credentials));
@@ -132,6 +133,9 @@ function peerActions(opts: PeerScaffolderOptions) {
             if (!openstackClients.has(key)) openstackClients.set(key, new OpenStackClient(readOpenStackCloud(key, clouds.getConfig(key))));
             return openstackClients.get(key)!;
           };
+          lifecycle.addShutdownHook(async () => {
+            for (const c of openstackClients.values()) await c.close();
+          });
           const drivers = createCloudDrivers(api, { ...live, openstack, enrollSettings: key => readComputeEnrollSettings(config, key) });
           const backend = client();
           const approvals = opts.approvalsFromConfig ? approvalGateFromConfig(config, backend) : noApprovals;
