@@ -25,6 +25,7 @@ import { ApprovalRequest } from '@backstage-openstack/plugin-openstack-common';
 import * as scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
 import { scaffolderModuleOpenstack } from '../module';
+import { scaffolderTasks, userEntity } from '../__testUtils__/scaffolderTasks';
 
 jest.setTimeout(600_000);
 
@@ -46,14 +47,6 @@ const unrelatedTemplate: Entity = {
     steps: [{ id: 'log', action: 'debug:log', input: { message: 'hello ${{ parameters.who }}' } }],
   },
 };
-const user = (name: string, group: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name, namespace: 'default' },
-  spec: { memberOf: [group] },
-  relations: [{ type: 'memberOf', targetRef: `group:default/${group}` }],
-});
-
 /** The suite's backend, the real scaffolder and the suite's actions, on SQLite files in `dir`. */
 async function startBackend(dir: string) {
   return startTestBackend({
@@ -65,8 +58,8 @@ async function startBackend(dir: string) {
         entities: [
           { ...newCloudTemplate, metadata: { ...newCloudTemplate.metadata, namespace: 'default' } },
           unrelatedTemplate,
-          user('bob', 'app-team'),
-          user('alice', 'platform-team'),
+          userEntity('bob', 'app-team'),
+          userEntity('alice', 'platform-team'),
         ],
       }),
       mockServices.rootConfig.factory({
@@ -83,34 +76,6 @@ async function startBackend(dir: string) {
 
 type Server = Awaited<ReturnType<typeof startBackend>>['server'];
 const as = (ref: string) => mockCredentials.user.header(ref);
-
-async function startTask(server: Server, who: string, templateRef: string, values: Record<string, unknown>): Promise<string> {
-  const res = await request(server).post('/api/scaffolder/v2/tasks').set('Authorization', as(who)).send({ templateRef, values });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-interface Task {
-  id: string;
-  status: string;
-  createdBy?: string;
-  spec: { parameters: Record<string, unknown> };
-}
-
-/** The task once it has finished (completed, failed or cancelled): polled, the test's timeout bounds it. */
-async function finished(server: Server, id: string): Promise<Task> {
-  for (;;) {
-    const res = await request(server).get(`/api/scaffolder/v2/tasks/${id}`).set('Authorization', as(ALICE));
-    expect(res.status).toBe(200);
-    if (['completed', 'failed', 'cancelled'].includes(res.body.status)) return res.body;
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-async function logOf(server: Server, id: string): Promise<string> {
-  const res = await request(server).get(`/api/scaffolder/v2/tasks/${id}/events`).set('Authorization', as(ALICE));
-  return (res.body as { body: { message?: string } }[]).map(e => e.body.message ?? '').join('\n');
-}
 
 async function pendingOf(server: Server): Promise<ApprovalRequest[]> {
   const res = await request(server).get('/api/openstack/approvals').query({ state: 'pending', requester: BOB }).set('Authorization', as(ALICE));
@@ -140,13 +105,13 @@ describe('two-phase approvals with the real scaffolder (concurrentTasksLimit 2)'
     backend = await startBackend(dir);
     const requests = [];
     for (let i = 0; i < PENDING; i++) {
-      requests.push(await startTask(backend.server, BOB, 'template:default/openstack-new-cloud', cloudValues(`${run}-${i}`)));
+      requests.push(await scaffolderTasks(backend.server).start(BOB, 'template:default/openstack-new-cloud', cloudValues(`${run}-${i}`)));
     }
     // each request task plans, files its request and ENDS
     for (const id of requests) {
-      const task = await finished(backend.server, id);
+      const task = await scaffolderTasks(backend.server).finished(ALICE, id);
       // the log of a task that did not complete says why
-      expect({ id, status: task.status, log: task.status === 'completed' ? '' : await logOf(backend.server, id) }).toEqual({ id, status: 'completed', log: '' });
+      expect({ id, status: task.status, log: task.status === 'completed' ? '' : await scaffolderTasks(backend.server).log(ALICE, id) }).toEqual({ id, status: 'completed', log: '' });
     }
     const pending = await pendingOf(backend.server);
     expect(pending).toHaveLength(PENDING);
@@ -159,10 +124,10 @@ describe('two-phase approvals with the real scaffolder (concurrentTasksLimit 2)'
 
     // with 20 requests waiting, the 2 task slots are free: another template runs at once
     const before = Date.now();
-    const hello = await finished(backend.server, await startTask(backend.server, BOB, 'template:default/hello', { who: 'world' }));
+    const hello = await scaffolderTasks(backend.server).finished(ALICE, await scaffolderTasks(backend.server).start(BOB, 'template:default/hello', { who: 'world' }));
     const tookMs = Date.now() - before;
     expect(hello.status).toBe('completed');
-    expect(await logOf(backend.server, hello.id)).toContain('hello world');
+    expect(await scaffolderTasks(backend.server).log(ALICE, hello.id)).toContain('hello world');
     // the figure for the README ("What a waiting approval costs"); reported, not asserted
     // eslint-disable-next-line no-console
     console.log(`unrelated template with ${PENDING} pending approvals and concurrentTasksLimit 2: started and completed in ${tookMs} ms`);
@@ -189,8 +154,8 @@ describe('two-phase approvals with the real scaffolder (concurrentTasksLimit 2)'
     expect(approval.runTaskId).toEqual(expect.any(String));
 
     // the run: a new task of the same template, alice's, with the approved values and the approval id
-    const runTask = await finished(server, approval.runTaskId!);
-    const log = await logOf(server, runTask.id);
+    const runTask = await scaffolderTasks(server).finished(ALICE, approval.runTaskId!);
+    const log = await scaffolderTasks(server).log(ALICE, runTask.id);
     expect({ status: runTask.status, log }).toMatchObject({ status: 'completed' });
     expect(runTask.createdBy).toBe(ALICE);
     expect(runTask.spec.parameters).toEqual({ ...chosen.runParameters, approvalId: chosen.id });
@@ -208,7 +173,7 @@ describe('two-phase approvals with the real scaffolder (concurrentTasksLimit 2)'
     // a second run of the same approval (its values and id posted again) fails, and the approval
     // still names its one run (the action's refusal of a second run of an approval is in
     // packages/backend/src/approvalGate.test.ts; here the cloud's name, taken now, stops it first)
-    const again = await finished(server, await startTask(server, ALICE, 'template:default/openstack-new-cloud', { ...chosen.runParameters, approvalId: chosen.id }));
+    const again = await scaffolderTasks(server).finished(ALICE, await scaffolderTasks(server).start(ALICE, 'template:default/openstack-new-cloud', { ...chosen.runParameters, approvalId: chosen.id }));
     expect(again.status).toBe('failed');
     const after = await request(server).get(`/api/openstack/approvals/${chosen.id}`).set('Authorization', as(ALICE));
     expect(after.body.approval.runTaskId).toBe(runTask.id);

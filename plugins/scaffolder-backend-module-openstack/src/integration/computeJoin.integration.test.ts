@@ -1,18 +1,23 @@
 /*
  * Joining a compute host with a one-time token, end to end on the real peers, in the enroll
- * template's two tasks. The suite's backend plugin (its real join routes, token store and
- * continuation starter, on SQLite) issues the token for the user's task of openstack:compute:enroll,
- * which ends with the join command as its output. The test plays the host: it fetches the join script from the host's
- * management address, runs it (its file-writing part, under a root prefix: the sandbox has no
- * systemd or packages to install; the commands it would run are printed), starts nova-compute
- * from exactly the configuration the script wrote (the one override: the fake driver, as the peers
- * have no libvirt) and the host's OVN chassis with the script's Open vSwitch external ids, and
- * the script reports the installed nova version over the token's follow-up call. The user's next
- * read of the join state (what the cloud page's card polls) makes the backend start the
- * continuation: a new task of the template, as that user, through the scaffolder's task API (a
- * stand-in in the same backend that records it); the test runs that task's enroll step as the
- * template maps its values, and it goes on against the real Nova and Neutron: up, mapped (the real
- * nova-manage discovery), enabled, in its aggregate, OVN Controller agent alive, release recorded.
+ * template's two tasks, run by the REAL scaffolder (@backstage/plugin-scaffolder-backend, the
+ * peer harness of __testUtils__/peerScaffolder.ts) from the real templates/enroll-host/template.yaml
+ * (its expressions, `if:`s, hidden joinId and outputs), with the suite's backend plugin (its real
+ * join routes, token store and continuation starter) and the suite's enroll and catalog-register
+ * actions wired to the peers' OpenStack (openstack.clouds.peers) and cluster.
+ *
+ * alice starts the template through the scaffolder's task API; its first task checks, delivers
+ * the bundle, issues the token and ends with the join command in its output. The test plays the
+ * host: it fetches the join script from the host's management address, runs it (its
+ * file-writing part, under a root prefix: the sandbox has no systemd or packages to install; the
+ * commands it would run are printed), starts nova-compute from exactly the configuration the
+ * script wrote (the one override: the fake driver, as the peers have no libvirt) and the host's
+ * OVN chassis with the script's Open vSwitch external ids, and the script reports the installed
+ * nova version over the token's follow-up call. alice's next read of the join state (what the
+ * cloud page's card polls) makes the backend start the continuation on the scaffolder, as her
+ * task of the same template with the hidden joinId: up, mapped (the real nova-manage discovery),
+ * enabled, in its aggregate, OVN Controller agent alive, and the register step records the host
+ * with its release.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,29 +28,18 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
-import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
-import { coreServices, createBackendPlugin, resolvePackagePath } from '@backstage/backend-plugin-api';
+import knexFactory, { Knex } from 'knex';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import yaml from 'yaml';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-// the suite's backend plugin itself serves the join token (a dev dependency of this module's tests)
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import openstackPlugin from '@backstage-openstack/plugin-openstack-backend';
-import { checkComputeLag, hostEntityName, OpenStackPluginClient } from '@backstage-openstack/plugin-openstack-common';
-import { ClusterClient, OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
-import {
-  adminKubeConfig,
-  describePeers,
-  lazy,
-  onboardCloudNamespace,
-  peerEnv,
-  suiteKubeConfig,
-  uniqueName,
-} from '@backstage-openstack/plugin-openstack-node/testUtils';
-import { allowAll, cloudStatus, noApprovalsRequired, recoverableContext, scriptedApi, testDrivers } from '../__testUtils__/testing';
-import { suiteApi } from '../drivers/suiteApi';
-import { readComputeEnrollSettings } from '../computeEnrollSettings';
-import { createComputeEnrollAction } from '../actions/computeEnroll';
+import request from 'supertest';
+import { ApprovalRequest, checkComputeLag, hostEntityName, JoinTokenStatus, OpenStackPluginClient, SuiteEntityRecord } from '@backstage-openstack/plugin-openstack-common';
+import { OpenStackClient, readOpenStackCloud } from '@backstage-openstack/plugin-openstack-node';
+import { adminKubeConfig, describePeers, lazy, onboardCloudNamespace, peerEnv, uniqueName } from '@backstage-openstack/plugin-openstack-node/testUtils';
 import { CellSetupJobController, JOB_MANAGED_BY, peerScript } from '../__testUtils__/computeHostStandIns';
+import { startPeerScaffolder } from '../__testUtils__/peerScaffolder';
+import { ScaffolderTask, scaffolderTasks, TaskOutput, userEntity } from '../__testUtils__/scaffolderTasks';
 
 const run = promisify(execFile);
 const SCRIPTS = resolvePackagePath('@backstage-openstack/plugin-scaffolder-backend-module-openstack', '../../scripts/peers/openstack');
@@ -86,56 +80,13 @@ function parseCommand(command: string): { url: string; token: string } {
 
 const TEMPLATE_FILE = path.resolve(__dirname, '../../../../templates/enroll-host/template.yaml');
 const TEMPLATE_REF = 'template:default/openstack-enroll-host';
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
 
-/** The input of the enroll template's `enroll` step for form values, as the scaffolder renders it (`${{ parameters.x }}`, `${{ parameters }}`). */
-function enrollStepInput(values: Record<string, unknown>): Record<string, unknown> {
-  const template = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8'));
-  const step = template.spec.steps.find((st: { id: string }) => st.id === 'enroll');
-  return Object.fromEntries(
-    Object.entries(step.input as Record<string, string>)
-      .map(([k, v]) => {
-        if (v === '${{ parameters }}') return [k, values];
-        const m = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(v);
-        if (!m) throw new Error(`enroll step input ${k}: ${v} is not a form value`);
-        return [k, values[m[1]]];
-      })
-      .filter(([, v]) => v !== undefined),
-  );
-}
-
-/** A stand-in of the scaffolder's task API in the suite's backend: records the tasks started (by whom, what) and lists them by creator. */
-function scaffolderStandIn() {
-  const tasks: { id: string; createdBy: string; templateRef: string; values: Record<string, unknown> }[] = [];
-  const plugin = createBackendPlugin({
-    pluginId: 'scaffolder',
-    register(env) {
-      env.registerInit({
-        deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
-        async init({ httpRouter, httpAuth }) {
-          httpRouter.use(async (req: any, res: any, next: any) => {
-            if (req.path !== '/v2/tasks') return next();
-            try {
-              // the caller's credentials, as the scaffolder records its tasks' creators
-              const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-              if (req.method === 'GET') {
-                return res.json({ tasks: tasks.filter(t => t.createdBy === req.query.createdBy).map(t => ({ id: t.id, spec: { parameters: t.values } })) });
-              }
-              let raw = '';
-              for await (const chunk of req) raw += chunk;
-              const body = JSON.parse(raw);
-              const task = { id: `join-task-${tasks.length + 1}`, createdBy: credentials.principal.userEntityRef, templateRef: body.templateRef, values: body.values };
-              tasks.push(task);
-              return res.status(201).json({ id: task.id });
-            } catch (e) {
-              return next(e);
-            }
-          });
-        },
-      });
-    },
-  });
-  return { tasks, plugin };
-}
+/** The join command block of a task's output (the template's `text`). */
+const joinTextOf = (output: TaskOutput) => output.text?.find(t => t.title === 'Join command (secret, single use)')?.content ?? '';
+/** The command line of that block (indented as code). */
+const commandOf = (joinText: string) => /^ {4}(curl .*)$/m.exec(joinText)?.[1] ?? '';
 
 describePeers('joining a compute host with a one-time token, on the real peers', () => {
   const ns = uniqueName('it-join');
@@ -146,15 +97,18 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   // the host's management address: a loopback address of its own, so the join route sees the
   // script fetched from it (the token is bound to it)
   const managementIp = `127.${10 + (b[0] % 80)}.${b[1]}.${1 + (b[2] % 250)}`;
+  const gatedIp = `127.${10 + (b[0] % 80)}.${b[1]}.${1 + ((b[2] + 1) % 250)}`;
   const overlayIp = `127.0.99.${1 + (b[2] % 250)}`;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-join-root-'));
   const pidfile = path.join(root, 'nova-compute.pid');
   const override = `/etc/nova/nova-compute-${host}-fake-driver.conf`;
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let knex: Awaited<ReturnType<typeof databases.init>>;
+  // the harness's SQLite files (one a plugin: the suite's backend's is openstack.sqlite) and working directory
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bso-join-backend-'));
+  let backend: Awaited<ReturnType<typeof startPeerScaffolder>> | undefined;
+  let knex: Knex | undefined;
   let server: http.Server;
   let client: OpenStackPluginClient;
-  const scaffolder = scaffolderStandIn();
+  let tasks: ReturnType<typeof scaffolderTasks>;
 
   const configData = lazy(() => ({
     openstack: {
@@ -193,6 +147,9 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     },
     spec: { type: 'openstack-cloud', owner: 'platform-team', lifecycle: 'experimental' },
   };
+  // the same cloud as a production entity: its enrollments need the platform team's approval
+  // (openstack.approvals.required: none for experimental, every operation for the others)
+  const gatedCloud = { ...cloudEntity, metadata: { ...cloudEntity.metadata, name: 'peers-gated' }, spec: { ...cloudEntity.spec, lifecycle: 'production' } };
   // compute1 and compute2 of the peers, with the release their entities declare
   const peerHosts = ['compute1', 'compute2'].map(h => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -204,6 +161,8 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     },
     spec: { type: 'openstack-compute-host', owner: 'platform-team' },
   }));
+  // the enroll template as the catalog serves it
+  const template = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8')) as Entity;
 
   beforeAll(async () => {
     const secrets = peerSecrets();
@@ -243,17 +202,20 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     for (const [name, stringData] of Object.entries(values)) {
       await adminCore().createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData } });
     }
-    // the suite's backend plugin on a real database
-    knex = await databases.init('SQLITE_3');
-    ({ server } = await startTestBackend({
-      features: [
-        openstackPlugin,
-        scaffolder.plugin,
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities: [cloudEntity, ...peerHosts] }),
-        mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, ...configData() } }),
-      ],
-    }));
+    // the real scaffolder with the suite's backend plugin and actions, on SQLite files
+    backend = await startPeerScaffolder({
+      label: 'join',
+      dbDir: path.join(dir, 'db'),
+      workDir: path.join(dir, 'work'),
+      changesFile: path.join(dir, 'changes'),
+      entities: [cloudEntity, gatedCloud, ...peerHosts, { ...template, metadata: { ...template.metadata, namespace: 'default' } }, userEntity('alice', 'platform-team'), userEntity('bob', 'app-team')],
+      openstack: { ...configData().openstack, approvals: { required: { experimental: [] } } },
+      approvalsFromConfig: true,
+    });
+    ({ server } = backend);
+    tasks = scaffolderTasks(server);
+    fs.mkdirSync(path.join(dir, 'db'), { recursive: true });
+    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'db', 'openstack.sqlite') }, useNullAsDefault: true });
     const port = (server.address() as AddressInfo).port;
     // the task's initiator, a member of the platform team
     client = new OpenStackPluginClient({
@@ -278,7 +240,9 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     fs.rmSync(override, { force: true });
     fs.rmSync(root, { recursive: true, force: true });
     await o.close();
-    server?.close();
+    await knex?.destroy();
+    await backend?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   /** What runs on the host: the join command's fetch, the script, the services it starts. */
@@ -313,76 +277,57 @@ describePeers('joining a compute host with a one-time token, on the real peers',
   }
 
   it('token → script → nova-compute up with exactly that configuration → mapped → enabled → OVN chassis alive → release recorded; the token works once', async () => {
-    const { api: scripted } = scriptedApi({ status: () => cloudStatus('2025.1') });
-    // the suite API of the action: the real backend plugin for the join token, the rest scripted
-    const real = suiteApi(client, () => client);
-    const api = Object.assign(scripted, { issueJoinToken: real.issueJoinToken, joinToken: real.joinToken, bindJoin: real.bindJoin });
-    const action = createComputeEnrollAction({
-      approvals: noApprovalsRequired,
-      permissions: allowAll(),
-      catalog: catalogServiceMock({ entities: [cloudEntity] }),
-      api,
-      drivers: testDrivers(api, {
-        enrollSettings: key => readComputeEnrollSettings(config(), key),
-        openstack: () => openstack(),
-        cluster: name => {
-          if (name !== 'peers') throw new Error(`No Kubernetes cluster "${name}"`);
-          return new ClusterClient('peers', suiteKubeConfig());
-        },
-      }),
-      pollMs: 1000,
-      progressMs: 10_000,
-    });
-    const lines: string[] = [];
-    const logger: any = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`), debug: () => undefined, child: () => logger };
     // the enroll template's form, filled in by alice (a member of the platform team)
     const form = { cloud: 'resource:default/peers', host, managementIp, overlayIp, availabilityZone: zone, aggregate };
-    const asTask = (values: Record<string, unknown>, taskId: string, initiator: string) =>
-      recoverableContext(enrollStepInput(values), new Map(), {
-        logger,
-        task: { id: taskId },
-        templateInfo: { entityRef: TEMPLATE_REF },
-        getInitiatorCredentials: async () => mockCredentials.user(initiator),
-      });
 
-    // 1. alice's task: checks, bundle, token; it ENDS with the join command as its output
-    const first = asTask(form, 'user-task', 'user:default/alice');
-    await action.handler(first as any);
-    const firstOutput = first.output as jest.Mock;
-    const join = firstOutput.mock.calls.find(c => c[0] === 'join')![1];
-    expect(firstOutput.mock.calls.find(c => c[0] === 'entity')).toBeUndefined();
-    expect(firstOutput.mock.calls.find(c => c[0] === 'next')![1]).toContain('the enrollment continues by itself in a new task');
-    const { url: joinUrl, token } = parseCommand(join.command);
-    expect(join).toMatchObject({ secret: true, host });
+    // 1. alice's task: plan, then the enroll step checks, delivers the bundle, issues the token and
+    // ENDS; the task's output (what its page shows her) holds the join command
+    const firstId = await tasks.start(ALICE, TEMPLATE_REF, form);
+    const first = await tasks.finished(ALICE, firstId);
+    expect({ status: first.status, log: first.status === 'completed' ? '' : await tasks.log(ALICE, firstId) }).toEqual({ status: 'completed', log: '' });
+    const firstOutput = await tasks.output(ALICE, firstId);
+    const joinText = joinTextOf(firstOutput);
+    const { url: joinUrl, token } = parseCommand(commandOf(joinText));
+    expect(joinText).toContain(`Run on ${host} as root`);
+    expect(joinText).toContain('#cloud-config');
+    expect(joinText).toContain('the enrollment continues by itself in a new task');
     expect(joinUrl).toMatch(/\/api\/openstack\/join$/);
+    // no approval, no host registered yet (the register step's `if:` skipped it): the one link is the cloud's page
+    expect(firstOutput.links).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Follow the host's join/), entityRef: 'resource:default/peers' })]);
+    expect(firstOutput.text).toHaveLength(1);
     expect((await client.getJoinToken('resource:default/peers', host))?.continuation).toEqual({ state: 'waiting', templateRef: TEMPLATE_REF });
 
     // 2. the operator runs the join command on the host: its script reports
     const scriptOut = await playTheHost(joinUrl, token);
-    expect(scaffolder.tasks).toEqual([]);
 
-    // 3. alice's page polls the join state: that read starts the continuation, as her task, once
-    const read = await client.getJoinToken('resource:default/peers', host);
-    expect(read).toMatchObject({ state: 'reported', continuation: { state: 'started', taskId: 'join-task-1' } });
-    expect(await client.getJoinToken('resource:default/peers', host)).toMatchObject({ continuation: { taskId: 'join-task-1' } });
-    expect(scaffolder.tasks).toEqual([{ id: 'join-task-1', createdBy: 'user:default/alice', templateRef: TEMPLATE_REF, values: { ...form, joinId: read!.joinId } }]);
-
-    // 4. the continuation task's enroll step, as the template maps its values: up, mapped, enabled, aggregate, OVN
-    const started = scaffolder.tasks[0];
-    const ctx = asTask(started.values, started.id, started.createdBy);
-    const output = ctx.output as jest.Mock;
+    // 3. alice's page polls the join state: that read starts the continuation on the scaffolder,
+    // as her task, once (the cell's discovery Jobs run while it waits for the mapping)
     const jobs = new CellSetupJobController(admin(), ns);
     jobs.start();
+    let continuation: ScaffolderTask;
+    let read: JoinTokenStatus | undefined;
     try {
-      await action.handler(ctx as any);
+      read = await client.getJoinToken('resource:default/peers', host);
+      expect(read).toMatchObject({ state: 'reported', continuation: { state: 'started', taskId: expect.any(String) } });
+      const taskId = read!.continuation!.taskId!;
+      expect(await client.getJoinToken('resource:default/peers', host)).toMatchObject({ continuation: { taskId } });
+      // 4. the continuation: up, mapped, enabled, aggregate, OVN; then the register step
+      continuation = await tasks.finished(ALICE, taskId);
     } finally {
       await jobs.stop();
     }
-    expect(lines.join('\n')).not.toContain(token);
+    const contLog = await tasks.log(ALICE, continuation.id);
+    expect({ status: continuation.status, log: continuation.status === 'completed' ? '' : contLog }).toEqual({ status: 'completed', log: '' });
+    expect(continuation).toMatchObject({
+      createdBy: ALICE,
+      spec: { parameters: { ...form, joinId: read!.joinId }, templateInfo: { entityRef: TEMPLATE_REF } },
+    });
+    // the token is in no task's log
+    expect(`${await tasks.log(ALICE, firstId)}\n${contLog}`).not.toContain(token);
     // a second continuation of the same join is refused
-    await expect(client.bindJoinContinuation('resource:default/peers', host, { joinId: read!.joinId!, taskId: 'join-task-2', parameters: started.values })).rejects.toThrow(
-      /continued already, in task join-task-1/,
-    );
+    await expect(
+      client.bindJoinContinuation('resource:default/peers', host, { joinId: read!.joinId!, taskId: 'a-second-task', parameters: continuation.spec.parameters }),
+    ).rejects.toThrow(new RegExp(`continued already, in task ${continuation.id}`));
 
     // the script wrote the bundle of the Secret, byte for byte, and would start the services
     const secret = await adminCore().readNamespacedSecret({ name: `compute-bundle-${host}`, namespace: ns });
@@ -405,14 +350,19 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     const version = (await run('/usr/bin/python3', ['-c', 'from nova import version; print(version.version_string())'])).stdout.trim();
     const state = await client.getJoinToken('resource:default/peers', host);
     expect(state).toMatchObject({ state: 'reported', reportedVersion: version, usedFrom: managementIp });
-    expect(output).toHaveBeenCalledWith(
-      'entity',
-      expect.objectContaining({
-        metadata: expect.objectContaining({
-          annotations: expect.objectContaining({ 'openstack.backstage.io/release': '2022.2', 'openstack.backstage.io/nova-compute-version': version }),
-        }),
-      }),
-    );
+    // the register step recorded the host with its release, in the suite's entity provider
+    const entityRef = `resource:default/${hostEntityName('peers', host)}`;
+    const contOutput = await tasks.output(ALICE, continuation.id);
+    // its output: the host's link only (no join command, no link to follow the join)
+    expect(contOutput).toEqual({ links: [{ title: 'Open the host', icon: 'catalog', entityRef }], text: [] });
+    const kept = await request(server).get('/api/openstack/catalog/entities').set('Authorization', mockCredentials.service.header());
+    expect(kept.status).toBe(200);
+    const record = (kept.body.items as SuiteEntityRecord[]).find(r => r.entityRef === entityRef);
+    expect(record?.updatedBy).toBe(ALICE);
+    expect((record?.entity as Entity | undefined)?.metadata.annotations).toMatchObject({
+      'openstack.backstage.io/release': '2022.2',
+      'openstack.backstage.io/nova-compute-version': version,
+    });
 
     // a second use of the token, a wrong token: the same answer
     const second = await getFrom(joinUrl, managementIp, token);
@@ -421,7 +371,8 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     expect(wrong).toEqual(second);
 
     // the compute-lag preflight of the next hop, on the hosts the backend reads from the real Nova:
-    // the joined host has no entity yet, so its release is unknown: it blocks and is named
+    // the catalog here is the harness's fixed mock (the entity the register step gave the suite's
+    // provider does not reach it), so the joined host's release is unknown: it blocks and is named
     const hosts = (await client.listAllHosts('resource:default/peers', { refresh: true })).map(h => ({ host: h.host, release: h.release }));
     expect(hosts.find(h => h.host === host)).toEqual({ host, release: undefined });
     const lag = checkComputeLag({ from: '2025.1', to: '2025.2' }, hosts);
@@ -435,11 +386,52 @@ describePeers('joining a compute host with a one-time token, on the real peers',
     const other = uniqueName('it-join-exp');
     const issued = await client.issueJoinToken('resource:default/peers', { host: other, managementIp, files: { 'host.yaml': `host: "${other}"\n` } });
     // an hour later: the token's expiry, moved in the database (the route compares it with its clock)
-    await knex('openstack_join_tokens').where({ host: other }).update({ expires_at: Date.now() - 1 });
+    await knex!('openstack_join_tokens').where({ host: other }).update({ expires_at: Date.now() - 1 });
     const expired = await getFrom(issued.joinUrl, managementIp, issued.token);
     const wrong = await getFrom(issued.joinUrl, managementIp, randomBytes(32).toString('base64url'));
     expect(expired.status).toBe(404);
     expect(expired).toEqual(wrong);
     expect(await client.getJoinToken('resource:default/peers', other)).toMatchObject({ state: 'expired' });
   });
+
+  it("an approval-gated enroll: bob requests, alice approves, and the approval's run is phase 1, her task ending with the join command", async () => {
+    const gatedHost = uniqueName('it-join-apr');
+    const values = { cloud: 'resource:default/peers-gated', host: gatedHost, managementIp: gatedIp, overlayIp, availabilityZone: zone, aggregate };
+    const as = (who: string) => mockCredentials.user.header(who);
+
+    // bob's task plans, files the request and ends: no token yet
+    const requestTask = await tasks.finished(BOB, await tasks.start(BOB, TEMPLATE_REF, values));
+    expect({ status: requestTask.status, log: requestTask.status === 'completed' ? '' : await tasks.log(BOB, requestTask.id) }).toEqual({ status: 'completed', log: '' });
+    expect(await tasks.output(BOB, requestTask.id)).toEqual({
+      links: [{ title: 'Approval request (the host is enrolled once approved)', url: expect.stringContaining('http://localhost:3000/') }],
+      text: [],
+    });
+    expect(await client.getJoinToken('resource:default/peers-gated', gatedHost)).toBeUndefined();
+    const pending = await request(server).get('/api/openstack/approvals').query({ state: 'pending', requester: BOB }).set('Authorization', as(ALICE));
+    expect(pending.status).toBe(200);
+    const approval = (pending.body.items as ApprovalRequest[]).find(a => a.taskId === requestTask.id)!;
+    expect(approval).toMatchObject({ templateRef: TEMPLATE_REF, requester: BOB, state: 'pending' });
+
+    // bob may not decide his own request; alice of the platform team approves: her task of the template, with the approval id
+    expect((await request(server).post(`/api/openstack/approvals/${approval.id}/decision`).set('Authorization', as(BOB)).send({ decision: 'approve' })).status).toBe(403);
+    const decided = await request(server).post(`/api/openstack/approvals/${approval.id}/decision`).set('Authorization', as(ALICE)).send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+    const runTaskId = (decided.body.approval as ApprovalRequest).runTaskId!;
+    const runTask = await tasks.finished(ALICE, runTaskId);
+    const runLog = await tasks.log(ALICE, runTaskId);
+    expect({ status: runTask.status, log: runTask.status === 'completed' ? '' : runLog }).toEqual({ status: 'completed', log: '' });
+    expect(runTask).toMatchObject({ createdBy: ALICE, spec: { parameters: { ...approval.runParameters, approvalId: approval.id } } });
+    expect(runLog).toContain(`approved by ${ALICE}`);
+
+    // the run is phase 1: it ends with the host's join command, and the join waits for the host
+    const runOutput = await tasks.output(ALICE, runTaskId);
+    const { url, token } = parseCommand(commandOf(joinTextOf(runOutput)));
+    expect(url).toMatch(/\/api\/openstack\/join$/);
+    expect(runLog).not.toContain(token);
+    expect(runOutput.links).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Follow the host's join/), entityRef: 'resource:default/peers-gated' })]);
+    expect(await client.getJoinToken('resource:default/peers-gated', gatedHost)).toMatchObject({
+      state: 'unused',
+      continuation: { state: 'waiting', templateRef: TEMPLATE_REF },
+    });
+  }, 120_000);
 });
