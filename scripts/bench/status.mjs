@@ -24,9 +24,9 @@
 // BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run;
 // BSO_BENCH_HEAP_SNAPSHOT=1 also writes the backend's heap snapshot into bench-results/,
 // BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
+import { startBackend } from './backend.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -221,6 +221,11 @@ catalog:
       target: ../../examples/all.yaml
     - type: file
       target: ${cloudFile}
+auth:
+  providers:
+    guest:
+      # the benchmark signs in as the guest user; the backend runs with NODE_ENV=production
+      dangerouslyAllowOutsideDevelopment: true
 openstack:
   demo:
     enabled: false
@@ -237,42 +242,24 @@ openstack:
 );
 const log = openSync(join(tmp, 'backend.log'), 'w');
 mkdirSync(join(root, 'bench-results'), { recursive: true });
-// node with Backstage's transform, not `backstage-cli package start`: that one restarts the
-// backend whenever a file of the worktree changes, which other engineers' edits would trigger
-const backend = spawn(
-  process.execPath,
-  [
-    ...(PROFILE ? [`--inspect=127.0.0.1:${INSPECT_PORT}`] : []),
+// the production build of packages/backend run by plain node (scripts/bench/backend.mjs), with
+// its inspector on (the memory figures and the CPU profiles are read through it)
+const NODE_FLAGS = (process.env.BSO_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const { child: backend, command: backendCommand } = startBackend({
+  root,
+  configs: [join(root, 'app-config.yaml'), configFile],
+  nodeArgs: [
+    `--inspect=127.0.0.1:${INSPECT_PORT}`,
+    ...NODE_FLAGS,
     ...(process.env.BSO_BENCH_HEAP_SNAPSHOT === '1'
       ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(root, 'bench-results')}`]
       : []),
-    '--require',
-    join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-    'src/index.ts',
-    '--config',
-    join(root, 'app-config.yaml'),
-    '--config',
-    configFile,
   ],
-  {
-    cwd: join(root, 'packages/backend'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      BSO_SQLITE_DIR: tmp,
-      BSO_BENCH_SA_TOKEN: K8S_TOKEN,
-      BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET,
-    },
-    stdio: ['ignore', log, log],
-    detached: true,
-  },
-);
-/**
- * Profiles the backend's CPU while `fn` runs (Chrome DevTools protocol over the backend's
- * inspector) and writes bench-results/<name>.cpuprofile (DevTools' Performance tab opens it).
- */
-async function profiled(name, fn) {
-  if (!PROFILE) return fn();
+  env: { BSO_SQLITE_DIR: tmp, BSO_BENCH_SA_TOKEN: K8S_TOKEN, BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET },
+  log,
+});
+/** A Chrome DevTools protocol session with the backend's inspector: `call(method, params)`, `close()`. */
+async function inspector() {
   const [{ webSocketDebuggerUrl }] = await (await fetch(`http://127.0.0.1:${INSPECT_PORT}/json/list`)).json();
   const ws = new WebSocket(webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -291,6 +278,34 @@ async function profiled(name, fn) {
       pending.set(++id, resolve);
       ws.send(JSON.stringify({ id, method, params }));
     });
+  return { call, close: () => ws.close() };
+}
+/**
+ * The backend's memory, MiB: resident (now and peak, from /proc) and V8's heap, after a full
+ * garbage collection (`live`: what the backend holds, not what it has yet to collect).
+ */
+async function memoryOf() {
+  const { call, close } = await inspector();
+  try {
+    await call('HeapProfiler.collectGarbage');
+    const { result } = await call('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    });
+    const m = JSON.parse(result.value);
+    const mib = x => x / 1024 / 1024;
+    return { ...rss(), heapLive: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external + m.arrayBuffers) };
+  } finally {
+    close();
+  }
+}
+/**
+ * Profiles the backend's CPU while `fn` runs (Chrome DevTools protocol over the backend's
+ * inspector) and writes bench-results/<name>.cpuprofile (DevTools' Performance tab opens it).
+ */
+async function profiled(name, fn) {
+  if (!PROFILE) return fn();
+  const { call, close } = await inspector();
   await call('Profiler.enable');
   await call('Profiler.setSamplingInterval', { interval: 100 });
   await call('Profiler.start');
@@ -299,7 +314,7 @@ async function profiled(name, fn) {
   } finally {
     const { profile } = await call('Profiler.stop');
     writeFileSync(join(root, `bench-results/${name}.cpuprofile`), JSON.stringify(profile));
-    ws.close();
+    close();
   }
 }
 
@@ -368,6 +383,7 @@ try {
   console.log(
     `machine: ${cpus().length} cores (${cpus()[0].model}), load average at start ${loadStart}`,
   );
+  console.log(`backend: ${backendCommand}; node flags: ${NODE_FLAGS.join(' ') || 'none (BSO_BENCH_NODE_FLAGS)'}`);
 
   // the catalog ingests the bench cloud's entity in the background after start
   for (let i = 0; ; i++) {
@@ -381,7 +397,7 @@ try {
 
   // the backend before it read the cloud: what the portal costs without the 2,000 hosts
   await sleep(5000);
-  const idle = rss();
+  const idle = await memoryOf();
 
   // the very first read: Keystone token, catalog and Nova's version document included
   requests = 0;
@@ -462,6 +478,7 @@ try {
     );
 
   const memory = rss();
+  const memoryAfterGc = await memoryOf();
   if (process.env.BSO_BENCH_HEAP_SNAPSHOT === '1') {
     // what holds the backend's memory: a heap snapshot after the warm reads (Chrome DevTools'
     // Memory tab opens it), written by the backend itself on SIGUSR2 (--heapsnapshot-signal)
@@ -543,6 +560,13 @@ try {
     backend_rss_mib: memory.now,
     backend_peak_rss_mib: memory.peak,
     backend_idle_rss_mib: idle.now,
+    backend_rss_after_gc_mib: memoryAfterGc.now,
+    backend_heap_live_mib: memoryAfterGc.heapLive,
+    backend_idle_heap_live_mib: idle.heapLive,
+    cloud_rss_mib: memoryAfterGc.now - idle.now,
+    cloud_heap_live_mib: memoryAfterGc.heapLive - idle.heapLive,
+    backend: backendCommand,
+    node_flags: NODE_FLAGS.join(' '),
     load_average_start: loadStart,
     load_average_end: loadEnd,
   };
@@ -559,7 +583,9 @@ try {
     ['warm one host p50 / p95', `${f(results.warm_host_p50_ms)} / ${f(results.warm_host_p95_ms)} ms`, ''],
     ['placement mismatches', `${mismatches.length} of ${HOSTS * 3} host × class`, '0'],
     ['backend RSS (peak)', `${f(memory.now)} MiB (${f(memory.peak)} MiB)`, '≤ 300 MiB'],
-    ['backend RSS before reading the cloud', `${f(idle.now)} MiB`, ''],
+    ['backend RSS before reading the cloud (after a GC)', `${f(idle.now)} MiB, live heap ${f(idle.heapLive)} MiB`, ''],
+    ['backend RSS after the reads, after a GC', `${f(memoryAfterGc.now)} MiB, live heap ${f(memoryAfterGc.heapLive)} MiB, external ${f(memoryAfterGc.external)} MiB`, ''],
+    ["the cloud's share (after − before, after GCs)", `RSS ${f(results.cloud_rss_mib)} MiB, live heap ${f(results.cloud_heap_live_mib)} MiB`, ''],
   ];
   const w = [0, 1, 2].map(i => Math.max(...table.map(r => r[i].length)));
   for (const [i, r] of table.entries()) {
