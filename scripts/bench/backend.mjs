@@ -86,3 +86,20 @@ export function startBackend({ root, configs, env = {}, nodeArgs = [], log }) {
   });
   return { child, command: `node ${[...nodeArgs, relative(root, entry)].join(' ')} (NODE_ENV=production)` };
 }
+
+/**
+ * Stops a backend `startBackend` started: SIGTERM to its process group, SIGKILL 5 s later if it
+ * is still there (Backstage's graceful shutdown waits for requests in flight, such as a cold
+ * read of many clouds).
+ */
+export function stopBackend(child) {
+  const kill = signal => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // gone
+    }
+  };
+  kill('SIGTERM');
+  setTimeout(() => kill('SIGKILL'), 5000).unref();
+}

@@ -19,7 +19,7 @@
 // BSO_BENCH_CLOUDS=3 BSO_BENCH_HOSTS=50 for a quick run)
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
-import { startBackend } from './backend.mjs';
+import { startBackend, stopBackend } from './backend.mjs';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -181,7 +181,7 @@ const blocking = (tasks, from, to) => {
 /** Opens /openstack while the clouds are read cold, clicking its header every 250 ms until the rows show. */
 async function fleetPageWhileLoading(page) {
   await page.goto(`${BACKEND}/openstack`);
-  const header = page.getByRole('heading', { name: 'OpenStack fleet' });
+  const header = page.getByRole('main').getByRole('heading', { name: 'OpenStack fleet' });
   await header.waitFor();
   const box = await header.boundingBox();
   let shown = false;
@@ -318,14 +318,10 @@ try {
   console.log('  written: bench-results/fleet.json');
 } catch (e) {
   console.error(e);
-  console.error(readFileSync(join(tmp, 'backend.log'), 'utf8').split('\n').slice(-40).join('\n'));
+  console.error(readFileSync(join(tmp, 'backend.log'), 'utf8').split('\n').slice(-40).map(l => l.slice(0, 400)).join('\n'));
   process.exitCode = 1;
 } finally {
-  try {
-    process.kill(-backend.pid, 'SIGTERM');
-  } catch {
-    // gone
-  }
+  stopBackend(backend);
   upstream.close();
   upstream.closeAllConnections();
   rmSync(tmp, { recursive: true, force: true });

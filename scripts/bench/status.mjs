@@ -26,7 +26,7 @@
 // BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
-import { startBackend } from './backend.mjs';
+import { startBackend, stopBackend } from './backend.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -325,11 +325,7 @@ const rss = () => {
   return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 };
 const stop = () => {
-  try {
-    process.kill(-backend.pid, 'SIGTERM');
-  } catch {
-    // gone
-  }
+  stopBackend(backend);
   upstream.close();
   upstream.closeAllConnections();
 };
