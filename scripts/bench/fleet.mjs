@@ -132,6 +132,8 @@ ${Array.from(
       applicationCredentialSecret: \${BSO_BENCH_APPCRED_SECRET}
       cluster: ${keyOf(n)}
       namespace: ${NAMESPACE}
+      # one local process serves the 20 clouds' first reads (41,000 requests) at once
+      timeoutMs: 120000
 `,
 ).join('')}`,
 );
@@ -223,15 +225,18 @@ async function fleetPageWarm(page) {
   await page.getByTestId('fleet-row').first().waitFor();
   await sleep(1500);
   const p = await page.evaluate(() => window.__bso);
-  const all = blocking(p.longtasks, 0, Infinity);
+  const boot = blocking(p.longtasks, 0, p.frameAt);
+  const after = blocking(p.longtasks, p.frameAt, Infinity);
   const t0 = performance.now();
   await page.getByRole('link', { name: /fleet-00/ }).first().click();
   await page.waitForURL(/fleet-00\/openstack/);
   await page.getByRole('heading', { name: /fleet-00/ }).first().waitFor();
   return {
     page_warm_rows_ms: p.rowsAt,
-    page_warm_tbt_ms: all.tbt,
-    page_warm_longest_task_ms: all.longest,
+    page_warm_boot_tbt_ms: boot.tbt,
+    page_warm_boot_longest_task_ms: boot.longest,
+    page_warm_tbt_ms: after.tbt,
+    page_warm_longest_task_ms: after.longest,
     click_cloud_to_page_ms: performance.now() - t0,
   };
 }
@@ -283,7 +288,7 @@ try {
   const mine = cold.body.items.filter(c => c.cloudKey.startsWith('fleet-'));
   if (mine.length !== CLOUDS) throw new Error(`the fleet lists ${mine.length} of ${CLOUDS} clouds; failed: ${JSON.stringify(cold.body.failed)}`);
   const wrong = mine.filter(c => c.hosts.total !== HOSTS);
-  if (wrong.length) throw new Error(`clouds whose host count is not ${HOSTS}: ${wrong.map(c => `${c.cloudKey} ${c.hosts.total}`).join(', ')}`);
+  if (wrong.length) throw new Error(`clouds whose host count is not ${HOSTS}: ${wrong.map(c => `${c.cloudKey} ${c.hosts.total} (${c.partial.join('; ')})`).join(', ')}`);
   console.log(`  cold fleet read (${CLOUDS} clouds read concurrently): ${cold.t.toFixed(0)} ms; ${cold.body.failed.length} failed`);
   // warm: right after a read that left every view fresh
   await fleet();
@@ -311,7 +316,7 @@ try {
   console.log(`    while the data loaded: ${i.page_loading_long_tasks} long tasks, total blocking time ${f(i.page_loading_tbt_ms)}, longest task ${f(i.page_loading_longest_task_ms)}`);
   console.log(`    ${i.page_loading_clicks} clicks meanwhile (every 250 ms): input delay p50 / p95 / max ${i.page_loading_click_delay_p50_ms.toFixed(1)} / ${i.page_loading_click_delay_p95_ms.toFixed(1)} / ${i.page_loading_click_delay_max_ms.toFixed(1)} ms, to the next frame p50 / p95 / max ${i.page_loading_click_frame_p50_ms.toFixed(1)} / ${i.page_loading_click_frame_p95_ms.toFixed(1)} / ${i.page_loading_click_frame_max_ms.toFixed(1)} ms`);
   console.log(`    rendering the rows: total blocking time ${f(i.page_rows_tbt_ms)}, longest task ${f(i.page_rows_longest_task_ms)}`);
-  console.log(`  the fleet page opened warm: rows ${f(i.page_warm_rows_ms)} after the navigation, total blocking time ${f(i.page_warm_tbt_ms)}, longest task ${f(i.page_warm_longest_task_ms)}; click on a cloud → its page ${f(i.click_cloud_to_page_ms)}`);
+  console.log(`  the fleet page opened warm: rows ${f(i.page_warm_rows_ms)} after the navigation; app start: total blocking time ${f(i.page_warm_boot_tbt_ms)}, longest task ${f(i.page_warm_boot_longest_task_ms)}; from the page's frame on: ${f(i.page_warm_tbt_ms)}, longest ${f(i.page_warm_longest_task_ms)}; click on a cloud → its page ${f(i.click_cloud_to_page_ms)}`);
   console.log(`  answer ${results.fleet_bytes} bytes; backend RSS ${rss.toFixed(0)} MiB; load average ${results.load_average_start} at start, ${results.load_average_end} at the end`);
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   writeFileSync(join(root, 'bench-results/fleet.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -289,12 +289,20 @@ async function memoryOf() {
   try {
     await call('HeapProfiler.collectGarbage');
     const { result } = await call('Runtime.evaluate', {
-      expression: 'JSON.stringify(process.memoryUsage())',
+      expression:
+        "JSON.stringify({ usage: process.memoryUsage(), spaces: process.mainModule.require('v8').getHeapSpaceStatistics() })",
       returnByValue: true,
     });
-    const m = JSON.parse(result.value);
+    const { usage: m, spaces } = JSON.parse(result.value);
     const mib = x => x / 1024 / 1024;
-    return { ...rss(), heapLive: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external + m.arrayBuffers) };
+    return {
+      ...rss(),
+      heapLive: mib(m.heapUsed),
+      heapTotal: mib(m.heapTotal),
+      external: mib(m.external + m.arrayBuffers),
+      // V8's spaces, live MiB (old_space: objects; code_space: compiled code; …)
+      spaces: Object.fromEntries(spaces.map(sp => [sp.space_name, Number(mib(sp.space_used_size).toFixed(1))])),
+    };
   } finally {
     close();
   }
@@ -322,7 +330,8 @@ async function profiled(name, fn) {
 const rss = () => {
   const status = readFileSync(`/proc/${backend.pid}/status`, 'utf8');
   const kb = key => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  // anonymous (heap, malloc) and file-backed (node's own binary and libraries, mapped) pages
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
 };
 const stop = () => {
   stopBackend(backend);
@@ -474,6 +483,9 @@ try {
     );
 
   const memory = rss();
+  // what the idle backend keeps once V8's memory reducer ran (no forced collection), then after one
+  await sleep(30_000);
+  const settled = rss();
   const memoryAfterGc = await memoryOf();
   if (process.env.BSO_BENCH_HEAP_SNAPSHOT === '1') {
     // what holds the backend's memory: a heap snapshot after the warm reads (Chrome DevTools'
@@ -556,7 +568,12 @@ try {
     backend_rss_mib: memory.now,
     backend_peak_rss_mib: memory.peak,
     backend_idle_rss_mib: idle.now,
+    backend_rss_settled_mib: settled.now,
     backend_rss_after_gc_mib: memoryAfterGc.now,
+    backend_rss_anon_after_gc_mib: memoryAfterGc.anon,
+    backend_rss_file_after_gc_mib: memoryAfterGc.file,
+    backend_heap_spaces_after_gc_mib: memoryAfterGc.spaces,
+    backend_idle_heap_spaces_mib: idle.spaces,
     backend_heap_live_mib: memoryAfterGc.heapLive,
     backend_idle_heap_live_mib: idle.heapLive,
     cloud_rss_mib: memoryAfterGc.now - idle.now,
@@ -580,7 +597,8 @@ try {
     ['placement mismatches', `${mismatches.length} of ${HOSTS * 3} host × class`, '0'],
     ['backend RSS (peak)', `${f(memory.now)} MiB (${f(memory.peak)} MiB)`, '≤ 300 MiB'],
     ['backend RSS before reading the cloud (after a GC)', `${f(idle.now)} MiB, live heap ${f(idle.heapLive)} MiB`, ''],
-    ['backend RSS after the reads, after a GC', `${f(memoryAfterGc.now)} MiB, live heap ${f(memoryAfterGc.heapLive)} MiB, external ${f(memoryAfterGc.external)} MiB`, ''],
+    ['backend RSS 30 s after the reads (no forced GC)', `${f(settled.now)} MiB`, ''],
+    ['backend RSS after the reads, after a GC', `${f(memoryAfterGc.now)} MiB (anonymous ${f(memoryAfterGc.anon)}, files ${f(memoryAfterGc.file)}), live heap ${f(memoryAfterGc.heapLive)} MiB, external ${f(memoryAfterGc.external)} MiB`, ''],
     ["the cloud's share (after − before, after GCs)", `RSS ${f(results.cloud_rss_mib)} MiB, live heap ${f(results.cloud_heap_live_mib)} MiB`, ''],
   ];
   const w = [0, 1, 2].map(i => Math.max(...table.map(r => r[i].length)));
@@ -589,6 +607,7 @@ try {
     if (i === 0) console.log(`  ${w.map(n => '-'.repeat(n)).join('  ')}`);
   }
   for (const m of mismatches.slice(0, 10)) console.log(`  mismatch: ${m}`);
+  console.log(`  V8 heap after the reads and a GC, live MiB by space: ${JSON.stringify(memoryAfterGc.spaces)}`);
   for (const r of oscRows) console.log(`  ${r}`);
   console.log(`  ${COLD_ROUNDS} cold rounds, ${ROUNDS} warm reads per route; load average ${loadStart} at start, ${loadEnd} after the warm reads`);
   mkdirSync(join(root, 'bench-results'), { recursive: true });
