@@ -27,6 +27,7 @@
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
 import { startBackend, stopBackend } from './backend.mjs';
+import { printProfile } from './profile.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,8 +56,8 @@ const { getResponse } = require('msw');
 
 const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
 const CONCURRENCY = Number(process.env.BSO_BENCH_CONCURRENCY ?? 32);
-const ROUNDS = Number(process.env.BSO_BENCH_ROUNDS ?? 40);
-const COLD_ROUNDS = Number(process.env.BSO_BENCH_COLD_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BSO_BENCH_ROUNDS ?? 200);
+const COLD_ROUNDS = Number(process.env.BSO_BENCH_COLD_ROUNDS ?? 9);
 const VMS_PER_HOST = 7;
 const BACKEND_PORT = 7317;
 const BACKEND = `http://localhost:${BACKEND_PORT}`;
@@ -322,6 +323,7 @@ async function profiled(name, fn) {
   } finally {
     const { profile } = await call('Profiler.stop');
     writeFileSync(join(root, `bench-results/${name}.cpuprofile`), JSON.stringify(profile));
+    printProfile(`backend CPU profile of the ${name} reads (bench-results/${name}.cpuprofile)`, profile, 30);
     close();
   }
 }
