@@ -71,20 +71,35 @@ export function productionBackend(root) {
 }
 
 /**
- * Starts the production backend with `configs` (app-config.yaml first), from packages/backend
- * (the catalog's relative file locations are the workspace's), in its own process group.
+ * Starts the production backend with `configs` (app-config.yaml first) in its own process
+ * group, from the unpacked bundle's root, as a production image runs it: the config schemas
+ * are then the bundle's JSON (from the workspace's packages/backend, Backstage would find the
+ * workspace's `config.d.ts` files and load TypeScript, twice, to compile them). The catalog's
+ * file locations of app-config.yaml are relative to packages/backend: a config after it names
+ * them by absolute path (`catalogLocations(root)`).
  * `nodeArgs`: node's own flags (inspector, heap snapshots); `env` added to this process's.
  */
 export function startBackend({ root, configs, env = {}, nodeArgs = [], log }) {
-  const { entry } = productionBackend(root);
+  const { dir, entry } = productionBackend(root);
   const args = [...nodeArgs, entry, ...configs.flatMap(c => ['--config', c])];
   const child = spawn(process.execPath, args, {
-    cwd: join(root, 'packages/backend'),
+    cwd: dir,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', log, log],
     detached: true,
   });
   return { child, command: `node ${[...nodeArgs, relative(root, entry)].join(' ')} (NODE_ENV=production)` };
+}
+
+/** app-config.yaml's catalog locations (examples, templates) by absolute path, as YAML list items. */
+export function catalogLocations(root) {
+  return `    - type: file
+      target: ${join(root, 'examples/all.yaml')}
+    - type: file
+      target: ${join(root, 'templates/all.yaml')}
+      rules:
+        - allow: [Template, Location]
+`;
 }
 
 /**

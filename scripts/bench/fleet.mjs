@@ -19,7 +19,7 @@
 // BSO_BENCH_CLOUDS=3 BSO_BENCH_HOSTS=50 for a quick run)
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
-import { startBackend, stopBackend } from './backend.mjs';
+import { catalogLocations, startBackend, stopBackend } from './backend.mjs';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -115,9 +115,7 @@ ${Array.from(
 `,
 ).join('')}catalog:
   locations:
-    - type: file
-      target: ../../examples/all.yaml
-    - type: file
+${catalogLocations(root)}    - type: file
       target: ${cloudsFile}
 openstack:
   demo:

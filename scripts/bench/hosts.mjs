@@ -10,7 +10,7 @@
 //          Overview → OpenStack click (bench-results/tab.cpuprofile);
 //        BSO_BENCH_BUNDLE=development yarn bench:hosts   the webpack dev server on :3000 instead.
 import { spawn } from 'node:child_process';
-import { startBackend, stopBackend } from './backend.mjs';
+import { catalogLocations, startBackend, stopBackend } from './backend.mjs';
 import { printProfile } from './profile.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -34,10 +34,12 @@ const env = {
 };
 // production: the backend serves the app, so the app's origin is the backend's; the bench
 // signs in as the guest user
+const locations = join(sqlite, 'locations.yaml');
+writeFileSync(locations, `catalog:\n  locations:\n${catalogLocations(root)}`);
 const { child: portal, command } = PRODUCTION
   ? startBackend({
       root,
-      configs: [join(root, 'app-config.yaml')],
+      configs: [join(root, 'app-config.yaml'), locations],
       env: {
         ...env,
         APP_CONFIG_app_baseUrl: APP,

@@ -26,7 +26,7 @@
 // BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
-import { startBackend, stopBackend } from './backend.mjs';
+import { catalogLocations, startBackend, stopBackend } from './backend.mjs';
 import { printProfile } from './profile.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
@@ -218,9 +218,7 @@ kubernetes:
           skipTLSVerify: true
 catalog:
   locations:
-    - type: file
-      target: ../../examples/all.yaml
-    - type: file
+${catalogLocations(root)}    - type: file
       target: ${cloudFile}
 auth:
   providers:
@@ -291,16 +289,19 @@ async function memoryOf() {
     await call('HeapProfiler.collectGarbage');
     const { result } = await call('Runtime.evaluate', {
       expression:
-        "JSON.stringify({ usage: process.memoryUsage(), spaces: process.mainModule.require('v8').getHeapSpaceStatistics() })",
+        "JSON.stringify({ usage: process.memoryUsage(), spaces: process.mainModule.require('v8').getHeapSpaceStatistics(), modules: Object.keys(process.mainModule.require('module')._cache) })",
       returnByValue: true,
     });
-    const { usage: m, spaces } = JSON.parse(result.value);
+    const { usage: m, spaces, modules } = JSON.parse(result.value);
     const mib = x => x / 1024 / 1024;
     return {
       ...rss(),
       heapLive: mib(m.heapUsed),
       heapTotal: mib(m.heapTotal),
       external: mib(m.external + m.arrayBuffers),
+      modules: modules.length,
+      // a development backend compiles the workspace's config.d.ts schemas with it (9 MB of source, twice)
+      typescriptLoaded: modules.some(f => f.endsWith('/typescript/lib/typescript.js')),
       // V8's spaces, live MiB (old_space: objects; code_space: compiled code; …)
       spaces: Object.fromEntries(spaces.map(sp => [sp.space_name, Number(mib(sp.space_used_size).toFixed(1))])),
     };
@@ -576,6 +577,8 @@ try {
     backend_rss_file_after_gc_mib: memoryAfterGc.file,
     backend_heap_spaces_after_gc_mib: memoryAfterGc.spaces,
     backend_idle_heap_spaces_mib: idle.spaces,
+    backend_modules: idle.modules,
+    backend_typescript_loaded: idle.typescriptLoaded,
     backend_heap_live_mib: memoryAfterGc.heapLive,
     backend_idle_heap_live_mib: idle.heapLive,
     cloud_rss_mib: memoryAfterGc.now - idle.now,
@@ -598,7 +601,7 @@ try {
     ['warm one host p50 / p95', `${f(results.warm_host_p50_ms)} / ${f(results.warm_host_p95_ms)} ms`, ''],
     ['placement mismatches', `${mismatches.length} of ${HOSTS * 3} host × class`, '0'],
     ['backend RSS (peak)', `${f(memory.now)} MiB (${f(memory.peak)} MiB)`, '≤ 300 MiB'],
-    ['backend RSS before reading the cloud (after a GC)', `${f(idle.now)} MiB, live heap ${f(idle.heapLive)} MiB`, ''],
+    ['backend RSS before reading the cloud (after a GC)', `${f(idle.now)} MiB, live heap ${f(idle.heapLive)} MiB; ${idle.modules} modules, TypeScript ${idle.typescriptLoaded ? 'loaded' : 'not loaded'}`, ''],
     ['backend RSS 30 s after the reads (no forced GC)', `${f(settled.now)} MiB`, ''],
     ['backend RSS after the reads, after a GC', `${f(memoryAfterGc.now)} MiB (anonymous ${f(memoryAfterGc.anon)}, files ${f(memoryAfterGc.file)}), live heap ${f(memoryAfterGc.heapLive)} MiB, external ${f(memoryAfterGc.external)} MiB`, ''],
     ["the cloud's share (after − before, after GCs)", `RSS ${f(results.cloud_rss_mib)} MiB, live heap ${f(results.cloud_heap_live_mib)} MiB`, ''],
