@@ -7,8 +7,9 @@
 // os-aggregates), Placement (providers, inventories, usages, allocation candidates), Neutron
 // (OVN agents), Cinder,
 // Glance — and the Kubernetes list calls of an openstack-helm namespace, with 20–50 ms of
-// added latency per request. The real backend (packages/backend, started here on :7317 with
-// the live cloud `bench` configured; the demo off) reads it through /api/openstack.
+// added latency per request. The real backend (the production build of packages/backend,
+// scripts/bench/backend.mjs, started here on :7317 with the live cloud `bench` configured; the
+// demo off) reads it through /api/openstack.
 //
 // Placement is the fakes' model with varied inventories (reserved, allocation ratios), hosts
 // full in every class, nested providers and a host without inventory (syntheticPlacement).
@@ -18,12 +19,15 @@
 // carry the same facts, warm p50/p95 of the status and hosts routes, every host's figures
 // compared with Placement's own per-provider answers (`placement_mismatches`),
 // python-openstackclient's four commands against the same cloud (Debian's
-// python3-openstackclient, installed with apt-get when missing) and the backend's RSS.
+// python3-openstackclient, installed with apt-get when missing) and the backend's memory:
+// RSS and V8's live heap before and after reading the cloud (after a full GC, through the
+// backend's inspector), right after the reads, 30 s later and at its peak.
 //
 // Usage: yarn bench:status   (BSO_BENCH_HOSTS, BSO_BENCH_CONCURRENCY, BSO_BENCH_ROUNDS,
 // BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run;
 // BSO_BENCH_HEAP_SNAPSHOT=1 also writes the backend's heap snapshot into bench-results/,
-// BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
+// BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile;
+// BSO_BENCH_NODE_FLAGS node's flags for the backend, e.g. "--max-old-space-size=256")
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
 import { catalogLocations, startBackend, stopBackend } from './backend.mjs';
