@@ -8,6 +8,7 @@ describe('Truncated', () => {
     const text = screen.getByText('disabled: maintenance of the whole rack until Friday');
     expect(text).toHaveAttribute('data-truncated');
     expect(text).toHaveAttribute('aria-label', 'disabled: maintenance of the whole rack until Friday');
+    expect(text).toHaveAttribute('title', 'disabled: maintenance of the whole rack until Friday');
     expect(screen.queryByRole('tooltip')).toBeNull();
 
     await userEvent.hover(text);

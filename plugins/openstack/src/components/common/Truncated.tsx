@@ -8,7 +8,8 @@ const useStyles = makeStyles({
 
 /**
  * Text that stays on one line in its table cell: cut with an ellipsis when the column is too
- * narrow, the whole text in a tooltip (and the `aria-label`, for screen readers).
+ * narrow, the whole text in a tooltip (and the `aria-label`, for screen readers; the `title`
+ * while the tooltip is closed).
  *
  * The tooltip (MUI's, with its hooks and popper) exists only while the text is hovered or
  * focused, anchored to it: a hosts page has over a hundred of these cells, and a tooltip mounted
@@ -25,6 +26,8 @@ export const Truncated = ({ text, children }: { text: string; children?: ReactNo
         className={classes.one}
         data-truncated=""
         aria-label={text}
+        // the native tooltip while MUI's is closed, as MUI's Tooltip sets it
+        title={open ? undefined : text}
         onMouseEnter={() => setOpen(true)}
         onMouseLeave={() => setOpen(false)}
         onFocus={() => setOpen(true)}
