@@ -7,13 +7,19 @@
 // the 20 clouds in openstack.clouds, their entities in the catalog) answers GET /api/openstack/fleet.
 //
 // It prints the first (cold) fleet read and the warm fleet route's p50/p95 (target p95 ≤ 50 ms),
-// and writes bench-results/fleet.json.
+// and whether the page stays interactive: the fleet page (/openstack, the production app the
+// backend serves) opened in Debian's chromium (playwright-core) while the 20 clouds are read
+// cold, with the long tasks of its main thread (PerformanceObserver 'longtask': total blocking
+// time, the longest task) and the latency of clicks made every 250 ms meanwhile (from the input
+// to the next frame, measured in the page), then the same page opened warm and a click on a
+// cloud's row to the cloud's page. It writes bench-results/fleet.json.
+// The backend is the production build (scripts/bench/backend.mjs).
 //
 // Usage: yarn bench:fleet   (BSO_BENCH_CLOUDS, BSO_BENCH_HOSTS, BSO_BENCH_ROUNDS; e.g.
 // BSO_BENCH_CLOUDS=3 BSO_BENCH_HOSTS=50 for a quick run)
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
+import { catalogLocations, startBackend, stopBackend } from './backend.mjs';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,10 +88,19 @@ spec:
 const configFile = join(tmp, 'bench.yaml');
 writeFileSync(
   configFile,
-  `backend:
+  `app:
+  baseUrl: ${BACKEND}
+backend:
   baseUrl: ${BACKEND}
   listen:
     port: ${BACKEND_PORT}
+  cors:
+    origin: ${BACKEND}
+auth:
+  providers:
+    guest:
+      # the benchmark signs in as the guest user; the backend runs with NODE_ENV=production
+      dangerouslyAllowOutsideDevelopment: true
 kubernetes:
   clusterLocatorMethods:
     - type: config
@@ -100,9 +115,7 @@ ${Array.from(
 `,
 ).join('')}catalog:
   locations:
-    - type: file
-      target: ../../examples/all.yaml
-    - type: file
+${catalogLocations(root)}    - type: file
       target: ${cloudsFile}
 openstack:
   demo:
@@ -117,21 +130,114 @@ ${Array.from(
       applicationCredentialSecret: \${BSO_BENCH_APPCRED_SECRET}
       cluster: ${keyOf(n)}
       namespace: ${NAMESPACE}
+      # one local process serves the 20 clouds' first reads (41,000 requests) at once
+      timeoutMs: 120000
 `,
 ).join('')}`,
 );
 const log = openSync(join(tmp, 'backend.log'), 'w');
-// node with Backstage's transform, as status.mjs starts it (no restarts on file changes)
-const backend = spawn(
-  process.execPath,
-  ['--require', join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'), 'src/index.ts', '--config', join(root, 'app-config.yaml'), '--config', configFile],
-  {
-    cwd: join(root, 'packages/backend'),
-    env: { ...process.env, NODE_ENV: 'development', BSO_SQLITE_DIR: tmp, BSO_BENCH_SA_TOKEN: K8S_TOKEN, BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET },
-    stdio: ['ignore', log, log],
-    detached: true,
-  },
-);
+// the production build run by plain node (scripts/bench/backend.mjs); it also serves the app
+const { child: backend, command: backendCommand } = startBackend({
+  root,
+  configs: [join(root, 'app-config.yaml'), configFile],
+  env: { BSO_SQLITE_DIR: tmp, BSO_BENCH_SA_TOKEN: K8S_TOKEN, BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET },
+  log,
+});
+process.env.BSO_PORTAL_URL = BACKEND; // e2e/browser.mjs signs in there (read when it is imported)
+const { launchBrowser, newPage, signInAsGuest } = await import('../../e2e/browser.mjs');
+
+// ------------------------------------------------------------------ the page, in chromium
+/**
+ * Runs in the page before its own scripts: records the main thread's long tasks, when the page's
+ * frame (its header) and its first fleet row appear, and each click's input delay and the time
+ * from the input to the next frame.
+ */
+const PAGE_PROBE = () => {
+  const probe = (window.__bso = { longtasks: [], clicks: [] });
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) probe.longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver(() => {
+    if (probe.frameAt === undefined && [...document.querySelectorAll('h1')].some(h => h.textContent.includes('OpenStack fleet'))) {
+      probe.frameAt = performance.now();
+    }
+    if (probe.rowsAt === undefined && document.querySelector('[data-testid="fleet-row"]')) probe.rowsAt = performance.now();
+  }).observe(document, { subtree: true, childList: true });
+  window.addEventListener(
+    'click',
+    e => {
+      const input = e.timeStamp;
+      const handled = performance.now();
+      requestAnimationFrame(() => setTimeout(() => probe.clicks.push({ at: input, delay: handled - input, toFrame: performance.now() - input }), 0));
+    },
+    true,
+  );
+};
+/** Total blocking time (the part of each long task over 50 ms) and the longest task, of tasks starting in [from, to). */
+const blocking = (tasks, from, to) => {
+  const inside = tasks.filter(t => t.start >= from && t.start < to);
+  return { count: inside.length, tbt: inside.reduce((a, t) => a + Math.max(0, t.duration - 50), 0), longest: Math.max(0, ...inside.map(t => t.duration)) };
+};
+/** Opens /openstack while the clouds are read cold, clicking its header every 250 ms until the rows show. */
+async function fleetPageWhileLoading(page) {
+  await page.goto(`${BACKEND}/openstack`);
+  const header = page.getByRole('main').getByRole('heading', { name: 'OpenStack fleet' });
+  await header.waitFor();
+  const box = await header.boundingBox();
+  let shown = false;
+  const rows = page.getByTestId('fleet-row').first().waitFor().then(() => (shown = true));
+  while (!shown) {
+    await page.mouse.click(box.x + 5, box.y + box.height / 2);
+    await Promise.race([rows, sleep(250)]);
+  }
+  await sleep(1500); // the rows' rendering ends, its long tasks are reported
+  const p = await page.evaluate(() => window.__bso);
+  const boot = blocking(p.longtasks, 0, p.frameAt);
+  const loading = blocking(p.longtasks, p.frameAt, p.rowsAt);
+  const rendering = blocking(p.longtasks, p.rowsAt, Infinity);
+  const clicks = p.clicks.filter(c => c.at < p.rowsAt);
+  const delays = clicks.map(c => c.delay);
+  const frames = clicks.map(c => c.toFrame);
+  return {
+    page_cold_frame_ms: p.frameAt,
+    page_cold_rows_ms: p.rowsAt,
+    page_boot_tbt_ms: boot.tbt,
+    page_boot_longest_task_ms: boot.longest,
+    page_loading_long_tasks: loading.count,
+    page_loading_tbt_ms: loading.tbt,
+    page_loading_longest_task_ms: loading.longest,
+    page_loading_clicks: clicks.length,
+    page_loading_click_delay_p50_ms: pct(delays, 50),
+    page_loading_click_delay_p95_ms: pct(delays, 95),
+    page_loading_click_delay_max_ms: Math.max(...delays),
+    page_loading_click_frame_p50_ms: pct(frames, 50),
+    page_loading_click_frame_p95_ms: pct(frames, 95),
+    page_loading_click_frame_max_ms: Math.max(...frames),
+    page_rows_tbt_ms: rendering.tbt,
+    page_rows_longest_task_ms: rendering.longest,
+  };
+}
+/** Opens /openstack with every view warm, then clicks the first cloud: the time to its page. */
+async function fleetPageWarm(page) {
+  await page.goto(`${BACKEND}/openstack`);
+  await page.getByTestId('fleet-row').first().waitFor();
+  await sleep(1500);
+  const p = await page.evaluate(() => window.__bso);
+  const boot = blocking(p.longtasks, 0, p.frameAt);
+  const after = blocking(p.longtasks, p.frameAt, Infinity);
+  const t0 = performance.now();
+  await page.getByRole('link', { name: /fleet-00/ }).first().click();
+  await page.waitForURL(/fleet-00\/openstack/);
+  await page.getByRole('heading', { name: /fleet-00/ }).first().waitFor();
+  return {
+    page_warm_rows_ms: p.rowsAt,
+    page_warm_boot_tbt_ms: boot.tbt,
+    page_warm_boot_longest_task_ms: boot.longest,
+    page_warm_tbt_ms: after.tbt,
+    page_warm_longest_task_ms: after.longest,
+    click_cloud_to_page_ms: performance.now() - t0,
+  };
+}
 
 try {
   const t0 = performance.now();
@@ -145,6 +251,7 @@ try {
   console.log(`${CLOUDS} synthetic clouds of ${HOSTS} compute hosts; ${LATENCY[0]}–${LATENCY[1]} ms per upstream request; backend up in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const loadStart = load();
   console.log(`machine: ${cpus().length} cores (${cpus()[0].model}), load average at start ${loadStart}`);
+  console.log(`backend: ${backendCommand}`);
   // the catalog ingests the clouds' entities in the background after start
   for (let i = 0; ; i++) {
     const res = await fetch(`${BACKEND}/api/catalog/entities/by-query?filter=kind=resource,spec.type=openstack-cloud&limit=1000`, auth);
@@ -160,12 +267,26 @@ try {
     if (!res.ok) throw new Error(`fleet: ${res.status} ${JSON.stringify(body)}`);
     return { t: performance.now() - t, body };
   };
-  // cold: every cloud read at once
-  const cold = await fleet();
+  // cold: every cloud read at once, by the bench and by the fleet page opened meanwhile
+  const browser = await launchBrowser();
+  let cold;
+  let interactive;
+  try {
+    const page = await newPage(browser);
+    page.setDefaultTimeout(600_000);
+    await page.addInitScript(PAGE_PROBE);
+    await signInAsGuest(page);
+    const coldRead = fleet();
+    interactive = await fleetPageWhileLoading(page);
+    cold = await coldRead;
+    Object.assign(interactive, await fleetPageWarm(page));
+  } finally {
+    await browser.close();
+  }
   const mine = cold.body.items.filter(c => c.cloudKey.startsWith('fleet-'));
   if (mine.length !== CLOUDS) throw new Error(`the fleet lists ${mine.length} of ${CLOUDS} clouds; failed: ${JSON.stringify(cold.body.failed)}`);
   const wrong = mine.filter(c => c.hosts.total !== HOSTS);
-  if (wrong.length) throw new Error(`clouds whose host count is not ${HOSTS}: ${wrong.map(c => `${c.cloudKey} ${c.hosts.total}`).join(', ')}`);
+  if (wrong.length) throw new Error(`clouds whose host count is not ${HOSTS}: ${wrong.map(c => `${c.cloudKey} ${c.hosts.total} (${c.partial.join('; ')})`).join(', ')}`);
   console.log(`  cold fleet read (${CLOUDS} clouds read concurrently): ${cold.t.toFixed(0)} ms; ${cold.body.failed.length} failed`);
   // warm: right after a read that left every view fresh
   await fleet();
@@ -179,25 +300,31 @@ try {
     warm_fleet_p50_ms: pct(warm, 50),
     warm_fleet_p95_ms: pct(warm, 95),
     fleet_bytes: JSON.stringify(cold.body).length,
+    ...interactive,
     backend_rss_mib: rss,
     load_average_start: loadStart,
     load_average_end: load(),
   };
   console.log(`  warm fleet route p50 / p95: ${results.warm_fleet_p50_ms.toFixed(1)} / ${results.warm_fleet_p95_ms.toFixed(1)} ms (target p95 ≤ 50 ms), ${ROUNDS} reads`);
+  const i = interactive;
+  const f = x => `${x.toFixed(0)} ms`;
+  console.log(`  the fleet page (/openstack) in chromium, opened while the ${CLOUDS} clouds were read cold:`);
+  console.log(`    page frame shown ${f(i.page_cold_frame_ms)} after the navigation, rows ${f(i.page_cold_rows_ms)} after it (the data's wait)`);
+  console.log(`    app start (to the frame): total blocking time ${f(i.page_boot_tbt_ms)}, longest task ${f(i.page_boot_longest_task_ms)}`);
+  console.log(`    while the data loaded: ${i.page_loading_long_tasks} long tasks, total blocking time ${f(i.page_loading_tbt_ms)}, longest task ${f(i.page_loading_longest_task_ms)}`);
+  console.log(`    ${i.page_loading_clicks} clicks meanwhile (every 250 ms): input delay p50 / p95 / max ${i.page_loading_click_delay_p50_ms.toFixed(1)} / ${i.page_loading_click_delay_p95_ms.toFixed(1)} / ${i.page_loading_click_delay_max_ms.toFixed(1)} ms, to the next frame p50 / p95 / max ${i.page_loading_click_frame_p50_ms.toFixed(1)} / ${i.page_loading_click_frame_p95_ms.toFixed(1)} / ${i.page_loading_click_frame_max_ms.toFixed(1)} ms`);
+  console.log(`    rendering the rows: total blocking time ${f(i.page_rows_tbt_ms)}, longest task ${f(i.page_rows_longest_task_ms)}`);
+  console.log(`  the fleet page opened warm: rows ${f(i.page_warm_rows_ms)} after the navigation; app start: total blocking time ${f(i.page_warm_boot_tbt_ms)}, longest task ${f(i.page_warm_boot_longest_task_ms)}; from the page's frame on: ${f(i.page_warm_tbt_ms)}, longest ${f(i.page_warm_longest_task_ms)}; click on a cloud → its page ${f(i.click_cloud_to_page_ms)}`);
   console.log(`  answer ${results.fleet_bytes} bytes; backend RSS ${rss.toFixed(0)} MiB; load average ${results.load_average_start} at start, ${results.load_average_end} at the end`);
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   writeFileSync(join(root, 'bench-results/fleet.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('  written: bench-results/fleet.json');
 } catch (e) {
   console.error(e);
-  console.error(readFileSync(join(tmp, 'backend.log'), 'utf8').split('\n').slice(-40).join('\n'));
+  console.error(readFileSync(join(tmp, 'backend.log'), 'utf8').split('\n').slice(-40).map(l => l.slice(0, 400)).join('\n'));
   process.exitCode = 1;
 } finally {
-  try {
-    process.kill(-backend.pid, 'SIGTERM');
-  } catch {
-    // gone
-  }
+  stopBackend(backend);
   upstream.close();
   upstream.closeAllConnections();
   rmSync(tmp, { recursive: true, force: true });

@@ -3,10 +3,15 @@
 //  - the OpenStack tab in Debian's chromium: time to the first host rows and to an applied filter.
 // It prints its figures and writes bench-results/hosts.json (git-ignored).
 // Usage: yarn bench:hosts   (starts its own portal on :3000/:7007; stop any other)
-//          builds the app (backstage-cli package build) and lets the backend serve it on :7007
-//          (app-backend), as a production portal does;
+//          runs the production backend (scripts/bench/backend.mjs: the bundle of
+//          `backstage-cli package build`, built when stale, with the app's production bundle,
+//          by plain node) and lets it serve the app on :7007 (app-backend), as a production
+//          portal does; BSO_BENCH_CPU_PROF=1 also writes chromium's CPU profile of one
+//          Overview → OpenStack click (bench-results/tab.cpuprofile);
 //        BSO_BENCH_BUNDLE=development yarn bench:hosts   the webpack dev server on :3000 instead.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { catalogLocations, startBackend, stopBackend } from './backend.mjs';
+import { printProfile } from './profile.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,34 +24,36 @@ const PRODUCTION = (process.env.BSO_BENCH_BUNDLE ?? 'production') === 'productio
 const APP = PRODUCTION ? 'http://localhost:7007' : 'http://localhost:3000';
 process.env.BSO_PORTAL_URL = APP; // e2e/browser.mjs signs in there (read when it is imported)
 const { launchBrowser, newPage, signInAsGuest } = await import('../../e2e/browser.mjs');
-if (PRODUCTION) {
-  const t0 = performance.now();
-  const build = spawnSync('yarn', ['workspace', 'app', 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('app build failed');
-  console.log(`app production bundle built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-}
 const ROUNDS = 40;
+// tab clicks (each after a full page load of the tab): the p50 of 5 swung with the machine's load
+const TAB_ROUNDS = Number(process.env.BSO_BENCH_TAB_ROUNDS ?? 11);
 const sqlite = mkdtempSync(join(tmpdir(), 'bso-bench-'));
 const log = openSync(join(sqlite, 'portal.log'), 'w');
-const portal = spawn('yarn', PRODUCTION ? ['workspace', 'backend', 'start'] : ['start'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    BSO_SQLITE_DIR: sqlite,
-    APP_CONFIG_openstack_demo_hosts: String(HOSTS),
-    BROWSER: 'none',
-    // production bundle: the backend serves the app, so the app's origin is the backend's
-    ...(PRODUCTION ? { APP_CONFIG_app_baseUrl: APP, APP_CONFIG_backend_cors_origin: APP } : {}),
-  },
-  stdio: ['ignore', log, log],
-  detached: true,
-});
+const env = {
+  BSO_SQLITE_DIR: sqlite,
+  APP_CONFIG_openstack_demo_hosts: String(HOSTS),
+  BROWSER: 'none',
+};
+// production: the backend serves the app, so the app's origin is the backend's; the bench
+// signs in as the guest user
+const locations = join(sqlite, 'locations.yaml');
+writeFileSync(locations, `catalog:\n  locations:\n${catalogLocations(root)}`);
+const { child: portal, command } = PRODUCTION
+  ? startBackend({
+      root,
+      configs: [join(root, 'app-config.yaml'), locations],
+      env: {
+        ...env,
+        APP_CONFIG_app_baseUrl: APP,
+        APP_CONFIG_backend_cors_origin: APP,
+        APP_CONFIG_auth_providers_guest_dangerouslyAllowOutsideDevelopment: 'true',
+      },
+      log,
+    })
+  : { child: spawn('yarn', ['start'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', log, log], detached: true }), command: 'yarn start' };
+console.log(`portal: ${command}`);
 const stop = () => {
-  try {
-    process.kill(-portal.pid, 'SIGTERM');
-  } catch {
-    // gone
-  }
+  stopBackend(portal);
   rmSync(sqlite, { recursive: true, force: true });
 };
 
@@ -112,7 +119,7 @@ try {
   const firstRows = [];
   const filtered = [];
   const pageLoads = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < TAB_ROUNDS; i++) {
     // a full page load of the tab ...
     let t0 = performance.now();
     await page.goto(`${APP}/catalog/default/resource/demo-cloud/openstack`);
@@ -131,9 +138,24 @@ try {
     await page.getByRole('cell', { name: '1-1 of 1' }).or(page.getByText('1-1 of 1')).first().waitFor();
     filtered.push(performance.now() - t1);
   }
+  if (process.env.BSO_BENCH_CPU_PROF === '1') {
+    // chromium's CPU profile of one Overview → OpenStack click to the first host rows
+    const cdp = await page.context().newCDPSession(page);
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByText('About').first().waitFor();
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    await page.getByRole('link', { name: 'OpenStack', exact: true }).click();
+    await page.getByRole('link', { name: /^cmp-az[12]-\d+$/ }).first().waitFor();
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(join(root, 'bench-results'), { recursive: true });
+    writeFileSync(join(root, 'bench-results/tab.cpuprofile'), JSON.stringify(profile));
+    printProfile('Overview → OpenStack, chromium CPU profile (bench-results/tab.cpuprofile)', profile, 25);
+  }
   await browser.close();
   console.log(`  full page load of the tab → first host rows:  p50 ${ms(pct(pageLoads, 50))} (${PRODUCTION ? 'production' : 'development'} bundle)`);
-  console.log(`  Overview → OpenStack tab → first host rows:   p50 ${ms(pct(firstRows, 50))} (min ${ms(Math.min(...firstRows))}, max ${ms(Math.max(...firstRows))}) over 5`);
+  console.log(`  Overview → OpenStack tab → first host rows:   p50 ${ms(pct(firstRows, 50))} (min ${ms(Math.min(...firstRows))}, max ${ms(Math.max(...firstRows))}) over ${TAB_ROUNDS}`);
   console.log(`  host filter "Down" → filtered rows:          p50 ${ms(pct(filtered, 50))} (min ${ms(Math.min(...filtered))}, max ${ms(Math.max(...filtered))})`);
   Object.assign(results, {
     tab_first_rows_p50_ms: pct(firstRows, 50),

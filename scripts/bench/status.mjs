@@ -7,8 +7,9 @@
 // os-aggregates), Placement (providers, inventories, usages, allocation candidates), Neutron
 // (OVN agents), Cinder,
 // Glance — and the Kubernetes list calls of an openstack-helm namespace, with 20–50 ms of
-// added latency per request. The real backend (packages/backend, started here on :7317 with
-// the live cloud `bench` configured; the demo off) reads it through /api/openstack.
+// added latency per request. The real backend (the production build of packages/backend,
+// scripts/bench/backend.mjs, started here on :7317 with the live cloud `bench` configured; the
+// demo off) reads it through /api/openstack.
 //
 // Placement is the fakes' model with varied inventories (reserved, allocation ratios), hosts
 // full in every class, nested providers and a host without inventory (syntheticPlacement).
@@ -18,15 +19,19 @@
 // carry the same facts, warm p50/p95 of the status and hosts routes, every host's figures
 // compared with Placement's own per-provider answers (`placement_mismatches`),
 // python-openstackclient's four commands against the same cloud (Debian's
-// python3-openstackclient, installed with apt-get when missing) and the backend's RSS.
+// python3-openstackclient, installed with apt-get when missing) and the backend's memory:
+// RSS and V8's live heap before and after reading the cloud (after a full GC, through the
+// backend's inspector), right after the reads, 30 s later and at its peak.
 //
 // Usage: yarn bench:status   (BSO_BENCH_HOSTS, BSO_BENCH_CONCURRENCY, BSO_BENCH_ROUNDS,
 // BSO_BENCH_COLD_ROUNDS; e.g. BSO_BENCH_HOSTS=50 BSO_BENCH_ROUNDS=5 for a quick run;
 // BSO_BENCH_HEAP_SNAPSHOT=1 also writes the backend's heap snapshot into bench-results/,
-// BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile)
-import { spawn } from 'node:child_process';
+// BSO_BENCH_CPU_PROF=1 the backend's CPU profiles of the cold and warm reads, bench-results/{cold,warm}.cpuprofile;
+// BSO_BENCH_NODE_FLAGS node's flags for the backend, e.g. "--max-old-space-size=256")
 import { createRequire } from 'node:module';
 import { serveHandlers } from './upstream.mjs';
+import { catalogLocations, startBackend, stopBackend } from './backend.mjs';
+import { printProfile } from './profile.mjs';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,8 +60,8 @@ const { getResponse } = require('msw');
 
 const HOSTS = Number(process.env.BSO_BENCH_HOSTS ?? 2000);
 const CONCURRENCY = Number(process.env.BSO_BENCH_CONCURRENCY ?? 32);
-const ROUNDS = Number(process.env.BSO_BENCH_ROUNDS ?? 40);
-const COLD_ROUNDS = Number(process.env.BSO_BENCH_COLD_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BSO_BENCH_ROUNDS ?? 200);
+const COLD_ROUNDS = Number(process.env.BSO_BENCH_COLD_ROUNDS ?? 9);
 const VMS_PER_HOST = 7;
 const BACKEND_PORT = 7317;
 const BACKEND = `http://localhost:${BACKEND_PORT}`;
@@ -217,10 +222,13 @@ kubernetes:
           skipTLSVerify: true
 catalog:
   locations:
-    - type: file
-      target: ../../examples/all.yaml
-    - type: file
+${catalogLocations(root)}    - type: file
       target: ${cloudFile}
+auth:
+  providers:
+    guest:
+      # the benchmark signs in as the guest user; the backend runs with NODE_ENV=production
+      dangerouslyAllowOutsideDevelopment: true
 openstack:
   demo:
     enabled: false
@@ -237,42 +245,24 @@ openstack:
 );
 const log = openSync(join(tmp, 'backend.log'), 'w');
 mkdirSync(join(root, 'bench-results'), { recursive: true });
-// node with Backstage's transform, not `backstage-cli package start`: that one restarts the
-// backend whenever a file of the worktree changes, which other engineers' edits would trigger
-const backend = spawn(
-  process.execPath,
-  [
-    ...(PROFILE ? [`--inspect=127.0.0.1:${INSPECT_PORT}`] : []),
+// the production build of packages/backend run by plain node (scripts/bench/backend.mjs), with
+// its inspector on (the memory figures and the CPU profiles are read through it)
+const NODE_FLAGS = (process.env.BSO_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const { child: backend, command: backendCommand } = startBackend({
+  root,
+  configs: [join(root, 'app-config.yaml'), configFile],
+  nodeArgs: [
+    `--inspect=127.0.0.1:${INSPECT_PORT}`,
+    ...NODE_FLAGS,
     ...(process.env.BSO_BENCH_HEAP_SNAPSHOT === '1'
       ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(root, 'bench-results')}`]
       : []),
-    '--require',
-    join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-    'src/index.ts',
-    '--config',
-    join(root, 'app-config.yaml'),
-    '--config',
-    configFile,
   ],
-  {
-    cwd: join(root, 'packages/backend'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      BSO_SQLITE_DIR: tmp,
-      BSO_BENCH_SA_TOKEN: K8S_TOKEN,
-      BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET,
-    },
-    stdio: ['ignore', log, log],
-    detached: true,
-  },
-);
-/**
- * Profiles the backend's CPU while `fn` runs (Chrome DevTools protocol over the backend's
- * inspector) and writes bench-results/<name>.cpuprofile (DevTools' Performance tab opens it).
- */
-async function profiled(name, fn) {
-  if (!PROFILE) return fn();
+  env: { BSO_SQLITE_DIR: tmp, BSO_BENCH_SA_TOKEN: K8S_TOKEN, BSO_BENCH_APPCRED_SECRET: APP_CRED_SECRET },
+  log,
+});
+/** A Chrome DevTools protocol session with the backend's inspector: `call(method, params)`, `close()`. */
+async function inspector() {
   const [{ webSocketDebuggerUrl }] = await (await fetch(`http://127.0.0.1:${INSPECT_PORT}/json/list`)).json();
   const ws = new WebSocket(webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -291,6 +281,45 @@ async function profiled(name, fn) {
       pending.set(++id, resolve);
       ws.send(JSON.stringify({ id, method, params }));
     });
+  return { call, close: () => ws.close() };
+}
+/**
+ * The backend's memory, MiB: resident (now and peak, from /proc) and V8's heap, after a full
+ * garbage collection (`live`: what the backend holds, not what it has yet to collect).
+ */
+async function memoryOf() {
+  const { call, close } = await inspector();
+  try {
+    await call('HeapProfiler.collectGarbage');
+    const { result } = await call('Runtime.evaluate', {
+      expression:
+        "JSON.stringify({ usage: process.memoryUsage(), spaces: process.mainModule.require('v8').getHeapSpaceStatistics(), modules: Object.keys(process.mainModule.require('module')._cache) })",
+      returnByValue: true,
+    });
+    const { usage: m, spaces, modules } = JSON.parse(result.value);
+    const mib = x => x / 1024 / 1024;
+    return {
+      ...rss(),
+      heapLive: mib(m.heapUsed),
+      heapTotal: mib(m.heapTotal),
+      external: mib(m.external + m.arrayBuffers),
+      modules: modules.length,
+      // a development backend compiles the workspace's config.d.ts schemas with it (9 MB of source, twice)
+      typescriptLoaded: modules.some(f => f.endsWith('/typescript/lib/typescript.js')),
+      // V8's spaces, live MiB (old_space: objects; code_space: compiled code; …)
+      spaces: Object.fromEntries(spaces.map(sp => [sp.space_name, Number(mib(sp.space_used_size).toFixed(1))])),
+    };
+  } finally {
+    close();
+  }
+}
+/**
+ * Profiles the backend's CPU while `fn` runs (Chrome DevTools protocol over the backend's
+ * inspector) and writes bench-results/<name>.cpuprofile (DevTools' Performance tab opens it).
+ */
+async function profiled(name, fn) {
+  if (!PROFILE) return fn();
+  const { call, close } = await inspector();
   await call('Profiler.enable');
   await call('Profiler.setSamplingInterval', { interval: 100 });
   await call('Profiler.start');
@@ -299,7 +328,8 @@ async function profiled(name, fn) {
   } finally {
     const { profile } = await call('Profiler.stop');
     writeFileSync(join(root, `bench-results/${name}.cpuprofile`), JSON.stringify(profile));
-    ws.close();
+    printProfile(`backend CPU profile of the ${name} reads (bench-results/${name}.cpuprofile)`, profile, 30);
+    close();
   }
 }
 
@@ -307,14 +337,11 @@ async function profiled(name, fn) {
 const rss = () => {
   const status = readFileSync(`/proc/${backend.pid}/status`, 'utf8');
   const kb = key => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  // anonymous (heap, malloc) and file-backed (node's own binary and libraries, mapped) pages
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
 };
 const stop = () => {
-  try {
-    process.kill(-backend.pid, 'SIGTERM');
-  } catch {
-    // gone
-  }
+  stopBackend(backend);
   upstream.close();
   upstream.closeAllConnections();
 };
@@ -368,6 +395,7 @@ try {
   console.log(
     `machine: ${cpus().length} cores (${cpus()[0].model}), load average at start ${loadStart}`,
   );
+  console.log(`backend: ${backendCommand}; node flags: ${NODE_FLAGS.join(' ') || 'none (BSO_BENCH_NODE_FLAGS)'}`);
 
   // the catalog ingests the bench cloud's entity in the background after start
   for (let i = 0; ; i++) {
@@ -381,7 +409,7 @@ try {
 
   // the backend before it read the cloud: what the portal costs without the 2,000 hosts
   await sleep(5000);
-  const idle = rss();
+  const idle = await memoryOf();
 
   // the very first read: Keystone token, catalog and Nova's version document included
   requests = 0;
@@ -462,6 +490,10 @@ try {
     );
 
   const memory = rss();
+  // what the idle backend keeps once V8's memory reducer ran (no forced collection), then after one
+  await sleep(30_000);
+  const settled = rss();
+  const memoryAfterGc = await memoryOf();
   if (process.env.BSO_BENCH_HEAP_SNAPSHOT === '1') {
     // what holds the backend's memory: a heap snapshot after the warm reads (Chrome DevTools'
     // Memory tab opens it), written by the backend itself on SIGUSR2 (--heapsnapshot-signal)
@@ -543,6 +575,20 @@ try {
     backend_rss_mib: memory.now,
     backend_peak_rss_mib: memory.peak,
     backend_idle_rss_mib: idle.now,
+    backend_rss_settled_mib: settled.now,
+    backend_rss_after_gc_mib: memoryAfterGc.now,
+    backend_rss_anon_after_gc_mib: memoryAfterGc.anon,
+    backend_rss_file_after_gc_mib: memoryAfterGc.file,
+    backend_heap_spaces_after_gc_mib: memoryAfterGc.spaces,
+    backend_idle_heap_spaces_mib: idle.spaces,
+    backend_modules: idle.modules,
+    backend_typescript_loaded: idle.typescriptLoaded,
+    backend_heap_live_mib: memoryAfterGc.heapLive,
+    backend_idle_heap_live_mib: idle.heapLive,
+    cloud_rss_mib: memoryAfterGc.now - idle.now,
+    cloud_heap_live_mib: memoryAfterGc.heapLive - idle.heapLive,
+    backend: backendCommand,
+    node_flags: NODE_FLAGS.join(' '),
     load_average_start: loadStart,
     load_average_end: loadEnd,
   };
@@ -559,7 +605,10 @@ try {
     ['warm one host p50 / p95', `${f(results.warm_host_p50_ms)} / ${f(results.warm_host_p95_ms)} ms`, ''],
     ['placement mismatches', `${mismatches.length} of ${HOSTS * 3} host × class`, '0'],
     ['backend RSS (peak)', `${f(memory.now)} MiB (${f(memory.peak)} MiB)`, '≤ 300 MiB'],
-    ['backend RSS before reading the cloud', `${f(idle.now)} MiB`, ''],
+    ['backend RSS before reading the cloud (after a GC)', `${f(idle.now)} MiB, live heap ${f(idle.heapLive)} MiB; ${idle.modules} modules, TypeScript ${idle.typescriptLoaded ? 'loaded' : 'not loaded'}`, ''],
+    ['backend RSS 30 s after the reads (no forced GC)', `${f(settled.now)} MiB`, ''],
+    ['backend RSS after the reads, after a GC', `${f(memoryAfterGc.now)} MiB (anonymous ${f(memoryAfterGc.anon)}, files ${f(memoryAfterGc.file)}), live heap ${f(memoryAfterGc.heapLive)} MiB, external ${f(memoryAfterGc.external)} MiB`, ''],
+    ["the cloud's share (after − before, after GCs)", `RSS ${f(results.cloud_rss_mib)} MiB, live heap ${f(results.cloud_heap_live_mib)} MiB`, ''],
   ];
   const w = [0, 1, 2].map(i => Math.max(...table.map(r => r[i].length)));
   for (const [i, r] of table.entries()) {
@@ -567,6 +616,7 @@ try {
     if (i === 0) console.log(`  ${w.map(n => '-'.repeat(n)).join('  ')}`);
   }
   for (const m of mismatches.slice(0, 10)) console.log(`  mismatch: ${m}`);
+  console.log(`  V8 heap after the reads and a GC, live MiB by space: ${JSON.stringify(memoryAfterGc.spaces)}`);
   for (const r of oscRows) console.log(`  ${r}`);
   console.log(`  ${COLD_ROUNDS} cold rounds, ${ROUNDS} warm reads per route; load average ${loadStart} at start, ${loadEnd} after the warm reads`);
   mkdirSync(join(root, 'bench-results'), { recursive: true });

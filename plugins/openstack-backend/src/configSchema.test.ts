@@ -5,6 +5,10 @@ import { configKeyNames } from '@backstage-openstack/plugin-openstack-node/testU
 const DECLARED_ELSEWHERE: Record<string, string> = {
   app: '@backstage/plugin-app-backend',
   baseUrl: '@backstage/plugin-app-backend',
+  // backend.cache.store: is the cache service shared with other replicas
+  backend: '@backstage/backend-defaults',
+  cache: '@backstage/backend-defaults',
+  store: '@backstage/backend-defaults',
 };
 
 describe('config.d.ts of the openstack backend', () => {

@@ -77,7 +77,10 @@ export const openstackPlugin = createBackendPlugin({
           sources.live = live;
           logger.info(`Live clouds (openstack.clouds): ${live.keys().join(', ')}`);
         }
-        const status = new StatusService(sources, cache, logger);
+        // views go into the cache service for the other replicas only when it is shared (the
+        // default store, `memory`, is this process's own)
+        const sharedCache = (config.getOptionalString('backend.cache.store') ?? 'memory') !== 'memory';
+        const status = new StatusService(sources, cache, logger, undefined, undefined, undefined, sharedCache);
 
         httpRouter.use(await createRouter({ ...deps, status, demo, liveCloudKeys: live.keys(), chartSources: readChartSources(config), liveZones: key => live.zones(key) }));
         // the entities the actions made (for the suite's entity provider) and the clouds' leases

@@ -191,6 +191,48 @@ describe('StatusService', () => {
     expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
   });
 
+  it('keeps views out of a cache service that is not shared with other replicas', async () => {
+    const cache = { get: jest.fn(async () => undefined), set: jest.fn(async () => {}), delete: jest.fn(async () => {}) };
+    let reads = 0;
+    const svc = new StatusService(
+      { live: { has: async () => true, read: async () => ({ status: { fetchedAt: `t${++reads}` } as any, hosts: [] }) } },
+      mockServices.cache.mock(cache as any),
+      mockServices.logger.mock(),
+      10_000,
+      60_000,
+      () => clock,
+      false,
+    );
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
+    // stale: served at once, refreshed in the background
+    clock += 20_000;
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t1');
+    await flush();
+    await flush();
+    expect((await svc.view(prod)).status.fetchedAt).toBe('t2');
+    expect(reads).toBe(2);
+    expect(cache.set).not.toHaveBeenCalled();
+    expect(cache.get).not.toHaveBeenCalled();
+  });
+
+  it('shares a new view with the other replicas through a shared cache service', async () => {
+    const cache = { get: jest.fn(async () => undefined), set: jest.fn(async () => {}), delete: jest.fn(async () => {}) };
+    const svc = new StatusService(
+      { live: { has: async () => true, read: async () => ({ status: { fetchedAt: 't1' } as any, hosts: [] }) } },
+      mockServices.cache.mock(cache as any),
+      mockServices.logger.mock(),
+      10_000,
+      60_000,
+      () => clock,
+    );
+    await svc.view(prod);
+    await flush();
+    await flush();
+    expect(cache.set).toHaveBeenCalledWith('view:live:prod', expect.objectContaining({ readAt: clock }), expect.anything());
+    expect(cache.set).toHaveBeenCalledWith('view:live:prod:readAt', clock, expect.anything());
+  });
+
   it('reads afresh after invalidate', async () => {
     const { source, finish } = manualSource();
     const svc = make(source);

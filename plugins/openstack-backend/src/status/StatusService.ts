@@ -57,6 +57,12 @@ export class StatusService {
     private readonly ttlMs = 10_000,
     private readonly maxStaleMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
+    /**
+     * Whether the cache service is shared with other replicas (Redis, Memcached, …). With the
+     * default in-memory store it is this process's own: views stay in `local` only, never
+     * serialized into it (a second copy of every view, and CPU on every cold read).
+     */
+    private readonly shareViews = true,
   ) {}
 
   /** The view of a resolved cloud, from the source its driver names, by its cloud key. */
@@ -68,7 +74,7 @@ export class StatusService {
     if (opts.refresh) return this.read(cloud, key);
 
     let known = this.local.get(key);
-    if (!known || this.now() - known.readAt >= this.ttlMs) {
+    if (this.shareViews && (!known || this.now() - known.readAt >= this.ttlMs)) {
       // another replica may have read it more recently: its stamp says so without the whole
       // view being fetched and parsed (thousands of hosts) on every read of a stale copy
       const sharedAt = (await this.cache.get(StatusService.stampKey(key))) as
@@ -137,7 +143,7 @@ export class StatusService {
       );
       const stamped: Stamped = { view, readAt: this.now() };
       this.local.set(key, stamped);
-      this.share(cloud, key, stamped);
+      if (this.shareViews) this.share(cloud, key, stamped);
       return view;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);

@@ -1,4 +1,3 @@
-import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { ResourceUsage } from '@backstage-openstack/plugin-openstack-common';
@@ -10,12 +9,15 @@ export function formatUsage(u: ResourceUsage | undefined, unit: 'vcpu' | 'mb'): 
   return `${u.used} / ${u.capacity}`;
 }
 
-/** Used vs capacity as a bar with the numbers beside it. */
+/**
+ * Used vs capacity as a bar with the numbers beside it. A plain div, not MUI's Box: a Box
+ * attaches a style sheet of its own per instance, and a hosts page has fifty of these bars.
+ */
 export const UsageBar = ({ usage, unit, minWidth = 140 }: { usage?: ResourceUsage; unit: 'vcpu' | 'mb'; minWidth?: number }) => {
   if (!usage) return <Typography variant="body2">—</Typography>;
   const pct = usage.capacity > 0 ? Math.min(100, (usage.used / usage.capacity) * 100) : 0;
   return (
-    <Box minWidth={minWidth}>
+    <div style={{ minWidth }}>
       <LinearProgress
         variant="determinate"
         value={pct}
@@ -25,6 +27,6 @@ export const UsageBar = ({ usage, unit, minWidth = 140 }: { usage?: ResourceUsag
       <Typography variant="caption" noWrap component="div" title={`${formatUsage(usage, unit)} (${pct.toFixed(0)}%)`}>
         {formatUsage(usage, unit)} ({pct.toFixed(0)}%)
       </Typography>
-    </Box>
+    </div>
   );
 };
