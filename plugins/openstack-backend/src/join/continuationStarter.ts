@@ -9,9 +9,11 @@ export const CONTINUATION_LEASE_MS = 60_000;
 /**
  * Starts the second phase of a joining host's enrollment: once the host's join script has
  * reported, a new scaffolder task of the enroll template, with the form values the first task
- * stored with the token and the hidden `joinId`, on behalf of the user whose read of the join state
- * finds it due (the enroll task's initiator, or another user the route let enroll on the cloud,
- * checked with their own credentials): their task, their permissions.
+ * stored with the token and the hidden `joinId`, on behalf of the user who issued the token (the
+ * first task's initiator) when their read of the join state finds it due: their task, their
+ * permissions. Another user's read starts nothing: the template and values were chosen by the
+ * issuer, and whoever may issue a token must not get a task of their choosing started as someone
+ * else (e.g. a platform-team member whose page polls the join state).
  *
  * Exactly once across retries, restarts and replicas, as approvals' runs: the report marks the
  * continuation `to-start` (the same UPDATE); one reader claims it (a conditional UPDATE, a claim
@@ -37,6 +39,7 @@ export class JoinContinuationStarter {
     if (!status.joinId || !c || c.taskId || (c.state !== 'to-start' && c.state !== 'starting')) return status;
     const leaseMs = this.deps.leaseMs ?? CONTINUATION_LEASE_MS;
     const reader = credentials.principal.userEntityRef;
+    if (reader !== status.createdBy) return status; // only the issuer's own read starts it
     const due = await tokens.dueContinuation(status.joinId, leaseMs);
     if (!due || !(await tokens.claimContinuation(status.joinId, reader, leaseMs))) {
       return (await tokens.latest(status.cloudRef, status.host)) ?? status; // not due, or another reader (or replica) starts it

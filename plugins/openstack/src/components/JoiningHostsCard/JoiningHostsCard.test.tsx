@@ -64,6 +64,12 @@ describe('JoiningHostsCard', () => {
     expect(joinStateText(due)).toBe("Reported nova-compute 31.0.1 at 2026-12-02T10:07:00.000Z; starting the enrollment's continuation (last try failed: the scaffolder answered 503)");
   });
 
+  it("tells another user that the continuation waits for the issuer's read (only theirs starts it)", () => {
+    const due: JoinTokenStatus = { ...continuing, continuation: { state: 'to-start', templateRef: 'template:default/x' } };
+    expect(joinStateText(due, 'user:default/bob')).toBe('Reported nova-compute 31.0.1 at 2026-12-02T10:07:00.000Z; the enrollment continues when user:default/alice opens this page');
+    expect(joinStateText(due, 'user:default/alice')).toBe("Reported nova-compute 31.0.1 at 2026-12-02T10:07:00.000Z; starting the enrollment's continuation");
+  });
+
   it('shows no card when no host is joining, nor to a user who may not enroll on the cloud', async () => {
     for (const listJoinTokens of [
       jest.fn(async () => []),

@@ -1,5 +1,5 @@
 import { InfoCard, Link, Progress, Table, TableColumn } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { cloudRefOfEntity, JoinTokenStatus, stringifyCloudRef } from '@backstage-openstack/plugin-openstack-common';
 import Typography from '@material-ui/core/Typography';
@@ -10,7 +10,7 @@ import { openstackApiRef } from '../../api';
 export const JOIN_POLL_SECONDS = 10;
 
 /** What a host's join record says, in words: waiting, fetched, reported and continuing, expired. */
-export function joinStateText(j: JoinTokenStatus): string {
+export function joinStateText(j: JoinTokenStatus, viewer?: string): string {
   switch (j.state) {
     case 'unused':
       return `Waiting for the host to run the join command (valid until ${j.expiresAt})`;
@@ -23,6 +23,8 @@ export function joinStateText(j: JoinTokenStatus): string {
       const c = j.continuation;
       if (!c) return reported;
       if (c.state === 'started') return `${reported}; the enrollment continues in task ${c.taskId}`;
+      // only the issuer's read starts it (as their task)
+      if (viewer && viewer !== j.createdBy) return `${reported}; the enrollment continues when ${j.createdBy} opens this page`;
       return `${reported}; starting the enrollment's continuation${c.error ? ` (last try failed: ${c.error})` : ''}`;
     }
   }
@@ -34,13 +36,18 @@ const joining = (j: JoinTokenStatus) => j.state === 'unused' || j.state === 'use
  * The hosts joining the cloud (enrolled in the last day), on the cloud's Overview where the enroll
  * template's first task links (no card when none is, or the user may not enroll there): waiting for the host, script fetched, reported and continuing in
  * task …, expired. It reads the join state every {@link JOIN_POLL_SECONDS} s while a host is
- * joining: the read of a user who may enroll on the cloud starts a reported host's continuation,
- * as that user's task. @public
+ * joining: the read of the user who issued the host's token starts its continuation once the
+ * host reported, as their task (another user's read starts nothing). @public
  */
 export const JoiningHostsCard = () => {
   const { entity } = useEntity();
   const api = useApi(openstackApiRef);
   const cloudRef = stringifyCloudRef(cloudRefOfEntity(entity));
+  const identity = useApi(identityApiRef);
+  const [viewer, setViewer] = useState<string>();
+  useEffect(() => {
+    identity.getBackstageIdentity().then(i => setViewer(i.userEntityRef), () => setViewer(undefined));
+  }, [identity]);
   const [items, setItems] = useState<JoinTokenStatus[]>();
   const [error, setError] = useState<Error>();
   const load = useCallback(async () => {
@@ -71,10 +78,10 @@ export const JoiningHostsCard = () => {
       render: j =>
         j.continuation?.taskId ? (
           <>
-            {joinStateText(j)} (<Link to={`/create/tasks/${j.continuation.taskId}`}>follow it</Link>)
+            {joinStateText(j, viewer)} (<Link to={`/create/tasks/${j.continuation.taskId}`}>follow it</Link>)
           </>
         ) : (
-          joinStateText(j)
+          joinStateText(j, viewer)
         ),
     },
     { title: 'Enrolled by', field: 'createdBy' },
