@@ -177,13 +177,20 @@ describePeers('openstack:compute:enroll on the real peers', () => {
       debug: () => undefined,
       child: () => logger,
     };
-    const ctx = recoverableContext(
-      { cloud: 'resource:default/peers', host, managementIp, overlayIp: '10.99.0.7', availabilityZone: zone, aggregate, timeoutMinutes: 4 },
-      new Map(),
-      { logger },
-    );
+    // the two tasks of a joining host, as templates/enroll-host runs them: the user's ends once the
+    // token is issued (its output: the command); the continuation (joinId) goes on once the host
+    // reported (the scripted join: the host's script reports at the second read)
+    const values = { cloud: 'resource:default/peers', host, managementIp, overlayIp: '10.99.0.7', availabilityZone: zone, aggregate, timeoutMinutes: 4 };
+    const templateInfo = { entityRef: 'template:default/openstack-enroll-host' };
+    const first = recoverableContext({ ...values, runParameters: values }, new Map(), { logger, templateInfo });
+    let continuation: ReturnType<typeof recoverableContext> | undefined;
     try {
-      await action.handler(ctx as any);
+      await action.handler(first as any);
+      expect(first.output).toHaveBeenCalledWith('next', expect.stringContaining(`Run the join command on ${host} as root`));
+      expect(api.issueJoinToken).toHaveBeenCalledTimes(1);
+      const { joinId } = await api.issueJoinToken.mock.results[0].value;
+      continuation = recoverableContext({ ...values, joinId, runParameters: { ...values, joinId } }, new Map(), { logger, templateInfo });
+      await action.handler(continuation as any);
     } finally {
       await jobs.stop();
       await provisioning.stop();
@@ -215,15 +222,16 @@ describePeers('openstack:compute:enroll on the real peers', () => {
     expect({ periodic, mappedByJob }).toEqual({ periodic, mappedByJob: periodic ? mappedByJob : true });
 
     // the catalog entity, and nothing secret in the log or the outputs
-    expect(ctx.output).toHaveBeenCalledWith(
+    expect(continuation!.output).toHaveBeenCalledWith(
       'entity',
       expect.objectContaining({
         metadata: expect.objectContaining({ name: hostEntityName('peers', host), annotations: { 'openstack.backstage.io/cloud': 'peers', 'openstack.backstage.io/host': host, 'openstack.backstage.io/release': '2025.1', 'openstack.backstage.io/nova-compute-version': '31.0.1' } }),
         spec: expect.objectContaining({ type: 'openstack-compute-host', dependsOn: ['resource:default/peers'] }),
       }),
     );
-    expect(ctx.output).toHaveBeenCalledWith('bundleSecret', `${ns}/compute-bundle-${host}`);
-    const everything = `${lines.join('\n')}\n${JSON.stringify((ctx.output as jest.Mock).mock.calls)}`;
+    expect(first.output).toHaveBeenCalledWith('bundleSecret', `${ns}/compute-bundle-${host}`);
+    const outputs = [first, continuation!].flatMap(c => (c.output as jest.Mock).mock.calls);
+    const everything = `${lines.join('\n')}\n${JSON.stringify(outputs)}`;
     for (const v of [...Object.values(credentials), configData().openstack.clouds.peers.applicationCredentialSecret]) {
       expect(everything).not.toContain(v);
     }
