@@ -49,7 +49,8 @@ export class JoinContinuationStarter {
         templateRef: due.templateRef,
         values: due.parameters,
         marker: { param: 'joinId', value: due.joinId },
-        createdBy: [...(due.claimedBy ? [due.claimedBy] : []), reader],
+        // only the issuer claims (see above): a task a dead claimant started is among the reader's own
+        createdBy: [reader],
       });
       await tokens.continuationStarted(due.joinId, taskId);
       logger.info(`Join ${due.joinId} of ${due.host} (${due.cloudRef}): its host reported; continued the enrollment in task ${taskId}, on behalf of ${reader} (enrolled by ${due.createdBy})`);
